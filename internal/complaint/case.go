@@ -1,0 +1,71 @@
+// Package complaint is the domain of klachtd, pure and without I/O: a case and its states,
+// the klachtformulier fields, staff tags and the transitions they cause, case references,
+// and every deadline as a function of an explicit now.
+package complaint
+
+import "time"
+
+// Status is where a case stands in the procedure.
+type Status string
+
+// The statuses of SPEC section 7.
+const (
+	StatusNieuw         Status = "nieuw"
+	StatusBevestigd     Status = "bevestigd"
+	StatusInfoNodig     Status = "info-nodig"
+	StatusInBehandeling Status = "in-behandeling"
+	StatusBeoordeeld    Status = "beoordeeld"
+	StatusEscalatie     Status = "escalatie"
+	StatusAfgehandeld   Status = "afgehandeld"
+)
+
+// Verdict is the outcome of the assessment.
+type Verdict string
+
+// Verdicts; the empty verdict means none yet.
+const (
+	VerdictNone      Verdict = ""
+	VerdictGegrond   Verdict = "gegrond"
+	VerdictOngegrond Verdict = "ongegrond"
+)
+
+// Field names of the klachtformulier, as used in JSON output and templates.
+const (
+	FieldNaam                = "naam"
+	FieldDatum               = "datum"
+	FieldOmschrijving        = "omschrijving"
+	FieldGevolgen            = "gevolgen"
+	FieldGewensteAfhandeling = "gewenste_afhandeling"
+	FieldAanvullend          = "aanvullend"
+	FieldDienst              = "dienst"
+)
+
+// FormFields lists the klachtformulier fields in the order of the form.
+var FormFields = []string{FieldNaam, FieldDatum, FieldOmschrijving, FieldGevolgen,
+	FieldGewensteAfhandeling, FieldAanvullend, FieldDienst}
+
+// Fields holds the klachtformulier answers by field name; a missing answer is absent or "".
+type Fields map[string]string
+
+// Case is one complaint. Times are UTC; zero means not (yet) set.
+type Case struct {
+	ID          string // "KL-2026-0007"
+	Status      Status
+	Verdict     Verdict
+	Extended    bool
+	Language    string // "nl" or "en"
+	ReceivedAt  time.Time
+	ConfirmedAt time.Time
+	DueAt       time.Time
+	ClosedAt    time.Time
+	RemedyDueAt time.Time // hersteltermijn
+	Name        string
+	Email       string
+	Phone       string
+	Service     string // canonical name from [complaints] services, or ""
+	Fields      Fields
+	Cause       string // Oorzaak:
+	Measure     string // Maatregel:
+	Unverified  bool   // registered from a mail whose sender could not be verified
+	BounceHold  bool   // the complainant's address bounced: no mail until staff clear it
+}
