@@ -1,0 +1,108 @@
+package daemon
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/groeimeesters/klachtd/internal/complaint"
+	"github.com/groeimeesters/klachtd/internal/mailparse"
+	"github.com/groeimeesters/klachtd/internal/render"
+	"github.com/groeimeesters/klachtd/internal/store"
+)
+
+// applyResult writes the outcome of a transition: the case, its timeline, its mails and its
+// timers. It returns what changed, for the staff member's confirmation.
+func (d *Daemon) applyResult(tx *store.Tx, c *complaint.Case, root string, res complaint.Result, by string, now time.Time) ([]string, error) {
+	before := *c
+	*c = res.Case
+	if err := tx.UpdateCase(*c, now); err != nil {
+		return nil, err
+	}
+	staffLang := d.cfg.Organisation.Language
+	var changes []string
+	if before.Status != c.Status {
+		changes = append(changes, fmt.Sprintf(pick(staffLang, "Status: %s → %s.", "Status: %s → %s."), before.Status, c.Status))
+	}
+	if before.Verdict != c.Verdict && c.Verdict != "" {
+		changes = append(changes, fmt.Sprintf(pick(staffLang, "Oordeel: %s.", "Verdict: %s."), verdictWord(c.Verdict, staffLang)))
+	}
+	loc := d.cfg.Organisation.Location
+	if !before.DueAt.Equal(c.DueAt) {
+		changes = append(changes, fmt.Sprintf(pick(staffLang, "Nieuwe beslistermijn: %s.", "New decision term: %s."), complaint.FormatDate(c.DueAt, staffLang, loc)))
+	}
+	if !c.RemedyDueAt.IsZero() && !before.RemedyDueAt.Equal(c.RemedyDueAt) {
+		changes = append(changes, fmt.Sprintf(pick(staffLang, "Hersteltermijn: %s.", "Remediation term: %s."), complaint.FormatDate(c.RemedyDueAt, staffLang, loc)))
+	}
+	if c.Cause != before.Cause {
+		changes = append(changes, pick(staffLang, "Oorzaak vastgelegd.", "Cause recorded."))
+	}
+	if c.Measure != before.Measure {
+		changes = append(changes, pick(staffLang, "Maatregel vastgelegd; de toets op effectiviteit volgt.", "Measure recorded; the effectiveness review will follow."))
+	}
+	for _, e := range res.Events {
+		if err := tx.AddEvent(c.ID, store.Event{At: now, Kind: e.Kind, By: by, Text: e.Text}); err != nil {
+			return nil, err
+		}
+	}
+	for _, m := range res.Mails {
+		to, cc := d.resolve(c, m.To), d.resolve(c, m.Cc)
+		aud := audComplainant
+		if len(m.To) > 0 && m.To[0] != complaint.ToComplainant {
+			aud = string(m.To[0])
+		}
+		lang := c.Language
+		if aud == audStaff {
+			lang = staffLang
+		}
+		data := render.Data{StaffText: m.Text, Term: termFor(m.Template, c, lang, loc)}
+		ok, err := d.queue(tx, c, root, outMail{template: m.Template, to: to, cc: cc, audience: aud, lang: lang, data: data}, now)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			changes = append(changes, fmt.Sprintf(pick(staffLang, "Mail ‘%s’ verstuurd aan %s.", "Mail ‘%s’ sent to %s."), m.Template, joinAll(to, cc)))
+		} else if len(to) > 0 {
+			changes = append(changes, fmt.Sprintf(pick(staffLang, "Mail ‘%s’ NIET verstuurd: het adres %s gaf eerder een bounce.",
+				"Mail ‘%s’ NOT sent: the address %s bounced before."), m.Template, to[0].Email))
+		}
+	}
+	if len(changes) == 0 {
+		changes = append(changes, pick(staffLang, "Notitie vastgelegd.", "Note recorded."))
+	}
+	return changes, d.setTimers(tx, *c)
+}
+
+func pick(lang, nl, en string) string {
+	if lang == "en" {
+		return en
+	}
+	return nl
+}
+
+func joinAll(lists ...[]mailparse.Address) string {
+	var all []mailparse.Address
+	for _, l := range lists {
+		all = append(all, l...)
+	}
+	return joinEmails(all)
+}
+
+// termFor is the term a mail announces: the new decision term or the remediation term.
+func termFor(template string, c *complaint.Case, lang string, loc *time.Location) string {
+	switch {
+	case template == "verlenging":
+		return complaint.FormatDate(c.DueAt, lang, loc)
+	case !c.RemedyDueAt.IsZero():
+		return complaint.FormatDate(c.RemedyDueAt, lang, loc)
+	}
+	return ""
+}
+
+// setTimers makes a case's pending timers those its state asks for.
+func (d *Daemon) setTimers(tx *store.Tx, c complaint.Case) error {
+	var want []store.Timer
+	for _, t := range complaint.Timers(c, d.terms) {
+		want = append(want, store.Timer{CaseID: c.ID, Kind: string(t.Kind), At: t.At})
+	}
+	return tx.SetTimers(c.ID, want)
+}

@@ -1,0 +1,193 @@
+// Package daemon wires klachtd together: IMAP intake → parsing and triage → one database
+// transaction per message (case, correspondence, outgoing mail, timers) → the outbox sender,
+// and the timers that keep the procedure's promises. It is the only package that knows all the
+// others. Every worker is Run(ctx) error under one errgroup; a panic becomes an error.
+package daemon
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/groeimeesters/klachtd/internal/complaint"
+	"github.com/groeimeesters/klachtd/internal/config"
+	"github.com/groeimeesters/klachtd/internal/intake"
+	"github.com/groeimeesters/klachtd/internal/outbox"
+	"github.com/groeimeesters/klachtd/internal/render"
+	"github.com/groeimeesters/klachtd/internal/store"
+)
+
+// Clock tells the time; tests drive the daemon through a year with a fake one.
+type Clock interface{ Now() time.Time }
+
+type realClock struct{}
+
+func (realClock) Now() time.Time { return time.Now() }
+
+// Options are the daemon's dependencies. Nil Clock means the real clock.
+type Options struct {
+	Config   *config.Config
+	Store    *store.Store
+	Renderer *render.Renderer
+	Log      *slog.Logger
+	Clock    Clock
+	// LookupTXT serves DNS TXT records for DKIM checks; nil means the system resolver.
+	LookupTXT func(ctx context.Context, domain string) ([]string, error)
+	// Notify is called with systemd states ("READY=1", "WATCHDOG=1", "STOPPING=1"); may be nil.
+	Notify func(state string)
+}
+
+// Daemon is one running klachtd.
+type Daemon struct {
+	cfg    *config.Config
+	st     *store.Store
+	render *render.Renderer
+	log    *slog.Logger
+	clock  Clock
+	lookup func(ctx context.Context, domain string) ([]string, error)
+	notify func(string)
+	domain string
+	terms  complaint.Terms
+
+	mu     sync.Mutex
+	queued bool // set inside a transaction that queued mail; read after commit
+	sender *outbox.Sender
+	intake *intake.Intake
+	wake   chan struct{} // nudges the timer loop
+}
+
+// New checks the options and builds a daemon.
+func New(o Options) (*Daemon, error) {
+	if o.Config == nil || o.Store == nil || o.Renderer == nil {
+		return nil, fmt.Errorf("daemon: config, store and renderer are required")
+	}
+	if o.Log == nil {
+		o.Log = slog.Default()
+	}
+	if o.Clock == nil {
+		o.Clock = realClock{}
+	}
+	if o.Notify == nil {
+		o.Notify = func(string) {}
+	}
+	c := o.Config
+	d := &Daemon{cfg: c, st: o.Store, render: o.Renderer, log: o.Log, clock: o.Clock, lookup: o.LookupTXT,
+		notify: o.Notify, wake: make(chan struct{}, 1)}
+	d.domain = domainOf(c.Organisation.Address)
+	d.terms = complaint.Terms{
+		ConfirmWithin: c.Deadlines.ConfirmWithin, ConfirmAlarm: c.Deadlines.ConfirmAlarm,
+		HandleWithin: c.Deadlines.HandleWithin, RemindBefore: c.Deadlines.RemindBefore,
+		AutoExtend: c.Deadlines.AutoExtend, AutoExtendBy: c.Deadlines.AutoExtendBy,
+		Effectiveness: c.Deadlines.Effectiveness, Keep: c.Retention.Keep, Location: c.Organisation.Location,
+	}
+	d.sender = outbox.New(senderConfig(c), queueAdapter{d}, d.clock, d.log.With("component", "outbox"))
+	d.intake = intake.New(intakeConfig(c), store.Checkpoints{S: d.st}, d.Handle, d.log.With("component", "intake"))
+	return d, nil
+}
+
+func domainOf(addr string) string {
+	if i := strings.LastIndexByte(addr, '@'); i >= 0 {
+		return strings.ToLower(addr[i+1:])
+	}
+	return "localhost"
+}
+
+func intakeConfig(c *config.Config) intake.Config {
+	i := c.IMAP
+	return intake.Config{Host: i.Host, Port: i.Port, TLS: i.TLS, CAFile: i.CAFile, Username: i.Username,
+		Password: i.Password, Auth: i.Auth, Token: i.Token, Mailbox: i.Mailbox, Processed: i.Processed,
+		IDLE: i.Idle, PollInterval: i.PollInterval, Timeout: i.Timeout, Backfill: i.Backfill, MaxSize: i.MaxSize}
+}
+
+func senderConfig(c *config.Config) outbox.Config {
+	s := c.SMTP
+	return outbox.Config{Host: s.Host, Port: s.Port, TLS: s.TLS, CAFile: s.CAFile, Username: s.Username,
+		Password: s.Password, Auth: s.Auth, Token: s.Token, Timeout: s.Timeout, RetryFor: s.RetryFor}
+}
+
+// Run runs intake, sender and timers until ctx is done or one of them fails.
+func (d *Daemon) Run(ctx context.Context) error {
+	if err := d.ensureGlobalTimers(ctx); err != nil {
+		return err
+	}
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(guard("intake", func() error { return d.intake.Run(ctx) }))
+	g.Go(guard("outbox", func() error { return d.sender.Run(ctx) }))
+	g.Go(guard("timers", func() error { return d.runTimers(ctx) }))
+	g.Go(guard("watchdog", func() error { return d.watchdog(ctx) }))
+	d.notify("READY=1")
+	d.log.Info("klachtd running", "mailbox", d.cfg.IMAP.Mailbox)
+	err := g.Wait()
+	d.notify("STOPPING=1")
+	if ctx.Err() != nil && (err == nil || err == context.Canceled) {
+		return nil
+	}
+	return err
+}
+
+// guard turns a panic in a worker into an error.
+func guard(name string, fn func() error) func() error {
+	return func() (err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				err = fmt.Errorf("%s: panic: %v\n%s", name, p, debug.Stack())
+			}
+		}()
+		if err := fn(); err != nil && err != context.Canceled {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		return nil
+	}
+}
+
+// watchdog tells systemd we are alive while the intake polls and the database answers.
+func (d *Daemon) watchdog(ctx context.Context) error {
+	t := time.NewTicker(30 * time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+			if _, _, err := d.st.NextDue(ctx); err == nil {
+				d.notify("WATCHDOG=1")
+			} else {
+				d.log.Warn("database does not answer", "err", err)
+			}
+		}
+	}
+}
+
+// afterCommit wakes the sender when the committed transaction queued mail.
+func (d *Daemon) afterCommit() {
+	d.mu.Lock()
+	q := d.queued
+	d.queued = false
+	d.mu.Unlock()
+	if q {
+		d.sender.Wake()
+	}
+	select {
+	case d.wake <- struct{}{}:
+	default:
+	}
+}
+
+// inTx runs fn in one write transaction and wakes the sender after a commit that queued mail.
+func (d *Daemon) inTx(ctx context.Context, fn func(tx *store.Tx) error) error {
+	err := d.st.InTx(ctx, fn)
+	if err != nil {
+		d.mu.Lock()
+		d.queued = false
+		d.mu.Unlock()
+		return err
+	}
+	d.afterCommit()
+	return nil
+}

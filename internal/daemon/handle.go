@@ -1,0 +1,231 @@
+package daemon
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/groeimeesters/klachtd/internal/form"
+	"github.com/groeimeesters/klachtd/internal/intake"
+	"github.com/groeimeesters/klachtd/internal/mailparse"
+	"github.com/groeimeesters/klachtd/internal/staffauth"
+	"github.com/groeimeesters/klachtd/internal/store"
+	"github.com/groeimeesters/klachtd/internal/triage"
+)
+
+// incoming is one fetched message with what was learnt about it before the transaction.
+type incoming struct {
+	f        *intake.Fetched
+	raw      []byte // the whole message, or its header when too large
+	hash     string
+	msg      *mailparse.Message
+	parseErr error
+	tri      triage.Result
+	auth     staffauth.Verdict // for staff mail
+	now      time.Time
+}
+
+// Handle is the intake's handler: it classifies a message and, in one transaction, records it
+// and everything it causes. It is idempotent: a message seen before (same IMAP identity, or
+// the same bytes after a UIDVALIDITY change) gets its earlier disposition and causes nothing.
+// An error is temporary (the database); bad mail is quarantined, never an error.
+func (d *Daemon) Handle(ctx context.Context, f *intake.Fetched) (intake.Disposition, error) {
+	in := &incoming{f: f, raw: f.Raw, now: d.clock.Now()}
+	if f.TooLarge || in.raw == nil {
+		in.raw = f.Header
+	}
+	sum := sha256.Sum256(in.raw)
+	in.hash = hex.EncodeToString(sum[:])
+	in.msg, in.parseErr = mailparse.Parse(in.raw)
+	if in.parseErr == nil {
+		in.tri = triage.Classify(in.msg, d.rules(), lookup{ctx: ctx, st: d.st})
+		if in.tri.Role == triage.RoleStaff {
+			in.auth = d.authenticate(ctx, in)
+		}
+	}
+	var disp intake.Disposition
+	err := d.inTx(ctx, func(tx *store.Tx) error {
+		prev, seen, err := tx.SeenIncoming(f.Mailbox, f.UIDValidity, f.UID, in.hash)
+		if err != nil {
+			return err
+		}
+		if seen {
+			disp = intake.Disposition(prev.Disposition)
+			prev.Mailbox, prev.UIDValidity, prev.UID, prev.At = f.Mailbox, f.UIDValidity, f.UID, in.now
+			return tx.RecordIncoming(prev)
+		}
+		caseID, kind, dsp, err := d.process(tx, in)
+		if err != nil {
+			return err
+		}
+		disp = dsp
+		mid := ""
+		if in.msg != nil {
+			mid = in.msg.MessageID
+		}
+		return tx.RecordIncoming(store.Incoming{Mailbox: f.Mailbox, UIDValidity: f.UIDValidity, UID: f.UID,
+			MessageID: mid, Hash: in.hash, Disposition: int(disp), Kind: kind, CaseID: caseID, At: in.now})
+	})
+	if err != nil {
+		return intake.Leave, fmt.Errorf("handle uid %d: %w", f.UID, err)
+	}
+	d.log.Debug("message handled", "uid", f.UID, "kind", in.tri.Kind, "case_id", in.tri.CaseID)
+	return disp, nil
+}
+
+// process carries out what a message means, inside the transaction.
+func (d *Daemon) process(tx *store.Tx, in *incoming) (caseID, kind string, disp intake.Disposition, err error) {
+	if in.parseErr != nil {
+		return "", "quarantine", intake.Leave, d.quarantine(tx, in, in.parseErr.Error())
+	}
+	switch in.tri.Kind {
+	case triage.Own, triage.Other:
+		return "", string(in.tri.Kind), intake.Leave, nil
+	case triage.Bounce:
+		return d.bounce(tx, in)
+	case triage.Reply:
+		return d.reply(tx, in)
+	case triage.StaffNew:
+		return d.staffNew(tx, in)
+	case triage.New:
+		id, err := d.registerMail(tx, in)
+		return id, "complaint", intake.Move, err
+	}
+	return "", "other", intake.Leave, nil
+}
+
+func (d *Daemon) rules() triage.Rules {
+	return triage.Rules{OwnAddress: d.cfg.Organisation.Address, OwnIDPrefix: ownIDPrefix,
+		Staff: d.cfg.Staff.Addresses, Commissaris: d.cfg.Commissaris.Email,
+		Keywords: d.cfg.Complaints.Keywords, FormLabelCount: form.CountLabels}
+}
+
+// lookup answers triage's questions from the database (outside the write transaction).
+type lookup struct {
+	ctx context.Context
+	st  *store.Store
+}
+
+func (l lookup) CaseExists(id string) (string, bool) {
+	c, _, err := l.st.Case(l.ctx, id)
+	if err != nil {
+		return "", false
+	}
+	return c.Email, true
+}
+
+func (l lookup) CaseByMessageID(ids []string) (string, string) {
+	id, err := l.st.CaseByMessageID(l.ctx, ids...)
+	if err != nil || id == "" {
+		return "", ""
+	}
+	email, _ := l.CaseExists(id)
+	return id, email
+}
+
+// authenticate checks a staff message as configured (DKIM, the organisation's
+// Authentication-Results, or nothing).
+func (d *Daemon) authenticate(ctx context.Context, in *incoming) staffauth.Verdict {
+	domains := d.cfg.Staff.DKIMDomains
+	p := staffauth.Policy{Mode: staffauth.Mode(d.cfg.Staff.Authentication), AuthservID: d.cfg.Staff.AuthservID, Domains: domains}
+	actx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	return staffauth.Check(actx, in.raw, in.msg.From.Email, p, d.lookup)
+}
+
+// quarantine keeps a message klachtd could not read, with the reason, and tells staff.
+func (d *Daemon) quarantine(tx *store.Tx, in *incoming, reason string) error {
+	if _, err := tx.InsertMessage(store.Message{Direction: "in", At: in.now, Kind: "quarantine",
+		Reason: reason, Verified: false, Raw: in.raw}); err != nil {
+		return err
+	}
+	d.log.Warn("message quarantined", "uid", in.f.UID, "reason", reason)
+	_, err := d.queue(tx, nil, "", outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
+		data: noticeData("quarantined", fmt.Sprintf("IMAP uid %d in %s: %s", in.f.UID, in.f.Mailbox, reason))}, in.now)
+	return err
+}
+
+// storeIncoming keeps a message on a case: the archive copy and the text for the timeline.
+func (d *Daemon) storeIncoming(tx *store.Tx, caseID, kind string, in *incoming, verified bool, reason string) error {
+	m := in.msg
+	_, err := tx.InsertMessage(store.Message{CaseID: caseID, Direction: "in", At: in.now, Kind: kind,
+		From: m.From.Email, To: emails(m.To), Cc: emails(m.Cc), Subject: m.Subject, MessageID: m.MessageID,
+		Text: m.Text, Verified: verified, Reason: reason, Raw: in.raw})
+	return err
+}
+
+func emails(list []mailparse.Address) []string {
+	out := make([]string, 0, len(list))
+	for _, a := range list {
+		out = append(out, a.Email)
+	}
+	return out
+}
+
+// threadRoot is the Message-ID a new case's mails thread on: the complaint's own, or one we
+// assign when it had none.
+func (d *Daemon) threadRoot(caseID string, m *mailparse.Message) string {
+	if m != nil && m.MessageID != "" {
+		return m.MessageID
+	}
+	return d.messageID(caseID, "complaint")
+}
+
+// bounce records a delivery failure on the case of the mail it reports, holds the address,
+// and tells staff: a confirmation that never arrived is a broken promise.
+func (d *Daemon) bounce(tx *store.Tx, in *incoming) (string, string, intake.Disposition, error) {
+	b := in.msg.Bounce
+	_, caseID, template, err := tx.OutgoingByMessageID(b.OriginalMessageID)
+	if err != nil {
+		return "", "", intake.Leave, err
+	}
+	if caseID == "" {
+		caseID = in.tri.CaseID
+	}
+	if caseID == "" {
+		// Not about a case mail (or not ours): leave it for people to read.
+		return "", "bounce", intake.Leave, nil
+	}
+	c, root, err := tx.Case(caseID)
+	if err != nil {
+		return "", "", intake.Leave, err
+	}
+	if err := d.storeIncoming(tx, caseID, "bounce", in, true, b.Status); err != nil {
+		return "", "", intake.Leave, err
+	}
+	recips := b.Recipients
+	if len(recips) == 0 && c.Email != "" {
+		recips = []string{c.Email}
+	}
+	text := fmt.Sprintf("delivery of %s to %s failed (%s)", orDash(template), strings.Join(recips, ", "), orDash(b.Status))
+	if err := tx.AddEvent(caseID, store.Event{At: in.now, Kind: "bounce", Text: text}); err != nil {
+		return "", "", intake.Leave, err
+	}
+	if b.Permanent {
+		for _, r := range recips {
+			if err := tx.HoldAddress(strings.ToLower(r), b.Status, in.now); err != nil {
+				return "", "", intake.Leave, err
+			}
+		}
+	}
+	detail := text
+	if b.Diagnostic != "" {
+		detail += ": " + b.Diagnostic
+	}
+	if c.Phone != "" {
+		detail += "; telefoon/phone " + c.Phone
+	}
+	_, err = d.queue(tx, &c, root, outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
+		data: noticeData("bounce", detail)}, in.now)
+	return caseID, "bounce", intake.Move, err
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

@@ -1,0 +1,294 @@
+package daemon
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/groeimeesters/klachtd/internal/complaint"
+	"github.com/groeimeesters/klachtd/internal/mailparse"
+	"github.com/groeimeesters/klachtd/internal/render"
+	"github.com/groeimeesters/klachtd/internal/store"
+)
+
+// Audiences of outgoing mail.
+const (
+	audComplainant = "complainant"
+	audStaff       = "staff"
+	audCommissaris = "commissaris"
+)
+
+// outMail is a mail to queue: its template, who it goes to, and what the template needs beyond
+// the case.
+type outMail struct {
+	template string
+	to, cc   []mailparse.Address
+	audience string
+	lang     string
+	data     render.Data
+	// auto is "auto-replied" when the mail answers an incoming mail of the recipient (then
+	// auto_reply_limit applies), else "auto-generated".
+	auto string
+}
+
+// messageID makes a stable, unique Message-ID for a mail about a case; the prefix tells our
+// own mail apart when it comes back.
+func (d *Daemon) messageID(caseID, template string) string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	local := ownIDPrefix + strings.ToLower(caseID)
+	if caseID == "" {
+		local = ownIDPrefix + "org"
+	}
+	return fmt.Sprintf("%s.%s.%s@%s", local, template, hex.EncodeToString(b[:]), d.domain)
+}
+
+const ownIDPrefix = "klachtd."
+
+// queue renders a mail and writes it to the outbox in the caller's transaction. For the
+// complainant it respects a bounce hold; it returns false when the mail was not queued.
+func (d *Daemon) queue(tx *store.Tx, c *complaint.Case, threadRoot string, m outMail, now time.Time) (bool, error) {
+	if len(m.to) == 0 {
+		return false, nil
+	}
+	if m.audience == audComplainant {
+		held, err := tx.Held(strings.ToLower(m.to[0].Email))
+		if err != nil {
+			return false, err
+		}
+		if held {
+			if c != nil {
+				if err := tx.AddEvent(c.ID, store.Event{At: now, Kind: "mail-held", Text: m.template + " not sent: the address bounced before"}); err != nil {
+					return false, err
+				}
+			}
+			return false, nil
+		}
+	}
+	lang := m.lang
+	if lang == "" {
+		lang = d.cfg.Organisation.Language
+	}
+	data := m.data
+	d.fillCommon(&data, c, lang, now)
+	rendered, err := d.render.Render(m.template, lang, data)
+	if err != nil {
+		return false, fmt.Errorf("render %s: %w", m.template, err)
+	}
+	caseID, subject := "", rendered.Subject
+	var inReplyTo string
+	var refs []string
+	if c != nil {
+		caseID = c.ID
+		subject = "[" + c.ID + "] " + subject
+		if threadRoot != "" {
+			inReplyTo, refs = threadRoot, []string{threadRoot}
+		}
+	}
+	auto := m.auto
+	if auto == "" {
+		auto = "auto-generated"
+	}
+	out := store.OutMail{
+		CaseID: caseID, Template: m.template, Audience: m.audience,
+		From: mailparse.Address{Name: d.cfg.Organisation.Name, Email: d.cfg.Organisation.Address},
+		To:   m.to, Cc: m.cc, Subject: subject, Text: rendered.Text, HTML: rendered.HTML,
+		MessageID: d.messageID(caseID, m.template), InReplyTo: inReplyTo, References: refs,
+		Date: now, AutoSubmitted: auto,
+	}
+	if _, err := tx.QueueMail(out); err != nil {
+		return false, err
+	}
+	d.mu.Lock()
+	d.queued = true
+	d.mu.Unlock()
+	return true, nil
+}
+
+// staffAddrs are the addresses that receive notices.
+func (d *Daemon) staffAddrs() []mailparse.Address {
+	list := d.cfg.Staff.Notify
+	if len(list) == 0 {
+		list = d.cfg.Staff.Addresses
+	}
+	return addrs(list)
+}
+
+func addrs(list []string) []mailparse.Address {
+	out := make([]mailparse.Address, 0, len(list))
+	for _, a := range list {
+		out = append(out, mailparse.Address{Email: a})
+	}
+	return out
+}
+
+// complainantAddr is the case's complainant as a recipient, or nil without an address.
+func complainantAddr(c *complaint.Case) []mailparse.Address {
+	if c == nil || c.Email == "" {
+		return nil
+	}
+	return []mailparse.Address{{Name: c.Name, Email: c.Email}}
+}
+
+func (d *Daemon) commissarisAddr() []mailparse.Address {
+	if d.cfg.Commissaris.Email == "" {
+		return nil
+	}
+	return []mailparse.Address{{Name: d.cfg.Commissaris.Name, Email: d.cfg.Commissaris.Email}}
+}
+
+// resolve turns the recipients of a transition into addresses.
+func (d *Daemon) resolve(c *complaint.Case, rs []complaint.Recipient) []mailparse.Address {
+	var out []mailparse.Address
+	for _, r := range rs {
+		switch r {
+		case complaint.ToComplainant:
+			out = append(out, complainantAddr(c)...)
+		case complaint.ToStaff:
+			out = append(out, d.staffAddrs()...)
+		case complaint.ToCommissaris:
+			out = append(out, d.commissarisAddr()...)
+		}
+	}
+	return out
+}
+
+// fillCommon sets what every template may use: the organisation, the commissaris, the terms
+// and the case in the mail's language.
+func (d *Daemon) fillCommon(data *render.Data, c *complaint.Case, lang string, now time.Time) {
+	o := d.cfg.Organisation
+	data.Org = render.Org{Name: o.Name, Address: o.Address, Phone: o.Phone, Officer: o.Officer}
+	data.Commissaris = render.Person{Name: d.cfg.Commissaris.Name, Email: d.cfg.Commissaris.Email}
+	dl := d.cfg.Deadlines
+	if dl.HandleWithin%(7*24*time.Hour) == 0 {
+		data.HandleWeeks = int(dl.HandleWithin / (7 * 24 * time.Hour))
+	}
+	data.ConfirmHours = int(dl.ConfirmWithin / time.Hour)
+	data.KeepYears = int(d.cfg.Retention.Keep / (365 * 24 * time.Hour))
+	if c != nil && data.Case.ID == "" {
+		data.Case = d.caseView(c, lang)
+	}
+}
+
+// caseView formats a case for templates in a language.
+func (d *Daemon) caseView(c *complaint.Case, lang string) render.CaseView {
+	loc := d.cfg.Organisation.Location
+	date := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return complaint.FormatDate(t, lang, loc)
+	}
+	v := render.CaseView{
+		ID: c.ID, Name: c.Name, Email: c.Email, Phone: c.Phone, Service: c.Service,
+		Status: string(c.Status), Verdict: string(c.Verdict), Received: date(c.ReceivedAt),
+		Due: date(c.DueAt), Closed: date(c.ClosedAt), RemedyDue: date(c.RemedyDueAt),
+		Extended: c.Extended, Cause: c.Cause, Measure: c.Measure,
+	}
+	for _, f := range complaint.FormFields {
+		if val := strings.TrimSpace(c.Fields[f]); val != "" {
+			v.Fields = append(v.Fields, render.Field{Key: f, Label: fieldLabel(f, lang), Value: val})
+		}
+	}
+	for _, f := range missingFields(c) {
+		v.Missing = append(v.Missing, fieldLabel(f, lang))
+	}
+	v.Summary = summary(c, lang)
+	if next, what := nextDeadline(c); !next.IsZero() {
+		v.NextDeadline = date(next) + " (" + deadlineLabel(what, lang) + ")"
+	}
+	return v
+}
+
+// missingFields are the required form fields a case still lacks (aanvullend is optional).
+func missingFields(c *complaint.Case) []string {
+	var out []string
+	for _, f := range complaint.FormFields {
+		if f != complaint.FieldAanvullend && strings.TrimSpace(c.Fields[f]) == "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+var labels = map[string][2]string{
+	complaint.FieldNaam:                {"Naam van indiener", "Your name"},
+	complaint.FieldDatum:               {"Datum van de klacht", "Date of the complaint"},
+	complaint.FieldOmschrijving:        {"Omschrijving van de klacht (wat is er gebeurd en tegen wie)", "Description of the complaint (what happened, and against whom)"},
+	complaint.FieldGevolgen:            {"Gevolgen voor u (de invloed op uw ontwikkeling, cursus, training of begeleiding)", "Consequences for you (the effect on your development, course, training or coaching)"},
+	complaint.FieldGewensteAfhandeling: {"Hoe wij uw klacht het beste kunnen afhandelen", "How we can best resolve your complaint"},
+	complaint.FieldAanvullend:          {"Aanvullende informatie", "Additional information"},
+	complaint.FieldDienst:              {"Over welke dienst uw klacht gaat", "Which service your complaint concerns"},
+}
+
+func fieldLabel(f, lang string) string {
+	if lang == "en" {
+		return labels[f][1]
+	}
+	return labels[f][0]
+}
+
+// summary is the short case summary for the commissaris: what it is about, never notes.
+func summary(c *complaint.Case, lang string) string {
+	desc := strings.TrimSpace(c.Fields[complaint.FieldOmschrijving])
+	if r := []rune(desc); len(r) > 600 {
+		desc = string(r[:600]) + " …"
+	}
+	var b strings.Builder
+	if lang == "en" {
+		fmt.Fprintf(&b, "Complaint %s by %s", c.ID, c.Name)
+		if c.Service != "" {
+			fmt.Fprintf(&b, " about %s", c.Service)
+		}
+		if c.Verdict != "" {
+			fmt.Fprintf(&b, "; our assessment: %s", verdictWord(c.Verdict, lang))
+		}
+	} else {
+		fmt.Fprintf(&b, "Klacht %s van %s", c.ID, c.Name)
+		if c.Service != "" {
+			fmt.Fprintf(&b, " over %s", c.Service)
+		}
+		if c.Verdict != "" {
+			fmt.Fprintf(&b, "; ons oordeel: %s", verdictWord(c.Verdict, lang))
+		}
+	}
+	b.WriteString(".")
+	if desc != "" {
+		b.WriteString("\n" + desc)
+	}
+	return b.String()
+}
+
+func verdictWord(v complaint.Verdict, lang string) string {
+	switch {
+	case v == complaint.VerdictGegrond && lang == "en":
+		return "justified"
+	case v == complaint.VerdictOngegrond && lang == "en":
+		return "unjustified"
+	}
+	return string(v)
+}
+
+// nextDeadline is the first coming deadline of an open case and what it is.
+func nextDeadline(c *complaint.Case) (time.Time, string) {
+	if !c.Status.IsOpen() {
+		return time.Time{}, ""
+	}
+	if c.Verdict == "" {
+		return c.DueAt, "due"
+	}
+	if !c.RemedyDueAt.IsZero() {
+		return c.RemedyDueAt, "remedy"
+	}
+	return time.Time{}, ""
+}
+
+func deadlineLabel(what, lang string) string {
+	m := map[string][2]string{"due": {"beslistermijn", "decision term"}, "remedy": {"hersteltermijn", "remediation term"}}
+	if lang == "en" {
+		return m[what][1]
+	}
+	return m[what][0]
+}

@@ -1,0 +1,101 @@
+package daemon
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/groeimeesters/klachtd/internal/complaint"
+	"github.com/groeimeesters/klachtd/internal/mailparse"
+	"github.com/groeimeesters/klachtd/internal/outbox"
+	"github.com/groeimeesters/klachtd/internal/render"
+	"github.com/groeimeesters/klachtd/internal/store"
+)
+
+// queueAdapter lets the outbox sender work on the store, and records on the case what a
+// delivery means: an accepted confirmation confirms the case; a permanent failure is noted and
+// staff are told.
+type queueAdapter struct{ d *Daemon }
+
+func (q queueAdapter) Claim(ctx context.Context, now time.Time, lease time.Duration) (*outbox.Row, error) {
+	m, err := q.d.st.Claim(ctx, now, lease)
+	if err != nil || m == nil {
+		return nil, err
+	}
+	row := &outbox.Row{ID: m.ID, CaseID: m.CaseID, Template: m.Template, From: m.From, To: m.To, Cc: m.Cc,
+		Subject: m.Subject, Text: m.Text, HTML: m.HTML, MessageID: m.MessageID, InReplyTo: m.InReplyTo,
+		References: m.References, Date: m.Date, AutoSubmitted: m.AutoSubmitted, Attempts: m.Attempts - 1}
+	for _, a := range m.Attachments {
+		row.Attachments = append(row.Attachments, outbox.Attachment{Name: a.Name, ContentType: a.ContentType, Data: a.Data})
+	}
+	return row, nil
+}
+
+func (q queueAdapter) Sent(ctx context.Context, id int64, at time.Time) error {
+	return q.d.st.Sent(ctx, id, at, func(tx *store.Tx, m *store.OutMail) error {
+		if m.CaseID == "" || m.Template != "bevestiging" {
+			return nil
+		}
+		c, _, err := tx.Case(m.CaseID)
+		if err != nil {
+			return err
+		}
+		if c.Status != complaint.StatusNieuw {
+			return nil
+		}
+		c = complaint.Confirmed(c, at)
+		if err := tx.UpdateCase(c, at); err != nil {
+			return err
+		}
+		if err := tx.AddEvent(c.ID, store.Event{At: at, Kind: "confirmed", Text: "confirmation accepted by the mail server"}); err != nil {
+			return err
+		}
+		return q.d.setTimers(tx, c)
+	})
+}
+
+func (q queueAdapter) Retry(ctx context.Context, id int64, next time.Time, reason string) error {
+	return q.d.st.Retry(ctx, id, next, reason)
+}
+
+func (q queueAdapter) Failed(ctx context.Context, id int64, at time.Time, reason string) error {
+	d := q.d
+	err := d.st.Failed(ctx, id, at, reason, func(tx *store.Tx, m *store.OutMail) error {
+		if m.CaseID == "" {
+			return nil
+		}
+		if err := tx.AddEvent(m.CaseID, store.Event{At: at, Kind: "send-failed", Text: m.Template + ": " + reason}); err != nil {
+			return err
+		}
+		if m.Audience == audStaff {
+			return nil // a notice about a failed notice would loop
+		}
+		c, root, err := tx.Case(m.CaseID)
+		if err != nil {
+			return err
+		}
+		detail := m.Template + " → " + joinEmails(m.To) + ": " + reason
+		if c.Phone != "" {
+			detail += " (telefoon/phone: " + c.Phone + ")"
+		}
+		_, err = d.queue(tx, &c, root, outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
+			data: render.Data{Notice: render.NoticeSendFailed, Detail: detail}}, at)
+		return err
+	})
+	if err == nil {
+		d.afterCommit()
+	}
+	return err
+}
+
+func (q queueAdapter) NextDue(ctx context.Context) (time.Time, bool, error) {
+	return q.d.st.NextDue(ctx)
+}
+
+func joinEmails(list []mailparse.Address) string {
+	out := make([]string, 0, len(list))
+	for _, a := range list {
+		out = append(out, a.Email)
+	}
+	return strings.Join(out, ", ")
+}

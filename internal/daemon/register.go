@@ -1,0 +1,263 @@
+package daemon
+
+import (
+	"context"
+	"fmt"
+	"net/mail"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/groeimeesters/klachtd/internal/complaint"
+	"github.com/groeimeesters/klachtd/internal/form"
+	"github.com/groeimeesters/klachtd/internal/intake"
+	"github.com/groeimeesters/klachtd/internal/mailparse"
+	"github.com/groeimeesters/klachtd/internal/reply"
+	"github.com/groeimeesters/klachtd/internal/render"
+	"github.com/groeimeesters/klachtd/internal/store"
+)
+
+// Registration is a complaint to register: from a mail, a staff forward, or `klachtd new`.
+type Registration struct {
+	Name, Email, Phone string
+	Text, HTML         string
+	Attachments        []mailparse.Attachment
+	Language           string    // "nl", "en" or "" (the configured language)
+	ReceivedAt         time.Time // zero: now
+	Via                string    // "mail", "staff", "cli"
+	By                 string    // the staff member, for staff registrations
+	Fields             complaint.Fields
+	TooLarge           bool
+	// Auto marks the confirmation as an automatic answer to the complainant's own mail, which
+	// auto_reply_limit limits.
+	Auto bool
+}
+
+// registerMail registers a complaint that arrived by mail.
+func (d *Daemon) registerMail(tx *store.Tx, in *incoming) (string, error) {
+	m := in.msg
+	r := Registration{Name: m.From.Name, Email: m.From.Email, Text: m.Text, HTML: m.HTML,
+		Attachments: m.Attachments, Language: m.Language, Via: "mail", TooLarge: in.f.TooLarge, Auto: true}
+	if len(m.ReplyTo) > 0 && m.ReplyTo[0].Email != "" {
+		r.Email = m.ReplyTo[0].Email
+	}
+	return d.register(tx, r, m, in.raw, in.now)
+}
+
+// staffNew registers a complaint a staff member forwarded with [nieuw], for the original
+// sender, or a phone or in-person complaint from Naam: / E-mail: lines.
+func (d *Daemon) staffNew(tx *store.Tx, in *incoming) (string, string, intake.Disposition, error) {
+	if !in.auth.OK {
+		if _, err := tx.InsertMessage(store.Message{Direction: "in", At: in.now, Kind: "forged-command",
+			From: in.msg.From.Email, Subject: in.msg.Subject, MessageID: in.msg.MessageID, Verified: false,
+			Reason: in.auth.Reason, Raw: in.raw}); err != nil {
+			return "", "", intake.Leave, err
+		}
+		_, err := d.queue(tx, nil, "", outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
+			data: noticeData(render.NoticeForgedCommand, in.msg.From.Email+": [nieuw]: "+in.auth.Reason)}, in.now)
+		return "", "forged-command", intake.Leave, err
+	}
+	r := staffRegistration(in.msg)
+	r.By = in.msg.From.Email
+	id, err := d.register(tx, r, in.msg, in.raw, in.now)
+	return id, "staff-new", intake.Move, err
+}
+
+// staffRegistration reads who the complaint is from: an attached original, an inline forward,
+// or the staff member's notes.
+func staffRegistration(m *mailparse.Message) Registration {
+	r := Registration{Via: "staff", Language: m.Language}
+	if len(m.Forwarded) > 0 {
+		o := m.Forwarded[0]
+		r.Name, r.Email, r.Text, r.HTML, r.Attachments = o.From.Name, o.From.Email, o.Text, o.HTML, o.Attachments
+		if o.Language != "" {
+			r.Language = o.Language
+		}
+		if !o.Date.IsZero() {
+			r.ReceivedAt = o.Date
+		}
+		return r
+	}
+	if name, email, body, ok := inlineForward(m.Text); ok {
+		r.Name, r.Email, r.Text = name, email, body
+		return r
+	}
+	r.Text = reply.Strip(m.Text)
+	return r
+}
+
+var fwdFrom = regexp.MustCompile(`(?mi)^[ \t>]*\*?(?:van|from)\*?:[ \t]*(.+)$`)
+
+// inlineForward finds the original sender and text of an inline forward: the first
+// "Van:" / "From:" line of a forwarded header block, and the text after that block.
+func inlineForward(text string) (name, email, body string, ok bool) {
+	loc := fwdFrom.FindStringSubmatchIndex(text)
+	if loc == nil {
+		return "", "", "", false
+	}
+	a, err := mail.ParseAddress(strings.TrimSpace(text[loc[2]:loc[3]]))
+	if err != nil {
+		return "", "", "", false
+	}
+	rest := text[loc[1]:]
+	// Skip the rest of the header block (Verzonden/Sent/Aan/To/Onderwerp/Subject/Datum/Date).
+	lines := strings.Split(rest, "\n")
+	i := 0
+	for i < len(lines) && i < 8 {
+		l := strings.TrimSpace(strings.TrimLeft(lines[i], "> "))
+		if l == "" || strings.Contains(l, ":") && len(l) < 200 && isHeaderish(l) {
+			i++
+			continue
+		}
+		break
+	}
+	body = strings.TrimSpace(strings.Join(lines[i:], "\n"))
+	return a.Name, a.Address, body, true
+}
+
+func isHeaderish(l string) bool {
+	k := strings.ToLower(strings.Trim(strings.SplitN(l, ":", 2)[0], "* "))
+	switch k {
+	case "verzonden", "sent", "aan", "to", "cc", "onderwerp", "subject", "datum", "date", "beantwoorden-aan", "reply-to":
+		return true
+	}
+	return false
+}
+
+// register creates a case with its correspondence, the confirmation to the complainant, the
+// notice to staff, and its timers, in the caller's transaction.
+func (d *Daemon) register(tx *store.Tx, r Registration, m *mailparse.Message, raw []byte, now time.Time) (string, error) {
+	loc := d.cfg.Organisation.Location
+	received := r.ReceivedAt
+	if received.IsZero() || received.After(now) {
+		received = now
+	}
+	id, err := tx.NextCaseID(now.In(loc).Year())
+	if err != nil {
+		return "", err
+	}
+	var atts []form.Attachment
+	for _, a := range r.Attachments {
+		atts = append(atts, form.Attachment{Filename: a.Filename, ContentType: a.ContentType, Data: a.Data})
+	}
+	fr := form.Extract(r.Text, r.HTML, atts, r.Name, d.cfg.Complaints.Services)
+	c := complaint.NewCase(id, received, d.terms)
+	c.Fields = fr.Fields
+	if c.Fields == nil {
+		c.Fields = complaint.Fields{}
+	}
+	for k, v := range r.Fields {
+		if strings.TrimSpace(v) != "" {
+			c.Fields[k] = v
+		}
+	}
+	c.Name = firstNonEmpty(c.Fields[complaint.FieldNaam], r.Name)
+	c.Email = strings.ToLower(firstNonEmpty(r.Email, fr.Email))
+	c.Phone = firstNonEmpty(r.Phone, fr.Phone)
+	if svc, ok := form.MatchService(c.Fields[complaint.FieldDienst], d.cfg.Complaints.Services); ok {
+		c.Service = svc
+		c.Fields[complaint.FieldDienst] = svc
+	}
+	c.Language = r.Language
+	if c.Language != "nl" && c.Language != "en" {
+		c.Language = d.cfg.Organisation.Language
+	}
+	root := d.threadRoot(id, m)
+	if err := tx.InsertCase(c, root, now); err != nil {
+		return "", err
+	}
+	if m != nil {
+		if _, err := tx.InsertMessage(store.Message{CaseID: id, Direction: "in", At: now, Kind: "complaint",
+			From: m.From.Email, To: emails(m.To), Cc: emails(m.Cc), Subject: m.Subject, MessageID: m.MessageID,
+			Text: m.Text, Verified: true, Raw: raw}); err != nil {
+			return "", err
+		}
+	}
+	how := map[string]string{"mail": "by mail", "staff": "registered by staff", "cli": "registered with klachtd new"}[r.Via]
+	if err := tx.AddEvent(id, store.Event{At: now, Kind: "registered", By: r.By, Text: how}); err != nil {
+		return "", err
+	}
+	notes, err := d.confirm(tx, &c, root, r, now)
+	if err != nil {
+		return "", err
+	}
+	if r.TooLarge {
+		notes = append(notes, fmt.Sprintf("message larger than %d bytes: only its header was read; see the mailbox", d.cfg.IMAP.MaxSize))
+	}
+	if _, err := d.queue(tx, &c, root, outMail{template: "melding-nieuw", to: d.staffAddrs(), audience: audStaff,
+		data: render.Data{Detail: strings.Join(notes, "\n")}}, now); err != nil {
+		return "", err
+	}
+	d.log.Info("complaint registered", "case_id", id, "via", r.Via)
+	return id, d.setTimers(tx, c)
+}
+
+// confirm queues the confirmation, unless the complainant has no address or has had
+// auto_reply_limit automatic answers today; it returns notes for staff.
+func (d *Daemon) confirm(tx *store.Tx, c *complaint.Case, root string, r Registration, now time.Time) ([]string, error) {
+	if c.Email == "" {
+		return []string{"no e-mail address: confirm the complaint by phone or post"}, tx.AddEvent(c.ID,
+			store.Event{At: now, Kind: "no-confirmation", Text: "no e-mail address"})
+	}
+	auto := "auto-generated"
+	if r.Auto {
+		auto = "auto-replied"
+		n, err := tx.CountAutoReplies(c.Email, now.Add(-24*time.Hour))
+		if err != nil {
+			return nil, err
+		}
+		if n >= d.cfg.Deadlines.AutoReplyLimit {
+			note := fmt.Sprintf("no confirmation sent: %s already had %d automatic answers in 24 hours (auto_reply_limit)", c.Email, n)
+			return []string{note}, tx.AddEvent(c.ID, store.Event{At: now, Kind: "no-confirmation", Text: note})
+		}
+	}
+	ok, err := d.queue(tx, c, root, outMail{template: "bevestiging", to: complainantAddr(c), audience: audComplainant,
+		lang: c.Language, auto: auto}, now)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return []string{"no confirmation sent: the address bounced before"}, nil
+	}
+	if r.Auto {
+		return nil, tx.RecordAutoReply(c.Email, now)
+	}
+	return nil, nil
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if strings.TrimSpace(x) != "" {
+			return strings.TrimSpace(x)
+		}
+	}
+	return ""
+}
+
+// Register registers a complaint given on the command line (`klachtd new`).
+func (d *Daemon) Register(ctx context.Context, r Registration, raw []byte) (string, error) {
+	var m *mailparse.Message
+	if raw != nil {
+		pm, err := mailparse.Parse(raw)
+		if err != nil {
+			return "", fmt.Errorf("read the mail: %w", err)
+		}
+		m = pm
+		if r.Email == "" {
+			r.Email, r.Name = pm.From.Email, firstNonEmpty(r.Name, pm.From.Name)
+		}
+		if r.Text == "" {
+			r.Text, r.HTML, r.Attachments = pm.Text, pm.HTML, pm.Attachments
+		}
+		if r.Language == "" {
+			r.Language = pm.Language
+		}
+	}
+	var id string
+	err := d.inTx(ctx, func(tx *store.Tx) error {
+		var err error
+		id, err = d.register(tx, r, m, raw, d.clock.Now())
+		return err
+	})
+	return id, err
+}

@@ -1,0 +1,219 @@
+package daemon
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/groeimeesters/klachtd/internal/complaint"
+	"github.com/groeimeesters/klachtd/internal/form"
+	"github.com/groeimeesters/klachtd/internal/intake"
+	"github.com/groeimeesters/klachtd/internal/render"
+	"github.com/groeimeesters/klachtd/internal/reply"
+	"github.com/groeimeesters/klachtd/internal/store"
+	"github.com/groeimeesters/klachtd/internal/triage"
+)
+
+func noticeData(notice, detail string) render.Data {
+	return render.Data{Notice: notice, Detail: detail}
+}
+
+// reply handles a mail that answers a case, by who sent it.
+func (d *Daemon) reply(tx *store.Tx, in *incoming) (string, string, intake.Disposition, error) {
+	caseID := in.tri.CaseID
+	c, root, err := tx.Case(caseID)
+	if err != nil {
+		return "", "", intake.Leave, err
+	}
+	own := reply.Strip(in.msg.Text)
+	switch in.tri.Role {
+	case triage.RoleStaff:
+		return caseID, "reply-staff", intake.Move, d.staffReply(tx, in, &c, root, own)
+	case triage.RoleCommissaris:
+		if err := d.storeIncoming(tx, caseID, "reply-commissaris", in, true, ""); err != nil {
+			return "", "", intake.Leave, err
+		}
+		if err := tx.AddEvent(caseID, store.Event{At: in.now, Kind: "mail-commissaris", By: in.msg.From.Email, Text: own}); err != nil {
+			return "", "", intake.Leave, err
+		}
+		_, err := d.queue(tx, &c, root, outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
+			data: render.Data{Notice: render.NoticeReplyCommissaris, Body: own}}, in.now)
+		return caseID, "reply-commissaris", intake.Move, err
+	case triage.RoleComplainant:
+		return caseID, "reply-complainant", intake.Move, d.complainantReply(tx, in, &c, root, own)
+	}
+	// Someone else: kept, marked unverified, changes nothing; staff are told.
+	if err := d.storeIncoming(tx, caseID, "reply-unverified", in, false, "sender is not the complainant, staff or the commissaris"); err != nil {
+		return "", "", intake.Leave, err
+	}
+	if err := tx.AddEvent(caseID, store.Event{At: in.now, Kind: "mail-unverified", By: in.msg.From.Email, Text: "kept, not verified"}); err != nil {
+		return "", "", intake.Leave, err
+	}
+	_, err = d.queue(tx, &c, root, outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
+		data: render.Data{Notice: render.NoticeReplyUnverified, Detail: in.msg.From.Email, Body: own}}, in.now)
+	return caseID, "reply-unverified", intake.Move, err
+}
+
+// complainantReply records the complainant's mail, fills missing form fields it answers, moves
+// a case waiting for information back to in-behandeling, and tells staff.
+func (d *Daemon) complainantReply(tx *store.Tx, in *incoming, c *complaint.Case, root, own string) error {
+	if err := d.storeIncoming(tx, c.ID, "reply-complainant", in, true, ""); err != nil {
+		return err
+	}
+	if err := tx.ClearHold(strings.ToLower(c.Email)); err != nil {
+		return err
+	}
+	if in.msg.Auto != "" {
+		// An out-of-office or other automatic answer: kept, nothing else (no loops).
+		return tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "mail-auto", By: c.Email, Text: in.msg.Auto})
+	}
+	before := *c
+	filled := d.fillMissing(c, own, in)
+	next, events := complaint.ComplainantReplied(*c, in.now)
+	*c = next
+	if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "mail-complainant", By: c.Email, Text: own}); err != nil {
+		return err
+	}
+	if len(filled) > 0 {
+		if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "fields", By: c.Email, Text: "added: " + strings.Join(filled, ", ")}); err != nil {
+			return err
+		}
+	}
+	if err := d.addEvents(tx, c.ID, c.Email, events, in); err != nil {
+		return err
+	}
+	if c.Status != before.Status || len(filled) > 0 {
+		if err := tx.UpdateCase(*c, in.now); err != nil {
+			return err
+		}
+		if err := d.setTimers(tx, *c); err != nil {
+			return err
+		}
+	}
+	_, err := d.queue(tx, c, root, outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
+		data: render.Data{Notice: render.NoticeReplyComplainant, Body: own}}, in.now)
+	return err
+}
+
+// fillMissing takes form answers from a complainant's reply for fields still empty.
+func (d *Daemon) fillMissing(c *complaint.Case, own string, in *incoming) []string {
+	r := form.Extract(own, "", nil, "", d.cfg.Complaints.Services)
+	if r.Labels == 0 {
+		return nil
+	}
+	var filled []string
+	for _, f := range complaint.FormFields {
+		if strings.TrimSpace(c.Fields[f]) == "" && strings.TrimSpace(r.Fields[f]) != "" {
+			if c.Fields == nil {
+				c.Fields = complaint.Fields{}
+			}
+			c.Fields[f] = r.Fields[f]
+			filled = append(filled, f)
+			if f == complaint.FieldDienst {
+				c.Service = r.Fields[f]
+			}
+		}
+	}
+	return filled
+}
+
+func (d *Daemon) addEvents(tx *store.Tx, caseID, by string, events []complaint.Event, in *incoming) error {
+	for _, e := range events {
+		if err := tx.AddEvent(caseID, store.Event{At: in.now, Kind: e.Kind, By: by, Text: e.Text}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// staffReply carries out a staff member's tags, all or nothing, after authentication.
+func (d *Daemon) staffReply(tx *store.Tx, in *incoming, c *complaint.Case, root, own string) error {
+	by := in.msg.From.Email
+	applied, err := tx.HasMessage(c.ID, in.msg.MessageID, "reply-staff")
+	if err != nil || applied {
+		return err // the same command is never applied twice
+	}
+	if !in.auth.OK {
+		return d.forged(tx, in, c, root)
+	}
+	if err := d.storeIncoming(tx, c.ID, "reply-staff", in, true, in.auth.Method); err != nil {
+		return err
+	}
+	tags, tagErrs := complaint.ParseTags(in.msg.Subject, in.now, d.cfg.Organisation.Location)
+	if len(tags) == 0 && len(tagErrs) == 0 {
+		return tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "mail-staff", By: by, Text: own})
+	}
+	if len(tagErrs) > 0 {
+		return d.commandError(tx, in, c, root, tagErrs)
+	}
+	res, err := complaint.Apply(*c, complaint.Command{Tags: tags, StaffText: own, By: by}, in.now, d.terms)
+	if err != nil {
+		var te *complaint.TransitionError
+		if errors.As(err, &te) {
+			return d.commandError(tx, in, c, root, []error{err})
+		}
+		return fmt.Errorf("apply command to %s: %w", c.ID, err)
+	}
+	changes, err := d.applyResult(tx, c, root, res, by, in.now)
+	if err != nil {
+		return err
+	}
+	d.log.Info("staff command applied", "case_id", c.ID, "tags", len(tags))
+	_, err = d.queue(tx, c, root, outMail{template: "commando-ok", to: addrs([]string{by}), audience: audStaff,
+		data: render.Data{Changes: changes}}, in.now)
+	return err
+}
+
+// forged records an unauthenticated command and tells staff; nothing changes.
+func (d *Daemon) forged(tx *store.Tx, in *incoming, c *complaint.Case, root string) error {
+	if err := d.storeIncoming(tx, c.ID, "forged-command", in, false, in.auth.Reason); err != nil {
+		return err
+	}
+	if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "forged-command", By: in.msg.From.Email,
+		Text: "command not carried out: " + in.auth.Reason}); err != nil {
+		return err
+	}
+	d.log.Warn("unauthenticated staff command refused", "case_id", c.ID, "reason", in.auth.Reason)
+	_, err := d.queue(tx, c, root, outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
+		data: render.Data{Notice: render.NoticeForgedCommand, Detail: in.msg.From.Email + ": " + in.auth.Reason}}, in.now)
+	return err
+}
+
+// commandError answers a command that cannot be carried out; the case is unchanged.
+func (d *Daemon) commandError(tx *store.Tx, in *incoming, c *complaint.Case, root string, errs []error) error {
+	lang := d.cfg.Organisation.Language
+	var lines []string
+	for _, e := range errs {
+		lines = append(lines, reasonIn(e, lang))
+	}
+	if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "command-error", By: in.msg.From.Email,
+		Text: strings.Join(lines, "; ")}); err != nil {
+		return err
+	}
+	_, err := d.queue(tx, c, root, outMail{template: "commando-fout", to: addrs([]string{in.msg.From.Email}),
+		audience: audStaff, data: render.Data{Errors: lines}}, in.now)
+	return err
+}
+
+// reasonIn is an error's reason in a language, for the staff member's mail.
+func reasonIn(err error, lang string) string {
+	var te *complaint.TagError
+	if errors.As(err, &te) {
+		if lang == "en" {
+			return te.Tag + ": " + te.ReasonEN
+		}
+		return te.Tag + ": " + te.ReasonNL
+	}
+	var tr *complaint.TransitionError
+	if errors.As(err, &tr) {
+		prefix := ""
+		if tr.Tag != "" {
+			prefix = "[" + string(tr.Tag) + "]: "
+		}
+		if lang == "en" {
+			return prefix + tr.ReasonEN
+		}
+		return prefix + tr.ReasonNL
+	}
+	return err.Error()
+}

@@ -1,0 +1,168 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Message is one mail on a case, incoming or outgoing.
+type Message struct {
+	ID        int64     `json:"-"`
+	CaseID    string    `json:"-"`
+	Direction string    `json:"direction"` // "in" or "out"
+	At        time.Time `json:"at"`
+	Kind      string    `json:"kind"` // triage kind for incoming, template for outgoing
+	From      string    `json:"from"`
+	To        []string  `json:"to"`
+	Cc        []string  `json:"cc"`
+	Subject   string    `json:"subject"`
+	MessageID string    `json:"message_id"`
+	Template  string    `json:"template,omitempty"`
+	Text      string    `json:"-"`
+	Verified  bool      `json:"verified"`
+	Reason    string    `json:"reason,omitempty"`
+	Status    string    `json:"status,omitempty"` // outgoing: queued, sent, failed
+	Raw       []byte    `json:"-"`
+}
+
+// InsertMessage stores an incoming message (with its raw bytes, the archive copy) on a case.
+// caseID may be "" for quarantined mail that belongs to no case.
+func (t *Tx) InsertMessage(m Message) (int64, error) {
+	to, _ := json.Marshal(nonNil(m.To))
+	cc, _ := json.Marshal(nonNil(m.Cc))
+	var caseID any
+	if m.CaseID != "" {
+		caseID = m.CaseID
+	}
+	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO messages(case_id, direction, at, kind, from_addr,
+		to_addrs, cc_addrs, subject, message_id, text, verified, reason, raw)
+		VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		caseID, m.Direction, m.At.UnixMilli(), m.Kind, m.From, string(to), string(cc), m.Subject,
+		m.MessageID, m.Text, boolInt(m.Verified), m.Reason, m.Raw)
+	if err != nil {
+		return 0, fmt.Errorf("store message: %w", err)
+	}
+	return res.LastInsertId()
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// Messages lists a case's correspondence in order: incoming mail and every queued or sent mail.
+func (s *Store) Messages(ctx context.Context, caseID string, withRaw bool) ([]Message, error) {
+	rawCol := "NULL"
+	if withRaw {
+		rawCol = "raw"
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT id, direction, at, kind, from_addr, to_addrs, cc_addrs,
+		subject, message_id, text, verified, reason, `+rawCol+`, '' FROM messages WHERE case_id = ?
+		UNION ALL
+		SELECT id, 'out', date, template, json_extract(from_addr, '$.email'), to_addrs, cc_addrs, subject,
+		message_id, text, 1, last_error, NULL, status FROM outbox WHERE case_id = ?
+		ORDER BY 3, 1`, caseID, caseID)
+	if err != nil {
+		return nil, fmt.Errorf("messages of %s: %w", caseID, err)
+	}
+	defer rows.Close()
+	out := []Message{}
+	for rows.Next() {
+		var m Message
+		var at int64
+		var to, cc string
+		var ver int
+		if err := rows.Scan(&m.ID, &m.Direction, &at, &m.Kind, &m.From, &to, &cc, &m.Subject,
+			&m.MessageID, &m.Text, &ver, &m.Reason, &m.Raw, &m.Status); err != nil {
+			return nil, fmt.Errorf("messages of %s: %w", caseID, err)
+		}
+		m.CaseID, m.At, m.Verified = caseID, time.UnixMilli(at).UTC(), ver == 1
+		if m.Direction == "out" {
+			m.Template = m.Kind
+			m.To = addrEmails(to)
+			m.Cc = addrEmails(cc)
+		} else {
+			_ = json.Unmarshal([]byte(to), &m.To)
+			_ = json.Unmarshal([]byte(cc), &m.Cc)
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// addrEmails reads a JSON list that holds either strings or {name,email} objects.
+func addrEmails(js string) []string {
+	var objs []struct{ Email string }
+	if err := json.Unmarshal([]byte(js), &objs); err == nil {
+		out := make([]string, 0, len(objs))
+		for _, o := range objs {
+			out = append(out, o.Email)
+		}
+		return out
+	}
+	var strs []string
+	_ = json.Unmarshal([]byte(js), &strs)
+	return nonNil(strs)
+}
+
+// CaseByMessageID finds the case of a mail klachtd sent or received with one of these Message-IDs.
+func (t *Tx) CaseByMessageID(ids ...string) (string, error) { return caseByMessageID(t.ctx, t.tx, ids) }
+
+// CaseByMessageID finds the case of a mail klachtd sent or received with one of these Message-IDs.
+func (s *Store) CaseByMessageID(ctx context.Context, ids ...string) (string, error) {
+	return caseByMessageID(ctx, s.db, ids)
+}
+
+func caseByMessageID(ctx context.Context, q querier, ids []string) (string, error) {
+	for _, id := range ids {
+		if id == "" {
+			continue
+		}
+		var caseID sql.NullString
+		err := q.QueryRowContext(ctx, `SELECT case_id FROM outbox WHERE message_id = ? AND case_id IS NOT NULL
+			UNION ALL SELECT case_id FROM messages WHERE message_id = ? AND case_id IS NOT NULL
+			UNION ALL SELECT id FROM cases WHERE thread_root = ? LIMIT 1`, id, id, id).Scan(&caseID)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return "", fmt.Errorf("find case of message: %w", err)
+		}
+		return caseID.String, nil
+	}
+	return "", nil
+}
+
+// HasMessage reports whether a case already holds an incoming message with this Message-ID
+// and kind (a staff command is never applied twice).
+func (t *Tx) HasMessage(caseID, messageID, kind string) (bool, error) {
+	if messageID == "" {
+		return false, nil
+	}
+	var n int
+	err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM messages WHERE case_id = ? AND message_id = ? AND kind = ?`,
+		caseID, messageID, kind).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("look up message: %w", err)
+	}
+	return n > 0, nil
+}
+
+// OutgoingByMessageID finds a mail klachtd sent, for matching a bounce to it.
+func (t *Tx) OutgoingByMessageID(id string) (rowID int64, caseID, template string, err error) {
+	var c sql.NullString
+	err = t.tx.QueryRowContext(t.ctx, `SELECT id, case_id, template FROM outbox WHERE message_id = ?`, id).Scan(&rowID, &c, &template)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, "", "", nil
+	}
+	if err != nil {
+		return 0, "", "", fmt.Errorf("find outgoing message: %w", err)
+	}
+	return rowID, c.String, template, nil
+}

@@ -1,0 +1,215 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/groeimeesters/klachtd/internal/mailparse"
+)
+
+// OutAttachment is a file sent with an outgoing mail (such as a report's chart).
+type OutAttachment struct {
+	Name        string `json:"name"`
+	ContentType string `json:"content_type"`
+	Data        []byte `json:"data"`
+}
+
+// OutMail is one outgoing mail as queued: everything needed to send it, fixed when it was
+// written, so a retry sends the very same mail.
+type OutMail struct {
+	ID            int64
+	CaseID        string // "" for mails about no case (digest, report)
+	Template      string
+	Audience      string // complainant, staff, commissaris
+	From          mailparse.Address
+	To, Cc        []mailparse.Address
+	Subject       string
+	Text, HTML    string
+	MessageID     string
+	InReplyTo     string
+	References    []string
+	Date          time.Time
+	AutoSubmitted string
+	Attachments   []OutAttachment
+	Attempts      int
+	Status        string
+	LastError     string
+}
+
+// QueueMail writes a mail to the outbox, due at once.
+func (t *Tx) QueueMail(m OutMail) (int64, error) {
+	from, _ := json.Marshal(m.From)
+	to, _ := json.Marshal(nonNilAddrs(m.To))
+	cc, _ := json.Marshal(nonNilAddrs(m.Cc))
+	refs, _ := json.Marshal(nonNil(m.References))
+	atts, _ := json.Marshal(m.Attachments)
+	if m.Attachments == nil {
+		atts = []byte("[]")
+	}
+	var caseID any
+	if m.CaseID != "" {
+		caseID = m.CaseID
+	}
+	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO outbox(case_id, template, audience, from_addr, to_addrs,
+		cc_addrs, subject, text, html, message_id, in_reply_to, refs, date, auto_submitted, attachments,
+		next_attempt_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		caseID, m.Template, m.Audience, string(from), string(to), string(cc), m.Subject, m.Text, m.HTML,
+		m.MessageID, m.InReplyTo, string(refs), m.Date.UnixMilli(), m.AutoSubmitted, string(atts), m.Date.UnixMilli())
+	if err != nil {
+		return 0, fmt.Errorf("queue %s mail: %w", m.Template, err)
+	}
+	return res.LastInsertId()
+}
+
+func nonNilAddrs(a []mailparse.Address) []mailparse.Address {
+	if a == nil {
+		return []mailparse.Address{}
+	}
+	return a
+}
+
+const outColumns = `id, COALESCE(case_id, ''), template, audience, from_addr, to_addrs, cc_addrs, subject, text,
+	html, message_id, in_reply_to, refs, date, auto_submitted, attachments, attempts, status, last_error`
+
+func scanOut(r rowScanner) (*OutMail, error) {
+	var m OutMail
+	var from, to, cc, refs, atts string
+	var date int64
+	if err := r.Scan(&m.ID, &m.CaseID, &m.Template, &m.Audience, &from, &to, &cc, &m.Subject, &m.Text,
+		&m.HTML, &m.MessageID, &m.InReplyTo, &refs, &date, &m.AutoSubmitted, &atts, &m.Attempts,
+		&m.Status, &m.LastError); err != nil {
+		return nil, err
+	}
+	m.Date = time.UnixMilli(date).UTC()
+	for _, p := range []struct {
+		js  string
+		dst any
+	}{{from, &m.From}, {to, &m.To}, {cc, &m.Cc}, {refs, &m.References}, {atts, &m.Attachments}} {
+		if err := json.Unmarshal([]byte(p.js), p.dst); err != nil {
+			return nil, fmt.Errorf("decode outgoing mail %d: %w", m.ID, err)
+		}
+	}
+	return &m, nil
+}
+
+// Claim returns the next mail due at or before now, and in the same write pushes its next
+// attempt to now+lease and counts the attempt, so a crash during the send never spins.
+func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration) (*OutMail, error) {
+	var out *OutMail
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		m, err := scanOut(tx.QueryRowContext(ctx, `SELECT `+outColumns+` FROM outbox
+			WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 1`, now.UnixMilli()))
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("claim outgoing mail: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET next_attempt_at = ?, attempts = attempts + 1 WHERE id = ?`,
+			now.Add(lease).UnixMilli(), m.ID); err != nil {
+			return fmt.Errorf("claim outgoing mail %d: %w", m.ID, err)
+		}
+		m.Attempts++
+		out = m
+		return nil
+	})
+	return out, err
+}
+
+// Sent marks a mail accepted by the server. A confirmation that is accepted confirms its case.
+func (s *Store) Sent(ctx context.Context, id int64, at time.Time, onSent func(tx *Tx, m *OutMail) error) error {
+	return s.InTx(ctx, func(tx *Tx) error {
+		if _, err := tx.tx.ExecContext(ctx, `UPDATE outbox SET status = 'sent', sent_at = ?, last_error = '' WHERE id = ?`,
+			at.UnixMilli(), id); err != nil {
+			return fmt.Errorf("mark mail %d sent: %w", id, err)
+		}
+		if onSent == nil {
+			return nil
+		}
+		m, err := scanOut(tx.tx.QueryRowContext(ctx, `SELECT `+outColumns+` FROM outbox WHERE id = ?`, id))
+		if err != nil {
+			return fmt.Errorf("read mail %d: %w", id, err)
+		}
+		return onSent(tx, m)
+	})
+}
+
+// Retry sets the next attempt of a mail after a temporary failure.
+func (s *Store) Retry(ctx context.Context, id int64, next time.Time, reason string) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE outbox SET next_attempt_at = ?, last_error = ? WHERE id = ?`,
+			next.UnixMilli(), reason, id)
+		if err != nil {
+			return fmt.Errorf("reschedule mail %d: %w", id, err)
+		}
+		return nil
+	})
+}
+
+// Failed marks a mail as permanently failed and lets onFailed record it on the case.
+func (s *Store) Failed(ctx context.Context, id int64, at time.Time, reason string, onFailed func(tx *Tx, m *OutMail) error) error {
+	return s.InTx(ctx, func(tx *Tx) error {
+		if _, err := tx.tx.ExecContext(ctx, `UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?`, reason, id); err != nil {
+			return fmt.Errorf("mark mail %d failed: %w", id, err)
+		}
+		if onFailed == nil {
+			return nil
+		}
+		m, err := scanOut(tx.tx.QueryRowContext(ctx, `SELECT `+outColumns+` FROM outbox WHERE id = ?`, id))
+		if err != nil {
+			return fmt.Errorf("read mail %d: %w", id, err)
+		}
+		return onFailed(tx, m)
+	})
+}
+
+// NextDue is the moment the next queued mail is due.
+func (s *Store) NextDue(ctx context.Context) (time.Time, bool, error) {
+	var at sql.NullInt64
+	if err := s.db.QueryRowContext(ctx, `SELECT min(next_attempt_at) FROM outbox WHERE status = 'queued'`).Scan(&at); err != nil {
+		return time.Time{}, false, fmt.Errorf("next outgoing mail: %w", err)
+	}
+	return fromMS(at), at.Valid, nil
+}
+
+// Outbox lists outgoing mails with a status ("" = all), oldest first.
+func (s *Store) Outbox(ctx context.Context, status string) ([]*OutMail, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+outColumns+` FROM outbox WHERE ? = '' OR status = ? ORDER BY id`, status, status)
+	if err != nil {
+		return nil, fmt.Errorf("list outbox: %w", err)
+	}
+	defer rows.Close()
+	var out []*OutMail
+	for rows.Next() {
+		m, err := scanOut(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// UnsentFor reports whether a case still has an unsent mail of a template.
+func (t *Tx) UnsentFor(caseID, template string) (bool, error) {
+	var n int
+	err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM outbox WHERE case_id = ? AND template = ? AND status != 'sent'`,
+		caseID, template).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("check unsent %s of %s: %w", template, caseID, err)
+	}
+	return n > 0, nil
+}
+
+// CountOut counts queued and sent mails of a case with a template (for message numbering).
+func (t *Tx) CountOut(caseID string) (int, error) {
+	var n int
+	if err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM outbox WHERE COALESCE(case_id, '') = ?`, caseID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count mails of %s: %w", caseID, err)
+	}
+	return n, nil
+}

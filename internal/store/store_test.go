@@ -1,0 +1,226 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/groeimeesters/klachtd/internal/complaint"
+	"github.com/groeimeesters/klachtd/internal/mailparse"
+)
+
+func open(t *testing.T) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "db", "klachtd.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+var t0 = time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+
+func TestOpenModeAndVersion(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "k.db")
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.InTx(context.Background(), func(tx *Tx) error { _, err := tx.NextCaseID(2026); return err }); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{path, path + "-wal"} {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s mode %v, want 0600", filepath.Base(p), fi.Mode().Perm())
+		}
+	}
+	if _, err := s.db.Exec("PRAGMA user_version = 999"); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if _, err := Open(context.Background(), path); !errors.Is(err, ErrTooNew) {
+		t.Fatalf("Open of a newer database: err %v, want ErrTooNew", err)
+	}
+}
+
+func TestCaseSequenceHasNoGapsUnderConcurrency(t *testing.T) {
+	s := open(t)
+	ctx := context.Background()
+	var mu sync.Mutex
+	seen := map[string]bool{}
+	var wg sync.WaitGroup
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			err := s.InTx(ctx, func(tx *Tx) error {
+				id, err := tx.NextCaseID(2026)
+				if err != nil {
+					return err
+				}
+				if i%4 == 0 { // a rolled back transaction must not use up a number
+					return errors.New("roll back")
+				}
+				mu.Lock()
+				seen[id] = true
+				mu.Unlock()
+				c := complaint.Case{ID: id, Status: complaint.StatusNieuw, ReceivedAt: t0, DueAt: t0.Add(28 * 24 * time.Hour)}
+				return tx.InsertCase(c, "", t0)
+			})
+			if err != nil && err.Error() != "roll back" {
+				t.Error(err)
+			}
+		}(i)
+	}
+	wg.Wait()
+	if len(seen) != 15 {
+		t.Fatalf("got %d cases, want 15", len(seen))
+	}
+	for i := 1; i <= 15; i++ {
+		if id := fmt.Sprintf("KL-2026-%04d", i); !seen[id] {
+			t.Errorf("missing %s: the sequence has a gap", id)
+		}
+	}
+}
+
+func TestCaseRoundTrip(t *testing.T) {
+	s := open(t)
+	ctx := context.Background()
+	want := complaint.Case{ID: "KL-2026-0001", Status: complaint.StatusBevestigd, Verdict: complaint.VerdictGegrond,
+		Extended: true, Language: "en", ReceivedAt: t0, ConfirmedAt: t0.Add(time.Second), DueAt: t0.Add(time.Hour),
+		RemedyDueAt: t0.Add(2 * time.Hour), MeasureAt: t0.Add(3 * time.Hour), EscalatedAt: t0.Add(4 * time.Hour),
+		Name: "Jan", Email: "jan@example.nl", Phone: "06", Service: "online cursus",
+		Fields: complaint.Fields{"naam": "Jan", "omschrijving": "regel 1\nregel 2"}, Cause: "c", Measure: "m", Advice: "a"}
+	err := s.InTx(ctx, func(tx *Tx) error { return tx.InsertCase(want, "root@example.nl", t0) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, root, err := s.Case(ctx, want.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if root != "root@example.nl" || got.Fields["omschrijving"] != "regel 1\nregel 2" || !got.EscalatedAt.Equal(want.EscalatedAt) ||
+		got.Verdict != want.Verdict || !got.Extended || got.Language != "en" || !got.MeasureAt.Equal(want.MeasureAt) {
+		t.Errorf("round trip: got %+v root %q", got, root)
+	}
+	if _, _, err := s.Case(ctx, "KL-2026-0099"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("unknown case: err %v, want ErrNotFound", err)
+	}
+}
+
+func TestOutboxClaimPushesNextAttempt(t *testing.T) {
+	s := open(t)
+	ctx := context.Background()
+	err := s.InTx(ctx, func(tx *Tx) error {
+		_, err := tx.QueueMail(OutMail{Template: "overzicht", Audience: "staff", From: mailparse.Address{Email: "info@x.nl"},
+			To: []mailparse.Address{{Email: "a@x.nl"}}, Subject: "s", Text: "t", HTML: "h", MessageID: "m1@x.nl", Date: t0, AutoSubmitted: "auto-generated"})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := s.Claim(ctx, t0, time.Minute)
+	if err != nil || m == nil {
+		t.Fatalf("Claim = %v, %v", m, err)
+	}
+	if m.Attempts != 1 || m.To[0].Email != "a@x.nl" || m.MessageID != "m1@x.nl" {
+		t.Errorf("claimed %+v", m)
+	}
+	if again, _ := s.Claim(ctx, t0.Add(30*time.Second), time.Minute); again != nil {
+		t.Fatalf("claimed twice within the lease")
+	}
+	if again, _ := s.Claim(ctx, t0.Add(61*time.Second), time.Minute); again == nil || again.Attempts != 2 {
+		t.Fatalf("not claimable after the lease: %+v", again)
+	}
+	if err := s.Sent(ctx, m.ID, t0, nil); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := s.Claim(ctx, t0.Add(time.Hour), time.Minute); again != nil {
+		t.Fatalf("sent mail claimed again")
+	}
+}
+
+func TestTimersFireOnce(t *testing.T) {
+	s := open(t)
+	ctx := context.Background()
+	tm := Timer{CaseID: "", Kind: "digest", At: t0}
+	if err := s.InTx(ctx, func(tx *Tx) error { return tx.EnsureTimer(tm) }); err != nil {
+		t.Fatal(err)
+	}
+	fired := 0
+	for i := 0; i < 3; i++ {
+		err := s.InTx(ctx, func(tx *Tx) error {
+			due, err := tx.DueTimers(t0.Add(time.Hour), 10)
+			if err != nil {
+				return err
+			}
+			for _, d := range due {
+				ok, err := tx.FireTimer(d, t0)
+				if err != nil {
+					return err
+				}
+				if ok {
+					fired++
+				}
+			}
+			// Re-adding a fired timer must not make it fire again.
+			return tx.SetTimers("", []Timer{tm})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if fired != 1 {
+		t.Errorf("fired %d times, want 1", fired)
+	}
+}
+
+func TestPurgeKeepsOnlyStatistics(t *testing.T) {
+	s := open(t)
+	ctx := context.Background()
+	c := complaint.Case{ID: "KL-2024-0001", Status: complaint.StatusAfgehandeld, ReceivedAt: t0, DueAt: t0, Cause: "naam in oorzaak", Service: "online cursus"}
+	err := s.InTx(ctx, func(tx *Tx) error {
+		if err := tx.InsertCase(c, "", t0); err != nil {
+			return err
+		}
+		if _, err := tx.InsertMessage(Message{CaseID: c.ID, Direction: "in", At: t0, Kind: "complaint", Raw: []byte("raw")}); err != nil {
+			return err
+		}
+		if err := tx.AddEvent(c.ID, Event{At: t0, Kind: "status"}); err != nil {
+			return err
+		}
+		if _, err := tx.QueueMail(OutMail{CaseID: c.ID, Template: "bevestiging", Audience: "complainant", MessageID: "x@y", Date: t0}); err != nil {
+			return err
+		}
+		return tx.PurgeCase(c.ID)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, table := range []string{"cases", "messages", "events", "outbox"} {
+		var n int
+		s.db.QueryRow("SELECT count(*) FROM " + table).Scan(&n)
+		if n != 0 {
+			t.Errorf("%s still has %d rows after purge", table, n)
+		}
+	}
+	var service, cause string
+	var purged int
+	if err := s.db.QueryRow("SELECT service, cause, purged FROM case_stats WHERE id = ?", c.ID).Scan(&service, &cause, &purged); err != nil {
+		t.Fatal(err)
+	}
+	if service != "online cursus" || cause != "" || purged != 1 {
+		t.Errorf("stats after purge: %q %q %d", service, cause, purged)
+	}
+}

@@ -1,0 +1,180 @@
+// Package triage decides what kind of mail an incoming message is, in the order of SPEC
+// section 2: our own mail, a bounce, a reply to a case (by whom), a staff registration, a new
+// complaint, or anything else (which klachtd leaves exactly as it was). It is pure: lookups
+// in the database come in as a function.
+package triage
+
+import (
+	"strings"
+
+	"github.com/groeimeesters/klachtd/internal/complaint"
+	"github.com/groeimeesters/klachtd/internal/mailparse"
+)
+
+// Kind is the class of an incoming message.
+type Kind string
+
+// The kinds, in the order they are tested.
+const (
+	Own      Kind = "own"
+	Bounce   Kind = "bounce"
+	Reply    Kind = "reply"
+	StaffNew Kind = "staff-new"
+	New      Kind = "complaint"
+	Other    Kind = "other"
+)
+
+// Role is who sent a reply.
+type Role string
+
+// Roles of a reply's sender.
+const (
+	RoleStaff       Role = "staff"
+	RoleCommissaris Role = "commissaris"
+	RoleComplainant Role = "complainant"
+	RoleUnknown     Role = "unknown"
+)
+
+// Rules are the facts of the organisation that triage needs.
+type Rules struct {
+	OwnAddress     string   // info@…: From of every mail klachtd sends
+	OwnIDPrefix    string   // local-part prefix of klachtd's Message-IDs, e.g. "klachtd."
+	Staff          []string // addresses that may send commands
+	Commissaris    string
+	Keywords       []string // words that make a mail a complaint
+	FormLabelCount func(text string) int
+}
+
+// Lookup finds the case a message refers to: by reference in the subject (it must exist), or
+// by Message-IDs it answers. It returns the case id and its complainant's address, or "".
+type Lookup interface {
+	CaseExists(id string) (complainantEmail string, ok bool)
+	CaseByMessageID(ids []string) (id, complainantEmail string)
+}
+
+// Result is the verdict on one message.
+type Result struct {
+	Kind   Kind
+	CaseID string // for replies and bounces
+	Role   Role   // for replies
+	Reason string // for the record: which rule decided
+}
+
+// Classify applies the rules of SPEC section 2 in order.
+func Classify(m *mailparse.Message, r Rules, lk Lookup) Result {
+	from := strings.ToLower(m.From.Email)
+	if isOwn(m, r) {
+		return Result{Kind: Own, Reason: "our own message"}
+	}
+	if m.Bounce != nil {
+		res := Result{Kind: Bounce, Reason: "delivery status report"}
+		if m.Bounce.OriginalMessageID != "" {
+			res.CaseID, _ = lk.CaseByMessageID([]string{m.Bounce.OriginalMessageID})
+		}
+		return res
+	}
+	// A reply to a case: reference in the subject or threading headers naming our mail.
+	caseID, complainant := "", ""
+	if ref, ok := complaint.FindRef(m.Subject); ok {
+		if email, exists := lk.CaseExists(ref); exists {
+			caseID, complainant = ref, email
+		}
+	}
+	if caseID == "" {
+		ids := append(append([]string{}, m.InReplyTo...), m.References...)
+		caseID, complainant = lk.CaseByMessageID(ids)
+	}
+	staff := contains(r.Staff, from)
+	if caseID != "" {
+		role := RoleUnknown
+		switch {
+		case staff:
+			role = RoleStaff
+		case r.Commissaris != "" && from == strings.ToLower(r.Commissaris):
+			role = RoleCommissaris
+		case from != "" && from == strings.ToLower(complainant):
+			role = RoleComplainant
+		}
+		return Result{Kind: Reply, CaseID: caseID, Role: role, Reason: "reply to " + caseID}
+	}
+	if staff && hasNewTag(m.Subject) {
+		return Result{Kind: StaffNew, Role: RoleStaff, Reason: "staff registration"}
+	}
+	if m.Auto != "" {
+		return Result{Kind: Other, Reason: "automatic mail: " + m.Auto}
+	}
+	if why := complaintReason(m, r); why != "" {
+		return Result{Kind: New, Reason: why}
+	}
+	return Result{Kind: Other, Reason: "no complaint"}
+}
+
+func isOwn(m *mailparse.Message, r Rules) bool {
+	if r.OwnIDPrefix != "" && strings.HasPrefix(strings.ToLower(m.MessageID), strings.ToLower(r.OwnIDPrefix)) &&
+		domainOf(m.MessageID) == domainOf(r.OwnAddress) {
+		return true
+	}
+	return len(m.Header["X-Klachtd-Case"]) > 0 && strings.EqualFold(m.From.Email, r.OwnAddress)
+}
+
+func domainOf(addr string) string {
+	if i := strings.LastIndexByte(addr, '@'); i >= 0 {
+		return strings.ToLower(addr[i+1:])
+	}
+	return ""
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasNewTag reports a [nieuw] or [new] tag in a subject.
+func hasNewTag(subject string) bool {
+	s := strings.ToLower(subject)
+	return strings.Contains(s, "[nieuw]") || strings.Contains(s, "[new]")
+}
+
+// complaintReason says why a mail is a complaint, or "" when it is not one: a keyword as a
+// word in subject or body, or two or more klachtformulier labels.
+func complaintReason(m *mailparse.Message, r Rules) string {
+	for _, kw := range r.Keywords {
+		if kw = strings.ToLower(strings.TrimSpace(kw)); kw == "" {
+			continue
+		}
+		if hasWord(strings.ToLower(m.Subject), kw) {
+			return "keyword in subject"
+		}
+		if hasWord(strings.ToLower(m.Text), kw) {
+			return "keyword in body"
+		}
+	}
+	if r.FormLabelCount != nil && r.FormLabelCount(m.Text) >= 2 {
+		return "klachtformulier labels"
+	}
+	return ""
+}
+
+// hasWord finds kw at the start of a word: "klacht" matches "klachten" and "klachtformulier",
+// not the middle of "aanklacht".
+func hasWord(text, kw string) bool {
+	for i := 0; ; {
+		j := strings.Index(text[i:], kw)
+		if j < 0 {
+			return false
+		}
+		p := i + j
+		if p == 0 || !isLetter(text[p-1]) {
+			return true
+		}
+		i = p + len(kw)
+	}
+}
+
+func isLetter(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= 0x80 || b >= '0' && b <= '9'
+}

@@ -1,0 +1,73 @@
+package triage
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/groeimeesters/klachtd/internal/mailparse"
+)
+
+type fakeLookup struct{}
+
+func (fakeLookup) CaseExists(id string) (string, bool) {
+	if id == "KL-2026-0007" {
+		return "jan@example.nl", true
+	}
+	return "", false
+}
+
+func (fakeLookup) CaseByMessageID(ids []string) (string, string) {
+	for _, id := range ids {
+		if strings.HasPrefix(id, "klachtd.kl-2026-0007.") {
+			return "KL-2026-0007", "jan@example.nl"
+		}
+	}
+	return "", ""
+}
+
+func TestClassify(t *testing.T) {
+	rules := Rules{
+		OwnAddress:  "info@intervisie-begeleiding.nl",
+		OwnIDPrefix: "klachtd.",
+		Staff:       []string{"milou@intervisie-begeleiding.nl"},
+		Commissaris: "info@ivak.nl",
+		Keywords:    []string{"klacht", "complaint"},
+		FormLabelCount: func(text string) int {
+			return strings.Count(text, "Naam:") + strings.Count(text, "Datum:")
+		},
+	}
+	addr := func(e string) mailparse.Address { return mailparse.Address{Email: e} }
+	tests := []struct {
+		name     string
+		m        mailparse.Message
+		wantKind Kind
+		wantCase string
+		wantRole Role
+	}{
+		{"own by message id", mailparse.Message{MessageID: "klachtd.kl-2026-0007.bevestiging.1.ab@intervisie-begeleiding.nl", From: addr("info@intervisie-begeleiding.nl"), Subject: "klacht"}, Own, "", ""},
+		{"own by header", mailparse.Message{From: addr("INFO@intervisie-begeleiding.nl"), Header: map[string][]string{"X-Klachtd-Case": {"KL-2026-0007"}}}, Own, "", ""},
+		{"foreign header is not own", mailparse.Message{From: addr("x@example.nl"), Header: map[string][]string{"X-Klachtd-Case": {"KL-2026-0007"}}, Subject: "hallo"}, Other, "", ""},
+		{"bounce matched", mailparse.Message{From: addr("mailer-daemon@example.nl"), Bounce: &mailparse.Bounce{OriginalMessageID: "klachtd.kl-2026-0007.bevestiging.1.ab@intervisie-begeleiding.nl"}}, Bounce, "KL-2026-0007", ""},
+		{"reply by subject from complainant", mailparse.Message{From: addr("Jan@Example.nl"), Subject: "Re: [KL-2026-0007] Bevestiging"}, Reply, "KL-2026-0007", RoleComplainant},
+		{"reply by subject from staff", mailparse.Message{From: addr("milou@intervisie-begeleiding.nl"), Subject: "RE: [KL-2026-0007] [gegrond]"}, Reply, "KL-2026-0007", RoleStaff},
+		{"reply by in-reply-to from commissaris", mailparse.Message{From: addr("info@ivak.nl"), Subject: "advies", InReplyTo: []string{"klachtd.kl-2026-0007.escalatie.4.cd@intervisie-begeleiding.nl"}}, Reply, "KL-2026-0007", RoleCommissaris},
+		{"reply from unknown", mailparse.Message{From: addr("other@example.com"), Subject: "Re: [KL-2026-0007]"}, Reply, "KL-2026-0007", RoleUnknown},
+		{"unknown case ref is not a reply", mailparse.Message{From: addr("a@example.com"), Subject: "[KL-2026-0999] hallo"}, Other, "", ""},
+		{"staff new", mailparse.Message{From: addr("milou@intervisie-begeleiding.nl"), Subject: "Fwd: [nieuw] telefoontje"}, StaffNew, "", RoleStaff},
+		{"outsider cannot use nieuw", mailparse.Message{From: addr("x@example.com"), Subject: "[nieuw] iets"}, Other, "", ""},
+		{"keyword subject", mailparse.Message{From: addr("a@example.com"), Subject: "Klacht over de training"}, New, "", ""},
+		{"keyword body plural", mailparse.Message{From: addr("a@example.com"), Subject: "vraag", Text: "Ik heb twee klachten."}, New, "", ""},
+		{"keyword inside word", mailparse.Message{From: addr("a@example.com"), Subject: "vraag", Text: "over de aanklacht van gisteren"}, Other, "", ""},
+		{"form labels", mailparse.Message{From: addr("a@example.com"), Subject: "formulier", Text: "Naam: Jan\nDatum: gisteren"}, New, "", ""},
+		{"auto reply with keyword", mailparse.Message{From: addr("a@example.com"), Subject: "Automatisch antwoord: klacht", Auto: "auto-submitted: auto-replied"}, Other, "", ""},
+		{"ordinary", mailparse.Message{From: addr("a@example.com"), Subject: "Vraag over de cursusdatum", Text: "Wanneer begint de cursus?"}, Other, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Classify(&tt.m, rules, fakeLookup{})
+			if got.Kind != tt.wantKind || got.CaseID != tt.wantCase || got.Role != tt.wantRole {
+				t.Errorf("Classify = %+v; want kind %s case %q role %q", got, tt.wantKind, tt.wantCase, tt.wantRole)
+			}
+		})
+	}
+}
