@@ -64,8 +64,12 @@ type Case struct {
 	Phone       string
 	Service     string // canonical name from [complaints] services, or ""
 	Fields      Fields
-	Cause       string // Oorzaak:
-	Measure     string // Maatregel:
-	Unverified  bool   // registered from a mail whose sender could not be verified
-	BounceHold  bool   // the complainant's address bounced: no mail until staff clear it
+	Cause       string    // Oorzaak:
+	Measure     string    // Maatregel:
+	MeasureAt   time.Time // when Measure was last recorded or changed; starts the effectiveness review
+	EscalatedAt time.Time // when the case went to the commissaris
+	Advice      string    // the commissaris' binding advice, as recorded by staff with [bindend-advies]
+	AdviceAt    time.Time
+	Unverified  bool // registered from a mail whose sender could not be verified
+	BounceHold  bool // the complainant's address bounced: no mail until staff clear it
 }

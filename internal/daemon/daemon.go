@@ -86,8 +86,8 @@ func New(o Options) (*Daemon, error) {
 		AutoExtend: c.Deadlines.AutoExtend, AutoExtendBy: c.Deadlines.AutoExtendBy,
 		Effectiveness: c.Deadlines.Effectiveness, Keep: c.Retention.Keep, Location: c.Organisation.Location,
 	}
-	d.sender = outbox.New(senderConfig(c), queueAdapter{d}, d.clock, d.log.With("component", "outbox"))
-	d.intake = intake.New(intakeConfig(c), store.Checkpoints{S: d.st}, d.Handle, d.log.With("component", "intake"))
+	d.sender = outbox.New(SenderConfig(c), queueAdapter{d}, d.clock, d.log.With("component", "outbox"))
+	d.intake = intake.New(IntakeConfig(c), store.Checkpoints{S: d.st}, d.Handle, d.log.With("component", "intake"))
 	return d, nil
 }
 
@@ -98,14 +98,16 @@ func domainOf(addr string) string {
 	return "localhost"
 }
 
-func intakeConfig(c *config.Config) intake.Config {
+// IntakeConfig is the IMAP part of the configuration as the intake takes it.
+func IntakeConfig(c *config.Config) intake.Config {
 	i := c.IMAP
 	return intake.Config{Host: i.Host, Port: i.Port, TLS: i.TLS, CAFile: i.CAFile, Username: i.Username,
 		Password: i.Password, Auth: i.Auth, Token: i.Token, Mailbox: i.Mailbox, Processed: i.Processed,
 		IDLE: i.Idle, PollInterval: i.PollInterval, Timeout: i.Timeout, Backfill: i.Backfill, MaxSize: i.MaxSize}
 }
 
-func senderConfig(c *config.Config) outbox.Config {
+// SenderConfig is the SMTP part of the configuration as the outbox sender takes it.
+func SenderConfig(c *config.Config) outbox.Config {
 	s := c.SMTP
 	return outbox.Config{Host: s.Host, Port: s.Port, TLS: s.TLS, CAFile: s.CAFile, Username: s.Username,
 		Password: s.Password, Auth: s.Auth, Token: s.Token, Timeout: s.Timeout, RetryFor: s.RetryFor}

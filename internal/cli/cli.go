@@ -1,0 +1,190 @@
+// Package cli implements klachtd's commands (run, check, demo, list, show, new, report,
+// export, purge): flags that may stand before or after a case number, the configuration, and
+// exit codes 0 (success), 1 (a failure the user can fix, said how) and 2 (bad usage or an
+// invalid configuration, which a restart does not fix).
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"syscall"
+
+	"github.com/groeimeesters/klachtd/internal/config"
+)
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitFail  = 1
+	exitUsage = 2
+)
+
+// usageError is bad usage: exit 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// failure is a failure the user can fix: exit 1.
+type failure struct{ msg string }
+
+func (e failure) Error() string { return e.msg }
+
+func failf(format string, args ...any) error { return failure{fmt.Sprintf(format, args...)} }
+
+type command struct {
+	name, args, help string
+	run              func(ctx context.Context, e *env) error
+}
+
+var commands = []command{
+	{"run", "", "run the daemon (systemd Type=notify)", cmdRun},
+	{"check", "[--offline]", "validate config and templates, log in to IMAP and SMTP", cmdCheck},
+	{"demo", "[--keep DIR] [--exit] [--log]", "the whole flow on embedded IMAP and SMTP servers", cmdDemo},
+	{"list", "[--status S] [--json]", "cases with status and next deadline", cmdList},
+	{"show", "KL-YYYY-NNNN [--json]", "one case with its timeline and correspondence", cmdShow},
+	{"new", "--name N --email E [--phone P] [--text T] [--service S] | --eml FILE", "register a phone or in-person complaint", cmdNew},
+	{"report", "[--period 2026H2] [--format text|html|csv|json]", "the half-yearly analysis", cmdReport},
+	{"export", "KL-YYYY-NNNN [--out DIR]", "everything held on a case (subject-access request)", cmdExport},
+	{"purge", "[--dry-run]", "the retention purge, on demand", cmdPurge},
+}
+
+// env is what a command gets: its flags, positional arguments and output.
+type env struct {
+	fs         *flag.FlagSet
+	args       []string
+	stdout     io.Writer
+	stderr     io.Writer
+	configPath string
+	log        *slog.Logger
+	// flags shared by several commands
+	json, dryRun, offline             bool
+	status, period, format, eml, out  string
+	name, email, phone, text, service string
+	keep                              string
+	exit, verbose                     bool
+}
+
+// Main runs one command and returns the process exit code.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	syscall.Umask(0o077) // everything klachtd writes is for the service user alone
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(stdout)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	var cmd *command
+	for i := range commands {
+		if commands[i].name == args[0] {
+			cmd = &commands[i]
+		}
+	}
+	if cmd == nil {
+		fmt.Fprintf(stderr, "klachtd: unknown command %q\n\n", args[0])
+		usage(stderr)
+		return exitUsage
+	}
+	e := &env{stdout: stdout, stderr: stderr}
+	if err := e.parse(cmd.name, args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		fmt.Fprintf(stderr, "klachtd %s: %v\nusage: klachtd %s %s\n", cmd.name, err, cmd.name, cmd.args)
+		return exitUsage
+	}
+	err := cmd.run(ctx, e)
+	var ue usageError
+	var ce *config.Error
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "klachtd %s: %v\nusage: klachtd %s %s\n", cmd.name, err, cmd.name, cmd.args)
+		return exitUsage
+	case errors.As(err, &ce):
+		fmt.Fprintf(stderr, "klachtd %s: invalid configuration: %v\n", cmd.name, err)
+		return exitUsage
+	default:
+		fmt.Fprintf(stderr, "klachtd %s: %v\n", cmd.name, err)
+		return exitFail
+	}
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "klachtd runs a complaints procedure over plain email.\n\nUsage: klachtd COMMAND [flags]   (every command takes --config FILE; default /etc/klachtd/config.toml or $KLACHTD_CONFIG)\n\nCommands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-7s %-55s %s\n", c.name, c.args, c.help)
+	}
+}
+
+// parse reads flags that may stand before or after positional arguments.
+func (e *env) parse(name string, args []string) error {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	def := os.Getenv("KLACHTD_CONFIG")
+	if def == "" {
+		def = "/etc/klachtd/config.toml"
+	}
+	fs.StringVar(&e.configPath, "config", def, "configuration file")
+	fs.BoolVar(&e.json, "json", false, "JSON output")
+	fs.BoolVar(&e.dryRun, "dry-run", false, "say what would be done, change nothing")
+	fs.BoolVar(&e.offline, "offline", false, "check: do not connect to the servers")
+	fs.StringVar(&e.status, "status", "", "list: only cases with this status")
+	fs.StringVar(&e.period, "period", "", "report: the half year, e.g. 2026H2 (default: the last complete one)")
+	fs.StringVar(&e.format, "format", "text", "report: text, html, csv or json")
+	fs.StringVar(&e.eml, "eml", "", "new: register the complaint in this .eml file")
+	fs.StringVar(&e.out, "out", "", "export: write into this folder instead of standard output")
+	fs.StringVar(&e.name, "name", "", "new: the complainant's name")
+	fs.StringVar(&e.email, "email", "", "new: the complainant's e-mail address")
+	fs.StringVar(&e.phone, "phone", "", "new: the complainant's phone number")
+	fs.StringVar(&e.text, "text", "", "new: the complaint (or - for standard input)")
+	fs.StringVar(&e.service, "service", "", "new: the service the complaint is about")
+	fs.StringVar(&e.keep, "keep", "", "demo: keep the demo's files in this folder")
+	fs.BoolVar(&e.exit, "exit", false, "demo: stop after the flow instead of waiting for Ctrl-C")
+	fs.BoolVar(&e.verbose, "log", false, "demo: show the daemon's log")
+	e.fs = fs
+	for {
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		if fs.NArg() == 0 {
+			return nil
+		}
+		e.args = append(e.args, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+// loadConfig reads the configuration named by --config.
+func (e *env) loadConfig() (*config.Config, error) {
+	c, err := config.Load(e.configPath)
+	if err != nil {
+		var ce *config.Error
+		if errors.As(err, &ce) {
+			return nil, err
+		}
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, failf("no configuration at %s: give --config FILE or set KLACHTD_CONFIG (config.example.toml documents every key)", e.configPath)
+		}
+		return nil, failf("read configuration: %v", err)
+	}
+	e.log = newLogger(c, e.stderr)
+	return c, nil
+}
+
+func newLogger(c *config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(strings.ToUpper(c.Log.Level)))
+	opts := &slog.HandlerOptions{Level: level}
+	if c.Log.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

@@ -1,0 +1,131 @@
+package cli
+
+import (
+	"context"
+	"time"
+
+	"github.com/groeimeesters/klachtd/internal/complaint"
+	"github.com/groeimeesters/klachtd/internal/store"
+)
+
+// caseJSON is the stable JSON form of a case (SPEC section 7): names are added, never renamed.
+type caseJSON struct {
+	ID           string            `json:"id"`
+	Status       string            `json:"status"`
+	Verdict      string            `json:"verdict"`
+	Extended     bool              `json:"extended"`
+	ReceivedAt   *time.Time        `json:"received_at"`
+	ConfirmedAt  *time.Time        `json:"confirmed_at"`
+	DueAt        *time.Time        `json:"due_at"`
+	ClosedAt     *time.Time        `json:"closed_at"`
+	RemedyDueAt  *time.Time        `json:"remedy_due_at"`
+	NextDeadline *time.Time        `json:"next_deadline"`
+	Language     string            `json:"language"`
+	Complainant  personJSON        `json:"complainant"`
+	Service      string            `json:"service"`
+	Fields       map[string]string `json:"fields"`
+	Missing      []string          `json:"missing"`
+	Cause        string            `json:"cause,omitempty"`
+	Measure      string            `json:"measure,omitempty"`
+	Timeline     []timelineJSON    `json:"timeline,omitempty"`
+	Messages     []messageJSON     `json:"messages,omitempty"`
+}
+
+type personJSON struct {
+	Name  string `json:"name"`
+	Email string `json:"email"`
+	Phone string `json:"phone,omitempty"`
+}
+
+type timelineJSON struct {
+	At   time.Time `json:"at"`
+	Kind string    `json:"kind"`
+	By   string    `json:"by"`
+	Text string    `json:"text"`
+}
+
+type messageJSON struct {
+	At        time.Time `json:"at"`
+	Direction string    `json:"direction"`
+	From      string    `json:"from"`
+	To        []string  `json:"to"`
+	Cc        []string  `json:"cc"`
+	Subject   string    `json:"subject"`
+	MessageID string    `json:"message_id"`
+	Template  string    `json:"template"`
+	Kind      string    `json:"kind"`
+	Status    string    `json:"status,omitempty"`
+	Verified  bool      `json:"verified"`
+}
+
+func tp(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	t = t.UTC()
+	return &t
+}
+
+func viewCase(c complaint.Case) caseJSON {
+	fields := map[string]string{}
+	var missing []string
+	for _, f := range complaint.FormFields {
+		fields[f] = c.Fields[f]
+		if f != complaint.FieldAanvullend && c.Fields[f] == "" {
+			missing = append(missing, f)
+		}
+	}
+	if missing == nil {
+		missing = []string{}
+	}
+	v := caseJSON{ID: c.ID, Status: string(c.Status), Verdict: string(c.Verdict), Extended: c.Extended,
+		ReceivedAt: tp(c.ReceivedAt), ConfirmedAt: tp(c.ConfirmedAt), DueAt: tp(c.DueAt), ClosedAt: tp(c.ClosedAt),
+		RemedyDueAt: tp(c.RemedyDueAt), Language: c.Language,
+		Complainant: personJSON{Name: c.Name, Email: c.Email, Phone: c.Phone}, Service: c.Service,
+		Fields: fields, Missing: missing, Cause: c.Cause, Measure: c.Measure}
+	v.NextDeadline = tp(nextDeadline(c))
+	return v
+}
+
+// nextDeadline is the first coming deadline of an open case.
+func nextDeadline(c complaint.Case) time.Time {
+	switch {
+	case !c.Status.IsOpen():
+		return time.Time{}
+	case c.Verdict == "":
+		return c.DueAt
+	default:
+		return c.RemedyDueAt
+	}
+}
+
+// fullCase adds the timeline and correspondence.
+func fullCase(ctx context.Context, st *store.Store, c complaint.Case) (caseJSON, error) {
+	v := viewCase(c)
+	events, err := st.Timeline(ctx, c.ID)
+	if err != nil {
+		return v, err
+	}
+	v.Timeline = []timelineJSON{}
+	for _, e := range events {
+		v.Timeline = append(v.Timeline, timelineJSON{At: e.At, Kind: e.Kind, By: e.By, Text: e.Text})
+	}
+	msgs, err := st.Messages(ctx, c.ID, false)
+	if err != nil {
+		return v, err
+	}
+	v.Messages = []messageJSON{}
+	for _, m := range msgs {
+		v.Messages = append(v.Messages, messageJSON{At: m.At, Direction: m.Direction, From: m.From, To: nonNil(m.To),
+			Cc: nonNil(m.Cc), Subject: m.Subject, MessageID: m.MessageID, Template: m.Template, Kind: m.Kind,
+			Status: m.Status, Verified: m.Verified})
+	}
+	return v, nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

@@ -1,0 +1,269 @@
+package complaint
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Apply carries out a staff command on a case, all or nothing: when any tag is not allowed
+// in the state the case is in (or reaches through the earlier tags of the same command),
+// the error is a *TransitionError and the returned Result holds the case unchanged and no
+// mails or events. The state table is at the top of transition.go. Oorzaak:/Maatregel:
+// lines in the staff text are recorded with any successful command.
+func Apply(c Case, cmd Command, now time.Time, t Terms) (Result, error) {
+	unchanged := Result{Case: c}
+	plan, err := planCommand(cmd)
+	if err != nil {
+		return unchanged, err
+	}
+	a := &applier{c: c, now: now.UTC(), terms: t, plan: plan, by: cmd.By,
+		text: strings.TrimSpace(cmd.StaffText)}
+	for _, kind := range TagKinds {
+		if tag, ok := plan[kind]; ok {
+			if err := a.apply(tag); err != nil {
+				return unchanged, err
+			}
+		}
+	}
+	a.notes()
+	return Result{Case: a.c, Mails: mergeMails(a.mails, a.text), Events: a.events}, nil
+}
+
+// planCommand collects the tags by kind and refuses empty, duplicate-but-different,
+// contradictory and text-less commands.
+func planCommand(cmd Command) (map[TagKind]Tag, error) {
+	if len(cmd.Tags) == 0 {
+		return nil, refuse("", "er staat geen tag in het onderwerp", "the subject holds no tag")
+	}
+	plan := map[TagKind]Tag{}
+	for _, tag := range cmd.Tags {
+		if prev, ok := plan[tag.Kind]; ok && (prev.Duration != tag.Duration || !prev.Date.Equal(tag.Date)) {
+			return nil, refuse(tag.Kind, "deze tag staat twee keer in het onderwerp, met verschillende termijnen",
+				"this tag appears twice in the subject, with different terms")
+		}
+		plan[tag.Kind] = tag
+	}
+	if _, ok := plan[TagNieuw]; ok {
+		return nil, refuse(TagNieuw, "deze zaak is al geregistreerd; [nieuw] registreert alleen een nieuwe klacht",
+			"this case is already registered; [nieuw] only registers a new complaint")
+	}
+	if _, ok := plan[TagIntern]; ok && len(plan) > 1 {
+		return nil, refuse(TagIntern, "een interne notitie gaat niet samen met andere tags; stuur ze apart",
+			"an internal note cannot be combined with other tags; send them separately")
+	}
+	for _, pair := range conflicts {
+		_, a := plan[pair[0]]
+		_, b := plan[pair[1]]
+		if a && b {
+			return nil, refuse("", "[%s] en [%s] spreken elkaar tegen; kies er een",
+				"[%s] and [%s] contradict each other; choose one", pair[0], pair[1])
+		}
+	}
+	for kind := range plan {
+		if needsText[kind] && strings.TrimSpace(cmd.StaffText) == "" {
+			return nil, refuse(kind, "bij deze tag hoort een toelichting in de tekst van uw bericht",
+				"this tag needs an explanation in the text of your message")
+		}
+	}
+	return plan, nil
+}
+
+type applier struct {
+	c      Case
+	now    time.Time
+	terms  Terms
+	plan   map[TagKind]Tag
+	by     string
+	text   string
+	mails  []MailEffect
+	events []Event
+}
+
+func (a *applier) has(k TagKind) bool { _, ok := a.plan[k]; return ok }
+
+func (a *applier) event(kind, text string, at time.Time) {
+	a.events = append(a.events, Event{Kind: kind, Text: text, Time: at, By: a.by})
+}
+
+func (a *applier) mail(template string, cc ...Recipient) {
+	a.mails = append(a.mails, MailEffect{Template: template, To: []Recipient{ToComplainant}, Cc: cc})
+}
+
+func (a *applier) setStatus(s Status) {
+	if a.c.Status != s {
+		a.event("status", fmt.Sprintf("%s → %s", a.c.Status, s), time.Time{})
+		a.c.Status = s
+	}
+}
+
+func (a *applier) date(t time.Time) string { return FormatDate(t, "nl", a.terms.Location) }
+
+// wrongState is the refusal for a tag that the current status does not allow.
+func (a *applier) wrongState(kind TagKind) error {
+	switch a.c.Status {
+	case StatusAfgehandeld:
+		return refuse(kind, "de zaak is afgehandeld; heropen haar eerst met [heropend]",
+			"the case is closed; reopen it first with [heropend]")
+	case StatusBeoordeeld:
+		return refuse(kind, "de zaak is al beoordeeld; heropen haar eerst met [heropend]",
+			"the case already has a verdict; reopen it first with [heropend]")
+	case StatusEscalatie:
+		return refuse(kind, "de zaak ligt bij de klachtencommissaris; leg haar advies vast met [bindend-advies]",
+			"the case is with the commissaris; record her advice with [bindend-advies]")
+	}
+	return refuse(kind, "dit kan niet in de status %s", "not possible in status %s", a.c.Status)
+}
+
+func (a *applier) apply(tag Tag) error {
+	switch tag.Kind {
+	case TagHeropend:
+		return a.reopen()
+	case TagInBehandeling, TagInfoNodig:
+		if !working(a.c.Status) {
+			return a.wrongState(tag.Kind)
+		}
+		if tag.Kind == TagInfoNodig {
+			a.setStatus(StatusInfoNodig)
+			a.mail("nadere-info")
+			return nil
+		}
+		a.setStatus(StatusInBehandeling)
+		a.mail("status")
+		return nil
+	case TagVerlenging:
+		return a.extend(tag)
+	case TagGegrond, TagOngegrond:
+		return a.verdict(tag.Kind)
+	case TagHersteltermijn:
+		return a.remedy(tag)
+	case TagEscalatie:
+		return a.escalate()
+	case TagBindendAdvies:
+		if a.c.Status != StatusEscalatie {
+			return refuse(tag.Kind, "bindend advies kan alleen worden vastgelegd als de zaak bij de klachtencommissaris ligt ([escalatie])",
+				"binding advice can only be recorded while the case is with the commissaris ([escalatie])")
+		}
+		a.c.Advice, a.c.AdviceAt = a.text, a.now
+		a.event("advice", a.text, time.Time{})
+		a.mail("bindend-advies", ToCommissaris, ToStaff)
+		return nil
+	case TagAfgehandeld:
+		if !a.c.Status.IsOpen() {
+			return a.wrongState(tag.Kind)
+		}
+		var cc []Recipient
+		if a.c.Status == StatusEscalatie {
+			cc = []Recipient{ToCommissaris}
+		}
+		a.setStatus(StatusAfgehandeld)
+		a.c.ClosedAt = a.now
+		a.event("closed", "afgehandeld", time.Time{})
+		a.mail("afgehandeld", cc...)
+		return nil
+	case TagIntern:
+		a.event("note", a.text, time.Time{})
+		return nil
+	}
+	return refuse(tag.Kind, "onbekende tag", "unknown tag")
+}
+
+func (a *applier) reopen() error {
+	if a.c.Status != StatusBeoordeeld && a.c.Status != StatusAfgehandeld {
+		return refuse(TagHeropend, "alleen een beoordeelde of afgehandelde zaak kan worden heropend",
+			"only a case with a verdict or a closed case can be reopened")
+	}
+	a.setStatus(StatusInBehandeling)
+	a.c.Verdict, a.c.RemedyDueAt, a.c.ClosedAt = VerdictNone, time.Time{}, time.Time{}
+	if a.c.DueAt.Before(a.now) && a.terms.HandleWithin > 0 {
+		a.c.DueAt = a.now.Add(a.terms.HandleWithin)
+	}
+	a.event("reopened", "heropend", time.Time{})
+	a.mail("status")
+	return nil
+}
+
+func (a *applier) extend(tag Tag) error {
+	until := tag.Date
+	if until.IsZero() {
+		base := a.c.DueAt
+		if base.Before(a.now) {
+			base = a.now
+		}
+		until = base.Add(tag.Duration)
+	}
+	c, err := Extend(a.c, until, a.now)
+	if err != nil {
+		return err
+	}
+	a.c = c
+	a.event("extension", "termijn verlengd tot "+a.date(c.DueAt), c.DueAt)
+	a.mail("verlenging")
+	return nil
+}
+
+func (a *applier) verdict(kind TagKind) error {
+	withAdvice := a.c.Status == StatusEscalatie && a.has(TagBindendAdvies)
+	if !working(a.c.Status) && !withAdvice {
+		return a.wrongState(kind)
+	}
+	a.c.Verdict = Verdict(kind)
+	a.event("verdict", string(kind), time.Time{})
+	if withAdvice {
+		return nil // the advice mail carries it
+	}
+	a.setStatus(StatusBeoordeeld)
+	a.mail("uitkomst-" + string(kind))
+	return nil
+}
+
+func (a *applier) remedy(tag Tag) error {
+	if !a.c.Status.IsOpen() {
+		return a.wrongState(tag.Kind)
+	}
+	if a.c.Verdict != VerdictGegrond {
+		return refuse(tag.Kind, "een hersteltermijn hoort bij een gegronde klacht; geef ook [gegrond]",
+			"a remediation term belongs to a justified complaint; add [gegrond]")
+	}
+	until := tag.Date
+	if until.IsZero() {
+		until = a.now.Add(tag.Duration)
+	}
+	if !until.After(a.now) {
+		return refuse(tag.Kind, "de hersteltermijn ligt niet in de toekomst", "the remediation term is not in the future")
+	}
+	a.c.RemedyDueAt = until.UTC()
+	a.event("remedy-term", "hersteltermijn tot "+a.date(until), a.c.RemedyDueAt)
+	if !a.has(TagGegrond) && !a.has(TagBindendAdvies) {
+		a.mail("status")
+	}
+	return nil
+}
+
+func (a *applier) escalate() error {
+	switch {
+	case a.c.Status == StatusEscalatie:
+		return refuse(TagEscalatie, "de zaak ligt al bij de klachtencommissaris", "the case is already with the commissaris")
+	case a.c.Status == StatusAfgehandeld:
+		a.c.ClosedAt = time.Time{}
+		a.event("reopened", "heropend voor escalatie", time.Time{})
+	}
+	a.setStatus(StatusEscalatie)
+	a.c.EscalatedAt = a.now
+	a.event("escalation", "voorgelegd aan de klachtencommissaris", time.Time{})
+	a.mail("escalatie", ToCommissaris, ToStaff)
+	return nil
+}
+
+// notes records Oorzaak:/Maatregel: lines; a new or changed measure restarts its review.
+func (a *applier) notes() {
+	cause, measure := ParseNotes(a.text)
+	if cause != "" && cause != a.c.Cause {
+		a.c.Cause = cause
+		a.event("cause", cause, time.Time{})
+	}
+	if measure != "" && measure != a.c.Measure {
+		a.c.Measure, a.c.MeasureAt = measure, a.now
+		a.event("measure", measure, time.Time{})
+	}
+}
