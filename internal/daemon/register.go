@@ -196,8 +196,16 @@ func (d *Daemon) register(tx *store.Tx, r Registration, m *mailparse.Message, ra
 // auto_reply_limit automatic answers today; it returns notes for staff.
 func (d *Daemon) confirm(tx *store.Tx, c *complaint.Case, root string, r Registration, now time.Time) ([]string, error) {
 	if c.Email == "" {
-		return []string{"no e-mail address: confirm the complaint by phone or post"}, tx.AddEvent(c.ID,
-			store.Event{At: now, Kind: "no-confirmation", Text: "no e-mail address"})
+		note := "no e-mail address: confirm the complaint by phone or post"
+		if r.Via != "mail" {
+			// Staff took the complaint in person or by phone: that conversation is the confirmation.
+			*c = complaint.Confirmed(*c, now)
+			if err := tx.UpdateCase(*c, now); err != nil {
+				return nil, err
+			}
+			note = "no e-mail address: confirmed in person by " + firstNonEmpty(r.By, "staff")
+		}
+		return []string{note}, tx.AddEvent(c.ID, store.Event{At: now, Kind: "no-confirmation", Text: note})
 	}
 	auto := "auto-generated"
 	if r.Auto {
