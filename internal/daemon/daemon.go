@@ -118,6 +118,11 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if err := d.ensureGlobalTimers(ctx); err != nil {
 		return err
 	}
+	if n, err := d.st.ReleaseLeases(ctx, d.clock.Now(), 5); err != nil {
+		return err
+	} else if n > 0 {
+		d.log.Info("mail interrupted by a previous stop is due again", "count", n)
+	}
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(guard("intake", func() error { return d.intake.Run(ctx) }))
 	g.Go(guard("outbox", func() error { return d.sender.Run(ctx) }))

@@ -20,6 +20,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 	"github.com/emersion/go-message/mail"
 
@@ -152,7 +153,17 @@ func Run(ctx context.Context, o Options) error {
 	for _, m := range smtpSrv.received() {
 		fmt.Fprintf(out, "  %s  to %-34s %s\n", filepath.Base(m.File), strings.Join(m.To, ", "), subjectOf(m.Raw))
 	}
-	fmt.Fprintf(out, "\nThe ordinary mail (gewone-mail.eml) is still in INBOX, unread and unflagged; the complaints moved to %q.\n", cfg.IMAP.Processed)
+	fmt.Fprintf(out, "\nMailbox now:\n")
+	for _, box := range []string{cfg.IMAP.Mailbox, cfg.IMAP.Processed} {
+		msgs, err := listBox(c, box)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "  %-8s %d message(s)\n", box, len(msgs))
+		for _, m := range msgs {
+			fmt.Fprintf(out, "           %-52s flags %s\n", m.subject, m.flags)
+		}
+	}
 	if o.Exit {
 		cancel()
 		return <-done
@@ -280,4 +291,40 @@ func subjectOf(raw []byte) string {
 	}
 	s, _ := r.Header.Subject()
 	return s
+}
+
+type boxMessage struct{ subject, flags string }
+
+// listBox shows what a person would see in a folder: subjects and flags.
+func listBox(c *imapclient.Client, box string) ([]boxMessage, error) {
+	sel, err := c.Select(box, &imap.SelectOptions{ReadOnly: true}).Wait()
+	if err != nil {
+		return nil, fmt.Errorf("select %s: %w", box, err)
+	}
+	if sel.NumMessages == 0 {
+		return nil, nil
+	}
+	var all imap.SeqSet
+	all.AddRange(1, sel.NumMessages)
+	msgs, err := c.Fetch(all, &imap.FetchOptions{Flags: true, Envelope: true}).Collect()
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s: %w", box, err)
+	}
+	var out []boxMessage
+	for _, m := range msgs {
+		flags := "(none)"
+		if len(m.Flags) > 0 {
+			var fs []string
+			for _, f := range m.Flags {
+				fs = append(fs, string(f))
+			}
+			flags = strings.Join(fs, " ")
+		}
+		subj := ""
+		if m.Envelope != nil {
+			subj = m.Envelope.Subject
+		}
+		out = append(out, boxMessage{subject: subj, flags: flags})
+	}
+	return out, nil
 }

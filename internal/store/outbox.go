@@ -213,3 +213,20 @@ func (t *Tx) CountOut(caseID string) (int, error) {
 	}
 	return n, nil
 }
+
+// ReleaseLeases makes mail that a previous process claimed but never finished due again at
+// start-up, so a crash delays it by a restart rather than a lease. A mail claimed maxClaims
+// times or more keeps its lease: if sending it is what kills the process, it must not spin.
+func (s *Store) ReleaseLeases(ctx context.Context, now time.Time, maxClaims int) (int64, error) {
+	var n int64
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE outbox SET next_attempt_at = ? WHERE status = 'queued'
+			AND attempts > 0 AND attempts < ? AND next_attempt_at > ? AND last_error = ''`, now.UnixMilli(), maxClaims, now.UnixMilli())
+		if err != nil {
+			return fmt.Errorf("release leases: %w", err)
+		}
+		n, _ = res.RowsAffected()
+		return nil
+	})
+	return n, err
+}

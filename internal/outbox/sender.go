@@ -1,0 +1,215 @@
+package outbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net/textproto"
+	"runtime/debug"
+	"time"
+)
+
+const (
+	// minLease is the least time a claimed row waits before it is tried again when the sender
+	// dies mid-send; a send takes at most a few Timeouts, so the lease is max(minLease, 4×Timeout).
+	minLease = 10 * time.Minute
+	// maxIdle bounds the sleep between queue checks, so that rows queued by another process
+	// (`klachtd new` while the daemon runs) go out without a Wake.
+	maxIdle = time.Minute
+	// storeRetry is the pause after the queue itself failed.
+	storeRetry = 10 * time.Second
+	// recordTimeout bounds writing a send's outcome, which is done even while shutting down.
+	recordTimeout = 30 * time.Second
+)
+
+// Sender claims due rows from a Queue and delivers them over SMTP.
+type Sender struct {
+	cfg    Config
+	cfgErr error
+	q      Queue
+	clock  Clock
+	log    *slog.Logger
+	wake   chan struct{}
+	rnd    func() float64
+	lease  time.Duration
+}
+
+// New returns a Sender. A configuration problem is reported by Run (and by Check), not here.
+func New(cfg Config, q Queue, clock Clock, log *slog.Logger) *Sender {
+	ncfg, err := cfg.normalized()
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Sender{
+		cfg: ncfg, cfgErr: err, q: q, clock: clock, log: log,
+		wake:  make(chan struct{}, 1),
+		rnd:   rand.Float64,
+		lease: max(minLease, 4*ncfg.Timeout),
+	}
+}
+
+// Wake nudges Run to look at the queue now; it never blocks. Call it after a commit that queued mail.
+func (s *Sender) Wake() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run sends everything due, then sleeps until the next row is due, Wake is called or a minute
+// has passed, until ctx is done; then it returns nil. It returns an error at once for an
+// unusable configuration, and a panic inside becomes an error.
+func (s *Sender) Run(ctx context.Context) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("outbox sender panic: %v\n%s", p, debug.Stack())
+		}
+	}()
+	if s.cfgErr != nil {
+		return s.cfgErr
+	}
+	s.log.Info("outbox sender started", "host", s.cfg.Host, "port", s.cfg.Port, "tls", s.cfg.TLS)
+	for {
+		wait := s.drain(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if wait == 0 {
+			wait = s.untilNextDue(ctx)
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-s.wake:
+		case <-t.C:
+		}
+		t.Stop()
+	}
+}
+
+// drain claims and sends rows until none is due. It returns a pause when the queue failed, else 0.
+func (s *Sender) drain(ctx context.Context) time.Duration {
+	for ctx.Err() == nil {
+		row, err := s.q.Claim(ctx, s.clock.Now(), s.lease)
+		if err != nil {
+			if ctx.Err() == nil {
+				s.log.Error("claim outgoing mail", "err", err)
+			}
+			return storeRetry
+		}
+		if row == nil {
+			return 0
+		}
+		s.deliver(ctx, row)
+	}
+	return 0
+}
+
+func (s *Sender) untilNextDue(ctx context.Context) time.Duration {
+	next, ok, err := s.q.NextDue(ctx)
+	switch {
+	case err != nil:
+		if ctx.Err() == nil {
+			s.log.Error("next due outgoing mail", "err", err)
+		}
+		return storeRetry
+	case !ok:
+		return maxIdle
+	}
+	// A row due now that Claim did not return is leased elsewhere or just queued: look again soon,
+	// never spin.
+	return min(max(next.Sub(s.clock.Now()), time.Second), maxIdle)
+}
+
+// deliver sends one claimed row and records the outcome. When ctx is cancelled mid-send nothing
+// is recorded: the claim's lease keeps the row from being resent before now+lease.
+func (s *Sender) deliver(ctx context.Context, r *Row) {
+	attempt := r.Attempts + 1
+	log := s.log.With("case_id", r.CaseID, "row_id", r.ID, "template", r.Template, "attempt", attempt)
+	err := s.send(ctx, r)
+	if err != nil && ctx.Err() != nil {
+		log.Info("send interrupted by shutdown; the row is tried again after its lease", "lease", s.lease)
+		return
+	}
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancel()
+	now := s.clock.Now()
+	var recErr error
+	switch {
+	case err == nil:
+		log.Info("mail sent")
+		recErr = s.q.Sent(rctx, r.ID, now)
+	case !Classify(err):
+		log.Warn("mail refused permanently", "reason", logReason(err))
+		log.Debug("mail refused permanently", "err", err)
+		recErr = s.q.Failed(rctx, r.ID, now, err.Error())
+	case !now.Before(r.Date.Add(s.cfg.RetryFor)):
+		log.Error("mail not delivered in time; giving up", "reason", logReason(err), "retry_for", s.cfg.RetryFor)
+		reason := fmt.Sprintf("not delivered within %s after %d attempts: %v", s.cfg.RetryFor, attempt, err)
+		recErr = s.q.Failed(rctx, r.ID, now, reason)
+	default:
+		next := now.Add(Backoff(attempt, s.rnd))
+		s.logTemporary(log, err, next)
+		recErr = s.q.Retry(rctx, r.ID, next, err.Error())
+	}
+	if recErr != nil {
+		// The lease still holds the row back, so it is neither lost nor resent in a loop.
+		log.Error("record outcome of outgoing mail", "err", recErr)
+	}
+}
+
+func (s *Sender) logTemporary(log *slog.Logger, err error, next time.Time) {
+	var (
+		ce *connectError
+		te *textproto.Error
+	)
+	switch {
+	case isTLSVerification(err):
+		log.Error("smtp server's TLS certificate not trusted; mail waits until the configuration is fixed (ca_file for a private CA)",
+			"reason", logReason(err), "next", next)
+	case errors.As(err, &ce) && errors.As(err, &te) && te.Code >= 500:
+		log.Error("smtp server refused the login or greeting; mail waits until the configuration is fixed",
+			"reason", logReason(err), "next", next)
+	case errors.As(err, &ce):
+		log.Warn("smtp server unreachable; will retry", "reason", logReason(err), "next", next)
+	default:
+		log.Warn("mail deferred; will retry", "reason", logReason(err), "next", next)
+	}
+}
+
+// send builds and delivers one row over a fresh connection.
+func (s *Sender) send(ctx context.Context, r *Row) error {
+	msg, err := Build(r)
+	if err != nil {
+		return fmt.Errorf("build row %d: %w", r.ID, err)
+	}
+	c, err := dial(ctx, s.cfg)
+	if err != nil {
+		return err
+	}
+	stop := context.AfterFunc(ctx, c.abort)
+	defer stop()
+	if err := c.transact(r.From.Email, recipients(r), msg, s.cfg.Timeout); err != nil {
+		c.abort()
+		return err
+	}
+	if err := c.client.Quit(); err != nil {
+		// The server accepted the mail; a failed QUIT does not change that.
+		s.log.Debug("smtp quit", "err", err)
+		c.abort()
+	}
+	return nil
+}
+
+// logReason describes err without addresses or server text, for logs at info level and up.
+func logReason(err error) string {
+	var re *rejectError
+	if errors.As(err, &re) {
+		return re.summary()
+	}
+	return err.Error() // connect, network and row errors name no address or subject
+}

@@ -1,0 +1,297 @@
+package outbox
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/textproto"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/wneessen/go-mail"
+	"github.com/wneessen/go-mail/smtp"
+)
+
+// connectError is a failure before any mail transaction: the connection, TLS, EHLO or login.
+// It is always temporary — it says nothing about the mail, and an operator can fix it.
+type connectError struct {
+	addr string
+	err  error
+}
+
+func (e *connectError) Error() string { return fmt.Sprintf("connect to %s: %v", e.addr, e.err) }
+func (e *connectError) Unwrap() error { return e.err }
+
+// rejectError is the server refusing a mail transaction: MAIL FROM, one or more RCPT TO, or
+// DATA. Code is the most severe reply code (any 5xx wins over 4xx).
+type rejectError struct {
+	stage   string   // "mail from", "rcpt to", "data"
+	code    int      // 4xx or 5xx
+	status  string   // enhanced status code, "5.1.1", when given
+	replies []string // the server's replies, with the recipient they concern (may hold addresses)
+}
+
+func (e *rejectError) Error() string {
+	return fmt.Sprintf("server refused %s: %s", e.stage, strings.Join(e.replies, "; "))
+}
+
+// summary is what may be logged: no addresses, no server text.
+func (e *rejectError) summary() string {
+	return strings.TrimSpace(fmt.Sprintf("%s %d %s", e.stage, e.code, e.status))
+}
+
+// Classify reports whether err is temporary, so that the mail is tried again later. The server's
+// reply code decides (4xx temporary, 5xx permanent); failures to connect, to verify TLS or to log
+// in are temporary (an operator fixes the configuration; mail must not be dropped meanwhile), as
+// are network errors, timeouts and errors this function does not know. A row that cannot become
+// a mail (ErrInvalidRow) is permanent. Strings are never matched.
+func Classify(err error) (temporary bool) {
+	var (
+		ce *connectError
+		re *rejectError
+		se *mail.SendError
+		te *textproto.Error
+	)
+	switch {
+	case err == nil:
+		return false
+	case errors.Is(err, ErrInvalidRow):
+		return false
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return true
+	case errors.As(err, &ce):
+		return true
+	case errors.As(err, &re):
+		return re.code < 500
+	case errors.As(err, &se):
+		switch code := se.ErrorCode(); {
+		case code >= 500 && code < 600:
+			return false
+		case code >= 400 && code < 500:
+			return true
+		}
+		switch se.Reason {
+		case mail.ErrGetSender, mail.ErrGetRcpts, mail.ErrNoUnencoded:
+			return false // the message itself is wrong
+		}
+		return true // a connection lost mid-transaction
+	case errors.As(err, &te):
+		return te.Code < 500
+	}
+	return true
+}
+
+// isTLSVerification reports whether err is a certificate that could not be verified.
+func isTLSVerification(err error) bool {
+	var (
+		cv *tls.CertificateVerificationError
+		ua x509.UnknownAuthorityError
+		he x509.HostnameError
+		ci x509.CertificateInvalidError
+	)
+	return errors.As(err, &cv) || errors.As(err, &ua) || errors.As(err, &he) || errors.As(err, &ci)
+}
+
+// conn is an open, authenticated SMTP session and the raw connection under it, which can be
+// closed from another goroutine to abort a blocked read (smtp.Client.Close would wait for it).
+type conn struct {
+	client *smtp.Client
+	mu     sync.Mutex
+	raw    net.Conn
+}
+
+func (c *conn) abort() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.raw != nil {
+		_ = c.raw.Close()
+	}
+}
+
+// dial connects, says EHLO, secures the connection and logs in. cfg must be normalized.
+func dial(ctx context.Context, cfg Config) (*conn, error) {
+	addr := net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port))
+	fail := func(err error) (*conn, error) { return nil, &connectError{addr: addr, err: err} }
+
+	tlsConfig := &tls.Config{ServerName: cfg.Host, MinVersion: tls.VersionTLS12}
+	if cfg.CAFile != "" {
+		pem, err := os.ReadFile(cfg.CAFile)
+		if err != nil {
+			return fail(fmt.Errorf("read ca file: %w", err))
+		}
+		pool, err := x509.SystemCertPool()
+		if err != nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM(pem) {
+			return fail(fmt.Errorf("ca file %s holds no PEM certificate", cfg.CAFile))
+		}
+		tlsConfig.RootCAs = pool
+	}
+
+	c := &conn{}
+	// Our own dialer, for implicit TLS too: it keeps the raw connection so that a cancelled
+	// context can close it.
+	dialFn := func(ctx context.Context, network, address string) (net.Conn, error) {
+		d := net.Dialer{Timeout: cfg.Timeout}
+		raw, err := d.DialContext(ctx, network, address)
+		if err != nil {
+			return nil, err
+		}
+		c.mu.Lock()
+		c.raw = raw
+		c.mu.Unlock()
+		if cfg.TLS != "implicit" {
+			return raw, nil
+		}
+		tc := tls.Client(raw, tlsConfig)
+		if err := tc.HandshakeContext(ctx); err != nil {
+			_ = raw.Close()
+			return nil, fmt.Errorf("tls handshake: %w", err)
+		}
+		return tc, nil
+	}
+	opts := []mail.Option{
+		mail.WithPort(cfg.Port), mail.WithTimeout(cfg.Timeout), mail.WithTLSConfig(tlsConfig),
+		mail.WithDialContextFunc(dialFn),
+	}
+	switch cfg.TLS {
+	case "implicit":
+		opts = append(opts, mail.WithSSL()) // skips STARTTLS; dialFn did the handshake
+	case "starttls":
+		opts = append(opts, mail.WithTLSPolicy(mail.TLSMandatory))
+	default:
+		opts = append(opts, mail.WithTLSPolicy(mail.NoTLS))
+	}
+	if cfg.HeloName != "" {
+		opts = append(opts, mail.WithHELO(cfg.HeloName))
+	}
+	if cfg.Username != "" {
+		opts = append(opts, mail.WithUsername(cfg.Username))
+		switch cfg.Auth {
+		case "xoauth2":
+			opts = append(opts, mail.WithSMTPAuth(mail.SMTPAuthXOAUTH2), mail.WithPassword(cfg.Token))
+		case "login":
+			opts = append(opts, mail.WithSMTPAuth(mail.SMTPAuthLogin), mail.WithPassword(cfg.Password))
+		default:
+			opts = append(opts, mail.WithSMTPAuth(mail.SMTPAuthPlain), mail.WithPassword(cfg.Password))
+		}
+	}
+	mc, err := mail.NewClient(cfg.Host, opts...)
+	if err != nil {
+		return fail(fmt.Errorf("smtp client: %w", err))
+	}
+	stop := context.AfterFunc(ctx, c.abort)
+	defer stop()
+	client, err := mc.DialToSMTPClientWithContext(ctx)
+	if err != nil {
+		c.abort()
+		return fail(err)
+	}
+	c.client = client
+	return c, nil
+}
+
+// transact runs one mail transaction. Every recipient is tried; when any is refused the
+// transaction is reset and nothing is sent, so a row reaches all its recipients or none and a
+// retry never duplicates mail to the ones that accepted.
+func (c *conn) transact(from string, rcpts []string, msg *mail.Msg, timeout time.Duration) error {
+	if err := c.client.UpdateDeadline(timeout); err != nil {
+		return fmt.Errorf("set deadline: %w", err)
+	}
+	if err := c.client.Mail(from); err != nil {
+		return refused("mail from", err, "")
+	}
+	var rej *rejectError // all refused recipients; the most severe code decides
+	for _, rcpt := range rcpts {
+		err := c.client.Rcpt(rcpt)
+		if err == nil {
+			continue
+		}
+		var one *rejectError
+		if r := refused("rcpt to", err, rcpt); !errors.As(r, &one) {
+			return r // the connection failed
+		}
+		if rej == nil {
+			rej = one
+			continue
+		}
+		rej.replies = append(rej.replies, one.replies...)
+		if one.code > rej.code {
+			rej.code, rej.status = one.code, one.status
+		}
+	}
+	if rej != nil {
+		_ = c.client.Reset()
+		return rej
+	}
+	w, err := c.client.Data()
+	if err != nil {
+		return refused("data", err, "")
+	}
+	if _, err := msg.WriteTo(w); err != nil {
+		_ = w.Close()
+		return fmt.Errorf("write message: %w", err)
+	}
+	if err := w.Close(); err != nil {
+		return refused("data", err, "")
+	}
+	return nil
+}
+
+// refused turns a server reply into a rejectError; other errors (network) pass through.
+func refused(stage string, err error, rcpt string) error {
+	var te *textproto.Error
+	if !errors.As(err, &te) || te.Code < 400 || te.Code > 599 {
+		return fmt.Errorf("%s: %w", stage, err)
+	}
+	reply := fmt.Sprintf("%d %s", te.Code, strings.Join(strings.Fields(te.Msg), " "))
+	if rcpt != "" {
+		reply = "<" + rcpt + ">: " + reply
+	}
+	status, _, _ := strings.Cut(strings.TrimSpace(te.Msg), " ")
+	if !isEnhancedStatus(status) {
+		status = ""
+	}
+	return &rejectError{stage: stage, code: te.Code, status: status, replies: []string{reply}}
+}
+
+func isEnhancedStatus(s string) bool {
+	parts := strings.Split(s, ".")
+	if len(parts) != 3 || (parts[0] != "4" && parts[0] != "5") {
+		return false
+	}
+	for _, p := range parts[1:] {
+		if _, err := strconv.Atoi(p); err != nil || len(p) > 3 {
+			return false
+		}
+	}
+	return true
+}
+
+// Check connects to the SMTP server, secures the connection, logs in and quits, for
+// `klachtd check`. The error says which step failed.
+func Check(ctx context.Context, cfg Config) error {
+	cfg, err := cfg.normalized()
+	if err != nil {
+		return err
+	}
+	c, err := dial(ctx, cfg)
+	if err != nil {
+		if isTLSVerification(err) {
+			return fmt.Errorf("tls certificate of %s not trusted (set ca_file for a private CA): %w", cfg.Host, err)
+		}
+		return err
+	}
+	if err := c.client.Quit(); err != nil {
+		c.abort()
+		return fmt.Errorf("quit: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,64 @@
+package render
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// noticeKinds are the kinds whose text depends on Data.Notice.
+var noticeKinds = []string{"melding", "herinnering"}
+
+// Check renders every kind in both languages with SampleData (the notice kinds once per
+// notice) and reports every failure at once, each naming its template file. A rendered mail
+// that shows "<no value>" is a failure too. `klachtd check` and the daemon's start use it.
+func (r *Renderer) Check() error {
+	var errs []error
+	seen := map[string]bool{}
+	add := func(err error) {
+		if err != nil && !seen[err.Error()] {
+			seen[err.Error()] = true
+			errs = append(errs, err)
+		}
+	}
+	for _, lang := range Languages() {
+		for _, kind := range Kinds() {
+			notices := []string{SampleData().Notice}
+			if isNoticeKind(kind) {
+				notices = Notices()
+			}
+			for _, n := range notices {
+				d := SampleData()
+				d.Notice = n
+				add(r.checkOne(kind, lang, d))
+			}
+			// Optional parts empty: nothing missing, no staff text, no name.
+			d := SampleData()
+			d.Case.Missing, d.StaffText, d.Case.Name, d.Body = nil, "", "", ""
+			add(r.checkOne(kind, lang, d))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func isNoticeKind(kind string) bool {
+	for _, k := range noticeKinds {
+		if k == kind {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *Renderer) checkOne(kind, lang string, d Data) error {
+	m, err := r.Render(kind, lang, d)
+	if err != nil {
+		return err
+	}
+	for part, s := range map[string]string{"subject": m.Subject, "text": m.Text, "html": m.HTML} {
+		if strings.Contains(s, "<no value>") || strings.Contains(s, "&lt;no value&gt;") {
+			return fmt.Errorf("render %s: %s of %s shows <no value>", r.sets[lang][kind].source, part, kind)
+		}
+	}
+	return nil
+}

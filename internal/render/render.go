@@ -1,0 +1,253 @@
+// Package render owns klachtd's outgoing mail text: it parses the templates of every mail kind
+// in Dutch and English once (the built-in ones, optionally replaced file by file from an
+// override folder) and renders a kind into a subject, a text part and an HTML part.
+// It formats nothing itself: dates, terms and labels arrive pre-formatted in Data. It does not
+// address, thread or send mail, and it must never log or keep what it renders.
+package render
+
+import (
+	"errors"
+	"fmt"
+	htmltemplate "html/template"
+	"io/fs"
+	"strings"
+	texttemplate "text/template"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Mail is one rendered mail. Subject is one line without the case reference, which the
+// caller prefixes.
+type Mail struct{ Subject, Text, HTML string }
+
+// MaxSubject is the longest subject Render returns, in characters; longer ones are shortened.
+const MaxSubject = 200
+
+// Errors callers may test with errors.Is.
+var (
+	ErrUnknownKind = errors.New("unknown mail kind")
+	ErrSubject     = errors.New("subject is not a single line")
+)
+
+// Languages lists the languages every kind exists in; the first is the default.
+func Languages() []string { return []string{"nl", "en"} }
+
+// Kinds lists every mail kind, in a stable order.
+func Kinds() []string {
+	return []string{
+		"bevestiging", "nadere-info", "status", "verlenging", "uitkomst-gegrond",
+		"uitkomst-ongegrond", "escalatie", "bindend-advies", "afgehandeld",
+		"melding-nieuw", "herinnering", "commando-fout", "commando-ok", "melding",
+		"overzicht", "rapport",
+	}
+}
+
+// set is the parsed templates of one kind in one language.
+type set struct {
+	source string // the file it came from, for error messages
+	text   *texttemplate.Template
+	html   *htmltemplate.Template
+}
+
+// Renderer renders mail kinds. It is safe for concurrent use.
+type Renderer struct {
+	sets map[string]map[string]*set // language → kind → templates
+}
+
+// New parses every template of both languages. embedded holds nl/ and en/ (or templates/nl
+// and templates/en, as in klachtd.Templates). A file overrideDir/LANG/NAME.tmpl replaces the
+// built-in file of that name; overrideDir "" means built-in templates only. A missing kind,
+// a missing block, an unknown template file or a parse error is an error naming the file.
+func New(embedded fs.FS, overrideDir string) (*Renderer, error) {
+	if embedded == nil {
+		return nil, errors.New("render: no built-in templates")
+	}
+	root, err := templateRoot(embedded)
+	if err != nil {
+		return nil, err
+	}
+	r := &Renderer{sets: map[string]map[string]*set{}}
+	for _, lang := range Languages() {
+		files, err := loadFiles(root, overrideDir, lang)
+		if err != nil {
+			return nil, err
+		}
+		sets, err := parseLang(files)
+		if err != nil {
+			return nil, err
+		}
+		r.sets[lang] = sets
+	}
+	return r, nil
+}
+
+// templateRoot accepts the tree with or without a leading "templates" folder.
+func templateRoot(embedded fs.FS) (fs.FS, error) {
+	if _, err := fs.Stat(embedded, "nl"); err == nil {
+		return embedded, nil
+	}
+	if _, err := fs.Stat(embedded, "templates/nl"); err == nil {
+		return fs.Sub(embedded, "templates")
+	}
+	return nil, errors.New("render: built-in templates have no nl folder")
+}
+
+// parseLang parses the partials of one language once, then each kind into its own clone of
+// them, so that every kind may define "subject", "text" and "html".
+func parseLang(files []file) (map[string]*set, error) {
+	lang := files[0].lang
+	base := set{
+		text: texttemplate.New(lang).Funcs(textFuncs()).Option("missingkey=error"),
+		html: htmltemplate.New(lang).Funcs(htmlFuncs()).Option("missingkey=error"),
+	}
+	sources := map[string]string{}
+	kinds := map[string]file{}
+	for _, f := range files {
+		sources[f.name()] = f.source
+		if !f.partial() {
+			kinds[f.kind()] = f
+			continue
+		}
+		if err := parseInto(&base, f); err != nil {
+			return nil, err
+		}
+	}
+	sets := map[string]*set{}
+	for _, kind := range Kinds() {
+		f, ok := kinds[kind]
+		if !ok {
+			return nil, fmt.Errorf("render: template %s/%s.tmpl is missing", lang, kind)
+		}
+		s, err := parseKind(&base, f, sources)
+		if err != nil {
+			return nil, err
+		}
+		sets[kind] = s
+	}
+	return sets, nil
+}
+
+func parseKind(base *set, f file, sources map[string]string) (*set, error) {
+	tt, err := base.text.Clone()
+	if err != nil {
+		return nil, fmt.Errorf("render: %s: %w", f.source, err)
+	}
+	ht, err := base.html.Clone()
+	if err != nil {
+		return nil, fmt.Errorf("render: %s: %w", f.source, err)
+	}
+	s := &set{source: f.source, text: tt, html: ht}
+	if err := parseInto(s, f); err != nil {
+		return nil, err
+	}
+	for _, block := range []string{"subject", "text", "html"} {
+		if tt.Lookup(block) == nil {
+			return nil, fmt.Errorf("render: %s has no {{define %q}} block", f.source, block)
+		}
+	}
+	if err := checkRefs(tt, sources); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// parseInto adds one file to both template sets of s.
+func parseInto(s *set, f file) error {
+	if _, err := s.text.New(f.name()).Parse(f.content); err != nil {
+		return fmt.Errorf("render: parse %s: %w", f.source, err)
+	}
+	if _, err := s.html.New(f.name()).Parse(f.content); err != nil {
+		return fmt.Errorf("render: parse %s: %w", f.source, err)
+	}
+	return nil
+}
+
+// Render renders kind in lang ("nl" or "en"; anything else renders Dutch). The subject must
+// come out as one line; it is trimmed and shortened to MaxSubject characters.
+func (r *Renderer) Render(kind, lang string, d Data) (m Mail, err error) {
+	lang = normLang(lang)
+	s, ok := r.sets[lang][kind]
+	if !ok {
+		return Mail{}, fmt.Errorf("render %q: %w", kind, ErrUnknownKind)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			m, err = Mail{}, fmt.Errorf("render %s: panic: %v", s.source, p)
+		}
+	}()
+	d.Language = lang
+	var b strings.Builder
+	if err := s.text.ExecuteTemplate(&b, "subject", d); err != nil {
+		return Mail{}, fmt.Errorf("render %s subject: %w", s.source, err)
+	}
+	m.Subject, err = cleanSubject(b.String())
+	if err != nil {
+		return Mail{}, fmt.Errorf("render %s: %w", s.source, err)
+	}
+	b.Reset()
+	if err := s.text.ExecuteTemplate(&b, "text", d); err != nil {
+		return Mail{}, fmt.Errorf("render %s text: %w", s.source, err)
+	}
+	m.Text = cleanText(b.String())
+	b.Reset()
+	if err := s.html.ExecuteTemplate(&b, "html", d); err != nil {
+		return Mail{}, fmt.Errorf("render %s html: %w", s.source, err)
+	}
+	m.HTML = strings.TrimSpace(b.String()) + "\n"
+	return m, nil
+}
+
+// normLang maps "en", "EN", "en-GB" to "en" and everything else to "nl".
+func normLang(lang string) string {
+	lang = strings.ToLower(strings.TrimSpace(lang))
+	if i := strings.IndexAny(lang, "-_"); i >= 0 {
+		lang = lang[:i]
+	}
+	if lang == "en" {
+		return "en"
+	}
+	return "nl"
+}
+
+// cleanSubject trims the subject, refuses line breaks and control characters, and shortens it.
+func cleanSubject(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", fmt.Errorf("empty subject: %w", ErrSubject)
+	}
+	if !utf8.ValidString(s) {
+		return "", fmt.Errorf("subject is not valid UTF-8: %w", ErrSubject)
+	}
+	for _, c := range s {
+		if unicode.IsControl(c) || c == '\u2028' || c == '\u2029' {
+			return "", fmt.Errorf("subject contains control character %U: %w", c, ErrSubject)
+		}
+	}
+	if utf8.RuneCountInString(s) > MaxSubject {
+		runes := []rune(s)
+		s = strings.TrimSpace(string(runes[:MaxSubject-1])) + "…"
+	}
+	return s, nil
+}
+
+// cleanText normalises line ends, drops trailing spaces, collapses runs of blank lines that
+// conditional blocks leave behind, and ends the text with one newline.
+func cleanText(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	lines := strings.Split(s, "\n")
+	out := make([]string, 0, len(lines))
+	blank := true // drops leading blank lines too
+	for _, l := range lines {
+		l = strings.TrimRight(l, " \t\r")
+		if l == "" {
+			if blank {
+				continue
+			}
+			blank = true
+		} else {
+			blank = false
+		}
+		out = append(out, l)
+	}
+	return strings.TrimRight(strings.Join(out, "\n"), "\n") + "\n"
+}
