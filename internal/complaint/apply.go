@@ -164,6 +164,10 @@ func (a *applier) apply(tag Tag) error {
 	case TagIntern:
 		a.event("note", a.text, time.Time{})
 		return nil
+	case TagAdresOK:
+		a.c.BounceHold = false
+		a.event("address-ok", "adres van de klager weer in gebruik", time.Time{})
+		return nil
 	}
 	return refuse(tag.Kind, "onbekende tag", "unknown tag")
 }

@@ -27,10 +27,13 @@ const (
 	TagHeropend       TagKind = "heropend"
 	TagIntern         TagKind = "intern"
 	TagNieuw          TagKind = "nieuw"
+	// TagAdresOK lifts the hold on a complainant's address after a bounce: staff have
+	// checked it (or corrected it) and klachtd may mail it again.
+	TagAdresOK TagKind = "adres-ok"
 )
 
 // TagKinds lists every tag in the order Apply carries them out.
-var TagKinds = []TagKind{TagNieuw, TagHeropend, TagInBehandeling, TagInfoNodig, TagVerlenging,
+var TagKinds = []TagKind{TagNieuw, TagAdresOK, TagHeropend, TagInBehandeling, TagInfoNodig, TagVerlenging,
 	TagGegrond, TagOngegrond, TagHersteltermijn, TagEscalatie, TagBindendAdvies, TagAfgehandeld,
 	TagIntern}
 
@@ -49,6 +52,7 @@ var tagAliases = map[string]TagKind{
 	"heropend": TagHeropend, "heropen": TagHeropend, "reopen": TagHeropend, "reopened": TagHeropend,
 	"intern": TagIntern, "notitie": TagIntern, "note": TagIntern, "internal": TagIntern,
 	"nieuw": TagNieuw, "new": TagNieuw,
+	"adres ok": TagAdresOK, "address ok": TagAdresOK,
 }
 
 // gatewayMarkers are bracketed words that mail gateways and filters put in subjects; they

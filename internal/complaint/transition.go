@@ -23,6 +23,7 @@ import (
 //	heropend           -  -  -  -  H  -  H   status; verdict, remedy term and ClosedAt cleared
 //	intern             =  =  =  =  =  =  =   none; alone only, text required
 //	nieuw              -  -  -  -  -  -  -   (registration is the daemon's, not a transition)
+//	adres-ok           =  =  =  =  =  =  =   none; the complainant's address may be mailed again after a bounce
 //
 // * In escalatie a verdict is accepted only together with [bindend-advies]: it records the
 // verdict the advice leads to, and the advice mail carries it; otherwise reopen first.

@@ -91,6 +91,7 @@ func TestApplyTable(t *testing.T) {
 		TagHeropend: {no, no, no, no, ok(H, "status"), no, ok(H, "status")},
 		TagIntern:   {ok(N), ok(B), ok(I), ok(H), ok(O), ok(E), ok(A)},
 		TagNieuw:    {no, no, no, no, no, no, no},
+		TagAdresOK:  {ok(N), ok(B), ok(I), ok(H), ok(O), ok(E), ok(A)},
 	}
 	for _, kind := range TagKinds {
 		row, found := table[kind]

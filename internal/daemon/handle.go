@@ -11,6 +11,7 @@ import (
 	"github.com/groeimeesters/klachtd/internal/form"
 	"github.com/groeimeesters/klachtd/internal/intake"
 	"github.com/groeimeesters/klachtd/internal/mailparse"
+	"github.com/groeimeesters/klachtd/internal/render"
 	"github.com/groeimeesters/klachtd/internal/staffauth"
 	"github.com/groeimeesters/klachtd/internal/store"
 	"github.com/groeimeesters/klachtd/internal/triage"
@@ -82,7 +83,16 @@ func (d *Daemon) process(tx *store.Tx, in *incoming) (caseID, kind string, disp 
 		return "", "quarantine", intake.Leave, d.quarantine(tx, in, in.parseErr.Error())
 	}
 	switch in.tri.Kind {
-	case triage.Own, triage.Other:
+	case triage.Own:
+		return "", string(in.tri.Kind), intake.Leave, nil
+	case triage.Other:
+		if in.f.TooLarge && in.msg.Auto == "" {
+			// Too large to read whole: it may be a complaint with big attachments. Staff look.
+			_, err := d.queue(tx, nil, "", outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
+				data: noticeData(render.NoticeTooLarge, fmt.Sprintf("IMAP uid %d in %s, %d bytes, from %s: %q",
+					in.f.UID, in.f.Mailbox, in.f.Size, in.msg.From.Email, in.msg.Subject))}, in.now)
+			return "", "too-large", intake.Leave, err
+		}
 		return "", string(in.tri.Kind), intake.Leave, nil
 	case triage.Bounce:
 		return d.bounce(tx, in)
@@ -211,6 +221,11 @@ func (d *Daemon) bounce(tx *store.Tx, in *incoming) (string, string, intake.Disp
 			}
 		}
 	}
+	if staffTemplates[template] {
+		// A notice about a bounced notice would bounce again: the timeline and the log must do.
+		d.log.Warn("mail to staff bounced", "case_id", caseID, "template", template)
+		return caseID, "bounce", intake.Move, nil
+	}
 	detail := text
 	if b.Diagnostic != "" {
 		detail += ": " + b.Diagnostic
@@ -222,6 +237,10 @@ func (d *Daemon) bounce(tx *store.Tx, in *incoming) (string, string, intake.Disp
 		data: noticeData("bounce", detail)}, in.now)
 	return caseID, "bounce", intake.Move, err
 }
+
+// staffTemplates are the mails that go to staff only.
+var staffTemplates = map[string]bool{"melding": true, "melding-nieuw": true, "herinnering": true,
+	"commando-ok": true, "commando-fout": true, "overzicht": true, "rapport": true}
 
 func orDash(s string) string {
 	if s == "" {

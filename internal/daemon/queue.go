@@ -40,7 +40,7 @@ func (q queueAdapter) Sent(ctx context.Context, id int64, at time.Time) error {
 		if err != nil {
 			return err
 		}
-		if c.Status != complaint.StatusNieuw {
+		if !c.ConfirmedAt.IsZero() {
 			return nil
 		}
 		c = complaint.Confirmed(c, at)

@@ -154,6 +154,14 @@ func (d *Daemon) staffReply(tx *store.Tx, in *incoming, c *complaint.Case, root,
 		}
 		return fmt.Errorf("apply command to %s: %w", c.ID, err)
 	}
+	for _, t := range tags {
+		if t.Kind == complaint.TagAdresOK && c.Email != "" {
+			// Before the command's own mails, so they reach the address again.
+			if err := tx.ClearHold(strings.ToLower(c.Email)); err != nil {
+				return err
+			}
+		}
+	}
 	changes, err := d.applyResult(tx, c, root, res, by, in.now)
 	if err != nil {
 		return err

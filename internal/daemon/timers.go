@@ -119,7 +119,7 @@ func (d *Daemon) fire(tx *store.Tx, t store.Timer, now time.Time) error {
 	}
 	switch complaint.TimerKind(t.Kind) {
 	case complaint.TimerConfirmAlarm:
-		if c.Status != complaint.StatusNieuw {
+		if !c.ConfirmedAt.IsZero() || !c.Status.IsOpen() {
 			return nil
 		}
 		return remind(render.NoticeConfirmAlarm, "")
