@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/mail"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -207,6 +208,14 @@ func cmdNew(ctx context.Context, e *env) error {
 	if e.eml == "" && (e.name == "" || (e.text == "" && e.email == "" && e.phone == "")) {
 		return usageError{"give --eml FILE, or at least --name and one of --email, --phone, --text"}
 	}
+	email := e.email
+	if email != "" {
+		a, err := mail.ParseAddress(email)
+		if err != nil {
+			return usageError{fmt.Sprintf("--email %q is not an e-mail address such as jan@example.nl", e.email)}
+		}
+		email = a.Address
+	}
 	c, st, err := e.open(ctx)
 	if err != nil {
 		return err
@@ -231,7 +240,7 @@ func cmdNew(ctx context.Context, e *env) error {
 		text = string(b)
 	}
 	fields := complaint.Fields{complaint.FieldNaam: e.name, complaint.FieldOmschrijving: text, complaint.FieldDienst: e.service}
-	id, err := d.Register(ctx, kd.Registration{Name: e.name, Email: e.email, Phone: e.phone, Text: text,
+	id, err := d.Register(ctx, kd.Registration{Name: e.name, Email: email, Phone: e.phone, Text: text,
 		Via: "cli", By: os.Getenv("USER"), Fields: fields}, raw)
 	if err != nil {
 		return err
@@ -307,10 +316,10 @@ func cmdExport(ctx context.Context, e *env) error {
 	}
 	if e.out == "" {
 		type withText struct {
-			caseJSON
+			fullCaseJSON
 			Correspondence []map[string]any `json:"correspondence"`
 		}
-		out := withText{caseJSON: v}
+		out := withText{fullCaseJSON: v}
 		for _, m := range msgs {
 			out.Correspondence = append(out.Correspondence, map[string]any{"at": m.At, "direction": m.Direction,
 				"from": m.From, "subject": m.Subject, "text": m.Text, "raw": string(m.Raw)})

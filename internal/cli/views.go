@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/groeimeesters/klachtd/internal/complaint"
@@ -27,8 +28,14 @@ type caseJSON struct {
 	Missing      []string          `json:"missing"`
 	Cause        string            `json:"cause,omitempty"`
 	Measure      string            `json:"measure,omitempty"`
-	Timeline     []timelineJSON    `json:"timeline,omitempty"`
-	Messages     []messageJSON     `json:"messages,omitempty"`
+}
+
+// fullCaseJSON is a case with its timeline and correspondence (`show --json`): both always
+// present, as arrays, even when empty.
+type fullCaseJSON struct {
+	caseJSON
+	Timeline []timelineJSON `json:"timeline"`
+	Messages []messageJSON  `json:"messages"`
 }
 
 type personJSON struct {
@@ -71,7 +78,7 @@ func viewCase(c complaint.Case) caseJSON {
 	var missing []string
 	for _, f := range complaint.FormFields {
 		fields[f] = c.Fields[f]
-		if f != complaint.FieldAanvullend && c.Fields[f] == "" {
+		if f != complaint.FieldAanvullend && strings.TrimSpace(c.Fields[f]) == "" {
 			missing = append(missing, f)
 		}
 	}
@@ -100,8 +107,8 @@ func nextDeadline(c complaint.Case) time.Time {
 }
 
 // fullCase adds the timeline and correspondence.
-func fullCase(ctx context.Context, st *store.Store, c complaint.Case) (caseJSON, error) {
-	v := viewCase(c)
+func fullCase(ctx context.Context, st *store.Store, c complaint.Case) (fullCaseJSON, error) {
+	v := fullCaseJSON{caseJSON: viewCase(c)}
 	events, err := st.Timeline(ctx, c.ID)
 	if err != nil {
 		return v, err

@@ -37,7 +37,10 @@ type Registration struct {
 func (d *Daemon) registerMail(tx *store.Tx, in *incoming) (string, error) {
 	m := in.msg
 	r := Registration{Name: m.From.Name, Email: m.From.Email, Text: m.Text, HTML: m.HTML,
-		Attachments: m.Attachments, Language: m.Language, Via: "mail", TooLarge: in.f.TooLarge, Auto: true}
+		Attachments: m.Attachments, Language: m.Language, Via: "mail", TooLarge: in.f.TooLarge, Auto: true,
+		// Received when it reached the mailbox, not when klachtd read it: after downtime the
+		// 48-hour and 4-week promises still run from the arrival.
+		ReceivedAt: in.f.InternalDate}
 	if len(m.ReplyTo) > 0 && m.ReplyTo[0].Email != "" {
 		r.Email = m.ReplyTo[0].Email
 	}

@@ -129,12 +129,18 @@ func (d *Daemon) addEvents(tx *store.Tx, caseID, by string, events []complaint.E
 // staffReply carries out a staff member's tags, all or nothing, after authentication.
 func (d *Daemon) staffReply(tx *store.Tx, in *incoming, c *complaint.Case, root, own string) error {
 	by := in.msg.From.Email
-	applied, err := tx.HasMessage(c.ID, in.msg.MessageID, "reply-staff")
-	if err != nil || applied {
-		return err // the same command is never applied twice
-	}
 	if !in.auth.OK {
+		// First: a forgery that reuses the Message-ID of a real command is still a forgery.
 		return d.forged(tx, in, c, root)
+	}
+	applied, err := tx.HasMessage(c.ID, in.msg.MessageID, "reply-staff")
+	if err != nil {
+		return err
+	}
+	if applied {
+		// The same command is never applied twice; the copy is noted on the timeline.
+		return tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "duplicate-command", By: by,
+			Text: "command with Message-ID " + in.msg.MessageID + " delivered again; not carried out again"})
 	}
 	if err := d.storeIncoming(tx, c.ID, "reply-staff", in, true, in.auth.Method); err != nil {
 		return err

@@ -137,6 +137,13 @@ func (d *Daemon) fire(tx *store.Tx, t store.Timer, now time.Time) error {
 		if c.Status.IsOpen() {
 			return remind(render.NoticeRetentionOpen, "")
 		}
+		if queued, err := tx.HasQueued(c.ID); err != nil || queued {
+			// Mail about the case is still waiting (a mail server outage): purge a day later.
+			if err == nil {
+				err = tx.EnsureTimer(store.Timer{CaseID: c.ID, Kind: t.Kind, At: now.Add(24 * time.Hour)})
+			}
+			return err
+		}
 		d.log.Info("case purged at the retention limit", "case_id", c.ID)
 		return tx.PurgeCase(c.ID)
 	}

@@ -205,6 +205,15 @@ func (t *Tx) UnsentFor(caseID, template string) (bool, error) {
 	return n > 0, nil
 }
 
+// HasQueued reports whether mail about a case still waits to be sent.
+func (t *Tx) HasQueued(caseID string) (bool, error) {
+	var n int
+	if err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM outbox WHERE case_id = ? AND status = 'queued'`, caseID).Scan(&n); err != nil {
+		return false, fmt.Errorf("check queued mail of %s: %w", caseID, err)
+	}
+	return n > 0, nil
+}
+
 // CountOut counts queued and sent mails of a case with a template (for message numbering).
 func (t *Tx) CountOut(caseID string) (int, error) {
 	var n int

@@ -1,0 +1,163 @@
+// Package form reads the klachtformulier out of a complaint: the seven answers of the
+// organisation's form, from a mail's text, its HTML, or a .docx or .pdf attachment, in the
+// layouts people actually send (label and answer on one line, the label on its own line with
+// the answer below it, an HTML table, Word content controls, PDF form fields). It also matches
+// the service answer to the configured services and counts form labels for triage.
+//
+// It is pure: no I/O, no clock, no logging. Quoted history is not read as answers when the mail
+// has text of its own. Hostile input (huge, malformed, zip bombs, broken PDFs) gives an empty
+// or partial result or an error, never a panic.
+package form
+
+import (
+	"path"
+	"strings"
+
+	"github.com/groeimeesters/klachtd/internal/complaint"
+)
+
+// Result is what the form says.
+type Result struct {
+	Fields  complaint.Fields // answers by field name, trimmed, multi-line answers kept with \n
+	Missing []string         // required fields still empty, in form order (aanvullend is optional)
+	Labels  int              // how many distinct form labels were recognised (>=2: a filled-in form)
+	Email   string           // an "E-mail:" / "Email:" / "Mail:" line's address, if any
+	Phone   string           // a "Telefoon:" / "Tel:" / "Phone:" / "Telefoonnummer:" line, if any
+	Sources []string         // where answers came from: "text", "html", "docx:NAME", "pdf:NAME"
+}
+
+// Attachment is a file that may hold the filled-in form.
+type Attachment struct {
+	Filename    string
+	ContentType string
+	Data        []byte
+}
+
+// maxDocuments bounds how many attachments are opened.
+const maxDocuments = 10
+
+type source struct {
+	name string
+	p    parsed
+}
+
+// Extract reads the form from a mail's text and HTML bodies and its attachments. Answers are
+// taken first from the source that recognises the most labels (the text body on a tie), then
+// from the others for fields still empty. Without any label the mail's own text is the
+// omschrijving. naam falls back to fallbackName (the sender's display name); dienst becomes
+// the canonical service when MatchService finds one, else it keeps the answer as written.
+func Extract(text, html string, atts []Attachment, fallbackName string, services []string) Result {
+	var srcs []source
+	srcs = append(srcs, source{"text", parseLines(mainLines(text, false))})
+	if strings.TrimSpace(html) != "" {
+		srcs = append(srcs, source{"html", parseLines(mainLines(strings.Join(htmlLines(html), "\n"), false))})
+	}
+	docs := 0
+	for _, a := range atts {
+		if docs >= maxDocuments {
+			break
+		}
+		kind, t := documentText(a)
+		if kind == "" {
+			continue
+		}
+		docs++
+		srcs = append(srcs, source{kind + ":" + a.Filename, parseLines(splitText(t))})
+	}
+
+	order := make([]int, len(srcs))
+	for i := range order {
+		order[i] = i
+	}
+	// Stable by number of labels, most first.
+	for i := 1; i < len(order); i++ {
+		for j := i; j > 0 && len(srcs[order[j]].p.seen) > len(srcs[order[j-1]].p.seen); j-- {
+			order[j], order[j-1] = order[j-1], order[j]
+		}
+	}
+
+	res := Result{Fields: complaint.Fields{}}
+	used := make([]bool, len(srcs))
+	seen := map[string]bool{}
+	for _, i := range order {
+		s := srcs[i]
+		for f := range s.p.seen {
+			seen[f] = true
+		}
+		for _, f := range complaint.FormFields {
+			if v := s.p.fields[f]; v != "" && res.Fields[f] == "" {
+				res.Fields[f] = v
+				used[i] = true
+			}
+		}
+		if res.Email == "" && s.p.email != "" {
+			res.Email, used[i] = s.p.email, true
+		}
+		if res.Phone == "" && s.p.phone != "" {
+			res.Phone, used[i] = s.p.phone, true
+		}
+	}
+	res.Labels = len(seen)
+
+	if !seen[complaint.FieldOmschrijving] {
+		looseOmschrijving(&res, srcs, used, text)
+	}
+	if res.Fields[complaint.FieldNaam] == "" && strings.TrimSpace(fallbackName) != "" {
+		res.Fields[complaint.FieldNaam] = strings.TrimSpace(fallbackName)
+	}
+	if d := res.Fields[complaint.FieldDienst]; d != "" {
+		if canon, ok := MatchService(d, services); ok {
+			res.Fields[complaint.FieldDienst] = canon
+		}
+	}
+	for _, f := range complaint.FormFields {
+		if f != complaint.FieldAanvullend && res.Fields[f] == "" {
+			res.Missing = append(res.Missing, f)
+		}
+	}
+	for i, s := range srcs {
+		if used[i] {
+			res.Sources = append(res.Sources, s.name)
+		}
+	}
+	return res
+}
+
+// looseOmschrijving fills the omschrijving, when no source has an omschrijving label, with the
+// text under no label: the mail's own text, else the HTML's, else a document's. A mail that
+// only quotes (nothing of its own) falls back to its quoted text.
+func looseOmschrijving(res *Result, srcs []source, used []bool, text string) {
+	for i, s := range srcs {
+		if v := joinAnswer(s.p.loose); v != "" {
+			res.Fields[complaint.FieldOmschrijving] = v
+			used[i] = true
+			return
+		}
+	}
+	if res.Labels > 0 {
+		return
+	}
+	q := parseLines(mainLines(text, true))
+	if v := joinAnswer(q.loose); v != "" {
+		res.Fields[complaint.FieldOmschrijving] = v
+		used[0] = true
+	}
+}
+
+// documentText recognises a .docx or .pdf attachment and returns its kind and text; an
+// unreadable document is skipped.
+func documentText(a Attachment) (string, string) {
+	ext := strings.ToLower(path.Ext(a.Filename))
+	ct := strings.ToLower(a.ContentType)
+	switch {
+	case ext == ".docx" || strings.Contains(ct, "wordprocessingml"):
+		if t, err := DocxText(a.Data); err == nil && t != "" {
+			return "docx", t
+		}
+	case ext == ".pdf" || strings.Contains(ct, "application/pdf") || strings.HasPrefix(string(a.Data[:min(len(a.Data), 5)]), "%PDF-"):
+		if t, err := PDFText(a.Data); err == nil && t != "" {
+			return "pdf", t
+		}
+	}
+	return "", ""
+}

@@ -1,0 +1,287 @@
+package intake
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"runtime/debug"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+	"github.com/emersion/go-sasl"
+)
+
+// errTimeout is returned when the server stayed silent longer than Timeout
+// while it owed an answer: the connection is taken for dead and closed.
+var errTimeout = errors.New("imap server did not answer in time")
+
+// session is one logged-in connection.
+type session struct {
+	c       *imapclient.Client
+	raw     *countingConn
+	timeout time.Duration
+	caps    imap.CapSet
+	newMail chan struct{} // signalled by untagged EXISTS (during IDLE)
+}
+
+// countingConn counts the bytes read, so that a watchdog can tell a slow
+// but live transfer from a dead connection.
+type countingConn struct {
+	net.Conn
+	read atomic.Uint64
+}
+
+func (c *countingConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	c.read.Add(uint64(n))
+	return n, err
+}
+
+// await runs fn, an IMAP exchange, and closes the connection when ctx is
+// done or when the server sends nothing for longer than the timeout: a
+// connection that died without a FIN or RST cannot hang the intake.
+func (s *session) await(ctx context.Context, what string, fn func() error) error {
+	stop := make(chan struct{})
+	var timedOut atomic.Bool
+	go func() {
+		defer func() { _ = recover() }() // closing a conn cannot panic; stay safe anyway
+		step := max(s.timeout/4, time.Millisecond)
+		tick := time.NewTicker(step)
+		defer tick.Stop()
+		seen, silent := s.raw.read.Load(), time.Duration(0)
+		for {
+			select {
+			case <-stop:
+				return
+			case <-ctx.Done():
+				_ = s.raw.Close()
+				return
+			case <-tick.C:
+				if n := s.raw.read.Load(); n != seen {
+					seen, silent = n, 0
+					continue
+				}
+				silent += step
+				if silent >= s.timeout {
+					timedOut.Store(true)
+					_ = s.raw.Close()
+					return
+				}
+			}
+		}
+	}()
+	err := fn()
+	close(stop)
+	switch {
+	case timedOut.Load():
+		return fmt.Errorf("%s: silent for %s: %w", what, s.timeout, errTimeout)
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case err != nil:
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return nil
+}
+
+// connect dials, secures and logs in.
+func connect(ctx context.Context, cfg Config, opts *imapclient.Options) (s *session, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("connect: panic: %v\n%s", v, debug.Stack())
+		}
+	}()
+	tlsConf, err := tlsConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	addr := net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port))
+	d := net.Dialer{Timeout: cfg.Timeout, KeepAlive: 30 * time.Second}
+	conn, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("dial %s: %w", addr, err)
+	}
+	raw := &countingConn{Conn: conn}
+	s = &session{raw: raw, timeout: cfg.Timeout, newMail: make(chan struct{}, 1)}
+	if opts == nil {
+		opts = &imapclient.Options{}
+	}
+	opts.UnilateralDataHandler = &imapclient.UnilateralDataHandler{
+		Mailbox: func(data *imapclient.UnilateralDataMailbox) {
+			if data.NumMessages != nil {
+				select {
+				case s.newMail <- struct{}{}:
+				default:
+				}
+			}
+		},
+	}
+	opts.TLSConfig = tlsConf
+	err = s.await(ctx, "imap greeting", func() error {
+		switch cfg.TLS {
+		case "implicit":
+			tc := tls.Client(raw, tlsConf)
+			if err := tc.HandshakeContext(ctx); err != nil {
+				return fmt.Errorf("tls handshake: %w", err)
+			}
+			s.c = imapclient.New(tc, opts)
+		case "starttls":
+			c, err := imapclient.NewStartTLS(raw, opts)
+			if err != nil {
+				return fmt.Errorf("starttls: %w", err)
+			}
+			s.c = c
+		default:
+			s.c = imapclient.New(raw, opts)
+		}
+		return s.c.WaitGreeting()
+	})
+	if err != nil {
+		_ = raw.Close()
+		return nil, err
+	}
+	if err := s.login(ctx, cfg); err != nil {
+		s.close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func tlsConfig(cfg Config) (*tls.Config, error) {
+	conf := &tls.Config{ServerName: cfg.Host, MinVersion: tls.VersionTLS12}
+	if cfg.CAFile == "" {
+		return conf, nil
+	}
+	pem, err := os.ReadFile(cfg.CAFile)
+	if err != nil {
+		return nil, fmt.Errorf("read imap ca_file: %w", err)
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil || pool == nil {
+		pool = x509.NewCertPool()
+	}
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("imap ca_file %s: no PEM certificate found", cfg.CAFile)
+	}
+	conf.RootCAs = pool
+	return conf, nil
+}
+
+func (s *session) login(ctx context.Context, cfg Config) error {
+	var caps imap.CapSet
+	if err := s.await(ctx, "capability", func() error {
+		caps = s.c.Caps()
+		if caps == nil {
+			return errors.New("no capability list")
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	err := s.await(ctx, "login", func() error {
+		switch {
+		case cfg.Auth == "xoauth2":
+			return s.c.Authenticate(&xoauth2{user: cfg.Username, token: cfg.Token})
+		case caps.Has(imap.Cap("AUTH=PLAIN")):
+			return s.c.Authenticate(sasl.NewPlainClient("", cfg.Username, cfg.Password))
+		case caps.Has(imap.CapLoginDisabled):
+			return errors.New("server offers neither AUTH=PLAIN nor LOGIN")
+		default:
+			return s.c.Login(cfg.Username, cfg.Password).Wait()
+		}
+	})
+	if err != nil {
+		return err
+	}
+	// Capabilities may change after login.
+	return s.await(ctx, "capability", func() error {
+		s.caps = s.c.Caps()
+		if s.caps == nil {
+			return errors.New("no capability list after login")
+		}
+		return nil
+	})
+}
+
+// close logs out (best effort, briefly) and closes the connection.
+func (s *session) close() {
+	if s.c == nil {
+		_ = s.raw.Close()
+		return
+	}
+	select {
+	case <-s.c.Closed():
+	default:
+		ctx, cancel := context.WithTimeout(context.Background(), min(s.timeout, 2*time.Second))
+		_ = s.await(ctx, "logout", func() error { return s.c.Logout().Wait() })
+		cancel()
+	}
+	_ = s.c.Close()
+	_ = s.raw.Close()
+}
+
+// xoauth2 is the SASL XOAUTH2 mechanism (Google, Microsoft).
+type xoauth2 struct{ user, token string }
+
+func (x *xoauth2) Start() (string, []byte, error) {
+	return "XOAUTH2", []byte("user=" + x.user + "\x01auth=Bearer " + x.token + "\x01\x01"), nil
+}
+
+// Next answers the server's error challenge with an empty response, after
+// which the server fails the command with its reason.
+func (x *xoauth2) Next([]byte) ([]byte, error) { return []byte{}, nil }
+
+// Capabilities is what `klachtd check` reports about the IMAP server.
+type Capabilities struct {
+	IDLE, MOVE, UIDPLUS bool
+	ProcessedExists     bool // the Processed folder exists (false when Processed is "")
+	Messages            uint32
+	UIDValidity         uint32
+}
+
+// Check logs in, looks at the mailbox without changing anything (STATUS,
+// LIST) and reports what the server offers.
+func Check(ctx context.Context, cfg Config) (Capabilities, error) {
+	in := New(cfg, nil, nil, nil)
+	cfg = in.cfg
+	if err := validate(cfg); err != nil {
+		return Capabilities{}, err
+	}
+	s, err := connect(ctx, cfg, nil)
+	if err != nil {
+		return Capabilities{}, err
+	}
+	defer s.close()
+	c := Capabilities{
+		IDLE:    s.caps.Has(imap.CapIdle),
+		MOVE:    s.caps.Has(imap.CapMove),
+		UIDPLUS: s.caps.Has(imap.CapUIDPlus),
+	}
+	var data *imap.StatusData
+	err = s.await(ctx, "status "+cfg.Mailbox, func() (err error) {
+		data, err = s.c.Status(cfg.Mailbox, &imap.StatusOptions{NumMessages: true, UIDValidity: true}).Wait()
+		return err
+	})
+	if err != nil {
+		return c, fmt.Errorf("mailbox %q: %w", cfg.Mailbox, err)
+	}
+	if data.NumMessages != nil {
+		c.Messages = *data.NumMessages
+	}
+	c.UIDValidity = data.UIDValidity
+	if cfg.Processed == "" {
+		return c, nil
+	}
+	err = s.await(ctx, "list "+cfg.Processed, func() error {
+		boxes, err := s.c.List("", cfg.Processed, nil).Collect()
+		c.ProcessedExists = len(boxes) > 0
+		return err
+	})
+	return c, err
+}

@@ -1,0 +1,360 @@
+package mailparse
+
+import (
+	"bytes"
+	"net/textproto"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// maxHeaderValue bounds one header field's value; the rest of a longer one is dropped.
+const maxHeaderValue = 64 << 10
+
+// field is one header field as read from the wire: canonical key and the unfolded raw value.
+type field struct {
+	key   string
+	value string
+}
+
+// header is an ordered list of fields; lookups are by canonical key.
+type header []field
+
+// get returns the first value of key, or "".
+func (h header) get(key string) string {
+	key = textproto.CanonicalMIMEHeaderKey(key)
+	for _, f := range h {
+		if f.key == key {
+			return f.value
+		}
+	}
+	return ""
+}
+
+// has reports whether key is present.
+func (h header) has(key string) bool {
+	key = textproto.CanonicalMIMEHeaderKey(key)
+	for _, f := range h {
+		if f.key == key {
+			return true
+		}
+	}
+	return false
+}
+
+// values returns every value of key.
+func (h header) values(key string) []string {
+	key = textproto.CanonicalMIMEHeaderKey(key)
+	var out []string
+	for _, f := range h {
+		if f.key == key {
+			out = append(out, f.value)
+		}
+	}
+	return out
+}
+
+// splitHeader reads the header block at the start of raw tolerantly and returns it with the
+// body that follows. Lines without a colon are skipped and counted as problems; a header
+// without an empty line after it ends at the end of input (no body).
+func splitHeader(raw []byte) (h header, body []byte, bad int) {
+	rest := raw
+	cur := -1                 // index in h of the field being read
+	var value strings.Builder // its value, continuation lines included
+	flush := func() {
+		if cur >= 0 {
+			h[cur].value = value.String()
+			value.Reset()
+		}
+		cur = -1
+	}
+	for len(rest) > 0 {
+		line, next := cutLine(rest)
+		rest = next
+		trimmed := bytes.TrimRight(line, "\r\n")
+		if len(trimmed) == 0 {
+			flush()
+			return h, rest, bad
+		}
+		if trimmed[0] == ' ' || trimmed[0] == '\t' {
+			if cur >= 0 && value.Len() > maxHeaderValue {
+				continue // cut: no header needs this much
+			}
+			if cur >= 0 {
+				value.WriteByte(' ')
+				value.Write(bytes.TrimSpace(trimmed))
+			} else {
+				bad++
+			}
+			continue
+		}
+		flush()
+		// An mbox "From " line at the very top is not a header; skip it quietly.
+		if len(h) == 0 && bytes.HasPrefix(trimmed, []byte("From ")) {
+			continue
+		}
+		k, v, ok := bytes.Cut(trimmed, []byte(":"))
+		key := strings.TrimSpace(string(k))
+		if !ok || key == "" || strings.ContainsAny(key, " \t") || !isPrintableASCII(key) {
+			bad++
+			continue
+		}
+		h = append(h, field{key: textproto.CanonicalMIMEHeaderKey(key)})
+		cur = len(h) - 1
+		value.Write(bytes.TrimSpace(v[:min(len(v), maxHeaderValue)]))
+	}
+	flush()
+	return h, nil, bad
+}
+
+// cutLine returns the first line of b including its line ending, and the rest.
+func cutLine(b []byte) (line, rest []byte) {
+	if i := bytes.IndexByte(b, '\n'); i >= 0 {
+		return b[:i+1], b[i+1:]
+	}
+	return b, nil
+}
+
+func isPrintableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 33 || s[i] > 126 {
+			return false
+		}
+	}
+	return true
+}
+
+// decodeHeader decodes RFC 2047 encoded words leniently (unknown charsets, spaces inside words,
+// bad padding) and raw 8-bit bytes (UTF-8, else windows-1252), and returns one clean line.
+// It reports whether something had to be repaired.
+func decodeHeader(v string) (string, bool) {
+	repaired := false
+	if !utf8.ValidString(v) {
+		v = decodeCharset("windows-1252", []byte(v))
+		repaired = true
+	}
+	var b strings.Builder
+	lastWasWord := false
+	pendingSpace := ""
+	for len(v) > 0 {
+		i := strings.Index(v, "=?")
+		if i < 0 {
+			b.WriteString(pendingSpace)
+			b.WriteString(v)
+			break
+		}
+		word, n, ok := decodeWord(v[i:])
+		pre := v[:i]
+		if !ok && n < 0 {
+			// No "?=" anywhere after this: no later word can end either.
+			b.WriteString(pendingSpace)
+			b.WriteString(v)
+			break
+		}
+		if !ok {
+			b.WriteString(pendingSpace)
+			pendingSpace = ""
+			b.WriteString(v[:i+2])
+			v = v[i+2:]
+			lastWasWord = false
+			continue
+		}
+		// Whitespace between two adjacent encoded words is dropped (RFC 2047 section 6.2).
+		if lastWasWord && strings.TrimSpace(pre) == "" {
+			pre, pendingSpace = "", ""
+		}
+		b.WriteString(pendingSpace)
+		pendingSpace = ""
+		b.WriteString(pre)
+		if word.bad {
+			repaired = true
+		}
+		b.WriteString(word.text)
+		lastWasWord = true
+		v = v[i+n:]
+		// Keep the whitespace after a word pending: dropped if another word follows.
+		j := 0
+		for j < len(v) && (v[j] == ' ' || v[j] == '\t') {
+			j++
+		}
+		pendingSpace, v = v[:j], v[j:]
+	}
+	return cleanLine(b.String()), repaired
+}
+
+type decodedWord struct {
+	text string
+	bad  bool
+}
+
+// decodeWord decodes one encoded word at the start of s ("=?cs?Q?text?="), tolerating spaces
+// in the text (some mailers write them), and returns it with the number of bytes consumed;
+// that number is negative when s holds no "?=" at all.
+func decodeWord(s string) (decodedWord, int, bool) {
+	if !strings.HasPrefix(s, "=?") {
+		return decodedWord{}, 0, false
+	}
+	rest := s[2:]
+	q := strings.IndexByte(rest[:min(len(rest), 42)], '?')
+	if q <= 0 || strings.ContainsAny(rest[:q], " \t") {
+		return decodedWord{}, 0, false
+	}
+	cs := rest[:q]
+	rest = rest[q+1:]
+	if len(rest) < 2 || rest[1] != '?' {
+		return decodedWord{}, 0, false
+	}
+	enc := rest[0]
+	rest = rest[2:]
+	end := strings.Index(rest, "?=")
+	if end < 0 {
+		return decodedWord{}, -1, false
+	}
+	text := rest[:end]
+	consumed := len(s) - len(rest) + end + 2
+	// RFC 2231 language suffix: charset*language.
+	cs, _, _ = strings.Cut(cs, "*")
+	var raw []byte
+	bad := false
+	switch enc {
+	case 'Q', 'q':
+		raw = decodeQ(text)
+	case 'B', 'b':
+		var ok bool
+		raw, ok = decodeBase64([]byte(text))
+		bad = !ok
+	default:
+		return decodedWord{}, 0, false
+	}
+	out, known := decodeCharsetKnown(cs, raw)
+	if !known {
+		bad = true
+	}
+	return decodedWord{text: out, bad: bad}, consumed, true
+}
+
+// decodeQ decodes the Q encoding of RFC 2047; malformed escapes are kept literally.
+func decodeQ(s string) []byte {
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '_':
+			out = append(out, ' ')
+		case c == '=' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
+			out = append(out, unhex(s[i+1])<<4|unhex(s[i+2]))
+			i += 2
+		default:
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func isHex(c byte) bool {
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0'
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10
+	default:
+		return c - 'A' + 10
+	}
+}
+
+// cleanLine makes a header string safe: valid UTF-8, no control characters (CR, LF, NUL,
+// tabs become spaces or vanish), whitespace runs collapsed, trimmed.
+func cleanLine(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		switch {
+		case r == '\r' || r == '\n' || r == '\t' || r == ' ' || r == '\u00a0' || r == '\u2028' || r == '\u2029':
+			space = true
+			continue
+		case unicode.IsControl(r) || r == '\u200b' || r == '\ufeff':
+			continue
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// cleanToken is cleanLine for values that may hold no whitespace at all (ids, addresses).
+func cleanToken(s string) string {
+	return strings.ReplaceAll(cleanLine(s), " ", "")
+}
+
+// MessageIDs parses a References or In-Reply-To value into message ids without angle
+// brackets, in order and without duplicates. It is tolerant: comments and phrases are
+// skipped, and when no <id> is present, bare tokens holding an "@" are taken.
+func MessageIDs(s string) []string {
+	s = cleanLine(s)
+	var ids []string
+	seen := map[string]bool{}
+	add := func(id string) {
+		id = cleanToken(strings.Trim(id, "<>\"'"))
+		if id == "" || seen[id] {
+			return
+		}
+		seen[id] = true
+		ids = append(ids, id)
+	}
+	rest := s
+	found := false
+	for {
+		i := strings.IndexByte(rest, '<')
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(rest[i:], '>')
+		if j < 0 {
+			// An unclosed id at the end: take up to the next whitespace.
+			tail := rest[i+1:]
+			if k := strings.IndexAny(tail, " ,"); k >= 0 {
+				tail = tail[:k]
+			}
+			if strings.Contains(tail, "@") {
+				add(tail)
+				found = true
+			}
+			break
+		}
+		add(rest[i+1 : i+j])
+		found = true
+		rest = rest[i+j+1:]
+	}
+	if found {
+		return ids
+	}
+	for _, tok := range strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == ',' || r == ';' }) {
+		if strings.Contains(tok, "@") && !strings.HasPrefix(tok, "(") {
+			add(tok)
+		}
+	}
+	return ids
+}
+
+// messageID parses a Message-ID header value tolerantly: the first id, or "".
+func messageID(v string) string {
+	ids := MessageIDs(v)
+	if len(ids) > 0 {
+		return ids[0]
+	}
+	// No "@": take the whole value as the id when it is one token (some mailers do this).
+	v = strings.Trim(cleanLine(v), "<>")
+	if v != "" && !strings.ContainsAny(v, " ") {
+		return v
+	}
+	return ""
+}

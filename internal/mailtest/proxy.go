@@ -1,0 +1,181 @@
+package mailtest
+
+import (
+	"net"
+	"sync"
+	"testing"
+)
+
+// Proxy is a TCP proxy on loopback in front of a server, for simulating
+// network faults: a connection that silently stops carrying data (no FIN, no
+// RST) and a connection that is cut.
+//
+// Blackhole freezes the connections that are open at that moment; a
+// connection opened afterwards is forwarded normally, so a client that
+// notices the dead connection and reconnects gets through.
+type Proxy struct {
+	ln     net.Listener
+	target string
+
+	mu     sync.Mutex
+	conns  map[*proxyConn]struct{}
+	closed bool
+	wg     sync.WaitGroup
+}
+
+type proxyConn struct {
+	client, server net.Conn
+
+	mu     sync.Mutex
+	cond   *sync.Cond
+	frozen bool
+	closed bool
+}
+
+// NewProxy starts a proxy on a free loopback port that forwards to target.
+// It is closed when the test ends.
+func NewProxy(t testing.TB, target string) *Proxy {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("mailtest: proxy listen: %v", err)
+	}
+	p := &Proxy{ln: ln, target: target, conns: make(map[*proxyConn]struct{})}
+	p.wg.Add(1)
+	go p.accept()
+	t.Cleanup(p.Close)
+	return p
+}
+
+// Addr is the proxy's host:port.
+func (p *Proxy) Addr() string { return p.ln.Addr().String() }
+
+// Blackhole stops forwarding in both directions on every open connection,
+// without closing them: data sent is held, as on a network that drops
+// packets. New connections are not affected.
+func (p *Proxy) Blackhole() {
+	for _, c := range p.snapshot() {
+		c.mu.Lock()
+		c.frozen = true
+		c.mu.Unlock()
+	}
+}
+
+// Resume lets blackholed connections carry data again, held data first.
+func (p *Proxy) Resume() {
+	for _, c := range p.snapshot() {
+		c.mu.Lock()
+		c.frozen = false
+		c.cond.Broadcast()
+		c.mu.Unlock()
+	}
+}
+
+// CloseAll closes every open connection on both sides; the proxy keeps
+// accepting new ones.
+func (p *Proxy) CloseAll() {
+	for _, c := range p.snapshot() {
+		c.close()
+	}
+}
+
+// Close stops the proxy and closes every connection.
+func (p *Proxy) Close() {
+	p.mu.Lock()
+	p.closed = true
+	p.mu.Unlock()
+	_ = p.ln.Close()
+	p.CloseAll()
+	p.wg.Wait()
+}
+
+func (p *Proxy) snapshot() []*proxyConn {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make([]*proxyConn, 0, len(p.conns))
+	for c := range p.conns {
+		out = append(out, c)
+	}
+	return out
+}
+
+func (p *Proxy) accept() {
+	defer p.wg.Done()
+	for {
+		client, err := p.ln.Accept()
+		if err != nil {
+			return
+		}
+		server, err := net.Dial("tcp", p.target)
+		if err != nil {
+			_ = client.Close()
+			continue
+		}
+		c := &proxyConn{client: client, server: server}
+		c.cond = sync.NewCond(&c.mu)
+		p.mu.Lock()
+		if p.closed {
+			p.mu.Unlock()
+			c.close()
+			return
+		}
+		p.conns[c] = struct{}{}
+		p.wg.Add(2)
+		p.mu.Unlock()
+		done := make(chan struct{}, 2)
+		go p.pump(c, c.server, c.client, done)
+		go p.pump(c, c.client, c.server, done)
+		go func() {
+			<-done
+			<-done
+			p.mu.Lock()
+			delete(p.conns, c)
+			p.mu.Unlock()
+		}()
+	}
+}
+
+// pump copies src to dst, holding data while the connection is frozen.
+func (p *Proxy) pump(c *proxyConn, dst, src net.Conn, done chan<- struct{}) {
+	defer p.wg.Done()
+	defer func() { done <- struct{}{} }()
+	defer c.close()
+	buf := make([]byte, 32*1024)
+	for {
+		n, err := src.Read(buf)
+		if n > 0 {
+			if !c.waitThawed() {
+				return
+			}
+			if _, werr := dst.Write(buf[:n]); werr != nil {
+				return
+			}
+		}
+		if err != nil {
+			return // EOF or a closed connection: the proxied connection ends
+		}
+	}
+}
+
+// waitThawed blocks while the connection is frozen; false once it is closed.
+func (c *proxyConn) waitThawed() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for c.frozen && !c.closed {
+		c.cond.Wait()
+	}
+	return !c.closed
+}
+
+func (c *proxyConn) close() {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return
+	}
+	c.closed = true
+	c.cond.Broadcast()
+	c.mu.Unlock()
+	_ = c.client.Close()
+	_ = c.server.Close()
+}

@@ -1,0 +1,154 @@
+// Package staffauth decides whether a mail that claims to come from a staff member is
+// authenticated, so that its subject tags may be carried out as commands. A forged From: must
+// change nothing: every doubt yields a Verdict that is not OK, with an English reason for the
+// case timeline.
+//
+// Three modes:
+//   - "dkim": the message carries a DKIM signature that verifies (github.com/emersion/go-msgauth)
+//     and whose d= domain aligns with the From domain (equal, or the From domain is a subdomain
+//     of d), and, when Policy.Domains is set, d is one of them.
+//   - "authserv": the organisation's own mail server has written an Authentication-Results
+//     header with its authserv-id (Policy.AuthservID) saying dkim=pass aligned with the From
+//     domain, or dmarc=pass with header.from equal to it. Headers with any other id are ignored:
+//     senders can write them. Every header with the configured id counts, not only the topmost;
+//     this is safe only because the organisation's server removes incoming
+//     Authentication-Results headers that carry its own id (RFC 8601 section 5). Configure that
+//     server accordingly, or use "dkim".
+//   - "none": everything passes. For tests and demonstrations only.
+//
+// In "dkim" and "authserv" a message with more than one From header, or whose From header does
+// not name the domain of fromEmail, fails: a DKIM signature covers only one From field, and a
+// second one is the classic way to make a reader show another sender.
+//
+// The package does no I/O of its own beyond the TXT lookup it is given (or the default resolver).
+package staffauth
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/emersion/go-message"
+	"github.com/emersion/go-message/mail"
+	"github.com/emersion/go-message/textproto"
+)
+
+// Mode selects how a staff command is authenticated.
+type Mode string
+
+// The authentication modes of the [staff] authentication setting.
+const (
+	ModeDKIM     Mode = "dkim"
+	ModeAuthserv Mode = "authserv"
+	ModeNone     Mode = "none"
+)
+
+// Policy is the configured way of authenticating staff mail.
+type Policy struct {
+	Mode       Mode
+	AuthservID string
+	Domains    []string // DKIM domains that count; empty = the From domain
+}
+
+// Verdict is the outcome of Check.
+type Verdict struct {
+	OK     bool
+	Method string // "dkim", "authserv", "none"
+	Reason string // English, for the timeline: why it failed or what passed
+}
+
+// Check reports whether raw, a complete message claiming to come from fromEmail, is
+// authenticated under p. lookup serves DKIM key records; nil uses net.DefaultResolver.
+func Check(ctx context.Context, raw []byte, fromEmail string, p Policy, lookup func(ctx context.Context, domain string) ([]string, error)) Verdict {
+	method := string(p.Mode)
+	switch p.Mode {
+	case ModeNone:
+		return Verdict{OK: true, Method: method, Reason: "none: staff authentication is switched off"}
+	case ModeDKIM, ModeAuthserv:
+	default:
+		return fail(method, "unknown authentication mode %q", method)
+	}
+
+	from := domainOf(fromEmail)
+	if from == "" {
+		return fail(method, "%s: sender address %q has no domain", method, fromEmail)
+	}
+	h, err := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(raw)))
+	if err != nil {
+		return fail(method, "%s: read message header: %v", method, err)
+	}
+	if reason := checkFromHeader(h, from); reason != "" {
+		return fail(method, "%s: %s", method, reason)
+	}
+
+	if p.Mode == ModeDKIM {
+		return checkDKIM(ctx, raw, from, p.Domains, lookup)
+	}
+	return checkAuthserv(h, from, p)
+}
+
+// checkFromHeader returns why the From header cannot be trusted to name fromDomain, or "".
+func checkFromHeader(h textproto.Header, fromDomain string) string {
+	values := h.Values("From")
+	switch len(values) {
+	case 0:
+		return "message has no From header"
+	case 1:
+	default:
+		return fmt.Sprintf("message has %d From headers", len(values))
+	}
+	mh := mail.Header{Header: message.Header{Header: h}}
+	addrs, err := mh.AddressList("From")
+	if err != nil || len(addrs) != 1 {
+		return "From header does not hold exactly one readable address"
+	}
+	if got := domainOf(addrs[0].Address); got != fromDomain {
+		return fmt.Sprintf("From header names %s, not %s", got, fromDomain)
+	}
+	return ""
+}
+
+// aligned reports relaxed alignment of a signing domain d with the From domain: equal, or the
+// From domain is a subdomain of d.
+func aligned(fromDomain, d string) bool {
+	d = normDomain(d)
+	if d == "" || fromDomain == "" {
+		return false
+	}
+	return fromDomain == d || strings.HasSuffix(fromDomain, "."+d)
+}
+
+// allowed reports whether d is in domains; an empty list allows every domain.
+func allowed(domains []string, d string) bool {
+	if len(domains) == 0 {
+		return true
+	}
+	d = normDomain(d)
+	for _, x := range domains {
+		if normDomain(x) == d {
+			return true
+		}
+	}
+	return false
+}
+
+// domainOf returns the normalised domain of an address ("Jan <jan@Example.NL>" → "example.nl").
+func domainOf(addr string) string {
+	addr = strings.TrimSpace(addr)
+	addr = strings.TrimSuffix(addr, ">")
+	i := strings.LastIndexByte(addr, '@')
+	if i < 0 {
+		return ""
+	}
+	return normDomain(addr[i+1:])
+}
+
+func normDomain(d string) string {
+	return strings.TrimSuffix(strings.ToLower(strings.TrimSpace(d)), ".")
+}
+
+func fail(method, format string, args ...any) Verdict {
+	return Verdict{OK: false, Method: method, Reason: fmt.Sprintf(format, args...)}
+}

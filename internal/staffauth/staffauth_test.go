@@ -1,0 +1,266 @@
+package staffauth
+
+import (
+	"bytes"
+	"context"
+	"crypto"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/base64"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/emersion/go-msgauth/dkim"
+)
+
+// keys holds test signing keys and serves their TXT records, as DNS would.
+type keys struct {
+	signers map[string]crypto.Signer // by domain, selector "sel"
+	records map[string]string        // by "sel._domainkey.<domain>"
+}
+
+func newKeys(t *testing.T, domains ...string) *keys {
+	t.Helper()
+	k := &keys{signers: map[string]crypto.Signer{}, records: map[string]string{}}
+	for _, d := range domains {
+		pub, priv, err := ed25519.GenerateKey(rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k.signers[d] = priv
+		k.records["sel._domainkey."+d] = "v=DKIM1; k=ed25519; p=" + base64.StdEncoding.EncodeToString(pub)
+	}
+	return k
+}
+
+// addRSA adds an RSA key for domain, for the classic signature algorithm.
+func (k *keys) addRSA(t *testing.T, domain string) {
+	t.Helper()
+	priv, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKIXPublicKey(&priv.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k.signers[domain] = priv
+	k.records["sel._domainkey."+domain] = "v=DKIM1; k=rsa; p=" + base64.StdEncoding.EncodeToString(der)
+}
+
+func (k *keys) lookup(_ context.Context, name string) ([]string, error) {
+	if r, ok := k.records[name]; ok {
+		return []string{r}, nil
+	}
+	return nil, errors.New("no such host")
+}
+
+// compose builds a mail from header lines and a body.
+func compose(headers []string, body string) []byte {
+	return []byte(strings.Join(headers, "\r\n") + "\r\n\r\n" + strings.ReplaceAll(body, "\n", "\r\n"))
+}
+
+// sign returns raw with a DKIM-Signature of domain prepended.
+func (k *keys) sign(t *testing.T, raw []byte, domain string) []byte {
+	t.Helper()
+	var out bytes.Buffer
+	opts := &dkim.SignOptions{Domain: domain, Selector: "sel", Signer: k.signers[domain],
+		HeaderKeys: []string{"From", "To", "Subject", "Date", "Message-ID"}}
+	if err := dkim.Sign(&out, bytes.NewReader(raw), opts); err != nil {
+		t.Fatalf("sign as %s: %v", domain, err)
+	}
+	return out.Bytes()
+}
+
+var staffHeaders = []string{
+	"From: Anne de Vries <anne@groeimeesters.nl>",
+	"To: klachten@groeimeesters.nl",
+	"Subject: Re: [KL-2026-0007] [gegrond] Uw klacht",
+	"Date: Tue, 03 Dec 2026 10:12:00 +0100",
+	"Message-ID: <abc@groeimeesters.nl>",
+}
+
+const staffBody = "Wij passen de planning aan.\n"
+
+func TestCheckDKIM(t *testing.T) {
+	k := newKeys(t, "groeimeesters.nl", "evil.example", "example.nl")
+	k.addRSA(t, "rsa.groeimeesters.nl")
+	plain := compose(staffHeaders, staffBody)
+	signed := k.sign(t, plain, "groeimeesters.nl")
+	sub := compose(append([]string{"From: Piet <piet@mail.groeimeesters.nl>"}, staffHeaders[1:]...), staffBody)
+	lookalike := compose(append([]string{"From: Anne <anne@notgroeimeesters.nl>"}, staffHeaders[1:]...), staffBody)
+
+	tests := []struct {
+		name    string
+		raw     []byte
+		from    string
+		domains []string
+		lookup  func(context.Context, string) ([]string, error)
+		ok      bool
+		reason  string // substring of Verdict.Reason
+	}{
+		{name: "valid signature of the staff domain", raw: signed, from: "anne@groeimeesters.nl", ok: true,
+			reason: "valid signature of d=groeimeesters.nl aligned with groeimeesters.nl"},
+		{name: "rsa signature", raw: k.sign(t, compose(append([]string{"From: anne@rsa.groeimeesters.nl"}, staffHeaders[1:]...), staffBody), "rsa.groeimeesters.nl"),
+			from: "anne@rsa.groeimeesters.nl", ok: true},
+		{name: "no signature", raw: plain, from: "anne@groeimeesters.nl", reason: "no DKIM signature"},
+		{name: "valid signature of another domain", raw: k.sign(t, plain, "evil.example"), from: "anne@groeimeesters.nl",
+			reason: "d=evil.example: valid but not aligned"},
+		{name: "body changed after signing", raw: bytes.Replace(signed, []byte("passen de planning aan"), []byte("wijzen de klacht af"), 1),
+			from: "anne@groeimeesters.nl", reason: "no valid signature aligned"},
+		{name: "subject changed after signing", raw: bytes.Replace(signed, []byte("[gegrond]"), []byte("[ongegrond]"), 1),
+			from: "anne@groeimeesters.nl", reason: "no valid signature aligned"},
+		{name: "subdomain sender aligns with parent signature", raw: k.sign(t, sub, "groeimeesters.nl"),
+			from: "piet@mail.groeimeesters.nl", ok: true},
+		{name: "look-alike domain does not align", raw: k.sign(t, lookalike, "groeimeesters.nl"),
+			from: "anne@notgroeimeesters.nl", reason: "not aligned"},
+		{name: "signing domain outside configured domains", raw: signed, from: "anne@groeimeesters.nl",
+			domains: []string{"example.nl"}, reason: "not among the configured domains"},
+		{name: "signing domain inside configured domains", raw: signed, from: "anne@groeimeesters.nl",
+			domains: []string{"Example.nl", "GroeiMeesters.nl"}, ok: true},
+		{name: "key not found", raw: signed, from: "anne@groeimeesters.nl",
+			lookup: func(context.Context, string) ([]string, error) { return nil, errors.New("nxdomain") },
+			reason: "no valid signature aligned"},
+		{name: "key replaced by another key", raw: signed, from: "anne@groeimeesters.nl",
+			lookup: func(ctx context.Context, name string) ([]string, error) {
+				return k.lookup(ctx, strings.Replace(name, "groeimeesters.nl", "example.nl", 1))
+			},
+			reason: "no valid signature aligned"},
+		{name: "second From header prepended to a signed message",
+			raw:  append([]byte("From: Directeur <directeur@groeimeesters.nl>\r\n"), k.sign(t, compose(append([]string{"From: x@evil.example"}, staffHeaders[1:]...), staffBody), "evil.example")...),
+			from: "directeur@groeimeesters.nl", reason: "2 From headers"},
+		{name: "fromEmail differs from the From header", raw: signed, from: "directeur@example.nl",
+			reason: "From header names groeimeesters.nl, not example.nl"},
+		{name: "sender without domain", raw: signed, from: "anne", reason: "has no domain"},
+		{name: "garbage", raw: []byte("\x00\x01 not a mail"), from: "anne@groeimeesters.nl"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			lookup := tt.lookup
+			if lookup == nil {
+				lookup = k.lookup
+			}
+			p := Policy{Mode: ModeDKIM, Domains: tt.domains}
+			v := Check(context.Background(), tt.raw, tt.from, p, lookup)
+			if v.OK != tt.ok || v.Method != "dkim" {
+				t.Fatalf("Check() = %+v, want OK %v, method dkim", v, tt.ok)
+			}
+			if !strings.Contains(v.Reason, tt.reason) {
+				t.Errorf("reason %q does not contain %q", v.Reason, tt.reason)
+			}
+		})
+	}
+}
+
+func TestCheckAuthserv(t *testing.T) {
+	const id = "mx.groeimeesters.nl"
+	msg := func(ar ...string) []byte {
+		h := make([]string, 0, len(ar)+len(staffHeaders))
+		for _, a := range ar {
+			h = append(h, "Authentication-Results: "+a)
+		}
+		return compose(append(h, staffHeaders...), staffBody)
+	}
+	tests := []struct {
+		name    string
+		raw     []byte
+		authID  string
+		domains []string
+		ok      bool
+		reason  string
+	}{
+		{name: "right id, dkim=pass aligned", raw: msg(id + "; dkim=pass header.d=groeimeesters.nl header.s=sel"), ok: true,
+			reason: "authserv: dkim=pass header.d=groeimeesters.nl from mx.groeimeesters.nl"},
+		{name: "right id in other case, folded header", raw: msg("MX.Groeimeesters.NL;\r\n\tspf=pass smtp.mailfrom=groeimeesters.nl;\r\n\tdkim=pass (2048-bit key) header.d=groeimeesters.nl"), ok: true},
+		{name: "right id, dkim=pass by header.i", raw: msg(id + "; dkim=pass header.i=@groeimeesters.nl"), ok: true},
+		{name: "foreign id, dkim=pass", raw: msg("mx.evil.example; dkim=pass header.d=groeimeesters.nl"),
+			reason: "1 from other ids ignored"},
+		{name: "right id, dkim=fail", raw: msg(id + "; dkim=fail header.d=groeimeesters.nl"), reason: "no dkim=pass"},
+		{name: "right id, dkim=pass of another domain", raw: msg(id + "; dkim=pass header.d=evil.example"), reason: "no dkim=pass"},
+		{name: "right id, dkim=pass outside configured domains", raw: msg(id + "; dkim=pass header.d=groeimeesters.nl"),
+			domains: []string{"example.nl"}, reason: "no dkim=pass"},
+		{name: "dmarc=pass for the From domain", raw: msg(id + "; spf=fail; dmarc=pass header.from=groeimeesters.nl"), ok: true,
+			reason: "dmarc=pass header.from=groeimeesters.nl"},
+		{name: "dmarc=pass header.from mismatch", raw: msg(id + "; dmarc=pass header.from=evil.example"), reason: "no dkim=pass"},
+		{name: "dmarc=pass for a parent domain is not equal", raw: msg(id + "; dmarc=pass header.from=nl"), reason: "no dkim=pass"},
+		{name: "result hidden in a comment", raw: msg(id + "; spf=pass (helo x; dkim=pass header.d=groeimeesters.nl ) smtp.mailfrom=x"),
+			reason: "no dkim=pass"},
+		{name: "forged header beside a failing one of our own", raw: msg(
+			"mx.evil.example; dkim=pass header.d=groeimeesters.nl", id+"; dkim=none"), reason: "1 from other ids ignored"},
+		{name: "no header at all", raw: msg(), reason: "0 Authentication-Results from mx.groeimeesters.nl"},
+		{name: "no authserv id configured", raw: msg(id + "; dkim=pass header.d=groeimeesters.nl"), authID: " ",
+			reason: "no authserv_id configured"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			authID := id
+			if tt.authID != "" {
+				authID = tt.authID
+			}
+			p := Policy{Mode: ModeAuthserv, AuthservID: authID, Domains: tt.domains}
+			v := Check(context.Background(), tt.raw, "anne@groeimeesters.nl", p, nil)
+			if v.OK != tt.ok || v.Method != "authserv" {
+				t.Fatalf("Check() = %+v, want OK %v, method authserv", v, tt.ok)
+			}
+			if !strings.Contains(v.Reason, tt.reason) {
+				t.Errorf("reason %q does not contain %q", v.Reason, tt.reason)
+			}
+		})
+	}
+}
+
+func TestCheckModes(t *testing.T) {
+	raw := compose(staffHeaders, staffBody)
+	tests := []struct {
+		name   string
+		mode   Mode
+		ok     bool
+		method string
+	}{
+		{name: "none passes", mode: ModeNone, ok: true, method: "none"},
+		{name: "empty mode fails closed", mode: "", method: ""},
+		{name: "unknown mode fails closed", mode: "spf", method: "spf"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := Check(context.Background(), raw, "anne@groeimeesters.nl", Policy{Mode: tt.mode}, nil)
+			if v.OK != tt.ok || v.Method != tt.method || v.Reason == "" {
+				t.Errorf("Check() = %+v, want OK %v, method %q, a reason", v, tt.ok, tt.method)
+			}
+		})
+	}
+}
+
+func TestStripComments(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"a (b) c", "a   c"},
+		{"a (b (c) d) e", "a   e"},
+		{`a (b \) c) d`, "a   d"},
+		{`a "(not a comment)" b`, `a "(not a comment)" b`},
+		{"a (unclosed", "a "},
+	}
+	for _, tt := range tests {
+		if got := stripComments(tt.in); got != tt.want {
+			t.Errorf("stripComments(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// FuzzCheck feeds hostile messages to both modes; Check must not panic and must not pass a
+// message without a valid signature or our own header.
+func FuzzCheck(f *testing.F) {
+	f.Add([]byte("From: a@b.nl\r\nAuthentication-Results: mx.b.nl; dkim=pass header.d=b.nl\r\n\r\nx"))
+	f.Add([]byte("DKIM-Signature: v=1; a=ed25519-sha256; d=b.nl; s=s; h=From; bh=; b=\r\nFrom: a@b.nl\r\n\r\n"))
+	f.Add([]byte("From: a@b.nl\r\nFrom: c@d.nl\r\n\r\n"))
+	noKey := func(context.Context, string) ([]string, error) { return nil, errors.New("no key") }
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		v := Check(context.Background(), raw, "a@b.nl", Policy{Mode: ModeDKIM}, noKey)
+		if v.OK {
+			t.Fatalf("dkim passed without any key: %+v", v)
+		}
+		_ = Check(context.Background(), raw, "a@b.nl", Policy{Mode: ModeAuthserv, AuthservID: "mx.other.nl"}, nil)
+	})
+}
