@@ -264,18 +264,13 @@ func cmdReport(ctx context.Context, e *env) error {
 		_, current, _ := complaint.HalfYearPeriod(time.Now(), loc)
 		period, _, _ = complaint.HalfYearPeriod(current.Add(-time.Hour), loc)
 	}
-	start, end, err := complaint.ParsePeriod(period, loc)
+	start, _, err := complaint.ParsePeriod(period, loc)
 	if err != nil {
 		return usageError{fmt.Sprintf("--period %q: %v (write it as 2026H2)", period, err)}
 	}
-	stats, err := st.Stats(ctx, start, end)
+	r, err := report.Build(start, time.Now(), loc, func(s, e time.Time) ([]store.CaseStat, error) { return st.Stats(ctx, s, e) })
 	if err != nil {
 		return err
-	}
-	r := report.Compute(strings.ToUpper(period), start, end, stats)
-	pl, ps, pe := complaint.HalfYearPeriod(start.Add(-time.Hour), loc)
-	if prev, err := st.Stats(ctx, ps, pe); err == nil && len(prev) > 0 {
-		r.Previous = report.Compute(pl, ps, pe, prev).Summarize()
 	}
 	switch e.format {
 	case "text":

@@ -27,6 +27,11 @@ func (d *Daemon) applyResult(tx *store.Tx, c *complaint.Case, root string, res c
 		changes = append(changes, fmt.Sprintf(pick(staffLang, "Oordeel: %s.", "Verdict: %s."), verdictWord(c.Verdict, staffLang)))
 	}
 	loc := d.cfg.Organisation.Location
+	if !before.DueAt.Equal(c.DueAt) && c.Extended {
+		if err := tx.MarkExtended(c.ID, "staff"); err != nil {
+			return nil, err
+		}
+	}
 	if !before.DueAt.Equal(c.DueAt) {
 		changes = append(changes, fmt.Sprintf(pick(staffLang, "Nieuwe beslistermijn: %s.", "New decision term: %s."), complaint.FormatDate(c.DueAt, staffLang, loc)))
 	}

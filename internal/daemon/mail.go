@@ -30,7 +30,8 @@ type outMail struct {
 	data     render.Data
 	// auto is "auto-replied" when the mail answers an incoming mail of the recipient (then
 	// auto_reply_limit applies), else "auto-generated".
-	auto string
+	auto        string
+	attachments []store.OutAttachment
 }
 
 // messageID makes a stable, unique Message-ID for a mail about a case; the prefix tells our
@@ -96,7 +97,7 @@ func (d *Daemon) queue(tx *store.Tx, c *complaint.Case, threadRoot string, m out
 		From: mailparse.Address{Name: d.cfg.Organisation.Name, Email: d.cfg.Organisation.Address},
 		To:   m.to, Cc: m.cc, Subject: subject, Text: rendered.Text, HTML: rendered.HTML,
 		MessageID: d.messageID(caseID, m.template), InReplyTo: inReplyTo, References: refs,
-		Date: now, AutoSubmitted: auto,
+		Date: now, AutoSubmitted: auto, Attachments: m.attachments,
 	}
 	if _, err := tx.QueueMail(out); err != nil {
 		return false, err

@@ -26,7 +26,7 @@ func (q queueAdapter) Claim(ctx context.Context, now time.Time, lease time.Durat
 		Subject: m.Subject, Text: m.Text, HTML: m.HTML, MessageID: m.MessageID, InReplyTo: m.InReplyTo,
 		References: m.References, Date: m.Date, AutoSubmitted: m.AutoSubmitted, Attempts: m.Attempts - 1}
 	for _, a := range m.Attachments {
-		row.Attachments = append(row.Attachments, outbox.Attachment{Name: a.Name, ContentType: a.ContentType, Data: a.Data})
+		row.Attachments = append(row.Attachments, outbox.Attachment{Name: a.Name, ContentType: a.ContentType, Data: a.Data, Inline: a.Inline})
 	}
 	return row, nil
 }

@@ -9,25 +9,29 @@ import (
 	"github.com/groeimeesters/klachtd/internal/store"
 )
 
-// halfYearReport mails management the analysis of the half year that ended at `at`.
+// halfYearReport mails management the analysis of the half year that ended at `at`, with
+// the trend over earlier half-years and a chart.
 func (d *Daemon) halfYearReport(tx *store.Tx, at time.Time) error {
 	loc := d.cfg.Organisation.Location
-	label, start, end := complaint.HalfYearPeriod(at.Add(-time.Hour), loc)
-	stats, err := tx.Stats(start, end)
+	lang := d.cfg.Organisation.Language
+	_, current, _ := complaint.HalfYearPeriod(at, loc) // the half year that starts now
+	r, err := report.Build(current.Add(-time.Hour), time.Time{}, loc, tx.Stats)
 	if err != nil {
 		return err
 	}
-	r := report.Compute(label, start, end, stats)
-	plabel, pstart, pend := complaint.HalfYearPeriod(start.Add(-time.Hour), loc)
-	if prev, err := tx.Stats(pstart, pend); err == nil && len(prev) > 0 {
-		r.Previous = report.Compute(plabel, pstart, pend, prev).Summarize()
+	data := render.Data{Period: r.Period, Report: r.Text(lang)}
+	var atts []store.OutAttachment
+	if png, err := r.Chart(lang, report.FormatPNG); err != nil {
+		d.log.Warn("report chart", "period", r.Period, "err", err)
+	} else {
+		name := "klachten-" + r.Period + ".png"
+		atts = []store.OutAttachment{{Name: name, ContentType: "image/png", Data: png, Inline: true}}
+		data.ChartPNGCID = name
 	}
-	text := r.Text(d.cfg.Organisation.Language)
 	to := addrs(d.cfg.Report.Recipients)
 	if len(to) == 0 {
 		to = d.staffAddrs()
 	}
-	_, err = d.queue(tx, nil, "", outMail{template: "rapport", to: to, audience: audStaff,
-		data: render.Data{Period: label, Report: text}}, at)
+	_, err = d.queue(tx, nil, "", outMail{template: "rapport", to: to, audience: audStaff, data: data, attachments: atts}, at)
 	return err
 }

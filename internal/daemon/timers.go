@@ -161,6 +161,9 @@ func (d *Daemon) autoExtend(tx *store.Tx, c *complaint.Case, root string, now ti
 	if err := tx.UpdateCase(*c, now); err != nil {
 		return err
 	}
+	if err := tx.MarkExtended(c.ID, "auto"); err != nil {
+		return err
+	}
 	term := complaint.FormatDate(c.DueAt, c.Language, d.cfg.Organisation.Location)
 	if err := tx.AddEvent(c.ID, store.Event{At: now, Kind: "extension", By: "klachtd", Text: "automatic extension to " + c.DueAt.Format(time.RFC3339)}); err != nil {
 		return err

@@ -83,7 +83,11 @@ func Build(r *Row) (*mail.Msg, error) {
 		if ct == "" {
 			ct = "application/octet-stream"
 		}
-		err := m.AttachReader(a.Name, bytes.NewReader(a.Data), mail.WithFileContentType(mail.ContentType(ct)))
+		add := m.AttachReader
+		if a.Inline {
+			add = m.EmbedReader
+		}
+		err := add(a.Name, bytes.NewReader(a.Data), mail.WithFileContentType(mail.ContentType(ct)))
 		if err != nil {
 			return nil, fmt.Errorf("attach %d: %w", i, err)
 		}

@@ -59,6 +59,9 @@ type Attachment struct {
 	Name        string
 	ContentType string // "image/png"; empty means application/octet-stream
 	Data        []byte
+	// Inline embeds the file in the HTML part (multipart/related) with Content-ID <Name>, so
+	// the HTML can show it as cid:Name.
+	Inline bool
 }
 
 // Queue is the store's side of the outbox.

@@ -1,210 +1,223 @@
-// Package report computes the half-yearly analysis of SPEC section 1 ("Periodieke analyse")
-// from the anonymous case statistics: counts per service and verdict, handling times,
-// deadlines kept, extensions, escalations, causes and measures, and the trend against the
-// period before. It is pure: statistics in, figures and text out.
+// Package report owns the half-yearly analysis of SPEC section 1 ("Periodieke analyse"):
+// from the anonymous case statistics it computes counts per service and verdict (a cross
+// table), handling times, deadlines kept, confirmations, extensions, escalations, causes and
+// measures, and the trend against earlier periods, and writes them as text (Dutch or
+// English), CSV, JSON, a standalone HTML page and a chart.
+//
+// It is pure: statistics in, figures, text and images out. It reads no database and no
+// clock; the caller says which moment open cases are measured at.
 package report
 
 import (
-	"encoding/csv"
-	"encoding/json"
-	"fmt"
-	"sort"
-	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/groeimeesters/klachtd/internal/store"
 )
 
+// Extender says who extended a case's decision term.
+type Extender string
+
+// Who extended; the empty value means not extended or not known.
+const (
+	ExtendedByUnknown Extender = ""
+	ExtendedByStaff   Extender = "staff" // a [verlenging] tag
+	ExtendedByAuto    Extender = "auto"  // klachtd's own notice when the due date passed
+)
+
+// Stat is what the analysis reads of one case: the store's anonymous record plus what the
+// store does not keep (yet). FromStore fills it from store.CaseStat alone.
+type Stat struct {
+	store.CaseStat
+	VerdictAt  time.Time // when the verdict was given; zero when none or not known
+	ExtendedBy Extender  // who extended the term, when Extended and known
+}
+
+// FromStore wraps the store's statistics for Analyse.
+func FromStore(stats []store.CaseStat) []Stat {
+	out := make([]Stat, len(stats))
+	for i, s := range stats {
+		out[i] = Stat{CaseStat: s, VerdictAt: s.VerdictAt, ExtendedBy: Extender(s.ExtendedBy)}
+	}
+	return out
+}
+
+// Input is one period to analyse.
+type Input struct {
+	Period     string
+	Start, End time.Time // cases received in [Start, End)
+	// AsOf is the moment open cases' age and overdue deadlines are measured at; zero means
+	// End. A report made during the period passes now.
+	AsOf  time.Time
+	Stats []Stat
+}
+
+// Count is one text (a cause or a measure) and how many cases gave it.
+type Count struct {
+	Text string `json:"text"`
+	N    int    `json:"n"`
+}
+
 // Report is the analysis of one period.
 type Report struct {
-	Period        string         `json:"period"`
-	Start         time.Time      `json:"start"`
-	End           time.Time      `json:"end"`
-	Total         int            `json:"total"`
-	PerService    map[string]int `json:"per_service"`
-	PerVerdict    map[string]int `json:"per_verdict"`
-	Closed        int            `json:"closed"`
-	Open          int            `json:"open"`
-	MedianDays    float64        `json:"median_handling_days"`
-	MeanDays      float64        `json:"mean_handling_days"`
-	DeadlinesKept int            `json:"deadlines_kept"` // closed on or before the (extended) due date
-	Extended      int            `json:"extended"`
-	Escalated     int            `json:"escalated"`
-	ConfirmedIn48 int            `json:"confirmed_within_48h"`
-	Causes        []string       `json:"causes"`
-	Measures      []string       `json:"measures"`
-	Previous      *Summary       `json:"previous,omitempty"`
-}
+	Period string    `json:"period"`
+	Start  time.Time `json:"start"`
+	End    time.Time `json:"end"` // exclusive
+	AsOf   time.Time `json:"as_of"`
 
-// Summary is the short form of an earlier period, for the trend.
-type Summary struct {
-	Period     string  `json:"period"`
-	Total      int     `json:"total"`
-	Gegrond    int     `json:"gegrond"`
+	Total  int `json:"total"`
+	Purged int `json:"purged"` // anonymised by the retention purge, still counted
+	Closed int `json:"closed"`
+	Open   int `json:"open"`
+
+	// Counts by service and by verdict; the key "" is "no service named" or "no verdict yet".
+	PerService map[string]int            `json:"per_service"`
+	PerVerdict map[string]int            `json:"per_verdict"`
+	Cross      map[string]map[string]int `json:"per_service_verdict"` // service -> verdict -> n
+
+	// Handling times of closed cases (received to closed), in days.
 	MedianDays float64 `json:"median_handling_days"`
+	MeanDays   float64 `json:"mean_handling_days"`
+	MaxDays    float64 `json:"max_handling_days"`
+	// Age of the cases still open at AsOf, in days.
+	OpenMedianAgeDays float64 `json:"open_median_age_days"`
+	OpenMaxAgeDays    float64 `json:"open_max_age_days"`
+
+	// Deadlines: a case keeps its deadline when its verdict or closing (whichever came
+	// first) is on or before its (extended) due date. Missed includes open cases past due;
+	// Pending cases are not yet due, or their moment of decision is not known.
+	DeadlinesKept    int `json:"deadlines_kept"`
+	DeadlinesMissed  int `json:"deadlines_missed"`
+	DeadlinesPending int `json:"deadlines_pending"`
+	Overdue          int `json:"overdue"` // open, undecided and past due at AsOf
+
+	ConfirmedIn48 int `json:"confirmed_within_48h"`
+	ConfirmedLate int `json:"confirmed_late"`
+	Unconfirmed   int `json:"unconfirmed"`
+
+	Extended      int `json:"extended"`
+	ExtendedAuto  int `json:"extended_auto"`  // of Extended, by klachtd's own notice
+	ExtendedStaff int `json:"extended_staff"` // of Extended, by a staff [verlenging]
+	Escalated     int `json:"escalated"`
+
+	Causes   []Count `json:"causes"`   // most frequent first
+	Measures []Count `json:"measures"` // most frequent first
+
+	// Previous is the period before, kept for callers that set only that; Trend holds up
+	// to four earlier periods, oldest first (see CompareTo).
+	Previous *Summary  `json:"previous,omitempty"`
+	Trend    []Summary `json:"trend,omitempty"`
 }
 
-// Compute analyses the statistics of cases received in the period.
+// Compute analyses the statistics of cases received in [start, end), measuring open cases
+// at end.
 func Compute(period string, start, end time.Time, stats []store.CaseStat) Report {
-	r := Report{Period: period, Start: start, End: end, PerService: map[string]int{}, PerVerdict: map[string]int{}}
-	var days []float64
-	for _, s := range stats {
+	return Analyse(Input{Period: period, Start: start, End: end, Stats: FromStore(stats)})
+}
+
+// Analyse computes the report of one period.
+func Analyse(in Input) Report {
+	asOf := in.AsOf
+	if asOf.IsZero() {
+		asOf = in.End
+	}
+	r := Report{Period: in.Period, Start: in.Start, End: in.End, AsOf: asOf,
+		PerService: map[string]int{}, PerVerdict: map[string]int{}, Cross: map[string]map[string]int{}}
+	var handling, ages []float64
+	causes, measures := newCounter(), newCounter()
+	for _, s := range in.Stats {
 		r.Total++
-		svc := s.Service
-		if svc == "" {
-			svc = "(onbekend)"
+		if s.Purged {
+			r.Purged++
 		}
+		svc, v := oneLine(s.Service), oneLine(s.Verdict)
 		r.PerService[svc]++
-		v := s.Verdict
-		if v == "" {
-			v = "(geen)"
-		}
 		r.PerVerdict[v]++
-		if s.Extended {
-			r.Extended++
+		if r.Cross[svc] == nil {
+			r.Cross[svc] = map[string]int{}
 		}
+		r.Cross[svc][v]++
+		if s.ClosedAt.IsZero() {
+			r.Open++
+			ages = append(ages, days(s.ReceivedAt, asOf))
+		} else {
+			r.Closed++
+			handling = append(handling, days(s.ReceivedAt, s.ClosedAt))
+		}
+		r.countDeadline(s, asOf)
+		r.countConfirmation(s)
+		r.countExtension(s)
 		if s.Escalated {
 			r.Escalated++
 		}
-		if !s.ConfirmedAt.IsZero() && s.ConfirmedAt.Sub(s.ReceivedAt) <= 48*time.Hour {
-			r.ConfirmedIn48++
-		}
-		if s.ClosedAt.IsZero() {
-			r.Open++
-		} else {
-			r.Closed++
-			days = append(days, s.ClosedAt.Sub(s.ReceivedAt).Hours()/24)
-			if !s.ClosedAt.After(s.DueAt) {
-				r.DeadlinesKept++
-			}
-		}
-		if s.Cause != "" {
-			r.Causes = append(r.Causes, s.Cause)
-		}
-		if s.Measure != "" {
-			r.Measures = append(r.Measures, s.Measure)
-		}
+		causes.add(s.Cause)
+		measures.add(s.Measure)
 	}
-	r.MedianDays, r.MeanDays = median(days), mean(days)
+	r.MedianDays, r.MeanDays, r.MaxDays = median(handling), mean(handling), maximum(handling)
+	r.OpenMedianAgeDays, r.OpenMaxAgeDays = median(ages), maximum(ages)
+	r.Causes, r.Measures = causes.list(), measures.list()
 	return r
 }
 
-// Summarize gives the trend figures of a report.
-func (r Report) Summarize() *Summary {
-	return &Summary{Period: r.Period, Total: r.Total, Gegrond: r.PerVerdict["gegrond"], MedianDays: r.MedianDays}
+// decidedAt is the moment the case was decided: its verdict or its closing, whichever came
+// first; zero when neither is known.
+func decidedAt(s Stat) time.Time {
+	d := s.ClosedAt
+	if !s.VerdictAt.IsZero() && (d.IsZero() || s.VerdictAt.Before(d)) {
+		d = s.VerdictAt
+	}
+	return d
 }
 
-func median(xs []float64) float64 {
-	if len(xs) == 0 {
+func (r *Report) countDeadline(s Stat, asOf time.Time) {
+	d := decidedAt(s)
+	switch {
+	case s.DueAt.IsZero():
+		r.DeadlinesPending++ // no due date recorded: cannot tell
+	case !d.IsZero() && !d.After(s.DueAt):
+		r.DeadlinesKept++
+	case !d.IsZero():
+		r.DeadlinesMissed++
+	case s.Verdict != "":
+		r.DeadlinesPending++ // a verdict whose moment is not known
+	case asOf.After(s.DueAt):
+		r.DeadlinesMissed++
+		r.Overdue++
+	default:
+		r.DeadlinesPending++
+	}
+}
+
+func (r *Report) countConfirmation(s Stat) {
+	switch {
+	case s.ConfirmedAt.IsZero():
+		r.Unconfirmed++
+	case s.ConfirmedAt.Sub(s.ReceivedAt) <= 48*time.Hour:
+		r.ConfirmedIn48++
+	default:
+		r.ConfirmedLate++
+	}
+}
+
+func (r *Report) countExtension(s Stat) {
+	if !s.Extended {
+		return
+	}
+	r.Extended++
+	switch s.ExtendedBy {
+	case ExtendedByAuto:
+		r.ExtendedAuto++
+	case ExtendedByStaff:
+		r.ExtendedStaff++
+	}
+}
+
+// DeadlinesJudged is the number of cases whose deadline can be judged: kept or missed.
+func (r Report) DeadlinesJudged() int { return r.DeadlinesKept + r.DeadlinesMissed }
+
+// days is the time from a to b in days, never negative.
+func days(a, b time.Time) float64 {
+	if a.IsZero() || b.Before(a) {
 		return 0
 	}
-	s := append([]float64(nil), xs...)
-	sort.Float64s(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
-}
-
-func mean(xs []float64) float64 {
-	if len(xs) == 0 {
-		return 0
-	}
-	var t float64
-	for _, x := range xs {
-		t += x
-	}
-	return t / float64(len(xs))
-}
-
-func sortedKeys(m map[string]int) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
-// Text is the report as a plain-text table, in Dutch or English.
-func (r Report) Text(lang string) string {
-	l := func(nl, en string) string {
-		if lang == "en" {
-			return en
-		}
-		return nl
-	}
-	var b strings.Builder
-	w := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(w, "%s\t%d\n", l("Klachten ontvangen", "Complaints received"), r.Total)
-	fmt.Fprintf(w, "%s\t%d\n", l("Afgehandeld", "Closed"), r.Closed)
-	fmt.Fprintf(w, "%s\t%d\n", l("Nog open", "Still open"), r.Open)
-	fmt.Fprintf(w, "%s\t%d\n", l("Bevestigd binnen 48 uur", "Confirmed within 48 hours"), r.ConfirmedIn48)
-	fmt.Fprintf(w, "%s\t%d\n", l("Binnen de (verlengde) termijn afgehandeld", "Closed within the (extended) term"), r.DeadlinesKept)
-	fmt.Fprintf(w, "%s\t%d\n", l("Verlengd", "Extended"), r.Extended)
-	fmt.Fprintf(w, "%s\t%d\n", l("Naar de klachtencommissaris", "Escalated to the commissaris"), r.Escalated)
-	fmt.Fprintf(w, "%s\t%.1f\n", l("Mediane doorlooptijd (dagen)", "Median handling time (days)"), r.MedianDays)
-	fmt.Fprintf(w, "%s\t%.1f\n", l("Gemiddelde doorlooptijd (dagen)", "Mean handling time (days)"), r.MeanDays)
-	w.Flush()
-	b.WriteString("\n" + l("Per dienst", "Per service") + "\n")
-	w = tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	for _, k := range sortedKeys(r.PerService) {
-		fmt.Fprintf(w, "  %s\t%d\n", k, r.PerService[k])
-	}
-	w.Flush()
-	b.WriteString("\n" + l("Per oordeel", "Per verdict") + "\n")
-	w = tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	for _, k := range sortedKeys(r.PerVerdict) {
-		fmt.Fprintf(w, "  %s\t%d\n", k, r.PerVerdict[k])
-	}
-	w.Flush()
-	if len(r.Causes) > 0 || len(r.Measures) > 0 {
-		b.WriteString("\n" + l("Oorzaken", "Causes") + "\n")
-		for _, c := range r.Causes {
-			b.WriteString("  - " + oneLine(c) + "\n")
-		}
-		b.WriteString(l("Maatregelen", "Measures") + "\n")
-		for _, m := range r.Measures {
-			b.WriteString("  - " + oneLine(m) + "\n")
-		}
-	}
-	if p := r.Previous; p != nil {
-		fmt.Fprintf(&b, "\n%s %s: %d → %d %s; %s %d → %d; %s %.1f → %.1f\n", l("Trend t.o.v.", "Trend against"), p.Period,
-			p.Total, r.Total, l("klachten", "complaints"), l("gegrond", "justified"), p.Gegrond, r.PerVerdict["gegrond"],
-			l("mediane doorlooptijd", "median handling time"), p.MedianDays, r.MedianDays)
-	}
-	return b.String()
-}
-
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-// CSV is the report as rows of (measure, key, value).
-func (r Report) CSV() string {
-	var b strings.Builder
-	w := csv.NewWriter(&b)
-	w.Write([]string{"period", "measure", "key", "value"})
-	add := func(m, k string, v any) { w.Write([]string{r.Period, m, k, fmt.Sprint(v)}) }
-	add("total", "", r.Total)
-	add("closed", "", r.Closed)
-	add("open", "", r.Open)
-	add("confirmed_within_48h", "", r.ConfirmedIn48)
-	add("deadlines_kept", "", r.DeadlinesKept)
-	add("extended", "", r.Extended)
-	add("escalated", "", r.Escalated)
-	add("median_handling_days", "", fmt.Sprintf("%.1f", r.MedianDays))
-	for _, k := range sortedKeys(r.PerService) {
-		add("service", k, r.PerService[k])
-	}
-	for _, k := range sortedKeys(r.PerVerdict) {
-		add("verdict", k, r.PerVerdict[k])
-	}
-	w.Flush()
-	return b.String()
-}
-
-// JSON is the report as indented JSON.
-func (r Report) JSON() string {
-	b, _ := json.MarshalIndent(r, "", "  ")
-	return string(b) + "\n"
+	return b.Sub(a).Hours() / 24
 }

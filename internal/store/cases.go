@@ -44,7 +44,7 @@ func (t *Tx) InsertCase(c complaint.Case, threadRoot string, now time.Time) erro
 	if err != nil {
 		return fmt.Errorf("insert case %s: %w", c.ID, err)
 	}
-	return t.upsertStats(c)
+	return t.upsertStats(c, now)
 }
 
 // UpdateCase writes every field of c.
@@ -67,21 +67,38 @@ func (t *Tx) UpdateCase(c complaint.Case, now time.Time) error {
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("update case %s: %w", c.ID, ErrNotFound)
 	}
-	return t.upsertStats(c)
+	return t.upsertStats(c, now)
 }
 
 // upsertStats keeps the anonymous statistics of a case current.
-func (t *Tx) upsertStats(c complaint.Case) error {
+// The verdict's moment is kept while the verdict stays the same, and cleared when it is
+// withdrawn ([heropend]).
+func (t *Tx) upsertStats(c complaint.Case, now time.Time) error {
+	var verdictAt any
+	if c.Verdict != "" {
+		verdictAt = now.UnixMilli()
+	}
 	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO case_stats(id, received_at, confirmed_at, closed_at,
-		due_at, service, verdict, status, extended, escalated, cause, measure)
-		VALUES(?,?,?,?,?,?,?,?,?,?,?,?)
+		due_at, service, verdict, status, extended, escalated, cause, measure, verdict_at)
+		VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)
 		ON CONFLICT(id) DO UPDATE SET confirmed_at=excluded.confirmed_at, closed_at=excluded.closed_at,
+		verdict_at=CASE WHEN excluded.verdict = '' THEN NULL
+			WHEN case_stats.verdict = excluded.verdict AND case_stats.verdict_at IS NOT NULL THEN case_stats.verdict_at
+			ELSE excluded.verdict_at END,
 		due_at=excluded.due_at, service=excluded.service, verdict=excluded.verdict, status=excluded.status,
 		extended=excluded.extended, escalated=excluded.escalated, cause=excluded.cause, measure=excluded.measure`,
 		c.ID, ms(c.ReceivedAt), ms(c.ConfirmedAt), ms(c.ClosedAt), ms(c.DueAt), c.Service,
-		string(c.Verdict), string(c.Status), boolInt(c.Extended), boolInt(!c.EscalatedAt.IsZero()), c.Cause, c.Measure)
+		string(c.Verdict), string(c.Status), boolInt(c.Extended), boolInt(!c.EscalatedAt.IsZero()), c.Cause, c.Measure, verdictAt)
 	if err != nil {
 		return fmt.Errorf("update statistics of %s: %w", c.ID, err)
+	}
+	return nil
+}
+
+// MarkExtended records who extended a case's term ("staff" or "auto"), for the analysis.
+func (t *Tx) MarkExtended(caseID, by string) error {
+	if _, err := t.tx.ExecContext(t.ctx, `UPDATE case_stats SET extended_by = ? WHERE id = ?`, by, caseID); err != nil {
+		return fmt.Errorf("record extension of %s: %w", caseID, err)
 	}
 	return nil
 }

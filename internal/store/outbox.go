@@ -16,6 +16,7 @@ type OutAttachment struct {
 	Name        string `json:"name"`
 	ContentType string `json:"content_type"`
 	Data        []byte `json:"data"`
+	Inline      bool   `json:"inline,omitempty"`
 }
 
 // OutMail is one outgoing mail as queued: everything needed to send it, fixed when it was

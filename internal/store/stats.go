@@ -22,6 +22,8 @@ type CaseStat struct {
 	Cause       string
 	Measure     string
 	Purged      bool
+	VerdictAt   time.Time
+	ExtendedBy  string // "staff", "auto" or "" (unknown or not extended)
 }
 
 // Stats lists the statistics of cases received in [start, end).
@@ -34,7 +36,7 @@ func (s *Store) Stats(ctx context.Context, start, end time.Time) ([]CaseStat, er
 
 func stats(ctx context.Context, q querier, start, end time.Time) ([]CaseStat, error) {
 	rows, err := q.QueryContext(ctx, `SELECT id, received_at, confirmed_at, closed_at, due_at, service, verdict,
-		status, extended, escalated, cause, measure, purged FROM case_stats
+		status, extended, escalated, cause, measure, purged, verdict_at, extended_by FROM case_stats
 		WHERE received_at >= ? AND received_at < ? ORDER BY received_at, id`, start.UnixMilli(), end.UnixMilli())
 	if err != nil {
 		return nil, fmt.Errorf("read statistics: %w", err)
@@ -43,14 +45,15 @@ func stats(ctx context.Context, q querier, start, end time.Time) ([]CaseStat, er
 	var out []CaseStat
 	for rows.Next() {
 		var s CaseStat
-		var rec, conf, closed, due sql.NullInt64
+		var rec, conf, closed, due, verdictAt sql.NullInt64
 		var ext, esc, purged int
 		if err := rows.Scan(&s.ID, &rec, &conf, &closed, &due, &s.Service, &s.Verdict, &s.Status, &ext, &esc,
-			&s.Cause, &s.Measure, &purged); err != nil {
+			&s.Cause, &s.Measure, &purged, &verdictAt, &s.ExtendedBy); err != nil {
 			return nil, fmt.Errorf("read statistics: %w", err)
 		}
 		s.ReceivedAt, s.ConfirmedAt, s.ClosedAt, s.DueAt = fromMS(rec), fromMS(conf), fromMS(closed), fromMS(due)
 		s.Extended, s.Escalated, s.Purged = ext == 1, esc == 1, purged == 1
+		s.VerdictAt = fromMS(verdictAt)
 		out = append(out, s)
 	}
 	return out, rows.Err()

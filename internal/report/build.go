@@ -1,0 +1,43 @@
+package report
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/groeimeesters/klachtd/internal/complaint"
+	"github.com/groeimeesters/klachtd/internal/store"
+)
+
+// Loader reads the statistics of cases received in [start, end).
+type Loader func(start, end time.Time) ([]store.CaseStat, error)
+
+// Build analyses the half year that holds start, with the trend of up to four half-years
+// before it. asOf is the moment open cases are measured at (zero: the period's end).
+func Build(start time.Time, asOf time.Time, loc *time.Location, load Loader) (Report, error) {
+	label, pstart, pend := complaint.HalfYearPeriod(start, loc)
+	stats, err := load(pstart, pend)
+	if err != nil {
+		return Report{}, fmt.Errorf("statistics of %s: %w", label, err)
+	}
+	if !asOf.IsZero() && asOf.After(pend) {
+		asOf = time.Time{}
+	}
+	r := Analyse(Input{Period: label, Start: pstart, End: pend, AsOf: asOf, Stats: FromStore(stats)})
+	var prev []Summary
+	at := pstart
+	for i := 0; i < 4; i++ {
+		l, s, e := complaint.HalfYearPeriod(at.Add(-time.Hour), loc)
+		st, err := load(s, e)
+		if err != nil {
+			return Report{}, fmt.Errorf("statistics of %s: %w", l, err)
+		}
+		if len(st) > 0 {
+			prev = append(prev, *Analyse(Input{Period: l, Start: s, End: e, Stats: FromStore(st)}).Summarize())
+		}
+		at = s
+	}
+	if len(prev) > 0 {
+		r = r.CompareTo(prev...)
+	}
+	return r, nil
+}

@@ -1,0 +1,193 @@
+package report
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/groeimeesters/klachtd/internal/complaint"
+)
+
+// maxLabel is the longest service name, cause or measure shown in a table or chart, in runes.
+const maxLabel = 60
+
+// lang picks the Dutch or English wording; any language other than "en" gets Dutch.
+type lang string
+
+func (l lang) t(nl, en string) string {
+	if l == "en" {
+		return en
+	}
+	return nl
+}
+
+// num writes a figure with one decimal, with a decimal comma in Dutch.
+func (l lang) num(f float64) string {
+	s := strconv.FormatFloat(f, 'f', 1, 64)
+	if l != "en" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
+}
+
+// pct writes a share such as "4 van 5 (80%)", or "–" when there is nothing to share.
+func (l lang) pct(n, of int) string {
+	if of == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%d %s %d (%d%%)", n, l.t("van", "of"), of, (200*n+of)/(2*of))
+}
+
+func (l lang) service(s string) string {
+	if s == "" {
+		return l.t("(geen dienst genoemd)", "(no service named)")
+	}
+	return clip(s)
+}
+
+func (l lang) verdict(v string) string {
+	switch v {
+	case "":
+		return l.t("geen oordeel", "no verdict")
+	case "gegrond":
+		return l.t("gegrond", "justified")
+	case "ongegrond":
+		return l.t("ongegrond", "unjustified")
+	}
+	return clip(v)
+}
+
+// clip shortens a label to maxLabel runes.
+func clip(s string) string {
+	s = oneLine(s)
+	if utf8.RuneCountInString(s) <= maxLabel {
+		return s
+	}
+	return string([]rune(s)[:maxLabel-1]) + "…"
+}
+
+// Text is the report as plain text, in Dutch or, when lang is "en", English.
+func (r Report) Text(language string) string {
+	l := lang(language)
+	var b strings.Builder
+	writeTable(&b, r.summaryRows(l), 0)
+	b.WriteString("\n" + l.t("Per dienst en oordeel", "Per service and verdict") + "\n")
+	writeTable(&b, r.crossRows(l), 1)
+	writeCounts(&b, l.t("Oorzaken", "Causes"), r.Causes)
+	writeCounts(&b, l.t("Maatregelen", "Measures"), r.Measures)
+	if t := r.trend(); len(t) > 0 {
+		b.WriteString("\n" + l.t("Trend", "Trend") + "\n")
+		writeTable(&b, r.trendRows(l, t), 1)
+	}
+	return b.String()
+}
+
+// summaryRows is the table of key figures: label, value.
+func (r Report) summaryRows(l lang) [][]string {
+	period := r.Period
+	if !r.Start.IsZero() && r.End.After(r.Start) {
+		loc := r.Start.Location()
+		period += fmt.Sprintf(" (%s %s %s)", complaint.FormatDate(r.Start, string(l), loc),
+			l.t("t/m", "to"), complaint.FormatDate(r.End.AddDate(0, 0, -1), string(l), loc))
+	}
+	received := strconv.Itoa(r.Total)
+	if r.Purged > 0 {
+		received += fmt.Sprintf(l.t(" (waarvan %d geanonimiseerd na de bewaartermijn)",
+			" (%d of them anonymised after the retention period)"), r.Purged)
+	}
+	extended := strconv.Itoa(r.Extended)
+	if r.ExtendedAuto+r.ExtendedStaff > 0 {
+		extended += fmt.Sprintf(l.t(" (%d automatisch, %d door medewerkers)", " (%d automatic, %d by staff)"),
+			r.ExtendedAuto, r.ExtendedStaff)
+	}
+	return [][]string{
+		{l.t("Periode", "Period"), period},
+		{l.t("Klachten ontvangen", "Complaints received"), received},
+		{l.t("Afgehandeld", "Closed"), strconv.Itoa(r.Closed)},
+		{l.t("Nog open", "Still open"), strconv.Itoa(r.Open)},
+		{l.t("Doorlooptijd in dagen", "Handling time in days"), fmt.Sprintf(l.t("mediaan %s, gemiddeld %s, langst %s",
+			"median %s, mean %s, longest %s"), l.num(r.MedianDays), l.num(r.MeanDays), l.num(r.MaxDays))},
+		{l.t("Leeftijd open klachten in dagen", "Age of open complaints in days"), fmt.Sprintf(l.t("mediaan %s, oudste %s",
+			"median %s, oldest %s"), l.num(r.OpenMedianAgeDays), l.num(r.OpenMaxAgeDays))},
+		{l.t("Ontvangst bevestigd binnen 48 uur", "Receipt confirmed within 48 hours"), l.pct(r.ConfirmedIn48, r.Total)},
+		{l.t("Binnen de (verlengde) termijn beslist", "Decided within the (extended) term"), l.pct(r.DeadlinesKept, r.DeadlinesJudged())},
+		{l.t("Termijn verstreken, nog open", "Term passed, still open"), strconv.Itoa(r.Overdue)},
+		{l.t("Termijn nog niet te beoordelen", "Term not yet to be judged"), strconv.Itoa(r.DeadlinesPending)},
+		{l.t("Termijn verlengd", "Term extended"), extended},
+		{l.t("Voorgelegd aan de klachtencommissaris", "Referred to the complaints commissioner"), strconv.Itoa(r.Escalated)},
+	}
+}
+
+// crossRows is the service × verdict table with a header and a total row.
+func (r Report) crossRows(l lang) [][]string {
+	vs := r.verdicts()
+	head := []string{l.t("dienst", "service"), l.t("totaal", "total")}
+	for _, v := range vs {
+		head = append(head, l.verdict(v))
+	}
+	rows := [][]string{head}
+	for _, s := range r.services() {
+		row := []string{l.service(s), strconv.Itoa(r.PerService[s])}
+		for _, v := range vs {
+			row = append(row, strconv.Itoa(r.Cross[s][v]))
+		}
+		rows = append(rows, row)
+	}
+	total := []string{l.t("totaal", "total"), strconv.Itoa(r.Total)}
+	for _, v := range vs {
+		total = append(total, strconv.Itoa(r.PerVerdict[v]))
+	}
+	return append(rows, total)
+}
+
+// trendRows is the table of earlier periods and this one.
+func (r Report) trendRows(l lang, t []Summary) [][]string {
+	rows := [][]string{{l.t("periode", "period"), l.t("klachten", "complaints"), l.t("gegrond", "justified"),
+		l.t("ongegrond", "unjustified"), l.t("termijn gehaald", "term kept"), l.t("mediane doorlooptijd", "median handling time"),
+		l.t("commissaris", "commissioner")}}
+	for _, s := range append(t, *r.Summarize()) {
+		rows = append(rows, []string{clip(s.Period), strconv.Itoa(s.Total), strconv.Itoa(s.Gegrond), strconv.Itoa(s.Ongegrond),
+			l.pct(s.DeadlinesKept, s.DeadlinesJudged), l.num(s.MedianDays), strconv.Itoa(s.Escalated)})
+	}
+	return rows
+}
+
+func writeCounts(b *strings.Builder, title string, cs []Count) {
+	if len(cs) == 0 {
+		return
+	}
+	b.WriteString("\n" + title + "\n")
+	for _, c := range cs {
+		fmt.Fprintf(b, "  - %s (%d×)\n", oneLine(c.Text), c.N)
+	}
+}
+
+// writeTable writes rows in columns two spaces apart, indented by two spaces when indent is
+// 1; columns from the second on are right-aligned in an indented table.
+func writeTable(b *strings.Builder, rows [][]string, indent int) {
+	var width []int
+	for _, row := range rows {
+		for i, c := range row {
+			if i >= len(width) {
+				width = append(width, 0)
+			}
+			width[i] = max(width[i], utf8.RuneCountInString(c))
+		}
+	}
+	for _, row := range rows {
+		line := strings.Repeat("  ", indent)
+		for i, c := range row {
+			pad := strings.Repeat(" ", width[i]-utf8.RuneCountInString(c))
+			switch {
+			case i == 0:
+				line += c + pad
+			case indent > 0:
+				line += "  " + pad + c
+			default:
+				line += "  " + c
+			}
+		}
+		b.WriteString(strings.TrimRight(line, " ") + "\n")
+	}
+}
