@@ -26,6 +26,7 @@ type incoming struct {
 	parseErr error
 	tri      triage.Result
 	auth     staffauth.Verdict // for staff mail
+	form     *form.Result      // for new complaints: the klachtformulier, read before the transaction
 	now      time.Time
 }
 
@@ -45,6 +46,14 @@ func (d *Daemon) Handle(ctx context.Context, f *intake.Fetched) (intake.Disposit
 		in.tri = triage.Classify(in.msg, d.rules(), lookup{ctx: ctx, st: d.st})
 		if in.tri.Role == triage.RoleStaff {
 			in.auth = d.authenticate(ctx, in)
+		}
+		switch {
+		case in.tri.Kind == triage.New:
+			fr := d.extract(mailRegistration(in))
+			in.form = &fr
+		case in.tri.Kind == triage.StaffNew && in.auth.OK:
+			fr := d.extract(staffRegistration(in.msg))
+			in.form = &fr
 		}
 	}
 	var disp intake.Disposition

@@ -31,10 +31,18 @@ type Registration struct {
 	// Auto marks the confirmation as an automatic answer to the complainant's own mail, which
 	// auto_reply_limit limits.
 	Auto bool
+	// Form is the klachtformulier read beforehand (outside the transaction); nil: read it now.
+	Form *form.Result
 }
 
 // registerMail registers a complaint that arrived by mail.
 func (d *Daemon) registerMail(tx *store.Tx, in *incoming) (string, error) {
+	r := mailRegistration(in)
+	r.Form = in.form
+	return d.register(tx, r, in.msg, in.raw, in.now)
+}
+
+func mailRegistration(in *incoming) Registration {
 	m := in.msg
 	r := Registration{Name: m.From.Name, Email: m.From.Email, Text: m.Text, HTML: m.HTML,
 		Attachments: m.Attachments, Language: m.Language, Via: "mail", TooLarge: in.f.TooLarge, Auto: true,
@@ -44,7 +52,42 @@ func (d *Daemon) registerMail(tx *store.Tx, in *incoming) (string, error) {
 	if len(m.ReplyTo) > 0 && m.ReplyTo[0].Email != "" {
 		r.Email = m.ReplyTo[0].Email
 	}
-	return d.register(tx, r, m, in.raw, in.now)
+	return r
+}
+
+// extractTimeout bounds reading a complaint's form from its text and attached documents.
+const extractTimeout = 20 * time.Second
+
+// extract reads the klachtformulier of a registration. Attached .docx and .pdf files come
+// from strangers: if reading them takes longer than extractTimeout (a hostile document), the
+// form is read from the mail's own text alone and the reading is abandoned.
+func (d *Daemon) extract(r Registration) form.Result {
+	services := d.cfg.Complaints.Services
+	var atts []form.Attachment
+	for _, a := range r.Attachments {
+		atts = append(atts, form.Attachment{Filename: a.Filename, ContentType: a.ContentType, Data: a.Data})
+	}
+	if len(atts) == 0 {
+		return form.Extract(r.Text, r.HTML, nil, r.Name, services)
+	}
+	done := make(chan form.Result, 1)
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				d.log.Error("reading attached documents panicked", "panic", fmt.Sprint(p))
+			}
+		}()
+		done <- form.Extract(r.Text, r.HTML, atts, r.Name, services)
+	}()
+	t := time.NewTimer(extractTimeout)
+	defer t.Stop()
+	select {
+	case res := <-done:
+		return res
+	case <-t.C:
+		d.log.Warn("attached documents not read: took too long", "attachments", len(atts))
+		return form.Extract(r.Text, r.HTML, nil, r.Name, services)
+	}
 }
 
 // staffNew registers a complaint a staff member forwarded with [nieuw], for the original
@@ -62,6 +105,7 @@ func (d *Daemon) staffNew(tx *store.Tx, in *incoming) (string, string, intake.Di
 	}
 	r := staffRegistration(in.msg)
 	r.By = in.msg.From.Email
+	r.Form = in.form
 	id, err := d.register(tx, r, in.msg, in.raw, in.now)
 	return id, "staff-new", intake.Move, err
 }
@@ -139,11 +183,12 @@ func (d *Daemon) register(tx *store.Tx, r Registration, m *mailparse.Message, ra
 	if err != nil {
 		return "", err
 	}
-	var atts []form.Attachment
-	for _, a := range r.Attachments {
-		atts = append(atts, form.Attachment{Filename: a.Filename, ContentType: a.ContentType, Data: a.Data})
+	var fr form.Result
+	if r.Form != nil {
+		fr = *r.Form
+	} else {
+		fr = d.extract(r)
 	}
-	fr := form.Extract(r.Text, r.HTML, atts, r.Name, d.cfg.Complaints.Services)
 	c := complaint.NewCase(id, received, d.terms)
 	c.Fields = fr.Fields
 	if c.Fields == nil {
