@@ -92,6 +92,22 @@ level = "warn"
 	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	// The database exists, as after a first `klachtd run`.
+	st, err := store.Open(context.Background(), filepath.Join(dir, "klachtd.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	return path
+}
+
+// writeConfigNoDB is writeConfig before klachtd ever ran: no database yet.
+func writeConfigNoDB(t *testing.T) string {
+	t.Helper()
+	path := writeConfig(t, "")
+	if err := os.Remove(filepath.Join(filepath.Dir(path), "klachtd.db")); err != nil {
+		t.Fatal(err)
+	}
 	return path
 }
 

@@ -124,3 +124,18 @@ func TestConfigFromEnvironment(t *testing.T) {
 		t.Errorf("list with a missing KLACHTD_CONFIG: exit %d, stderr:\n%s", r.code, r.stderr)
 	}
 }
+
+// TestReadCommandsNeedADatabase: a read-only command on a configuration whose database does
+// not exist says so (a wrong --config, most likely) and creates nothing.
+func TestReadCommandsNeedADatabase(t *testing.T) {
+	cfg := writeConfigNoDB(t)
+	for _, args := range [][]string{{"list"}, {"show", "KL-2026-0001"}, {"export", "KL-2026-0001"}, {"report"}, {"purge", "--dry-run"}} {
+		r := run(t, append(args, "--config", cfg)...)
+		if r.code != 1 || !strings.Contains(r.stderr, "no database at") || !strings.Contains(r.stderr, "klachtd run") {
+			t.Errorf("%v: exit %d, stderr %q; want exit 1 naming the missing database", args, r.code, r.stderr)
+		}
+		if _, err := os.Stat(filepath.Join(filepath.Dir(cfg), "klachtd.db")); err == nil {
+			t.Fatalf("%v created the database", args)
+		}
+	}
+}
