@@ -100,6 +100,11 @@ func Classify(m *mailparse.Message, r Rules, lk Lookup) Result {
 	if staff && hasNewTag(m.Subject) {
 		return Result{Kind: StaffNew, Role: RoleStaff, Reason: "staff registration"}
 	}
+	if staff || (r.Commissaris != "" && from == strings.ToLower(r.Commissaris)) {
+		// Staff and the commissaris do not complain to themselves: a mail of theirs that is no
+		// reply to a case (a forward without [nieuw], an internal note) is left for people.
+		return Result{Kind: Other, Reason: "staff or commissaris mail without a case"}
+	}
 	if m.Auto != "" {
 		return Result{Kind: Other, Reason: "automatic mail: " + m.Auto}
 	}

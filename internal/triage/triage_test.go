@@ -54,6 +54,8 @@ func TestClassify(t *testing.T) {
 		{"reply from unknown", mailparse.Message{From: addr("other@example.com"), Subject: "Re: [KL-2026-0007]"}, Reply, "KL-2026-0007", RoleUnknown},
 		{"unknown case ref is not a reply", mailparse.Message{From: addr("a@example.com"), Subject: "[KL-2026-0999] hallo"}, Other, "", ""},
 		{"staff new", mailparse.Message{From: addr("milou@intervisie-begeleiding.nl"), Subject: "Fwd: [nieuw] telefoontje"}, StaffNew, "", RoleStaff},
+		{"staff mail with a keyword is no complaint", mailparse.Message{From: addr("milou@intervisie-begeleiding.nl"), Subject: "Fwd: klacht van mevrouw X"}, Other, "", ""},
+		{"commissaris mail without a case", mailparse.Message{From: addr("info@ivak.nl"), Subject: "Klacht over uw procedure"}, Other, "", ""},
 		{"outsider cannot use nieuw", mailparse.Message{From: addr("x@example.com"), Subject: "[nieuw] iets"}, Other, "", ""},
 		{"keyword subject", mailparse.Message{From: addr("a@example.com"), Subject: "Klacht over de training"}, New, "", ""},
 		{"keyword body plural", mailparse.Message{From: addr("a@example.com"), Subject: "vraag", Text: "Ik heb twee klachten."}, New, "", ""},
