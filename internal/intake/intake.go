@@ -116,6 +116,8 @@ type Intake struct {
 	now  func() time.Time
 	rand func() float64
 
+	purges Purges // mailbox copies of purged cases to delete; nil: none
+
 	state mailboxState // owned by Run's goroutine
 
 	mu    sync.Mutex

@@ -33,6 +33,9 @@ func (in *Intake) session(ctx context.Context) (healthy bool, err error) {
 	for {
 		wait, wake := in.cfg.PollInterval, true
 		err := in.poll(ctx, s)
+		if err == nil {
+			err = in.purgeCopies(ctx, s)
+		}
 		switch {
 		case errors.Is(err, errHandler):
 			wait, wake = backoff(failures, in.rand()), false // new mail must not cut the backoff short

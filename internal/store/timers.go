@@ -99,9 +99,13 @@ func (t *Tx) FiredTimers(caseID string) ([]Timer, error) {
 	return out, rows.Err()
 }
 
-// PurgeCase deletes a case with all its correspondence, timers and mailbox records; its
+// PurgeCase deletes a case with all its correspondence, timers and mailbox records, and queues
+// the Message-IDs of its incoming mail so the intake deletes the copies on the IMAP server; its
 // anonymous statistics stay, stripped of free text.
 func (t *Tx) PurgeCase(caseID string) error {
+	if err := t.queueMailboxPurge(caseID); err != nil {
+		return err
+	}
 	for _, q := range []string{
 		`DELETE FROM timers WHERE case_id = ?`,
 		`DELETE FROM incoming WHERE case_id = ?`,
