@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
+	"runtime/debug"
 
 	kd "github.com/groeimeesters/klachtd/internal/daemon"
 
@@ -68,6 +70,11 @@ func cmdRun(ctx context.Context, e *env) error {
 	r, err := render.New(klachtd.Templates, c.Templates.Dir)
 	if err != nil {
 		return failf("templates: %v", err)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// A soft limit: the collector works harder as the heap nears it, so a backlog or a
+		// 25 MB mail does not leave the daemon holding memory it no longer uses.
+		debug.SetMemoryLimit(48 << 20)
 	}
 	d, err := kd.New(kd.Options{Config: c, Store: st, Renderer: r, Log: e.log,
 		Notify: func(state string) { _, _ = daemon.SdNotify(false, state) }})
