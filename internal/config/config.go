@@ -93,6 +93,7 @@ type SMTP struct {
 	RootCAs      *x509.CertPool `toml:"-"`
 	Timeout      time.Duration  `toml:"timeout"`
 	RetryFor     time.Duration  `toml:"retry_for"` // temporary failures retried this long, then failed
+	RetryFirst   time.Duration  `toml:"retry_first"` // wait before the first retry; doubles up to an hour
 	Username     string         `toml:"username"`  // "" = no authentication
 	PasswordFile string         `toml:"password_file"`
 	PasswordEnv  string         `toml:"password_env"`
@@ -191,7 +192,7 @@ func Default() *Config {
 		},
 		SMTP: SMTP{
 			Port: 587, TLS: TLSStartTLS, Timeout: 30 * time.Second,
-			RetryFor: 3 * day, Auth: AuthPlain,
+			RetryFor: 3 * day, RetryFirst: 30 * time.Second, Auth: AuthPlain,
 		},
 		Staff:      Staff{Authentication: AuthenticationDKIM},
 		Complaints: Complaints{Keywords: []string{"klacht", "klachtformulier", "complaint", "beklag"}},

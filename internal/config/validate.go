@@ -125,6 +125,10 @@ func (c *Config) checkSMTP(k *checker) {
 	c.checkServer(k, "smtp", s.Host, s.Port, s.TLS)
 	k.positive("smtp.timeout", s.Timeout)
 	k.positive("smtp.retry_for", s.RetryFor)
+	k.positive("smtp.retry_first", s.RetryFirst)
+	if s.RetryFirst > time.Hour {
+		k.add("smtp.retry_first", "must be at most 1h (retries double from it up to an hour)")
+	}
 	k.oneOf("smtp.auth", s.Auth, AuthPlain, AuthXOAuth2)
 	keys := secretKeys{s.PasswordFile, s.PasswordEnv, s.Password, s.TokenFile, s.TokenEnv, s.Token}
 	if s.Username != "" {

@@ -123,6 +123,8 @@ func TestBadConfigs(t *testing.T) {
 		{`smtp.username = "info@example.nl"`, "smtp.password_file", "is required"},
 		{`smtp.password_env = "X"`, "smtp.password_env", "needs smtp.username"},
 		{`smtp.retry_for = "0s"`, "smtp.retry_for", "must be a positive duration"},
+		{`smtp.retry_first = "2h"`, "smtp.retry_first", "must be at most 1h"},
+		{`smtp.retry_first = "0s"`, "smtp.retry_first", "must be a positive duration"},
 		{`staff.addresses = []`, "staff.addresses", "is required"},
 		{`staff.addresses = "milou@example.nl"`, "staff.addresses", "must be a list of quoted strings"},
 		{`staff.addresses = ["milou"]`, "staff.addresses", `"milou" is not a valid email address`},

@@ -111,7 +111,8 @@ func IntakeConfig(c *config.Config) intake.Config {
 func SenderConfig(c *config.Config) outbox.Config {
 	s := c.SMTP
 	return outbox.Config{Host: s.Host, Port: s.Port, TLS: s.TLS, CAFile: s.CAFile, Username: s.Username,
-		Password: s.Password, Auth: s.Auth, Token: s.Token, Timeout: s.Timeout, RetryFor: s.RetryFor}
+		Password: s.Password, Auth: s.Auth, Token: s.Token, Timeout: s.Timeout, RetryFor: s.RetryFor,
+		RetryFirst: s.RetryFirst}
 }
 
 // Run runs intake, sender and timers until ctx is done or one of them fails.

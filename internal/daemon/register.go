@@ -230,7 +230,9 @@ func (d *Daemon) register(tx *store.Tx, r Registration, m *mailparse.Message, ra
 		return "", err
 	}
 	if r.TooLarge {
-		notes = append(notes, fmt.Sprintf("message larger than %d bytes: only its header was read; see the mailbox", d.cfg.IMAP.MaxSize))
+		notes = append(notes, fmt.Sprintf(pick(d.cfg.Organisation.Language,
+			"De e-mail is groter dan %d bytes: alleen de kop is gelezen. Bekijk de e-mail zelf in de mailbox.",
+			"The mail is larger than %d bytes: only its header was read. Read it in the mailbox."), d.cfg.IMAP.MaxSize))
 	}
 	if _, err := d.queue(tx, &c, root, outMail{template: "melding-nieuw", to: d.staffAddrs(), audience: audStaff,
 		data: render.Data{Detail: strings.Join(notes, "\n")}}, now); err != nil {
@@ -243,15 +245,18 @@ func (d *Daemon) register(tx *store.Tx, r Registration, m *mailparse.Message, ra
 // confirm queues the confirmation, unless the complainant has no address or has had
 // auto_reply_limit automatic answers today; it returns notes for staff.
 func (d *Daemon) confirm(tx *store.Tx, c *complaint.Case, root string, r Registration, now time.Time) ([]string, error) {
+	lang := d.cfg.Organisation.Language
 	if c.Email == "" {
-		note := "no e-mail address: confirm the complaint by phone or post"
+		note := pick(lang, "Geen e-mailadres bekend: bevestig de ontvangst telefonisch of per post.",
+			"No email address: confirm the complaint by phone or post.")
 		if r.Via != "mail" {
 			// Staff took the complaint in person or by phone: that conversation is the confirmation.
 			*c = complaint.Confirmed(*c, now)
 			if err := tx.UpdateCase(*c, now); err != nil {
 				return nil, err
 			}
-			note = "no e-mail address: confirmed in person by " + firstNonEmpty(r.By, "staff")
+			note = pick(lang, "Geen e-mailadres: de ontvangst is persoonlijk bevestigd door ",
+				"No email address: confirmed in person by ") + firstNonEmpty(r.By, pick(lang, "een medewerker", "staff")) + "."
 		}
 		return []string{note}, tx.AddEvent(c.ID, store.Event{At: now, Kind: "no-confirmation", Text: note})
 	}
@@ -263,7 +268,9 @@ func (d *Daemon) confirm(tx *store.Tx, c *complaint.Case, root string, r Registr
 			return nil, err
 		}
 		if n >= d.cfg.Deadlines.AutoReplyLimit {
-			note := fmt.Sprintf("no confirmation sent: %s already had %d automatic answers in 24 hours (auto_reply_limit)", c.Email, n)
+			note := fmt.Sprintf(pick(lang,
+				"Geen ontvangstbevestiging verstuurd: %s kreeg al %d automatische antwoorden in 24 uur (auto_reply_limit). Bevestig zo nodig zelf.",
+				"No confirmation sent: %s already had %d automatic answers in 24 hours (auto_reply_limit). Confirm yourself if needed."), c.Email, n)
 			return []string{note}, tx.AddEvent(c.ID, store.Event{At: now, Kind: "no-confirmation", Text: note})
 		}
 	}
@@ -273,7 +280,8 @@ func (d *Daemon) confirm(tx *store.Tx, c *complaint.Case, root string, r Registr
 		return nil, err
 	}
 	if !ok {
-		return []string{"no confirmation sent: the address bounced before"}, nil
+		return []string{pick(lang, "Geen ontvangstbevestiging verstuurd: dit adres gaf eerder een bounce.",
+			"No confirmation sent: this address bounced before.")}, nil
 	}
 	if r.Auto {
 		return nil, tx.RecordAutoReply(c.Email, now)

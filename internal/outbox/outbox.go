@@ -90,6 +90,8 @@ type Config struct {
 	Token    string
 	Timeout  time.Duration // per connection; 0 means DefaultTimeout
 	RetryFor time.Duration // give up on a row this long after its Date; 0 means DefaultRetryFor
+	// RetryFirst is the wait before the first retry; it doubles up to an hour. 0 means 30s.
+	RetryFirst time.Duration
 	HeloName string        // empty: the host name
 }
 
@@ -147,6 +149,9 @@ func (cfg Config) normalized() (Config, error) {
 	if cfg.Timeout == 0 {
 		cfg.Timeout = DefaultTimeout
 	}
+	if cfg.RetryFirst <= 0 {
+		cfg.RetryFirst = 30 * time.Second
+	}
 	if cfg.RetryFor == 0 {
 		cfg.RetryFor = DefaultRetryFor
 	}
@@ -171,7 +176,12 @@ func isLoopback(host string) bool {
 // Backoff is the delay before attempt number attempt+1 after attempt failed: 30s, 1m, 2m, 4m …
 // capped at 1h, with ±20% jitter from rnd (a value in [0,1); nil means no jitter).
 func Backoff(attempt int, rnd func() float64) time.Duration {
-	const first, limit = 30 * time.Second, time.Hour
+	return BackoffFrom(30*time.Second, attempt, rnd)
+}
+
+// BackoffFrom is Backoff with another first wait.
+func BackoffFrom(first time.Duration, attempt int, rnd func() float64) time.Duration {
+	const limit = time.Hour
 	d := first
 	for i := 1; i < attempt && d < limit; i++ {
 		d *= 2

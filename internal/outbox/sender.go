@@ -152,7 +152,7 @@ func (s *Sender) deliver(ctx context.Context, r *Row) {
 		reason := fmt.Sprintf("not delivered within %s after %d attempts: %v", s.cfg.RetryFor, attempt, err)
 		recErr = s.q.Failed(rctx, r.ID, now, reason)
 	default:
-		next := now.Add(Backoff(attempt, s.rnd))
+		next := now.Add(BackoffFrom(s.cfg.RetryFirst, attempt, s.rnd))
 		s.logTemporary(log, err, next)
 		recErr = s.q.Retry(rctx, r.ID, next, err.Error())
 	}

@@ -1,0 +1,286 @@
+package e2e
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/groeimeesters/klachtd/internal/mailtest"
+)
+
+// Run: go test -run '^$' -bench . -benchtime 1x ./internal/e2e (as root, Dovecot and isync
+// installed). Every iteration builds its own world, so -benchtime 1x is the useful setting.
+
+// BenchmarkBacklog: 10,000 messages (1 in 10 a complaint) already in INBOX when the daemon
+// starts with a backfill date; timed until every complaint is confirmed, beside mbsync copying
+// the same mailbox to a local maildir.
+func BenchmarkBacklog(b *testing.B) {
+	const total, every = 10000, 10
+	if _, err := exec.LookPath("mbsync"); err != nil {
+		b.Skip("mbsync not installed (apt-get install isync)")
+	}
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		dv := mailtest.StartDovecot(b)
+		raws, complainants := backlog(total, every)
+		loadStart := time.Now()
+		dv.LoadMaildir(b, "INBOX", raws)
+		if got := len(dv.List(b, "INBOX")); got != total {
+			b.Fatalf("INBOX holds %d messages after loading, want %d", got, total)
+		}
+		b.Logf("loaded %d messages (%.1f MB) in %s", total, float64(size(raws))/1e6, time.Since(loadStart).Round(time.Millisecond))
+
+		mb := runMbsync(b, dv)
+		if n := countFiles(b, filepath.Join(mb.dir, "INBOX")); n != total {
+			b.Fatalf("mbsync copied %d messages, want %d", n, total)
+		}
+
+		e := newEnvWith(b, dv, options{backfill: time.Now().AddDate(0, 0, -1).Format(time.DateOnly)})
+		b.StartTimer()
+		start := time.Now()
+		p := e.startDaemon()
+		_, ok := waitSink(b, e.sink, 15*time.Minute, func(m []mailtest.Received) bool {
+			n := countTo(m)
+			for _, c := range complainants {
+				if n[c] == 0 {
+					return false
+				}
+			}
+			return true
+		})
+		took := time.Since(start)
+		b.StopTimer()
+		if !ok {
+			b.Fatalf("not every complaint confirmed within 15 minutes")
+		}
+		rss := peakRSS(b, p)
+		p.stop(b)
+		keepLog(b, p)
+		if n := len(e.cases()); n != len(complainants) {
+			b.Errorf("%d cases, want %d", n, len(complainants))
+		}
+		b.ReportMetric(took.Seconds(), "klachtd-s")
+		b.ReportMetric(mb.took.Seconds(), "mbsync-s")
+		b.ReportMetric(took.Seconds()/mb.took.Seconds(), "ratio")
+		b.ReportMetric(float64(rss)/1024, "peak-RSS-MiB")
+		b.Logf("klachtd: %d messages, %d complaints confirmed in %s (peak RSS %.1f MiB); mbsync: %s; ratio %.1f",
+			total, len(complainants), took.Round(time.Millisecond), float64(rss)/1024, mb.took.Round(time.Millisecond),
+			took.Seconds()/mb.took.Seconds())
+	}
+}
+
+// backlog returns total messages, every every-th a complaint, and the complainants' addresses.
+func backlog(total, every int) ([][]byte, []string) {
+	raws := make([][]byte, 0, total)
+	var complainants []string
+	filler := strings.Repeat("Dit is gewone correspondentie over planning, facturen en afspraken. ", 40) // ~2.7 KB
+	for i := 0; i < total; i++ {
+		if i%every == every-1 {
+			c := newComplaint("backlog", i)
+			raws = append(raws, c.raw())
+			complainants = append(complainants, c.Email)
+			continue
+		}
+		var b bytes.Buffer
+		fmt.Fprintf(&b, "From: Relatie %d <relatie-%d@example.org>\r\nTo: %s\r\nSubject: Afspraak %d\r\n", i, i, orgAddress, i)
+		fmt.Fprintf(&b, "Date: %s\r\nMessage-ID: <backlog-%d@example.org>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n",
+			time.Now().Format(time.RFC1123Z), i)
+		for j := 0; j <= i%3; j++ {
+			b.WriteString(filler + "\r\n")
+		}
+		raws = append(raws, b.Bytes())
+	}
+	return raws, complainants
+}
+
+func size(raws [][]byte) int {
+	n := 0
+	for _, r := range raws {
+		n += len(r)
+	}
+	return n
+}
+
+type mbsyncRun struct {
+	dir  string
+	took time.Duration
+}
+
+// runMbsync copies the Dovecot INBOX to a local maildir with mbsync and times it.
+func runMbsync(b *testing.B, dv *mailtest.Dovecot) mbsyncRun {
+	b.Helper()
+	dir := b.TempDir()
+	rc := filepath.Join(dir, "mbsyncrc")
+	conf := fmt.Sprintf(`IMAPAccount dovecot
+Host %s
+Port %d
+User %s
+Pass %s
+SSLType None
+AuthMechs LOGIN
+
+IMAPStore remote
+Account dovecot
+
+MaildirStore local
+Path %s/
+Inbox %s/INBOX
+
+Channel pull
+Far :remote:
+Near :local:
+Patterns INBOX
+Create Near
+Sync Pull
+SyncState *
+`, dv.Host, dv.Port, dv.User, dv.Password, dir, dir)
+	if err := os.WriteFile(rc, []byte(conf), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	out, err := exec.Command("mbsync", "-q", "-c", rc, "-a").CombinedOutput()
+	took := time.Since(start)
+	if err != nil {
+		b.Fatalf("mbsync: %v\n%s", err, out)
+	}
+	return mbsyncRun{dir: dir, took: took}
+}
+
+func countFiles(b *testing.B, maildir string) int {
+	b.Helper()
+	n := 0
+	for _, sub := range []string{"new", "cur"} {
+		entries, err := os.ReadDir(filepath.Join(maildir, sub))
+		if err != nil && !os.IsNotExist(err) {
+			b.Fatal(err)
+		}
+		n += len(entries)
+	}
+	return n
+}
+
+// peakRSS reads VmHWM (KiB) of the running daemon.
+func peakRSS(b *testing.B, p *proc) int64 {
+	b.Helper()
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", p.cmd.Process.Pid))
+	if err != nil {
+		b.Fatalf("read peak RSS: %v", err)
+	}
+	defer f.Close()
+	s := bufio.NewScanner(f)
+	for s.Scan() {
+		if rest, ok := strings.CutPrefix(s.Text(), "VmHWM:"); ok {
+			kib, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			if err != nil {
+				b.Fatalf("VmHWM %q: %v", rest, err)
+			}
+			return kib
+		}
+	}
+	b.Fatalf("no VmHWM in /proc/%d/status", p.cmd.Process.Pid)
+	return 0
+}
+
+// BenchmarkArrivalToConfirmation: with IDLE, the median time from APPEND to the confirmation at
+// the sink, over 30 complaints appended one after another.
+func BenchmarkArrivalToConfirmation(b *testing.B) {
+	const n = 30
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		e := newEnv(b, options{pollInterval: "60s"}) // IDLE does the work; the poll is only a health check
+		p := e.startFresh()
+		var lat []time.Duration
+		b.StartTimer()
+		for j := 0; j < n; j++ {
+			c := newComplaint("latency", j)
+			start := time.Now()
+			e.dv.Append(b, "INBOX", c.raw())
+			msgs, ok := waitSink(b, e.sink, 30*time.Second, func(m []mailtest.Received) bool { return countTo(m)[c.Email] > 0 })
+			if !ok {
+				b.Fatalf("complaint %d not confirmed within 30s", j)
+			}
+			for _, m := range msgs {
+				if len(m.To) == 1 && m.To[0] == c.Email {
+					lat = append(lat, m.At.Sub(start))
+				}
+			}
+		}
+		b.StopTimer()
+		slices.Sort(lat)
+		med := lat[len(lat)/2]
+		base := idleBaseline(b, e.dv, 10)
+		b.ReportMetric(float64(base.Microseconds())/1000, "dovecot-idle-median-ms")
+		b.Logf("Dovecot alone, APPEND → EXISTS to an idling client: median %s", base.Round(time.Millisecond))
+		b.ReportMetric(float64(med.Microseconds())/1000, "median-ms")
+		b.ReportMetric(float64(lat[len(lat)-1].Microseconds())/1000, "max-ms")
+		b.Logf("APPEND → confirmation over %d complaints: min %s, median %s, max %s", n,
+			lat[0].Round(time.Millisecond), med.Round(time.Millisecond), lat[len(lat)-1].Round(time.Millisecond))
+		p.stop(b)
+	}
+}
+
+// BenchmarkLargeMessage: peak RSS of the daemon handling one 25 MB complaint (max_size above it).
+func BenchmarkLargeMessage(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		e := newEnv(b, options{maxSize: "40MB"})
+		p := e.startFresh()
+		time.Sleep(500 * time.Millisecond)
+		base := peakRSS(b, p)
+		c := newComplaint("groot", i)
+		raw := largeComplaint(c, 25<<20)
+		b.StartTimer()
+		start := time.Now()
+		e.dv.Append(b, "INBOX", raw)
+		if _, ok := waitSink(b, e.sink, 120*time.Second, func(m []mailtest.Received) bool { return countTo(m)[c.Email] > 0 }); !ok {
+			b.Fatalf("the 25 MB complaint was not confirmed within 120s")
+		}
+		took := time.Since(start)
+		b.StopTimer()
+		rss := peakRSS(b, p)
+		p.stop(b)
+		b.ReportMetric(float64(base)/1024, "idle-peak-RSS-MiB")
+		b.ReportMetric(float64(rss)/1024, "peak-RSS-MiB")
+		b.ReportMetric(took.Seconds(), "s")
+		b.Logf("%.1f MB complaint confirmed in %s; peak RSS %.1f MiB (%.1f MiB before it)",
+			float64(len(raw))/1e6, took.Round(time.Millisecond), float64(rss)/1024, float64(base)/1024)
+	}
+}
+
+// largeComplaint is c's complaint with a base64 attachment that makes the message about size bytes.
+func largeComplaint(c complaint, size int) []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "From: %s <%s>\r\nTo: %s\r\nSubject: Klacht met bijlage\r\nDate: %s\r\nMessage-ID: %s\r\nMIME-Version: 1.0\r\n"+
+		"Content-Type: multipart/mixed; boundary=\"grens\"\r\n\r\n--grens\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n"+
+		"--grens\r\nContent-Type: application/octet-stream; name=\"opname.bin\"\r\nContent-Disposition: attachment; filename=\"opname.bin\"\r\n"+
+		"Content-Transfer-Encoding: base64\r\n\r\n", c.Name, c.Email, orgAddress, c.Date.Format(time.RFC1123Z), c.MessageID, complaintText)
+	line := strings.Repeat("QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0", 3)[:76] + "\r\n"
+	for b.Len() < size {
+		b.WriteString(line)
+	}
+	b.WriteString("--grens--\r\n")
+	return b.Bytes()
+}
+
+// keepLog copies the daemon's log into $KLACHTD_E2E_KEEP, when set, for a closer look.
+func keepLog(b *testing.B, p *proc) {
+	dir := os.Getenv("KLACHTD_E2E_KEEP")
+	if dir == "" {
+		return
+	}
+	raw, err := os.ReadFile(p.log)
+	if err == nil {
+		err = os.WriteFile(filepath.Join(dir, b.Name()+".log"), raw, 0o644)
+	}
+	if err != nil {
+		b.Logf("keep log: %v", err)
+	}
+}
