@@ -92,9 +92,9 @@ type SMTP struct {
 	CAFile       string         `toml:"ca_file"`
 	RootCAs      *x509.CertPool `toml:"-"`
 	Timeout      time.Duration  `toml:"timeout"`
-	RetryFor     time.Duration  `toml:"retry_for"` // temporary failures retried this long, then failed
+	RetryFor     time.Duration  `toml:"retry_for"`   // temporary failures retried this long, then failed
 	RetryFirst   time.Duration  `toml:"retry_first"` // wait before the first retry; doubles up to an hour
-	Username     string         `toml:"username"`  // "" = no authentication
+	Username     string         `toml:"username"`    // "" = no authentication
 	PasswordFile string         `toml:"password_file"`
 	PasswordEnv  string         `toml:"password_env"`
 	Password     string         `toml:"-"`

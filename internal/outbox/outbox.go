@@ -92,7 +92,7 @@ type Config struct {
 	RetryFor time.Duration // give up on a row this long after its Date; 0 means DefaultRetryFor
 	// RetryFirst is the wait before the first retry; it doubles up to an hour. 0 means 30s.
 	RetryFirst time.Duration
-	HeloName string        // empty: the host name
+	HeloName   string // empty: the host name
 }
 
 // Defaults for zero Config fields.
