@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime/debug"
 
+	"github.com/groeimeesters/klachtd/internal/config"
 	kd "github.com/groeimeesters/klachtd/internal/daemon"
 
 	"github.com/coreos/go-systemd/v22/daemon"
@@ -67,9 +68,9 @@ func cmdRun(ctx context.Context, e *env) error {
 		return err
 	}
 	defer st.Close()
-	r, err := render.New(klachtd.Templates, c.Templates.Dir)
+	r, err := templates(c)
 	if err != nil {
-		return failf("templates: %v", err)
+		return err
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
 		// A soft limit: the collector works harder as the heap nears it, so a backlog or a
@@ -82,4 +83,18 @@ func cmdRun(ctx context.Context, e *env) error {
 		return err
 	}
 	return d.Run(ctx)
+}
+
+// templates loads the built-in templates with the configured overrides and renders each once,
+// so that a broken override stops the start (exit 2, like a configuration error) instead of
+// failing on the first complaint.
+func templates(c *config.Config) (*render.Renderer, error) {
+	r, err := render.New(klachtd.Templates, c.Templates.Dir)
+	if err == nil {
+		err = r.Check()
+	}
+	if err != nil {
+		return nil, &config.Error{Problems: []config.Problem{{Key: "templates.dir", Reason: err.Error()}}}
+	}
+	return r, nil
 }

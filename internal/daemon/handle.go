@@ -1,10 +1,12 @@
 package daemon
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"path"
 	"strings"
 	"time"
 
@@ -41,7 +43,7 @@ func (d *Daemon) Handle(ctx context.Context, f *intake.Fetched) (intake.Disposit
 	}
 	sum := sha256.Sum256(in.raw)
 	in.hash = hex.EncodeToString(sum[:])
-	in.msg, in.parseErr = mailparse.Parse(in.raw)
+	in.msg, in.parseErr = mailparse.ParseWith(in.raw, mailparse.Options{KeepData: formDocument})
 	if in.parseErr == nil {
 		in.tri = triage.Classify(in.msg, d.rules(), lookup{ctx: ctx, st: d.st})
 		if in.tri.Role == triage.RoleStaff {
@@ -56,6 +58,25 @@ func (d *Daemon) Handle(ctx context.Context, f *intake.Fetched) (intake.Disposit
 			in.form = &fr
 		}
 	}
+	disp, err := d.record(ctx, in)
+	if err != nil && !store.IsTemporary(err) && ctx.Err() == nil {
+		// Not the database being busy but this message that cannot be processed (a bug, a
+		// broken template): keep it in quarantine and tell staff, so it cannot hold up the
+		// mail behind it.
+		d.log.Error("message could not be processed; quarantined", "uid", f.UID, "err", err)
+		in.parseErr = fmt.Errorf("could not be processed: %w", err)
+		disp, err = d.record(ctx, in)
+	}
+	if err != nil {
+		return intake.Leave, fmt.Errorf("handle uid %d: %w", f.UID, err)
+	}
+	d.log.Debug("message handled", "uid", f.UID, "kind", in.tri.Kind, "case_id", in.tri.CaseID)
+	return disp, nil
+}
+
+// record carries out a message in one transaction, unless it was seen before.
+func (d *Daemon) record(ctx context.Context, in *incoming) (intake.Disposition, error) {
+	f := in.f
 	var disp intake.Disposition
 	err := d.inTx(ctx, func(tx *store.Tx) error {
 		prev, seen, err := tx.SeenIncoming(f.Mailbox, f.UIDValidity, f.UID, in.hash)
@@ -79,11 +100,7 @@ func (d *Daemon) Handle(ctx context.Context, f *intake.Fetched) (intake.Disposit
 		return tx.RecordIncoming(store.Incoming{Mailbox: f.Mailbox, UIDValidity: f.UIDValidity, UID: f.UID,
 			MessageID: mid, Hash: in.hash, Disposition: int(disp), Kind: kind, CaseID: caseID, At: in.now})
 	})
-	if err != nil {
-		return intake.Leave, fmt.Errorf("handle uid %d: %w", f.UID, err)
-	}
-	d.log.Debug("message handled", "uid", f.UID, "kind", in.tri.Kind, "case_id", in.tri.CaseID)
-	return disp, nil
+	return disp, err
 }
 
 // process carries out what a message means, inside the transaction.
@@ -114,6 +131,16 @@ func (d *Daemon) process(tx *store.Tx, in *incoming) (caseID, kind string, disp 
 		return id, "complaint", intake.Move, err
 	}
 	return "", "other", intake.Leave, nil
+}
+
+// formDocument tells which attachments' data Handle keeps: only what form.Extract may open
+// (.docx and .pdf, by name, type or the PDF magic; see form.documentText). Other attachments
+// are measured, not decoded: a 25 MB video costs no memory.
+func formDocument(filename, contentType string, head []byte) bool {
+	ext := strings.ToLower(path.Ext(filename))
+	ct := strings.ToLower(contentType)
+	return ext == ".docx" || ext == ".pdf" || strings.Contains(ct, "wordprocessingml") ||
+		strings.Contains(ct, "application/pdf") || bytes.HasPrefix(head, []byte("%PDF-"))
 }
 
 func (d *Daemon) rules() triage.Rules {

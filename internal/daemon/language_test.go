@@ -2,11 +2,18 @@ package daemon
 
 import (
 	"context"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	klachtd "github.com/groeimeesters/klachtd"
 	"github.com/groeimeesters/klachtd/internal/intake"
+	"github.com/groeimeesters/klachtd/internal/render"
+	"github.com/groeimeesters/klachtd/internal/store"
 )
 
 // TestLanguageFollowsTheComplaint: an English complaint gets English mail; staff keep the
@@ -60,5 +67,48 @@ func TestUnreadableMailIsQuarantined(t *testing.T) {
 	cases, err := st.Cases(context.Background(), "")
 	if err != nil || len(cases) != 1 {
 		t.Fatalf("after the garbage, a good complaint: %d cases, %v", len(cases), err)
+	}
+}
+
+// TestProcessingFailureIsQuarantined: a message that cannot be processed for a reason other
+// than the database (here a broken template override) is quarantined and staff are told, so
+// that it does not hold up the mailbox.
+func TestProcessingFailureIsQuarantined(t *testing.T) {
+	clock := &fakeClock{}
+	clock.Set(time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC))
+	cfg := testConfig(t, "", "", "", 0)
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "nl"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	broken := `{{define "subject"}}Bevestiging{{end}}{{define "text"}}{{.GeenVeld}}{{end}}{{define "html"}}<p>x</p>{{end}}`
+	if err := os.WriteFile(filepath.Join(dir, "nl", "bevestiging.tmpl"), []byte(broken), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Templates.Dir = dir
+	st, err := store.Open(context.Background(), cfg.Storage.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	rnd, err := render.New(klachtd.Templates, dir)
+	if err != nil {
+		t.Fatalf("the override parses, it fails only when executed: %v", err)
+	}
+	d, err := New(Options{Config: cfg, Store: st, Renderer: rnd, Clock: clock, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &feeder{d: d}
+	if disp := f.feed(t, rawMail("Jan <jan@example.nl>", orgAddr, "Klacht", "k1@example.nl", clock.Now(), "Naam: Jan\nOmschrijving: mis")); disp != intake.Leave {
+		t.Errorf("disposition %v, want Leave (quarantined mail stays in the mailbox)", disp)
+	}
+	if cases, _ := st.Cases(context.Background(), ""); len(cases) != 0 {
+		t.Errorf("%d cases registered; the failed transaction must leave none", len(cases))
+	}
+	sent := sendAll(t, d, clock.Now())
+	notice := onlyOne(t, to(sent, staffAddr), "melding")
+	if !strings.Contains(notice.Text, "could not be processed") {
+		t.Errorf("staff notice does not give the reason:\n%s", notice.Text)
 	}
 }

@@ -65,19 +65,24 @@ func (d *Daemon) runTimers(ctx context.Context) error {
 }
 
 // RunDue fires every timer due at now, each in its own transaction, exactly once; timers missed
-// while the daemon was down fire now (catch-up).
+// while the daemon was down fire now (catch-up). A timer that fails stays due (it is tried
+// again on the next run) and does not hold up the others; the first failure is returned.
 func (d *Daemon) RunDue(ctx context.Context, now time.Time) error {
+	const batch = 50
+	var firstErr error
+	failed := 0
 	for {
 		var due []store.Timer
 		if err := d.st.InTx(ctx, func(tx *store.Tx) error {
 			var err error
-			due, err = tx.DueTimers(now, 50)
+			due, err = tx.DueTimers(now, failed+batch)
 			return err
 		}); err != nil {
 			return err
 		}
+		due = due[min(failed, len(due)):] // the failed ones come first: same moments, still due
 		if len(due) == 0 {
-			return nil
+			return firstErr
 		}
 		for _, t := range due {
 			err := d.inTx(ctx, func(tx *store.Tx) error {
@@ -88,7 +93,14 @@ func (d *Daemon) RunDue(ctx context.Context, now time.Time) error {
 				return d.fire(tx, t, now)
 			})
 			if err != nil {
-				return fmt.Errorf("fire %s timer of %q: %w", t.Kind, t.CaseID, err)
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				d.log.Error("timer failed; it stays due", "kind", t.Kind, "case_id", t.CaseID, "err", err)
+				if firstErr == nil {
+					firstErr = fmt.Errorf("fire %s timer of %q: %w", t.Kind, t.CaseID, err)
+				}
+				failed++
 			}
 		}
 	}
