@@ -112,3 +112,27 @@ func TestProcessingFailureIsQuarantined(t *testing.T) {
 		t.Errorf("staff notice does not give the reason:\n%s", notice.Text)
 	}
 }
+
+// TestStaffAutoReplyIsNoCommand: an out-of-office answer from a staff address, whose subject
+// still carries a tag, changes nothing and is not answered.
+func TestStaffAutoReplyIsNoCommand(t *testing.T) {
+	clock := &fakeClock{}
+	clock.Set(time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC))
+	d, st := newTestDaemon(t, testConfig(t, "", "", "", 0), clock, nil)
+	f := &feeder{d: d}
+	f.feed(t, rawMail("Jan <jan@example.nl>", orgAddr, "Klacht", "k1@example.nl", clock.Now(), "Naam: Jan\nOmschrijving: mis"))
+	sent := sendAll(t, d, clock.Now())
+	caseID := strings.TrimPrefix(strings.SplitN(onlyOne(t, sent, "bevestiging").Subject, "]", 2)[0], "[")
+	f.feed(t, rawMail("Milou <"+staffAddr+">", orgAddr, "Automatisch antwoord: ["+caseID+"] Opdracht [gegrnd]", "ooo1@example.nl",
+		clock.Now(), "Ik ben afwezig tot maandag.", "Auto-Submitted: auto-replied"))
+	if after := sendAll(t, d, clock.Now()); len(after) != 0 {
+		t.Errorf("an automatic staff mail was answered with %d mail(s), first %q", len(after), after[0].Template)
+	}
+	c, _, err := st.Case(context.Background(), caseID)
+	if err != nil || c.Status != "bevestigd" {
+		t.Errorf("case after the automatic mail: %v %v", c.Status, err)
+	}
+	if ev := timeline(t, st, caseID); !hasEvent(ev, "mail-auto") {
+		t.Errorf("the automatic mail is not on the timeline: %+v", ev)
+	}
+}

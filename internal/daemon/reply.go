@@ -129,6 +129,14 @@ func (d *Daemon) addEvents(tx *store.Tx, caseID, by string, events []complaint.E
 // staffReply carries out a staff member's tags, all or nothing, after authentication.
 func (d *Daemon) staffReply(tx *store.Tx, in *incoming, c *complaint.Case, root, own string) error {
 	by := in.msg.From.Email
+	if in.msg.Auto != "" {
+		// A staff member's out-of-office answer to one of our notices: kept, never a command,
+		// never answered (two auto-responders must not talk to each other).
+		if err := d.storeIncoming(tx, c.ID, "mail-auto", in, false, in.msg.Auto); err != nil {
+			return err
+		}
+		return tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "mail-auto", By: by, Text: in.msg.Auto})
+	}
 	if !in.auth.OK {
 		// First: a forgery that reuses the Message-ID of a real command is still a forgery.
 		return d.forged(tx, in, c, root)
