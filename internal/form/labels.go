@@ -2,7 +2,6 @@ package form
 
 import (
 	"strings"
-	"unicode"
 
 	"github.com/groeimeesters/klachtd/internal/complaint"
 )
@@ -91,21 +90,7 @@ func buildLabels(in map[string][]string) map[string]string {
 func normLabel(s string) string {
 	s = strings.TrimSpace(s)
 	s = strings.TrimLeft(s, "#>•·*_-– \t")
-	s = stripNumbering(s)
-	var b strings.Builder
-	space := false
-	for _, r := range s {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			if space && b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			space = false
-			b.WriteRune(unicode.ToLower(r))
-			continue
-		}
-		space = true
-	}
-	return b.String()
+	return normService(stripNumbering(s))
 }
 
 // stripNumbering removes "1.", "1)", "(1)", "a)", "1 " and "Vraag 1:" style prefixes.
