@@ -90,7 +90,7 @@ func buildLabels(in map[string][]string) map[string]string {
 func normLabel(s string) string {
 	s = strings.TrimSpace(s)
 	s = strings.TrimLeft(s, "#>•·*_-– \t")
-	return normService(stripNumbering(s))
+	return normWords(stripNumbering(s))
 }
 
 // stripNumbering removes "1.", "1)", "(1)", "a)", "1 " and "Vraag 1:" style prefixes.

@@ -91,7 +91,7 @@ func options(answer string) []string {
 
 // serviceScore rates how well an answer names one service: 0 for not at all.
 func serviceScore(answer, service string, all []string) int {
-	a, s := normService(answer), normService(service)
+	a, s := normWords(answer), normWords(service)
 	if a == "" || s == "" {
 		return 0
 	}
@@ -147,10 +147,10 @@ func typoBudget(s string) int {
 	return n
 }
 
-// normService lower-cases and keeps letters and digits, every other run becoming one space;
+// normWords lower-cases and keeps letters and digits (for labels and services), every other run becoming one space;
 // a hyphen joins ("intervisie-begeleiding" and "intervisiebegeleiding" compare equal after
 // spaces are dropped).
-func normService(s string) string {
+func normWords(s string) string {
 	var b strings.Builder
 	space := false
 	for _, r := range s {
@@ -170,13 +170,13 @@ func normService(s string) string {
 // distinctiveWords are the words of service of at least four letters that no other service has.
 func distinctiveWords(service string, all []string) []string {
 	var out []string
-	for _, w := range strings.Fields(normService(service)) {
+	for _, w := range strings.Fields(normWords(service)) {
 		if len(w) < 4 {
 			continue
 		}
 		shared := false
 		for _, o := range all {
-			if o != service && strings.Contains(" "+normService(o)+" ", " "+w+" ") {
+			if o != service && strings.Contains(" "+normWords(o)+" ", " "+w+" ") {
 				shared = true
 				break
 			}

@@ -1,80 +1,95 @@
 package intake
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"runtime/debug"
-	"time"
+	"slices"
 
 	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapclient"
 )
 
-// meta is what the first FETCH of a batch tells about one message.
-type meta struct {
-	size   int64
-	date   time.Time
-	header []byte
+// settlement is what a batch owes the server once its messages are handed
+// over: the UIDs to move and to flag.
+type settlement struct {
+	move, flag []uint32
 }
 
-// handleBatch fetches the size, date and header of a batch, then the body of
-// one message at a time, hands each to the handler in UID order and applies
-// its disposition. It stops at the first handler error.
+// handleBatch fetches the sizes of a batch, then the messages a few megabytes
+// at a time, and hands each to the handler in UID order. When the handler has
+// seen them all (or failed on one) it applies the dispositions with one
+// command per kind and only then moves the checkpoint past the handled
+// messages. A crash in between hands them over again; the handler is
+// idempotent and answers with the same disposition.
 func (in *Intake) handleBatch(ctx context.Context, s *session, batch []uint32) error {
 	metas, err := in.fetchMeta(ctx, s, batch)
 	if err != nil {
 		return err
 	}
-	batch = append([]uint32(nil), batch...) // done() shifts the queue under us
-	for _, uid := range batch {
-		log := in.log.With("uidvalidity", in.state.uidValidity, "uid", uid)
-		m, ok := metas[uid]
-		if !ok { // expunged meanwhile
-			log.Debug("message gone before fetch")
-			if err := in.done(ctx, uid); err != nil {
-				return err
-			}
-			continue
+	batch = slices.Clone(batch) // advance() shifts the queue under us
+	var owed settlement
+	handled := 0 // batch[:handled] needs nothing more than its disposition
+	settle := func(err error) error {
+		if handled == 0 {
+			return err
 		}
-		f := &Fetched{
-			Mailbox: in.cfg.Mailbox, UIDValidity: in.state.uidValidity, UID: uid,
-			Header: m.header, Size: m.size, InternalDate: m.date, TooLarge: m.size > in.cfg.MaxSize,
+		if serr := in.settle(ctx, s, owed); serr != nil {
+			return errors.Join(err, serr) // not advanced: handed over again, same disposition
 		}
-		if !f.TooLarge {
-			raw, found, err := in.fetchBody(ctx, s, uid, m.size)
-			if err != nil {
-				return err
-			}
-			if !found {
-				log.Debug("message gone before fetch")
-				if err := in.done(ctx, uid); err != nil {
-					return err
-				}
-				continue
-			}
-			f.Raw, f.TooLarge = raw, int64(len(raw)) > in.cfg.MaxSize
-			if f.TooLarge {
-				f.Raw = nil
-			}
-		}
-		in.count(func(st *Stats) { st.Fetched++ })
-		disp, err := in.call(ctx, f)
+		return errors.Join(err, in.advance(ctx, handled, batch[handled-1]))
+	}
+	for handled < len(batch) {
+		n, headerOnly := in.chunk(batch[handled:], metas)
+		chunk := batch[handled : handled+n]
+		bodies, err := in.fetchBodies(ctx, s, chunk, headerOnly)
 		if err != nil {
-			in.count(func(st *Stats) { st.Errors++ })
-			return fmt.Errorf("uid %d: %w: %w", uid, errHandler, err)
+			return settle(err)
 		}
-		in.count(func(st *Stats) { st.Handled++ })
-		if err := in.dispose(ctx, s, uid, disp); err != nil {
-			return err
-		}
-		log.Debug("message handed over", "disposition", disp, "too_large", f.TooLarge)
-		if err := in.done(ctx, uid); err != nil {
-			return err
+		for _, uid := range chunk {
+			if err := in.handOver(ctx, uid, metas, bodies, &owed); err != nil {
+				return settle(err)
+			}
+			delete(bodies, uid) // let the garbage collector have it
+			handled++
 		}
 	}
+	return settle(nil)
+}
+
+// handOver gives one fetched message to the handler and notes its disposition.
+func (in *Intake) handOver(ctx context.Context, uid uint32, metas map[uint32]meta, bodies map[uint32]*body, owed *settlement) error {
+	log := in.log.With("uidvalidity", in.state.uidValidity, "uid", uid)
+	m, ok := metas[uid]
+	b := bodies[uid]
+	if !ok || b == nil {
+		log.Debug("message gone before fetch")
+		return nil
+	}
+	f := &Fetched{
+		Mailbox: in.cfg.Mailbox, UIDValidity: in.state.uidValidity, UID: uid,
+		Raw: b.raw, Header: b.header, Size: m.size, InternalDate: m.date, TooLarge: b.tooLarge,
+	}
+	if f.TooLarge {
+		f.Raw = nil
+	}
+	in.count(func(st *Stats) { st.Fetched++ })
+	disp, err := in.call(ctx, f)
+	if err != nil {
+		in.count(func(st *Stats) { st.Errors++ })
+		return fmt.Errorf("uid %d: %w: %w", uid, errHandler, err)
+	}
+	in.count(func(st *Stats) { st.Handled++ })
+	switch {
+	case disp == Leave:
+	case disp == Flag, disp == Move && in.cfg.Processed == "":
+		owed.flag = append(owed.flag, uid)
+	case disp == Move:
+		owed.move = append(owed.move, uid)
+	default:
+		log.Warn("unknown disposition, leaving the message", "disposition", int(disp))
+	}
+	log.Debug("message handed over", "disposition", disp, "too_large", f.TooLarge)
 	return nil
 }
 
@@ -87,125 +102,77 @@ func (in *Intake) call(ctx context.Context, f *Fetched) (d Disposition, err erro
 	return in.h(ctx, f)
 }
 
-func uidSet(uids ...uint32) imap.UIDSet {
-	var set imap.UIDSet
-	for _, u := range uids {
-		set.AddNum(imap.UID(u))
-	}
-	return set
-}
-
-func (in *Intake) fetchMeta(ctx context.Context, s *session, uids []uint32) (map[uint32]*meta, error) {
-	hdr := &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, Peek: true}
-	out := make(map[uint32]*meta, len(uids))
-	err := s.await(ctx, "fetch headers", func() error {
-		cmd := s.c.Fetch(uidSet(uids...), &imap.FetchOptions{
-			UID: true, RFC822Size: true, InternalDate: true,
-			BodySection: []*imap.FetchItemBodySection{hdr},
-		})
-		var readErr error
-		for msg := cmd.Next(); msg != nil; msg = cmd.Next() {
-			var m meta
-			var uid imap.UID
-			for item := msg.Next(); item != nil; item = msg.Next() {
-				switch it := item.(type) {
-				case imapclient.FetchItemDataUID:
-					uid = it.UID
-				case imapclient.FetchItemDataRFC822Size:
-					m.size = it.Size
-				case imapclient.FetchItemDataInternalDate:
-					m.date = it.Time
-				case imapclient.FetchItemDataBodySection:
-					if it.Literal != nil {
-						b, err := io.ReadAll(io.LimitReader(it.Literal, maxHeaderBytes))
-						m.header = b
-						readErr = errors.Join(readErr, err)
-					}
-				}
-			}
-			if uid != 0 {
-				out[uint32(uid)] = &m
-			}
+// settle flags, then moves, what a batch owes. A refusal by the server (NO)
+// is logged and the messages count as done: the handler has committed them,
+// and one stubborn message must not stop the intake. A broken connection is
+// an error: the messages are handed over again and the handler dedupes.
+func (in *Intake) settle(ctx context.Context, s *session, owed settlement) error {
+	if len(owed.flag) > 0 {
+		if err := in.apply(ctx, s, "flag", owed.flag, in.flag); err != nil {
+			return err
 		}
-		return errors.Join(cmd.Close(), readErr)
-	})
-	if err != nil {
-		return nil, err
 	}
-	return out, nil
-}
-
-// fetchBody reads one whole message, never more than MaxSize+1 bytes of it.
-func (in *Intake) fetchBody(ctx context.Context, s *session, uid uint32, size int64) (raw []byte, found bool, err error) {
-	sec := &imap.FetchItemBodySection{Peek: true}
-	err = s.await(ctx, fmt.Sprintf("fetch uid %d", uid), func() error {
-		cmd := s.c.Fetch(uidSet(uid), &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{sec}})
-		var readErr error
-		for msg := cmd.Next(); msg != nil; msg = cmd.Next() {
-			for item := msg.Next(); item != nil; item = msg.Next() {
-				it, ok := item.(imapclient.FetchItemDataBodySection)
-				if !ok || it.Literal == nil || found {
-					continue
-				}
-				var buf bytes.Buffer
-				buf.Grow(int(min(max(size, 0), in.cfg.MaxSize) + 1))
-				_, err := io.Copy(&buf, io.LimitReader(it.Literal, in.cfg.MaxSize+1))
-				raw, found, readErr = buf.Bytes(), true, errors.Join(readErr, err)
-			}
+	if len(owed.move) > 0 {
+		if err := in.ensureProcessed(ctx, s); err != nil {
+			return in.refusal("move", owed.move, err)
 		}
-		return errors.Join(cmd.Close(), readErr)
-	})
-	if err != nil {
-		return nil, false, err
+		return in.apply(ctx, s, "move", owed.move, in.move)
 	}
-	return raw, found, nil
+	return nil
 }
 
-// dispose applies the handler's decision. A refusal by the server (NO) is
-// logged and the message counts as done: the handler has already committed
-// it, and one stubborn message must not stop the intake. A broken connection
-// is an error: the message is handed over again and the handler dedupes.
-func (in *Intake) dispose(ctx context.Context, s *session, uid uint32, d Disposition) error {
-	var err error
-	switch {
-	case d == Leave:
-		return nil
-	case d == Flag, d == Move && in.cfg.Processed == "":
-		err = in.flag(ctx, s, uid)
-	case d == Move:
-		err = in.move(ctx, s, uid)
-	default:
-		in.log.Warn("unknown disposition, leaving the message", "uid", uid, "disposition", int(d))
-		return nil
+// apply runs op on all of uids with one command. When the server refuses,
+// it tries them one by one, so that one message it will not touch does not
+// hold back the others.
+func (in *Intake) apply(ctx context.Context, s *session, what string, uids []uint32, op func(context.Context, *session, []uint32) error) error {
+	start := in.now()
+	err := op(ctx, s, uids)
+	if !refused(err) || len(uids) == 1 {
+		if err == nil {
+			in.log.Debug("handled messages settled", "action", what, "count", len(uids), "took", in.now().Sub(start))
+		}
+		return in.refusal(what, uids, err)
 	}
+	for _, uid := range uids {
+		if err := in.refusal(what, []uint32{uid}, op(ctx, s, []uint32{uid})); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func refused(err error) bool {
 	var imapErr *imap.Error
-	if errors.As(err, &imapErr) {
-		in.count(func(st *Stats) { st.Errors++ })
-		in.log.Error("server refused to move or flag a handled message", "uid", uid, "uidvalidity", in.state.uidValidity, "err", err)
-		in.state.processed = false // the folder may be gone: look again next time
-		return nil
-	}
-	return err
+	return errors.As(err, &imapErr)
 }
 
-func (in *Intake) flag(ctx context.Context, s *session, uid uint32) error {
-	return s.await(ctx, fmt.Sprintf("flag uid %d", uid), func() error {
-		return s.c.Store(uidSet(uid), &imap.StoreFlags{
+// refusal logs a server's refusal and swallows it; other errors pass.
+func (in *Intake) refusal(what string, uids []uint32, err error) error {
+	if !refused(err) {
+		return err
+	}
+	in.count(func(st *Stats) { st.Errors++ })
+	in.log.Error("server refused to "+what+" handled messages", "uids", uidSet(uids...).String(),
+		"uidvalidity", in.state.uidValidity, "err", err)
+	in.state.processed = false // the folder may be gone: look again next time
+	return nil
+}
+
+func (in *Intake) flag(ctx context.Context, s *session, uids []uint32) error {
+	return s.await(ctx, fmt.Sprintf("flag %d messages", len(uids)), func() error {
+		return s.c.Store(uidSet(uids...), &imap.StoreFlags{
 			Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagFlagged},
 		}, nil).Close()
 	})
 }
 
 // move uses UID MOVE where offered, else UID COPY, \Deleted and UID EXPUNGE
-// of this one UID (UIDPLUS); without UIDPLUS the copy stays marked \Deleted
-// rather than expunging other mail.
-func (in *Intake) move(ctx context.Context, s *session, uid uint32) error {
-	if err := in.ensureProcessed(ctx, s); err != nil {
-		return err
-	}
-	set := uidSet(uid)
+// of exactly these UIDs (UIDPLUS); without UIDPLUS the copies stay marked
+// \Deleted rather than expunging other mail.
+func (in *Intake) move(ctx context.Context, s *session, uids []uint32) error {
+	set := uidSet(uids...)
 	to := in.cfg.Processed
-	return s.await(ctx, fmt.Sprintf("move uid %d", uid), func() error {
+	return s.await(ctx, fmt.Sprintf("move %d messages", len(uids)), func() error {
 		if s.caps.Has(imap.CapMove) {
 			_, err := s.c.Move(set, to).Wait()
 			return err

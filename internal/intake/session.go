@@ -196,18 +196,19 @@ func (in *Intake) poll(ctx context.Context, s *session) error {
 	return nil
 }
 
-// done records that uid needs nothing more: it leaves the queue and, outside
-// recovery, becomes the checkpoint.
-func (in *Intake) done(ctx context.Context, uid uint32) error {
+// advance records that the first n pending UIDs, the last of them last,
+// need nothing more: they leave the queue and, outside recovery, last
+// becomes the checkpoint.
+func (in *Intake) advance(ctx context.Context, n int, last uint32) error {
 	st := &in.state
 	if !st.recovery {
-		if err := in.save(ctx, st.uidValidity, uid); err != nil {
+		if err := in.save(ctx, st.uidValidity, last); err != nil {
 			return err
 		}
 	} else {
-		st.lastUID = max(st.lastUID, uid)
+		st.lastUID = max(st.lastUID, last)
 	}
-	st.pending = st.pending[1:]
+	st.pending = st.pending[n:]
 	return nil
 }
 

@@ -3,6 +3,7 @@ package mailparse
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Stopwords that are common in one language and rare in the other; words shared by both
@@ -25,6 +26,38 @@ func wordSet(s string) map[string]bool {
 	return m
 }
 
+// countStopwords adds the Dutch and English stopwords of one line to nl and en. Words are
+// the runs of letters and apostrophes of the lower-cased line, apostrophes trimmed; it is
+// strings.FieldsFunc over strings.ToLower without allocating for every line and word.
+func countStopwords(line string, nl, en int) (int, int) {
+	var buf [64]byte
+	word := buf[:0]
+	flush := func() {
+		w := strings.Trim(string(word), "'") // no allocation: compared, not kept
+		if stopwordsNL[w] {
+			nl++
+		}
+		if stopwordsEN[w] {
+			en++
+		}
+		word = word[:0]
+	}
+	for _, r := range line {
+		r = unicode.ToLower(r)
+		if !unicode.IsLetter(r) && r != '\'' {
+			if len(word) > 0 {
+				flush()
+			}
+			continue
+		}
+		word = utf8.AppendRune(word, r)
+	}
+	if len(word) > 0 {
+		flush()
+	}
+	return nl, en
+}
+
 // maxLanguageScan bounds the text looked at.
 const maxLanguageScan = 32 << 10
 
@@ -40,17 +73,7 @@ func DetectLanguage(text string) string {
 		if strings.HasPrefix(strings.TrimSpace(line), ">") {
 			continue
 		}
-		for _, w := range strings.FieldsFunc(strings.ToLower(line), func(r rune) bool {
-			return !unicode.IsLetter(r) && r != '\''
-		}) {
-			w = strings.Trim(w, "'")
-			if stopwordsNL[w] {
-				nl++
-			}
-			if stopwordsEN[w] {
-				en++
-			}
-		}
+		nl, en = countStopwords(line, nl, en)
 	}
 	switch {
 	case nl+en < 3:

@@ -8,8 +8,9 @@ import (
 // walker walks the MIME tree of one message.
 type walker struct {
 	msg    *Message
-	depth  int  // 0 for the top message, n for a message/rfc822 part n levels down
-	budget *int // decoded bytes that may still be kept, shared with nested messages
+	depth  int                                                  // 0 for the top message, n for a message/rfc822 part n levels down
+	budget *int                                                 // decoded bytes that may still be kept, shared with nested messages
+	keep   func(filename, contentType string, head []byte) bool // Options.KeepData
 }
 
 // collector gathers what the walk finds, before it is put into the Message.
@@ -85,11 +86,7 @@ func (w *walker) entity(h header, body []byte, level int, c *collector) {
 		}
 		c.plain = append(c.plain, s)
 	default:
-		data, owned := w.decode(p, body)
-		if !owned {
-			data = bytes.Clone(data)
-		}
-		w.attach(p, data, c)
+		w.attachment(p, body, c)
 	}
 }
 

@@ -34,17 +34,12 @@ var keptHeaders = []string{
 // read (no header at all); everything else is repaired or skipped as well as it can be, and
 // recorded in Message.Problems. Hostile input never panics.
 func Parse(raw []byte) (*Message, error) {
-	budget := 2*len(raw) + 64<<10
-	m, err := parseMessage(raw, 0, &budget)
-	if err != nil {
-		return nil, fmt.Errorf("parse mail: %w", err)
-	}
-	return m, nil
+	return ParseWith(raw, Options{})
 }
 
 // parseMessage parses one message (the top level, or a message/rfc822 part at depth > 0).
 // budget is shared by all levels: the bytes of decoded content that may still be kept.
-func parseMessage(raw []byte, depth int, budget *int) (*Message, error) {
+func parseMessage(raw []byte, depth int, budget *int, keep func(string, string, []byte) bool) (*Message, error) {
 	h, body, bad := splitHeader(raw)
 	if len(h) == 0 {
 		return nil, ErrNoHeader
@@ -54,7 +49,7 @@ func parseMessage(raw []byte, depth int, budget *int) (*Message, error) {
 		m.problem("%d malformed header lines skipped", bad)
 	}
 	fillHeaders(m, h)
-	w := &walker{msg: m, depth: depth, budget: budget}
+	w := &walker{msg: m, depth: depth, budget: budget, keep: keep}
 	c := &collector{}
 	w.entity(h, body, 0, c)
 	w.finish(c)

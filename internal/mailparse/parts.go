@@ -99,7 +99,7 @@ func (w *walker) rfc822(p part, body []byte, c *collector) {
 		w.attach(p, data, c)
 		return
 	}
-	nested, err := parseMessage(data, w.depth+1, w.budget)
+	nested, err := parseMessage(data, w.depth+1, w.budget, w.keep)
 	if err != nil {
 		w.msg.problem("attached message unreadable (%v): kept as attachment", err)
 		if !owned {
@@ -142,25 +142,29 @@ func (w *walker) tnef(p part, body []byte, c *collector) {
 	}
 }
 
-// attach keeps a part as an attachment, with its data while the budget allows.
+// attach keeps a part as an attachment, with its data while the budget allows and KeepData
+// wants it.
 func (w *walker) attach(p part, data []byte, c *collector) {
+	ct, name := attachmentType(p)
+	if w.keep != nil && !w.keep(name, ct, data[:min(len(data), headSize)]) {
+		w.keepAttachment(Attachment{Filename: name, ContentType: ct, Size: len(data)}, nil, c)
+		return
+	}
+	w.keepAttachment(Attachment{Filename: name, ContentType: ct, Size: len(data)}, data, c)
+}
+
+// keepAttachment adds a, with data (nil: none) when the budget allows.
+func (w *walker) keepAttachment(a Attachment, data []byte, c *collector) {
 	if len(c.attachments) >= maxAttachments {
 		w.msg.problem("more than %d attachments: the rest skipped", maxAttachments)
 		return
 	}
-	ct := strings.ToLower(cleanToken(p.mediaType))
-	if ct == "" || !strings.Contains(ct, "/") {
-		ct = "application/octet-stream"
-	}
-	a := Attachment{
-		Filename:    sanitizeFilename(p.filename, ct),
-		ContentType: truncateUTF8(ct, 100),
-		Size:        len(data),
-	}
-	if w.spend(len(data)) {
-		a.Data = data
-	} else {
-		w.msg.problem("attachment %s: data dropped, size limit", a.Filename)
+	if data != nil {
+		if w.spend(len(data)) {
+			a.Data = data
+		} else {
+			w.msg.problem("attachment %s: data dropped, size limit", a.Filename)
+		}
 	}
 	c.attachments = append(c.attachments, a)
 }
