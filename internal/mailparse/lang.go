@@ -1,6 +1,7 @@
 package mailparse
 
 import (
+	"bytes"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -33,11 +34,11 @@ func countStopwords(line string, nl, en int) (int, int) {
 	var buf [64]byte
 	word := buf[:0]
 	flush := func() {
-		w := strings.Trim(string(word), "'") // no allocation: compared, not kept
-		if stopwordsNL[w] {
+		w := bytes.Trim(word, "'")
+		if stopwordsNL[string(w)] { // a map index by string(bytes) does not allocate
 			nl++
 		}
-		if stopwordsEN[w] {
+		if stopwordsEN[string(w)] {
 			en++
 		}
 		word = word[:0]

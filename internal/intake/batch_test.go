@@ -1,0 +1,122 @@
+package intake
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/mail"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestBatchSettles: a backlog handed over in one batch gets every disposition
+// applied (moves and flags sent per batch, not per message), a handler failure
+// half-way still settles the messages before it, and the checkpoint ends past
+// them all.
+func TestBatchSettles(t *testing.T) {
+	eachServer(t, func(t *testing.T, srv *testServer) {
+		cfg := testConfig(srv)
+		cfg.Processed = "Klachten"
+		cfg.Backfill = time.Now().AddDate(0, 0, -1)
+		var uids []uint32
+		want := map[string]string{} // message id -> where it must end: "moved", "flagged", "left"
+		for i := range 7 {
+			id := fmt.Sprintf("batch-%d", i)
+			uids = append(uids, srv.append(t, "INBOX", message(id, i)))
+			want["<"+id+"@example.org>"] = []string{"moved", "flagged", "left"}[i%3]
+		}
+		cp := newCheckpoints()
+		failedOnce := false
+		rec := &recorder{decide: func(f *Fetched, _ int) (Disposition, error) {
+			i := indexOf(uids, f.UID)
+			if i == 4 && !failedOnce {
+				failedOnce = true
+				return Leave, errors.New("database is locked")
+			}
+			return []Disposition{Move, Flag, Leave}[i%3], nil
+		}}
+		startIntake(t, cfg, cp, rec.handle)
+		last := uids[len(uids)-1]
+		eventually(t, 10*time.Second, "checkpoint past the backlog", func() bool {
+			_, got, _ := cp.get("INBOX")
+			return got == last
+		})
+		wantCalls := append(append([]uint32(nil), uids[:5]...), uids[4:]...)
+		if diff := cmp.Diff(wantCalls, rec.uids()); diff != "" {
+			t.Errorf("handler calls (-want +got):\n%s", diff)
+		}
+		got := map[string]string{}
+		for _, m := range srv.list(t, "INBOX") {
+			where := "left"
+			for _, f := range m.Flags {
+				if f == imap.FlagFlagged {
+					where = "flagged"
+				}
+			}
+			got[messageID(t, m.Raw)] = where
+		}
+		for _, m := range srv.list(t, "Klachten") {
+			got[messageID(t, m.Raw)] = "moved"
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("where the messages ended (-want +got):\n%s", diff)
+		}
+	})
+}
+
+func indexOf(uids []uint32, uid uint32) int {
+	for i, u := range uids {
+		if u == uid {
+			return i
+		}
+	}
+	return -1
+}
+
+func messageID(t *testing.T, raw []byte) string {
+	t.Helper()
+	msg, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatalf("parse %q: %v", raw, err)
+	}
+	return msg.Header.Get("Message-ID")
+}
+
+func TestChunk(t *testing.T) {
+	const mb = 1 << 20
+	tests := []struct {
+		name     string
+		sizes    []int64 // per UID 1, 2, ...; -1: gone
+		wantN    int
+		wantHead bool
+	}{
+		{name: "small messages together", sizes: []int64{1000, 2000, 3000}, wantN: 3},
+		{name: "budget splits", sizes: []int64{5 * mb, 3 * mb, 1}, wantN: 2},
+		{name: "over budget alone", sizes: []int64{12 * mb, 1000}, wantN: 1},
+		{name: "large one ends a chunk", sizes: []int64{1000, 12 * mb}, wantN: 1},
+		{name: "too large alone, header only", sizes: []int64{30 * mb, 1000}, wantN: 1, wantHead: true},
+		{name: "too large ends a chunk", sizes: []int64{1000, 2000, 30 * mb}, wantN: 2},
+		{name: "gone counts as empty", sizes: []int64{-1, 1000, -1}, wantN: 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := New(Config{MaxSize: 25 * mb}, nil, nil, nil)
+			metas := map[uint32]meta{}
+			var uids []uint32
+			for i, size := range tt.sizes {
+				uid := uint32(i + 1)
+				uids = append(uids, uid)
+				if size >= 0 {
+					metas[uid] = meta{size: size}
+				}
+			}
+			n, head := in.chunk(uids, metas)
+			if n != tt.wantN || head != tt.wantHead {
+				t.Errorf("chunk = %d, header only %v; want %d, %v", n, head, tt.wantN, tt.wantHead)
+			}
+		})
+	}
+}
