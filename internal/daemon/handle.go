@@ -58,6 +58,11 @@ func (d *Daemon) Handle(ctx context.Context, f *intake.Fetched) (intake.Disposit
 			in.form = &fr
 		}
 	}
+	if in.parseErr == nil && (in.tri.Kind == triage.Own || in.tri.Kind == triage.Other && !f.TooLarge) {
+		// Ordinary mail is left exactly as it was, and handling it again would change nothing:
+		// there is nothing to record (and nothing of it is kept).
+		return intake.Leave, nil
+	}
 	disp, err := d.record(ctx, in)
 	if err != nil && !store.IsTemporary(err) && ctx.Err() == nil {
 		// Not the database being busy but this message that cannot be processed (a bug, a
