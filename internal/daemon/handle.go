@@ -138,10 +138,19 @@ func (d *Daemon) process(tx *store.Tx, in *incoming) (caseID, kind string, disp 
 	return "", "other", intake.Leave, nil
 }
 
+// maxFormDocument is the largest attachment form extraction opens. A filled-in klachtformulier
+// (.docx or .pdf) is tens of kilobytes; a bigger document is a scan or a report, not the form.
+// It is below form's own cap on documents (20 MB), so what is kept is never refused there.
+const maxFormDocument = 5 << 20
+
 // formDocument tells which attachments' data Handle keeps: only what form.Extract may open
-// (.docx and .pdf, by name, type or the PDF magic; see form.documentText). Other attachments
-// are measured, not decoded: a 25 MB video costs no memory.
-func formDocument(filename, contentType string, head []byte) bool {
+// (.docx and .pdf, by name, type or the PDF magic; see form.documentText), up to
+// maxFormDocument. Other attachments are measured, not decoded: a 25 MB video or a 25 MB PDF
+// costs no memory.
+func formDocument(filename, contentType string, size int, head []byte) bool {
+	if size > maxFormDocument {
+		return false
+	}
 	ext := strings.ToLower(path.Ext(filename))
 	ct := strings.ToLower(contentType)
 	return ext == ".docx" || ext == ".pdf" || strings.Contains(ct, "wordprocessingml") ||

@@ -9,12 +9,12 @@ import (
 // Options tune what ParseWith keeps.
 type Options struct {
 	// KeepData decides per attachment whether its decoded content is kept in Attachment.Data.
-	// filename and contentType are as they will appear in the Attachment; head is the start
-	// of the decoded content (at most 512 bytes, for sniffing). An attachment whose data is not
-	// wanted is not decoded at all where its encoding allows (base64 and the identity
-	// encodings), so a large one costs no memory. Nil keeps every attachment's data (within
-	// the size budget). Size is filled either way.
-	KeepData func(filename, contentType string, head []byte) bool
+	// filename and contentType are as they will appear in the Attachment; size is the decoded
+	// size (Attachment.Size); head is the start of the decoded content (at most 512 bytes, for
+	// sniffing). An attachment whose data is not wanted is not decoded at all where its
+	// encoding allows (base64 and the identity encodings), so a large one costs no memory. Nil
+	// keeps every attachment's data (within the size budget). Size is filled either way.
+	KeepData func(filename, contentType string, size int, head []byte) bool
 }
 
 // headSize is how much of an attachment KeepData sees.
@@ -47,7 +47,7 @@ func (w *walker) attachment(p part, body []byte, c *collector) {
 		}
 		if measured {
 			ct, name := attachmentType(p)
-			if !w.keep(name, ct, head[:min(len(head), headSize)]) {
+			if !w.keep(name, ct, size, head[:min(len(head), headSize)]) {
 				if lenient {
 					w.msg.problem("malformed base64 content read leniently")
 				}

@@ -10,6 +10,7 @@ import (
 
 func TestParseWithKeepData(t *testing.T) {
 	pdf := "%PDF-1.4 form " + strings.Repeat("x", 700)
+	bigPDF := "%PDF-1.4 form " + strings.Repeat("y", 2000)
 	bin := strings.Repeat("\x00\x01binary", 300)
 	b64 := func(s string) string {
 		enc := base64.StdEncoding.EncodeToString([]byte(s))
@@ -24,8 +25,8 @@ func TestParseWithKeepData(t *testing.T) {
 		return "--b\r\nContent-Type: " + ct + "\r\nContent-Disposition: attachment; filename=\"" + name +
 			"\"\r\nContent-Transfer-Encoding: " + cte + "\r\n\r\n" + body
 	}
-	docsOnly := func(name, ct string, head []byte) bool {
-		return strings.HasSuffix(name, ".pdf") || strings.HasPrefix(string(head), "%PDF-")
+	docsOnly := func(name, ct string, size int, head []byte) bool {
+		return size <= 1500 && (strings.HasSuffix(name, ".pdf") || strings.HasPrefix(string(head), "%PDF-"))
 	}
 	tests := []struct {
 		name     string
@@ -35,6 +36,10 @@ func TestParseWithKeepData(t *testing.T) {
 	}{
 		{name: "pdf by name kept", part: part("application/pdf", "form.pdf", "base64", b64(pdf)), wantData: true},
 		{name: "pdf sniffed in octet-stream kept", part: part("application/octet-stream", "scan.bin", "base64", b64(pdf)), wantData: true},
+		{name: "pdf over the size limit dropped", part: part("application/pdf", "groot.pdf", "base64", b64(bigPDF))},
+		{name: "8bit pdf over the size limit dropped", part: part("application/pdf", "groot.pdf", "8bit", bigPDF+"\r\n")},
+		{name: "quoted-printable pdf over the size limit dropped", part: part("application/pdf", "groot.pdf", "quoted-printable", bigPDF+"\r\n")},
+		{name: "quoted-printable pdf within the limit kept", part: part("application/pdf", "form.pdf", "quoted-printable", pdf+"\r\n"), wantData: true},
 		{name: "base64 binary dropped", part: part("application/octet-stream", "opname.bin", "base64", b64(bin))},
 		{name: "padding-free base64 measured", part: part("application/octet-stream", "x.bin", "base64", strings.TrimRight(b64(bin+"ab"), "=\r\n")+"\r\n")},
 		{name: "malformed base64 still reported", part: part("application/octet-stream", "x.bin", "base64", "QUJD!REVG\r\n"),

@@ -39,7 +39,7 @@ func Parse(raw []byte) (*Message, error) {
 
 // parseMessage parses one message (the top level, or a message/rfc822 part at depth > 0).
 // budget is shared by all levels: the bytes of decoded content that may still be kept.
-func parseMessage(raw []byte, depth int, budget *int, keep func(string, string, []byte) bool) (*Message, error) {
+func parseMessage(raw []byte, depth int, budget *int, keep func(string, string, int, []byte) bool) (*Message, error) {
 	h, body, bad := splitHeader(raw)
 	if len(h) == 0 {
 		return nil, ErrNoHeader

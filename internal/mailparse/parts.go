@@ -146,7 +146,7 @@ func (w *walker) tnef(p part, body []byte, c *collector) {
 // wants it.
 func (w *walker) attach(p part, data []byte, c *collector) {
 	ct, name := attachmentType(p)
-	if w.keep != nil && !w.keep(name, ct, data[:min(len(data), headSize)]) {
+	if w.keep != nil && !w.keep(name, ct, len(data), data[:min(len(data), headSize)]) {
 		w.keepAttachment(Attachment{Filename: name, ContentType: ct, Size: len(data)}, nil, c)
 		return
 	}

@@ -30,7 +30,8 @@ type Message struct {
 }
 
 // InsertMessage stores an incoming message (with its raw bytes, the archive copy) on a case.
-// caseID may be "" for quarantined mail that belongs to no case.
+// caseID may be "" for quarantined mail that belongs to no case. Raw bytes above 256 KiB are
+// stored in chunks (message_chunks), which Messages puts together again.
 func (t *Tx) InsertMessage(m Message) (int64, error) {
 	to, _ := json.Marshal(nonNil(m.To))
 	cc, _ := json.Marshal(nonNil(m.Cc))
@@ -42,11 +43,15 @@ func (t *Tx) InsertMessage(m Message) (int64, error) {
 		to_addrs, cc_addrs, subject, message_id, text, verified, reason, raw)
 		VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		caseID, m.Direction, m.At.UnixMilli(), m.Kind, m.From, string(to), string(cc), m.Subject,
-		m.MessageID, m.Text, boolInt(m.Verified), m.Reason, m.Raw)
+		m.MessageID, m.Text, boolInt(m.Verified), m.Reason, inlineRaw(m.Raw))
 	if err != nil {
 		return 0, fmt.Errorf("store message: %w", err)
 	}
-	return res.LastInsertId()
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, fmt.Errorf("store message: %w", err)
+	}
+	return id, t.insertChunks(id, m.Raw)
 }
 
 func nonNil(s []string) []string {
@@ -57,30 +62,36 @@ func nonNil(s []string) []string {
 }
 
 // Messages lists a case's correspondence in order: incoming mail and every queued or sent mail.
+// withRaw adds the archive copies of incoming mail (put together from chunks where needed).
 func (s *Store) Messages(ctx context.Context, caseID string, withRaw bool) ([]Message, error) {
-	rawCol := "NULL"
+	rawCol, chunkedCol := "NULL", "0"
 	if withRaw {
 		rawCol = "raw"
+		chunkedCol = "raw IS NULL AND EXISTS(SELECT 1 FROM message_chunks WHERE message_id = messages.id)"
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT id, direction, at, kind, from_addr, to_addrs, cc_addrs,
-		subject, message_id, text, verified, reason, `+rawCol+`, '' FROM messages WHERE case_id = ?
+		subject, message_id, text, verified, reason, `+rawCol+`, `+chunkedCol+`, '' FROM messages WHERE case_id = ?
 		UNION ALL
 		SELECT id, 'out', date, template, json_extract(from_addr, '$.email'), to_addrs, cc_addrs, subject,
-		message_id, text, 1, last_error, NULL, status FROM outbox WHERE case_id = ?
+		message_id, text, 1, last_error, NULL, 0, status FROM outbox WHERE case_id = ?
 		ORDER BY 3, 1`, caseID, caseID)
 	if err != nil {
 		return nil, fmt.Errorf("messages of %s: %w", caseID, err)
 	}
 	defer rows.Close()
 	out := []Message{}
+	var chunked []int // indexes into out
 	for rows.Next() {
 		var m Message
 		var at int64
 		var to, cc string
-		var ver int
+		var ver, inChunks int
 		if err := rows.Scan(&m.ID, &m.Direction, &at, &m.Kind, &m.From, &to, &cc, &m.Subject,
-			&m.MessageID, &m.Text, &ver, &m.Reason, &m.Raw, &m.Status); err != nil {
+			&m.MessageID, &m.Text, &ver, &m.Reason, &m.Raw, &inChunks, &m.Status); err != nil {
 			return nil, fmt.Errorf("messages of %s: %w", caseID, err)
+		}
+		if inChunks == 1 {
+			chunked = append(chunked, len(out))
 		}
 		m.CaseID, m.At, m.Verified = caseID, time.UnixMilli(at).UTC(), ver == 1
 		if m.Direction == "out" {
@@ -93,7 +104,18 @@ func (s *Store) Messages(ctx context.Context, caseID string, withRaw bool) ([]Me
 		}
 		out = append(out, m)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("messages of %s: %w", caseID, err)
+	}
+	rows.Close()
+	for _, i := range chunked {
+		raw, err := readChunks(ctx, s.db, out[i].ID)
+		if err != nil {
+			return nil, fmt.Errorf("messages of %s: %w", caseID, err)
+		}
+		out[i].Raw = raw
+	}
+	return out, nil
 }
 
 // addrEmails reads a JSON list that holds either strings or {name,email} objects.
