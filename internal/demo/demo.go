@@ -28,6 +28,7 @@ import (
 	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/config"
 	"github.com/groeimeesters/klachtd/internal/daemon"
+	"github.com/groeimeesters/klachtd/internal/loopback"
 	"github.com/groeimeesters/klachtd/internal/render"
 	"github.com/groeimeesters/klachtd/internal/store"
 )
@@ -65,7 +66,7 @@ func Run(ctx context.Context, o Options) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("create demo folder: %w", err)
 	}
-	imapSrv, err := startIMAP(imapUser, imapPass)
+	imapSrv, err := loopback.StartIMAP(imapUser, imapPass)
 	if err != nil {
 		return err
 	}
@@ -77,7 +78,7 @@ func Run(ctx context.Context, o Options) error {
 	}
 	defer smtpSrv.Close()
 
-	cfg, err := demoConfig(imapSrv.addr, smtpSrv.addr, filepath.Join(dir, "klachtd.db"))
+	cfg, err := demoConfig(imapSrv.Addr, smtpSrv.addr, filepath.Join(dir, "klachtd.db"))
 	if err != nil {
 		return err
 	}
@@ -101,7 +102,7 @@ func Run(ctx context.Context, o Options) error {
 	}
 
 	fmt.Fprintf(out, "klachtd demo: everything runs on this machine; no mail leaves it.\n\n")
-	fmt.Fprintf(out, "  IMAP      %s  user %s  password %s  (plain, no TLS: drop in mail with your own client)\n", imapSrv.addr, imapUser, imapPass)
+	fmt.Fprintf(out, "  IMAP      %s  user %s  password %s  (plain, no TLS: drop in mail with your own client)\n", imapSrv.Addr, imapUser, imapPass)
 	fmt.Fprintf(out, "  SMTP      %s  every outgoing mail lands in %s\n", smtpSrv.addr, outDir)
 	fmt.Fprintf(out, "  database  %s\n  staff     %s (tags in the subject of a reply are commands)\n\n", cfg.Storage.Path, staffAddr)
 
@@ -109,7 +110,7 @@ func Run(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
-	c, err := dial(imapSrv.addr)
+	c, err := dial(imapSrv.Addr)
 	if err != nil {
 		return err
 	}

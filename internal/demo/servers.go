@@ -11,48 +11,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapserver"
-	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 	"github.com/emersion/go-smtp"
 )
-
-// imapServer is go-imap's in-memory IMAP server on a loopback port.
-type imapServer struct {
-	srv  *imapserver.Server
-	ln   net.Listener
-	addr string
-}
-
-func startIMAP(user, pass string) (*imapServer, error) {
-	mem := imapmemserver.New()
-	u := imapmemserver.NewUser(user, pass)
-	if err := u.Create("INBOX", nil); err != nil {
-		return nil, fmt.Errorf("create INBOX: %w", err)
-	}
-	mem.AddUser(u)
-	srv := imapserver.New(&imapserver.Options{
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
-		},
-		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}},
-		InsecureAuth: true,
-		Logger:       nopLogger{},
-	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, fmt.Errorf("listen for IMAP: %w", err)
-	}
-	go func() { _ = srv.Serve(ln) }()
-	return &imapServer{srv: srv, ln: ln, addr: ln.Addr().String()}, nil
-}
-
-func (s *imapServer) Close() { _ = s.srv.Close() }
-
-type nopLogger struct{}
-
-func (nopLogger) Printf(string, ...any) {}
-func (nopLogger) Println(...any)        {}
 
 // smtpReceiver accepts every mail on a loopback port and writes it as NNNN.eml into a folder.
 type smtpReceiver struct {

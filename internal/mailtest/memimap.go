@@ -1,7 +1,6 @@
 package mailtest
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"slices"
@@ -10,8 +9,7 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
-	"github.com/emersion/go-imap/v2/imapserver"
-	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
+	"github.com/groeimeesters/klachtd/internal/loopback"
 )
 
 // StartMemIMAP starts go-imap's in-memory IMAP server on a free loopback
@@ -21,41 +19,17 @@ import (
 func StartMemIMAP(t testing.TB) (addr, user, pass string) {
 	t.Helper()
 	user, pass = "klachtd", "memimap-secret"
-	mem := imapmemserver.New()
-	u := imapmemserver.NewUser(user, pass)
-	if err := u.Create("INBOX", nil); err != nil {
-		t.Fatalf("mailtest: create INBOX: %v", err)
-	}
-	mem.AddUser(u)
-	srv := imapserver.New(&imapserver.Options{
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
-		},
-		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}},
-		InsecureAuth: true,
-		Logger:       discardLogger{},
-	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	srv, err := loopback.StartIMAP(user, pass)
 	if err != nil {
-		t.Fatalf("mailtest: listen: %v", err)
+		t.Fatalf("mailtest: memory imap server: %v", err)
 	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, net.ErrClosed) {
+	t.Cleanup(func() {
+		if err := srv.Close(); err != nil {
 			t.Errorf("mailtest: memory imap server: %v", err)
 		}
-	}()
-	t.Cleanup(func() {
-		_ = srv.Close()
-		<-done
 	})
-	return ln.Addr().String(), user, pass
+	return srv.Addr, user, pass
 }
-
-type discardLogger struct{}
-
-func (discardLogger) Printf(string, ...any) {}
 
 // MailboxMessage is one message as a test sees it on the server: for
 // asserting that mail was left untouched, flagged or moved.

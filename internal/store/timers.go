@@ -40,10 +40,14 @@ func (t *Tx) EnsureTimer(tm Timer) error {
 
 // DueTimers lists unfired timers due at or before now, oldest first.
 func (t *Tx) DueTimers(now time.Time, limit int) ([]Timer, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT case_id, kind, at FROM timers WHERE fired_at IS NULL AND at <= ?
+	return t.timers("due timers", `SELECT case_id, kind, at FROM timers WHERE fired_at IS NULL AND at <= ?
 		ORDER BY at, case_id, kind LIMIT ?`, now.UnixMilli(), limit)
+}
+
+func (t *Tx) timers(what, query string, args ...any) ([]Timer, error) {
+	rows, err := t.tx.QueryContext(t.ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("due timers: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	defer rows.Close()
 	var out []Timer
@@ -51,7 +55,7 @@ func (t *Tx) DueTimers(now time.Time, limit int) ([]Timer, error) {
 		var tm Timer
 		var at int64
 		if err := rows.Scan(&tm.CaseID, &tm.Kind, &at); err != nil {
-			return nil, fmt.Errorf("due timers: %w", err)
+			return nil, fmt.Errorf("%s: %w", what, err)
 		}
 		tm.At = time.UnixMilli(at).UTC()
 		out = append(out, tm)
@@ -77,26 +81,6 @@ func (t *Tx) NextTimer() (time.Time, bool, error) {
 		return time.Time{}, false, fmt.Errorf("next timer: %w", err)
 	}
 	return fromMS(at), at.Valid, nil
-}
-
-// FiredTimers lists the fired timers of a case (for tests and the timeline).
-func (t *Tx) FiredTimers(caseID string) ([]Timer, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT case_id, kind, at FROM timers WHERE case_id = ? AND fired_at IS NOT NULL ORDER BY at`, caseID)
-	if err != nil {
-		return nil, fmt.Errorf("fired timers: %w", err)
-	}
-	defer rows.Close()
-	var out []Timer
-	for rows.Next() {
-		var tm Timer
-		var at int64
-		if err := rows.Scan(&tm.CaseID, &tm.Kind, &at); err != nil {
-			return nil, err
-		}
-		tm.At = time.UnixMilli(at).UTC()
-		out = append(out, tm)
-	}
-	return out, rows.Err()
 }
 
 // PurgeCase deletes a case with all its correspondence, timers and mailbox records, and queues
