@@ -27,7 +27,7 @@ func Apply(c Case, cmd Command, now time.Time, t Terms) (Result, error) {
 		}
 	}
 	a.notes()
-	return Result{Case: a.c, Mails: mergeMails(a.mails, a.text), Events: a.events}, nil
+	return Result{Case: a.c, Mails: mergeMails(a.mails, WithoutNotes(a.text)), Events: a.events}, nil
 }
 
 // planCommand collects the tags by kind and refuses empty, duplicate-but-different,
@@ -61,7 +61,11 @@ func planCommand(cmd Command) (map[TagKind]Tag, error) {
 		}
 	}
 	for kind := range plan {
-		if needsText[kind] && strings.TrimSpace(cmd.StaffText) == "" {
+		text := cmd.StaffText
+		if kind != TagIntern {
+			text = WithoutNotes(text) // the notes stay inside; the mail needs words of its own
+		}
+		if needsText[kind] && strings.TrimSpace(text) == "" {
 			return nil, refuse(kind, "bij deze tag hoort een toelichting in de tekst van uw bericht",
 				"this tag needs an explanation in the text of your message")
 		}

@@ -49,6 +49,34 @@ func ParseNotes(text string) (cause, measure string) {
 	return strings.Join(causes, "\n"), strings.Join(measures, "\n")
 }
 
+// WithoutNotes is a staff text with its Oorzaak: / Maatregel: notes taken out (by the same
+// rules as ParseNotes): the notes are for the organisation's own analysis and never go to the
+// complainant or the commissaris.
+func WithoutNotes(text string) string {
+	var out []string
+	inNote := false
+	for _, line := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
+		trimmed := strings.TrimSpace(line)
+		switch {
+		case trimmed == "":
+			inNote = false
+		case inNote:
+			continue
+		default:
+			if _, _, ok := noteLine(trimmed); ok {
+				inNote = true
+				continue
+			}
+		}
+		out = append(out, line)
+	}
+	s := strings.Join(out, "\n")
+	for strings.Contains(s, "\n\n\n") {
+		s = strings.ReplaceAll(s, "\n\n\n", "\n\n")
+	}
+	return strings.TrimSpace(s)
+}
+
 // noteLine reports whether a trimmed line opens a note, and returns the text after the label.
 func noteLine(line string) (kind, rest string, ok bool) {
 	l := strings.TrimLeft(line, "-*•> \t")
