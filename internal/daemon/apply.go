@@ -2,11 +2,13 @@ package daemon
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/mailparse"
 	"github.com/groeimeesters/klachtd/internal/render"
+	"github.com/groeimeesters/klachtd/internal/reply"
 	"github.com/groeimeesters/klachtd/internal/store"
 )
 
@@ -59,16 +61,19 @@ func (d *Daemon) applyResult(tx *store.Tx, c *complaint.Case, root string, res c
 		if aud == audStaff {
 			lang = staffLang
 		}
-		data := render.Data{StaffText: m.Text, Term: termFor(m.Template, c, lang, loc)}
-		ok, err := d.queue(tx, c, root, outMail{template: m.Template, to: to, cc: cc, audience: aud, lang: lang, data: data}, now)
+		// The mail greets and signs itself: the staff member's own salutation and signature
+		// (with, often, a private phone number) stay out.
+		data := render.Data{StaffText: reply.WithoutCourtesy(m.Text), Term: termFor(m.Template, &before, c, lang, loc)}
+		sent, err := d.queue(tx, c, root, outMail{template: m.Template, to: to, cc: cc, audience: aud, lang: lang, data: data}, now)
 		if err != nil {
 			return nil, err
 		}
-		if ok {
-			changes = append(changes, fmt.Sprintf(pick(staffLang, "Mail ‘%s’ verstuurd aan %s.", "Mail ‘%s’ sent to %s."), m.Template, joinAll(to, cc)))
-		} else if len(to) > 0 {
-			changes = append(changes, fmt.Sprintf(pick(staffLang, "Mail ‘%s’ NIET verstuurd: het adres %s gaf eerder een bounce.",
-				"Mail ‘%s’ NOT sent: the address %s bounced before."), m.Template, to[0].Email))
+		if len(sent) > 0 {
+			changes = append(changes, fmt.Sprintf(pick(staffLang, "Mail ‘%s’ verstuurd aan %s.", "Mail ‘%s’ sent to %s."), m.Template, joinEmails(sent)))
+		}
+		if aud == audComplainant && len(to) > 0 && !containsAddr(sent, to[0].Email) {
+			changes = append(changes, fmt.Sprintf(pick(staffLang, "Mail ‘%s’ NIET verstuurd aan %s: dit adres gaf eerder een bounce. Antwoord met [adres-ok] als het adres weer klopt.",
+				"Mail ‘%s’ NOT sent to %s: the address bounced before. Reply with [adres-ok] when the address is right again."), m.Template, to[0].Email))
 		}
 	}
 	if len(changes) == 0 {
@@ -84,6 +89,15 @@ func pick(lang, nl, en string) string {
 	return nl
 }
 
+func containsAddr(list []mailparse.Address, email string) bool {
+	for _, a := range list {
+		if strings.EqualFold(a.Email, email) {
+			return true
+		}
+	}
+	return false
+}
+
 func joinAll(lists ...[]mailparse.Address) string {
 	var all []mailparse.Address
 	for _, l := range lists {
@@ -92,12 +106,13 @@ func joinAll(lists ...[]mailparse.Address) string {
 	return joinEmails(all)
 }
 
-// termFor is the term a mail announces: the new decision term or the remediation term.
-func termFor(template string, c *complaint.Case, lang string, loc *time.Location) string {
+// termFor is the term a mail announces: the new decision term, or a remediation term set by
+// this same command (an older one is not announced again).
+func termFor(template string, before, c *complaint.Case, lang string, loc *time.Location) string {
 	switch {
 	case template == "verlenging":
 		return complaint.FormatDate(c.DueAt, lang, loc)
-	case !c.RemedyDueAt.IsZero():
+	case !c.RemedyDueAt.IsZero() && !c.RemedyDueAt.Equal(before.RemedyDueAt):
 		return complaint.FormatDate(c.RemedyDueAt, lang, loc)
 	}
 	return ""

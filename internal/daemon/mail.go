@@ -49,24 +49,37 @@ func (d *Daemon) messageID(caseID, template string) string {
 const ownIDPrefix = "klachtd."
 
 // queue renders a mail and writes it to the outbox in the caller's transaction. For the
-// complainant it respects a bounce hold; it returns false when the mail was not queued.
-func (d *Daemon) queue(tx *store.Tx, c *complaint.Case, threadRoot string, m outMail, now time.Time) (bool, error) {
+// complainant it respects a bounce hold. It returns who the mail goes to (To and Cc), none
+// when it was not queued.
+func (d *Daemon) queue(tx *store.Tx, c *complaint.Case, threadRoot string, m outMail, now time.Time) ([]mailparse.Address, error) {
 	if len(m.to) == 0 {
-		return false, nil
+		return nil, nil
 	}
 	if m.audience == audComplainant {
-		held, err := tx.Held(strings.ToLower(m.to[0].Email))
-		if err != nil {
-			return false, err
-		}
-		if held {
-			if c != nil {
-				if err := tx.AddEvent(c.ID, store.Event{At: now, Kind: "mail-held", Text: m.template + " not sent: the address bounced before"}); err != nil {
-					return false, err
-				}
+		// An address that bounced is left out until staff say so ([adres-ok]); the others of
+		// the mail (the commissaris and staff in Cc) still get it.
+		var kept []mailparse.Address
+		for _, a := range m.to {
+			held, err := tx.Held(strings.ToLower(a.Email))
+			if err != nil {
+				return nil, err
 			}
-			return false, nil
+			if !held {
+				kept = append(kept, a)
+			}
 		}
+		if len(kept) < len(m.to) && c != nil {
+			if err := tx.AddEvent(c.ID, store.Event{At: now, Kind: "mail-held", Text: m.template + " not sent to the complainant: the address bounced before"}); err != nil {
+				return nil, err
+			}
+		}
+		if len(kept) == 0 {
+			if len(m.cc) == 0 {
+				return nil, nil
+			}
+			kept, m.cc = m.cc, nil
+		}
+		m.to = kept
 	}
 	lang := m.lang
 	if lang == "" {
@@ -76,7 +89,7 @@ func (d *Daemon) queue(tx *store.Tx, c *complaint.Case, threadRoot string, m out
 	d.fillCommon(&data, c, lang, now)
 	rendered, err := d.render.Render(m.template, lang, data)
 	if err != nil {
-		return false, fmt.Errorf("render %s: %w", m.template, err)
+		return nil, fmt.Errorf("render %s: %w", m.template, err)
 	}
 	caseID, subject := "", rendered.Subject
 	var inReplyTo string
@@ -100,12 +113,12 @@ func (d *Daemon) queue(tx *store.Tx, c *complaint.Case, threadRoot string, m out
 		Date: now, AutoSubmitted: auto, Attachments: m.attachments,
 	}
 	if _, err := tx.QueueMail(out); err != nil {
-		return false, err
+		return nil, err
 	}
 	d.mu.Lock()
 	d.queued = true
 	d.mu.Unlock()
-	return true, nil
+	return append(append([]mailparse.Address{}, m.to...), m.cc...), nil
 }
 
 // staffAddrs are the addresses that receive notices.

@@ -274,12 +274,12 @@ func (d *Daemon) confirm(tx *store.Tx, c *complaint.Case, root string, r Registr
 			return []string{note}, tx.AddEvent(c.ID, store.Event{At: now, Kind: "no-confirmation", Text: note})
 		}
 	}
-	ok, err := d.queue(tx, c, root, outMail{template: "bevestiging", to: complainantAddr(c), audience: audComplainant,
+	sent, err := d.queue(tx, c, root, outMail{template: "bevestiging", to: complainantAddr(c), audience: audComplainant,
 		lang: c.Language, auto: auto}, now)
 	if err != nil {
 		return nil, err
 	}
-	if !ok {
+	if len(sent) == 0 {
 		return []string{pick(lang, "Geen ontvangstbevestiging verstuurd: dit adres gaf eerder een bounce.",
 			"No confirmation sent: this address bounced before.")}, nil
 	}

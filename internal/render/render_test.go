@@ -83,7 +83,7 @@ func TestContent(t *testing.T) {
 		{kind: "escalatie", lang: "en",
 			want: []string{"Kathleen Naber", "mediator", "binding", "court", "cancelled without notice", "To Kathleen Naber"},
 			not:  []string{"De afmelding is niet", "Afmeldingen gaan"}},
-		{kind: "bindend-advies", lang: "nl", want: []string{"bindend", "Kathleen Naber", "31 januari 2027"}},
+		{kind: "bindend-advies", lang: "nl", want: []string{"bindend", "Kathleen Naber", "9 februari 2027"}},
 		{kind: "afgehandeld", lang: "nl", want: []string{"20 januari 2027", "afgerond", "maximaal 2 jaar"}},
 		{kind: "melding-nieuw", lang: "nl",
 			want: []string{"KL-2026-0007", "jan.devries@example.nl", "12 januari 2027", "Gewenste afhandeling",
