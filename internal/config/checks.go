@@ -16,6 +16,9 @@ func (c *Config) checkStaff(k *checker) {
 	k.emails("staff.addresses", s.Addresses)
 	k.emails("staff.notify", s.Notify)
 	k.oneOf("staff.authentication", s.Authentication, AuthenticationDKIM, AuthenticationAuthserv, AuthenticationNone)
+	if s.Authentication == AuthenticationNone && c.IMAP.Host != "" && !isLoopback(c.IMAP.Host) {
+		k.add("staff.authentication", "\"none\" trusts the From: header, which anyone can forge; it is for tests and the demo on a loopback mailbox only: use \"dkim\" or \"authserv\"")
+	}
 	if s.Authentication == AuthenticationAuthserv && strings.TrimSpace(s.AuthservID) == "" {
 		k.add("staff.authserv_id", "is required with authentication = \"authserv\": the id your own mail server writes in Authentication-Results")
 	}
@@ -43,12 +46,16 @@ func (c *Config) checkDeadlines(k *checker) {
 	k.positive("deadlines.handle_within", d.HandleWithin)
 	k.positive("deadlines.remind_before", d.RemindBefore)
 	k.positive("deadlines.auto_extend_by", d.AutoExtendBy)
+	k.positive("deadlines.auto_extend_before", d.AutoExtendBefore)
 	k.positive("deadlines.effectiveness", d.Effectiveness)
 	if d.ConfirmAlarm >= d.ConfirmWithin && d.ConfirmAlarm > 0 {
 		k.add("deadlines.confirm_alarm", "must be shorter than deadlines.confirm_within: the alarm must come before the promise is broken")
 	}
 	if d.RemindBefore >= d.HandleWithin && d.RemindBefore > 0 {
 		k.add("deadlines.remind_before", "must be shorter than deadlines.handle_within: otherwise the reminder falls before the complaint was received")
+	}
+	if d.AutoExtendBefore >= d.HandleWithin && d.AutoExtendBefore > 0 {
+		k.add("deadlines.auto_extend_before", "must be shorter than deadlines.handle_within: otherwise the extension notice falls before the complaint was received")
 	}
 	if d.AutoReplyLimit < 0 {
 		k.add("deadlines.auto_reply_limit", "must be 0 or more")

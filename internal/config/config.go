@@ -127,14 +127,17 @@ type Complaints struct {
 
 // Deadlines are the terms of SPEC section 5.
 type Deadlines struct {
-	ConfirmWithin  time.Duration `toml:"confirm_within"`
-	ConfirmAlarm   time.Duration `toml:"confirm_alarm"`
-	HandleWithin   time.Duration `toml:"handle_within"`
-	RemindBefore   time.Duration `toml:"remind_before"`
-	AutoExtend     bool          `toml:"auto_extend"`
-	AutoExtendBy   time.Duration `toml:"auto_extend_by"`
-	Effectiveness  time.Duration `toml:"effectiveness"`
-	AutoReplyLimit int           `toml:"auto_reply_limit"`
+	ConfirmWithin time.Duration `toml:"confirm_within"`
+	ConfirmAlarm  time.Duration `toml:"confirm_alarm"`
+	HandleWithin  time.Duration `toml:"handle_within"`
+	RemindBefore  time.Duration `toml:"remind_before"`
+	AutoExtend    bool          `toml:"auto_extend"`
+	AutoExtendBy  time.Duration `toml:"auto_extend_by"`
+	// AutoExtendBefore is how long before the due date the automatic extension notice goes
+	// out, so that the complainant has it before the term passes.
+	AutoExtendBefore time.Duration `toml:"auto_extend_before"`
+	Effectiveness    time.Duration `toml:"effectiveness"`
+	AutoReplyLimit   int           `toml:"auto_reply_limit"`
 }
 
 // Retention is the archive limit.
@@ -199,7 +202,7 @@ func Default() *Config {
 		Deadlines: Deadlines{
 			ConfirmWithin: 48 * time.Hour, ConfirmAlarm: 24 * time.Hour,
 			HandleWithin: 4 * week, RemindBefore: 7 * day,
-			AutoExtend: true, AutoExtendBy: 4 * week,
+			AutoExtend: true, AutoExtendBy: 4 * week, AutoExtendBefore: day,
 			Effectiveness: 90 * day, AutoReplyLimit: 3,
 		},
 		Retention: Retention{Keep: 2 * year},

@@ -112,12 +112,13 @@ func TestDurations(t *testing.T) {
 	}
 	// A whole case in seconds: short terms are valid as long as their order holds.
 	c, err := Parse(build(t, `deadlines.confirm_within = "30s"`, `deadlines.confirm_alarm = "15s"`,
-		`deadlines.handle_within = "2m"`, `deadlines.remind_before = "1m"`, `retention.keep = "15m"`))
+		`deadlines.handle_within = "2m"`, `deadlines.remind_before = "1m"`, `deadlines.auto_extend_before = "20s"`,
+		`retention.keep = "15m"`))
 	if err != nil {
 		t.Fatalf("short terms: %v", err)
 	}
-	if c.Deadlines.HandleWithin != 2*time.Minute || c.Retention.Keep != 15*time.Minute {
-		t.Errorf("short terms = %v, %v", c.Deadlines.HandleWithin, c.Retention.Keep)
+	if d := c.Deadlines; d.HandleWithin != 2*time.Minute || d.AutoExtendBefore != 20*time.Second || c.Retention.Keep != 15*time.Minute {
+		t.Errorf("short terms = %v, %v, %v", d.HandleWithin, d.AutoExtendBefore, c.Retention.Keep)
 	}
 }
 

@@ -38,7 +38,9 @@ type Store struct {
 	path string
 }
 
-// Open opens (creating if needed, mode 0600) the database at path and migrates it.
+// Open opens (creating if needed, mode 0600) the database at path and migrates it. Commits
+// are durable (synchronous=FULL): a complaint is moved out of the inbox only after its commit,
+// so a power cut must not be able to take the commit back.
 func Open(ctx context.Context, path string) (*Store, error) {
 	if path != ":memory:" {
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
@@ -53,7 +55,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 			return nil, fmt.Errorf("restrict database file: %w", err)
 		}
 	}
-	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
