@@ -14,6 +14,7 @@ import (
 	"github.com/groeimeesters/klachtd/internal/intake"
 	"github.com/groeimeesters/klachtd/internal/mailparse"
 	"github.com/groeimeesters/klachtd/internal/render"
+	"github.com/groeimeesters/klachtd/internal/reply"
 	"github.com/groeimeesters/klachtd/internal/staffauth"
 	"github.com/groeimeesters/klachtd/internal/store"
 	"github.com/groeimeesters/klachtd/internal/triage"
@@ -160,7 +161,7 @@ func formDocument(filename, contentType string, size int, head []byte) bool {
 func (d *Daemon) rules() triage.Rules {
 	return triage.Rules{OwnAddress: d.cfg.Organisation.Address, OwnIDPrefix: ownIDPrefix,
 		Staff: d.cfg.Staff.Addresses, Commissaris: d.cfg.Commissaris.Email,
-		Keywords: d.cfg.Complaints.Keywords, FormLabelCount: form.CountLabels}
+		Keywords: d.cfg.Complaints.Keywords, FormLabelCount: form.CountLabels, OwnText: reply.Strip}
 }
 
 // lookup answers triage's questions from the database (outside the write transaction).

@@ -43,6 +43,9 @@ type Rules struct {
 	Commissaris    string
 	Keywords       []string // words that make a mail a complaint
 	FormLabelCount func(text string) int
+	// OwnText is the sender's own text of a body, without quoted history and signature (keywords
+	// in a quote of our own mail or a signature do not make a complaint); nil: the whole body.
+	OwnText func(text string) string
 }
 
 // Lookup finds the case a message refers to: by reference in the subject (it must exist), or
@@ -147,6 +150,11 @@ func hasNewTag(subject string) bool {
 // complaintReason says why a mail is a complaint, or "" when it is not one: a keyword as a
 // word in subject or body, or two or more klachtformulier labels.
 func complaintReason(m *mailparse.Message, r Rules) string {
+	body := m.Text
+	if r.OwnText != nil {
+		body = r.OwnText(body)
+	}
+	lower := strings.ToLower(body)
 	for _, kw := range r.Keywords {
 		if kw = strings.ToLower(strings.TrimSpace(kw)); kw == "" {
 			continue
@@ -154,18 +162,19 @@ func complaintReason(m *mailparse.Message, r Rules) string {
 		if hasWord(strings.ToLower(m.Subject), kw) {
 			return "keyword in subject"
 		}
-		if hasWord(strings.ToLower(m.Text), kw) {
+		if hasWord(lower, kw) {
 			return "keyword in body"
 		}
 	}
-	if r.FormLabelCount != nil && r.FormLabelCount(m.Text) >= 2 {
+	if r.FormLabelCount != nil && r.FormLabelCount(body) >= 2 {
 		return "klachtformulier labels"
 	}
 	return ""
 }
 
-// hasWord finds kw at the start of a word: "klacht" matches "klachten" and "klachtformulier",
-// not the middle of "aanklacht".
+// hasWord finds kw as a word of its own, also in its plural ("klacht", "klachten",
+// "complaints"), but not inside another word ("aanklacht") or as the start of a compound
+// ("klachtenprocedure" in a signature is no complaint; "klachtformulier" is a keyword itself).
 func hasWord(text, kw string) bool {
 	for i := 0; ; {
 		j := strings.Index(text[i:], kw)
@@ -173,10 +182,15 @@ func hasWord(text, kw string) bool {
 			return false
 		}
 		p := i + j
-		if p == 0 || !isLetter(text[p-1]) {
-			return true
+		end := p + len(kw)
+		for _, suffix := range []string{"en", "s", ""} {
+			if strings.HasPrefix(text[end:], suffix) {
+				if e := end + len(suffix); (p == 0 || !isLetter(text[p-1])) && (e == len(text) || !isLetter(text[e])) {
+					return true
+				}
+			}
 		}
-		i = p + len(kw)
+		i = p + 1
 	}
 }
 

@@ -32,6 +32,12 @@ func TestClassify(t *testing.T) {
 		Staff:       []string{"milou@intervisie-begeleiding.nl"},
 		Commissaris: "info@ivak.nl",
 		Keywords:    []string{"klacht", "complaint"},
+		OwnText: func(text string) string {
+			if i := strings.Index(text, "\n>"); i >= 0 {
+				return text[:i]
+			}
+			return text
+		},
 		FormLabelCount: func(text string) int {
 			return strings.Count(text, "Naam:") + strings.Count(text, "Datum:")
 		},
@@ -59,6 +65,9 @@ func TestClassify(t *testing.T) {
 		{"outsider cannot use nieuw", mailparse.Message{From: addr("x@example.com"), Subject: "[nieuw] iets"}, Other, "", ""},
 		{"keyword subject", mailparse.Message{From: addr("a@example.com"), Subject: "Klacht over de training"}, New, "", ""},
 		{"keyword body plural", mailparse.Message{From: addr("a@example.com"), Subject: "vraag", Text: "Ik heb twee klachten."}, New, "", ""},
+		{"keyword as the start of a compound", mailparse.Message{From: addr("a@example.com"), Subject: "vraag", Text: "Zie onze klachtenprocedure op de website."}, Other, "", ""},
+		{"keyword in quoted history only", mailparse.Message{From: addr("a@example.com"), Subject: "Re: intervisie", Text: "Wanneer is de volgende bijeenkomst?\n\n> Onze klacht over de planning is opgelost."}, Other, "", ""},
+		{"English plural", mailparse.Message{From: addr("a@example.com"), Subject: "Several complaints", Text: "x"}, New, "", ""},
 		{"keyword inside word", mailparse.Message{From: addr("a@example.com"), Subject: "vraag", Text: "over de aanklacht van gisteren"}, Other, "", ""},
 		{"form labels", mailparse.Message{From: addr("a@example.com"), Subject: "formulier", Text: "Naam: Jan\nDatum: gisteren"}, New, "", ""},
 		{"auto reply with keyword", mailparse.Message{From: addr("a@example.com"), Subject: "Automatisch antwoord: klacht", Auto: "auto-submitted: auto-replied"}, Other, "", ""},
