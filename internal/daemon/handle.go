@@ -2,9 +2,11 @@ package daemon
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"path"
 	"strings"
@@ -31,6 +33,8 @@ type incoming struct {
 	auth     staffauth.Verdict // for staff mail
 	form     *form.Result      // for new complaints: the klachtformulier, read before the transaction
 	now      time.Time
+	// ownAddress is the organisation's address (info@), for telling its own web form apart.
+	ownAddress string
 }
 
 // Handle is the intake's handler: it classifies a message and, in one transaction, records it
@@ -38,7 +42,7 @@ type incoming struct {
 // the same bytes after a UIDVALIDITY change) gets its earlier disposition and causes nothing.
 // An error is temporary (the database); bad mail is quarantined, never an error.
 func (d *Daemon) Handle(ctx context.Context, f *intake.Fetched) (intake.Disposition, error) {
-	in := &incoming{f: f, raw: f.Raw, now: d.clock.Now()}
+	in := &incoming{f: f, raw: f.Raw, now: d.clock.Now(), ownAddress: d.cfg.Organisation.Address}
 	if f.TooLarge || in.raw == nil {
 		in.raw = f.Header
 	}
@@ -46,7 +50,12 @@ func (d *Daemon) Handle(ctx context.Context, f *intake.Fetched) (intake.Disposit
 	in.hash = hex.EncodeToString(sum[:])
 	in.msg, in.parseErr = mailparse.ParseWith(in.raw, mailparse.Options{KeepData: formDocument})
 	if in.parseErr == nil {
-		in.tri = triage.Classify(in.msg, d.rules(), lookup{ctx: ctx, st: d.st})
+		lk := &lookup{ctx: ctx, st: d.st}
+		in.tri = triage.Classify(in.msg, d.rules(), lk)
+		if lk.err != nil {
+			// Not knowing whether a case exists could turn a reply into a second case: retry.
+			return intake.Leave, fmt.Errorf("handle uid %d: look up cases: %w", f.UID, lk.err)
+		}
 		if in.tri.Role == triage.RoleStaff {
 			in.auth = d.authenticate(ctx, in)
 		}
@@ -165,22 +174,32 @@ func (d *Daemon) rules() triage.Rules {
 }
 
 // lookup answers triage's questions from the database (outside the write transaction).
+// The first database error is kept in err: the message is then handled again later.
 type lookup struct {
 	ctx context.Context
 	st  *store.Store
+	err error
 }
 
-func (l lookup) CaseExists(id string) (string, bool) {
+func (l *lookup) CaseExists(id string) (string, bool) {
 	c, _, err := l.st.Case(l.ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", false
+	}
 	if err != nil {
+		l.err = cmp.Or(l.err, err)
 		return "", false
 	}
 	return c.Email, true
 }
 
-func (l lookup) CaseByMessageID(ids []string) (string, string) {
+func (l *lookup) CaseByMessageID(ids []string) (string, string) {
 	id, err := l.st.CaseByMessageID(l.ctx, ids...)
-	if err != nil || id == "" {
+	if err != nil {
+		l.err = cmp.Or(l.err, err)
+		return "", ""
+	}
+	if id == "" {
 		return "", ""
 	}
 	email, _ := l.CaseExists(id)

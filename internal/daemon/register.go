@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/form"
@@ -49,8 +50,11 @@ func mailRegistration(in *incoming) Registration {
 		// Received when it reached the mailbox, not when klachtd read it: after downtime the
 		// 48-hour and 4-week promises still run from the arrival.
 		ReceivedAt: in.f.InternalDate}
-	if len(m.ReplyTo) > 0 && m.ReplyTo[0].Email != "" {
+	// Reply-To is followed only for the organisation's own web form (From in our domain):
+	// otherwise anyone could have the confirmation, with their text in it, sent to a stranger.
+	if len(m.ReplyTo) > 0 && m.ReplyTo[0].Email != "" && domainOf(m.From.Email) == domainOf(in.ownAddress) {
 		r.Email = m.ReplyTo[0].Email
+		r.Name = firstNonEmpty(m.ReplyTo[0].Name, r.Name)
 	}
 	return r
 }
@@ -75,6 +79,7 @@ func (d *Daemon) extract(r Registration) form.Result {
 		defer func() {
 			if p := recover(); p != nil {
 				d.log.Error("reading attached documents panicked", "panic", fmt.Sprint(p))
+				done <- form.Extract(r.Text, r.HTML, nil, r.Name, services)
 			}
 		}()
 		done <- form.Extract(r.Text, r.HTML, atts, r.Name, services)
@@ -103,11 +108,27 @@ func (d *Daemon) staffNew(tx *store.Tx, in *incoming) (string, string, intake.Di
 			data: noticeData(render.NoticeForgedCommand, in.msg.From.Email+": [nieuw]: "+in.auth.Reason)}, in.now)
 		return "", "forged-command", intake.Leave, err
 	}
+	if in.msg.MessageID == "" {
+		_, err := d.queue(tx, nil, "", outMail{template: "commando-fout", to: addrs([]string{in.msg.From.Email}),
+			audience: audStaff, data: render.Data{Errors: []string{reasonIn(errNoMessageID, d.cfg.Organisation.Language)}}}, in.now)
+		return "", "command-error", intake.Leave, err
+	}
+	keys := registrationKeys(in)
+	prev, again, err := tx.AppliedCommand(keys...)
+	if err != nil {
+		return "", "", intake.Leave, err
+	}
+	if again {
+		return d.staffNewAgain(tx, in, prev)
+	}
 	r := staffRegistration(in.msg)
 	r.By = in.msg.From.Email
 	r.Form = in.form
 	id, err := d.register(tx, r, in.msg, in.raw, in.now)
-	return id, "staff-new", intake.Move, err
+	if err != nil {
+		return "", "", intake.Leave, err
+	}
+	return id, "staff-new", intake.Move, tx.AddCommandKeys(id, in.now, keys...)
 }
 
 // staffRegistration reads who the complaint is from: an attached original, an inline forward,
@@ -176,7 +197,10 @@ func isHeaderish(l string) bool {
 func (d *Daemon) register(tx *store.Tx, r Registration, m *mailparse.Message, raw []byte, now time.Time) (string, error) {
 	loc := d.cfg.Organisation.Location
 	received := r.ReceivedAt
-	if received.IsZero() || received.After(now) {
+	late := !received.IsZero() && now.Sub(received) > d.cfg.Deadlines.ConfirmWithin
+	if received.IsZero() || received.After(now) || late {
+		// A mail registered long after it was sent (a backfill, an old mail forwarded with
+		// [nieuw]) starts its terms now: a confirmation must never promise a date in the past.
 		received = now
 	}
 	id, err := tx.NextCaseID(now.In(loc).Year())
@@ -199,7 +223,7 @@ func (d *Daemon) register(tx *store.Tx, r Registration, m *mailparse.Message, ra
 			c.Fields[k] = v
 		}
 	}
-	c.Name = firstNonEmpty(c.Fields[complaint.FieldNaam], r.Name)
+	c.Name = cleanName(firstNonEmpty(c.Fields[complaint.FieldNaam], r.Name))
 	c.Email = strings.ToLower(firstNonEmpty(r.Email, fr.Email))
 	c.Phone = firstNonEmpty(r.Phone, fr.Phone)
 	if svc, ok := form.MatchService(c.Fields[complaint.FieldDienst], d.cfg.Complaints.Services); ok {
@@ -224,6 +248,12 @@ func (d *Daemon) register(tx *store.Tx, r Registration, m *mailparse.Message, ra
 	how := map[string]string{"mail": "by mail", "staff": "registered by staff", "cli": "registered with klachtd new"}[r.Via]
 	if err := tx.AddEvent(id, store.Event{At: now, Kind: "registered", By: r.By, Text: how}); err != nil {
 		return "", err
+	}
+	if late {
+		if err := tx.AddEvent(id, store.Event{At: now, Kind: "registered", By: r.By,
+			Text: "sent on " + r.ReceivedAt.UTC().Format(time.RFC3339) + "; the terms run from the registration"}); err != nil {
+			return "", err
+		}
 	}
 	notes, err := d.confirm(tx, &c, root, r, now)
 	if err != nil {
@@ -287,6 +317,17 @@ func (d *Daemon) confirm(tx *store.Tx, c *complaint.Case, root string, r Registr
 		return nil, tx.RecordAutoReply(c.Email, now)
 	}
 	return nil, nil
+}
+
+// cleanName makes a name fit for a mail header's display name: one line, single spaces, no
+// control characters (a tab pasted from a table would make every mail to the complainant
+// fail), at most 100 characters.
+func cleanName(s string) string {
+	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }), " ")
+	if r := []rune(s); len(r) > 100 {
+		s = string(r[:100])
+	}
+	return s
 }
 
 func firstNonEmpty(s ...string) string {
