@@ -84,7 +84,8 @@ func New(o Options) (*Daemon, error) {
 		ConfirmWithin: c.Deadlines.ConfirmWithin, ConfirmAlarm: c.Deadlines.ConfirmAlarm,
 		HandleWithin: c.Deadlines.HandleWithin, RemindBefore: c.Deadlines.RemindBefore,
 		AutoExtend: c.Deadlines.AutoExtend, AutoExtendBy: c.Deadlines.AutoExtendBy,
-		Effectiveness: c.Deadlines.Effectiveness, Keep: c.Retention.Keep, Location: c.Organisation.Location,
+		AutoExtendBefore: c.Deadlines.AutoExtendBefore,
+		Effectiveness:    c.Deadlines.Effectiveness, Keep: c.Retention.Keep, Location: c.Organisation.Location,
 	}
 	d.sender = outbox.New(SenderConfig(c), queueAdapter{d}, d.clock, d.log.With("component", "outbox"))
 	d.intake = intake.New(IntakeConfig(c), store.Checkpoints{S: d.st}, d.Handle, d.log.With("component", "intake"))
@@ -191,12 +192,8 @@ func (d *Daemon) afterCommit() {
 // inTx runs fn in one write transaction and wakes the sender after a commit that queued mail.
 func (d *Daemon) inTx(ctx context.Context, fn func(tx *store.Tx) error) error {
 	err := d.st.InTx(ctx, fn)
-	if err != nil {
-		d.mu.Lock()
-		d.queued = false
-		d.mu.Unlock()
-		return err
-	}
+	// Also after a failed transaction: a wake-up too many is harmless, one too few delays
+	// another commit's mail.
 	d.afterCommit()
-	return nil
+	return err
 }

@@ -24,7 +24,8 @@ func (q queueAdapter) Claim(ctx context.Context, now time.Time, lease time.Durat
 	}
 	row := &outbox.Row{ID: m.ID, CaseID: m.CaseID, Template: m.Template, From: m.From, To: m.To, Cc: m.Cc,
 		Subject: m.Subject, Text: m.Text, HTML: m.HTML, MessageID: m.MessageID, InReplyTo: m.InReplyTo,
-		References: m.References, Date: m.Date, AutoSubmitted: m.AutoSubmitted, Attempts: m.Attempts - 1}
+		References: m.References, Date: m.Date.In(q.d.cfg.Organisation.Location), // "Date:" in local time
+		AutoSubmitted: m.AutoSubmitted, Attempts: m.Attempts - 1}
 	for _, a := range m.Attachments {
 		row.Attachments = append(row.Attachments, outbox.Attachment{Name: a.Name, ContentType: a.ContentType, Data: a.Data, Inline: a.Inline})
 	}

@@ -103,7 +103,11 @@ func Run(ctx context.Context, o Options) error {
 
 	fmt.Fprintf(out, "klachtd demo: everything runs on this machine; no mail leaves it.\n\n")
 	fmt.Fprintf(out, "  IMAP      %s  user %s  password %s  (plain, no TLS: drop in mail with your own client)\n", imapSrv.Addr, imapUser, imapPass)
-	fmt.Fprintf(out, "  SMTP      %s  every outgoing mail lands in %s\n", smtpSrv.addr, outDir)
+	keep := ""
+	if o.Dir == "" {
+		keep = " (removed when the demo stops; --keep DIR keeps it)"
+	}
+	fmt.Fprintf(out, "  SMTP      %s  every outgoing mail lands in %s%s\n", smtpSrv.addr, outDir, keep)
 	fmt.Fprintf(out, "  database  %s\n  staff     %s (tags in the subject of a reply are commands)\n\n", cfg.Storage.Path, staffAddr)
 
 	samples, err := fs.Glob(klachtd.Samples, "testdata/mail/*.eml")
