@@ -119,7 +119,7 @@ func cmdList(ctx context.Context, e *env) error {
 	fmt.Fprintln(w, "CASE\tSTATUS\tVERDICT\tRECEIVED\tNEXT DEADLINE\tSERVICE")
 	for _, cs := range cases {
 		next := "-"
-		if t := nextDeadline(cs); !t.IsZero() {
+		if t, _ := cs.NextDeadline(); !t.IsZero() {
 			next = t.In(loc).Format("2006-01-02 15:04")
 			if cs.Extended {
 				next += " (verlengd)"

@@ -153,7 +153,9 @@ func withDaemon(t *testing.T, cfgPath string, fn func(d *kd.Daemon, st *store.St
 }
 
 // register registers a complaint received at the given moment through the daemon.
-func register(t *testing.T, d *kd.Daemon, r kd.Registration) string {
+// register registers a complaint; a past ReceivedAt is written on the case afterwards (the
+// daemon itself starts the terms of a late registration at the registration).
+func register(t *testing.T, d *kd.Daemon, st *store.Store, r kd.Registration) string {
 	t.Helper()
 	if r.Via == "" {
 		r.Via = "cli"
@@ -161,6 +163,23 @@ func register(t *testing.T, d *kd.Daemon, r kd.Registration) string {
 	id, err := d.Register(context.Background(), r, nil)
 	if err != nil {
 		t.Fatalf("register: %v", err)
+	}
+	if !r.ReceivedAt.IsZero() {
+		err := st.InTx(context.Background(), func(tx *store.Tx) error {
+			c, _, err := tx.Case(id)
+			if err != nil {
+				return err
+			}
+			shift := r.ReceivedAt.Sub(c.ReceivedAt)
+			c.ReceivedAt, c.DueAt = r.ReceivedAt, c.DueAt.Add(shift)
+			if !c.ConfirmedAt.IsZero() {
+				c.ConfirmedAt = c.ConfirmedAt.Add(shift)
+			}
+			return tx.UpdateCase(c, r.ReceivedAt)
+		})
+		if err != nil {
+			t.Fatalf("backdate %s: %v", id, err)
+		}
 	}
 	return id
 }

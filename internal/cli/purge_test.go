@@ -18,6 +18,7 @@ confirm_within = "2m"
 confirm_alarm  = "1m"
 handle_within  = "1m"
 remind_before  = "30s"
+auto_extend_before = "20s"
 
 [retention]
 keep = "2m"
@@ -35,8 +36,8 @@ func TestPurge(t *testing.T) {
 	old := time.Now().Add(-time.Hour)
 	var closed, open string
 	withDaemon(t, cfg, func(d *kd.Daemon, st *store.Store) {
-		closed = register(t, d, kd.Registration{Name: "Oud Gesloten", Email: "oud@example.nl", Text: "Oude klacht", ReceivedAt: old})
-		open = register(t, d, kd.Registration{Name: "Oud Open", Email: "open@example.nl", Text: "Oude open klacht", ReceivedAt: old.Add(time.Minute)})
+		closed = register(t, d, st, kd.Registration{Name: "Oud Gesloten", Email: "oud@example.nl", Text: "Oude klacht", ReceivedAt: old})
+		open = register(t, d, st, kd.Registration{Name: "Oud Open", Email: "open@example.nl", Text: "Oude open klacht", ReceivedAt: old.Add(time.Minute)})
 		closeCase(t, st, closed, complaint.VerdictOngegrond, old.Add(30*time.Second))
 	})
 
@@ -92,10 +93,10 @@ func TestReport(t *testing.T) {
 	}
 	withDaemon(t, cfg, func(d *kd.Daemon, st *store.Store) {
 		svc := func(s string) complaint.Fields { return complaint.Fields{complaint.FieldDienst: s} }
-		a := register(t, d, kd.Registration{Name: "A", Email: "a@example.nl", Text: "klacht a", Fields: svc("online cursus"), ReceivedAt: at("2026-08-03T10:00:00Z")})
-		register(t, d, kd.Registration{Name: "B", Email: "b@example.nl", Text: "klacht b", Fields: svc("online cursus"), ReceivedAt: at("2026-09-15T10:00:00Z")})
-		register(t, d, kd.Registration{Name: "C", Email: "c@example.nl", Text: "klacht c", Fields: svc("intervisie-begeleiding"), ReceivedAt: at("2026-10-01T10:00:00Z")})
-		register(t, d, kd.Registration{Name: "D", Email: "d@example.nl", Text: "klacht d", ReceivedAt: at("2026-03-10T10:00:00Z")})
+		a := register(t, d, st, kd.Registration{Name: "A", Email: "a@example.nl", Text: "klacht a", Fields: svc("online cursus"), ReceivedAt: at("2026-08-03T10:00:00Z")})
+		register(t, d, st, kd.Registration{Name: "B", Email: "b@example.nl", Text: "klacht b", Fields: svc("online cursus"), ReceivedAt: at("2026-09-15T10:00:00Z")})
+		register(t, d, st, kd.Registration{Name: "C", Email: "c@example.nl", Text: "klacht c", Fields: svc("intervisie-begeleiding"), ReceivedAt: at("2026-10-01T10:00:00Z")})
+		register(t, d, st, kd.Registration{Name: "D", Email: "d@example.nl", Text: "klacht d", ReceivedAt: at("2026-03-10T10:00:00Z")})
 		closeCase(t, st, a, complaint.VerdictGegrond, at("2026-08-13T10:00:00Z"))
 	})
 

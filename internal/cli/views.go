@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/groeimeesters/klachtd/internal/complaint"
@@ -75,13 +74,10 @@ func tp(t time.Time) *time.Time {
 
 func viewCase(c complaint.Case) caseJSON {
 	fields := map[string]string{}
-	var missing []string
 	for _, f := range complaint.FormFields {
 		fields[f] = c.Fields[f]
-		if f != complaint.FieldAanvullend && strings.TrimSpace(c.Fields[f]) == "" {
-			missing = append(missing, f)
-		}
 	}
+	missing := c.Missing()
 	if missing == nil {
 		missing = []string{}
 	}
@@ -90,20 +86,9 @@ func viewCase(c complaint.Case) caseJSON {
 		RemedyDueAt: tp(c.RemedyDueAt), Language: c.Language,
 		Complainant: personJSON{Name: c.Name, Email: c.Email, Phone: c.Phone}, Service: c.Service,
 		Fields: fields, Missing: missing, Cause: c.Cause, Measure: c.Measure}
-	v.NextDeadline = tp(nextDeadline(c))
+	next, _ := c.NextDeadline()
+	v.NextDeadline = tp(next)
 	return v
-}
-
-// nextDeadline is the first coming deadline of an open case.
-func nextDeadline(c complaint.Case) time.Time {
-	switch {
-	case !c.Status.IsOpen():
-		return time.Time{}
-	case c.Verdict == "":
-		return c.DueAt
-	default:
-		return c.RemedyDueAt
-	}
 }
 
 // fullCase adds the timeline and correspondence.

@@ -3,7 +3,10 @@
 // and every deadline as a function of an explicit now.
 package complaint
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Status is where a case stands in the procedure.
 type Status string
@@ -72,4 +75,30 @@ type Case struct {
 	AdviceAt    time.Time
 	Unverified  bool // registered from a mail whose sender could not be verified
 	BounceHold  bool // the complainant's address bounced: no mail until staff clear it
+}
+
+// Missing lists the required klachtformulier fields the case still lacks, in form order
+// (aanvullend is optional).
+func (c Case) Missing() []string {
+	var out []string
+	for _, f := range FormFields {
+		if f != FieldAanvullend && strings.TrimSpace(c.Fields[f]) == "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// NextDeadline is the first coming deadline of an open case and what it is: "due" (the
+// decision term, while there is no verdict) or "remedy" (the remediation term); zero when none.
+func (c Case) NextDeadline() (time.Time, string) {
+	switch {
+	case !c.Status.IsOpen():
+		return time.Time{}, ""
+	case c.Verdict == "":
+		return c.DueAt, "due"
+	case !c.RemedyDueAt.IsZero():
+		return c.RemedyDueAt, "remedy"
+	}
+	return time.Time{}, ""
 }

@@ -206,25 +206,14 @@ func (d *Daemon) caseView(c *complaint.Case, lang string) render.CaseView {
 			v.Fields = append(v.Fields, render.Field{Key: f, Label: fieldLabel(f, lang), Value: val})
 		}
 	}
-	for _, f := range missingFields(c) {
+	for _, f := range c.Missing() {
 		v.Missing = append(v.Missing, fieldLabel(f, lang))
 	}
 	v.Summary = summary(c, lang)
-	if next, what := nextDeadline(c); !next.IsZero() {
+	if next, what := c.NextDeadline(); !next.IsZero() {
 		v.NextDeadline = date(next) + " (" + deadlineLabel(what, lang) + ")"
 	}
 	return v
-}
-
-// missingFields are the required form fields a case still lacks (aanvullend is optional).
-func missingFields(c *complaint.Case) []string {
-	var out []string
-	for _, f := range complaint.FormFields {
-		if f != complaint.FieldAanvullend && strings.TrimSpace(c.Fields[f]) == "" {
-			out = append(out, f)
-		}
-	}
-	return out
 }
 
 var labels = map[string][2]string{
@@ -283,20 +272,6 @@ func verdictWord(v complaint.Verdict, lang string) string {
 		return "unjustified"
 	}
 	return string(v)
-}
-
-// nextDeadline is the first coming deadline of an open case and what it is.
-func nextDeadline(c *complaint.Case) (time.Time, string) {
-	if !c.Status.IsOpen() {
-		return time.Time{}, ""
-	}
-	if c.Verdict == "" {
-		return c.DueAt, "due"
-	}
-	if !c.RemedyDueAt.IsZero() {
-		return c.RemedyDueAt, "remedy"
-	}
-	return time.Time{}, ""
 }
 
 func deadlineLabel(what, lang string) string {

@@ -135,10 +135,14 @@ func (d *Daemon) fire(tx *store.Tx, t store.Timer, now time.Time) error {
 			return nil
 		}
 		return remind(render.NoticeConfirmAlarm, "")
-	case complaint.TimerRemindBeforeDue:
+	case complaint.TimerRemindBeforeDue, complaint.TimerRemindDue:
+		if !complaint.AwaitsVerdict(c) {
+			return nil // a verdict or the commissaris came first: nothing left to remind of
+		}
+		if t.Kind == string(complaint.TimerRemindDue) {
+			return remind(render.NoticeRemindDue, "")
+		}
 		return remind(render.NoticeRemindBeforeDue, "")
-	case complaint.TimerRemindDue:
-		return remind(render.NoticeRemindDue, "")
 	case complaint.TimerAutoExtend:
 		return d.autoExtend(tx, &c, root, now)
 	case complaint.TimerRemedyDue:
@@ -162,8 +166,9 @@ func (d *Daemon) fire(tx *store.Tx, t store.Timer, now time.Time) error {
 	return nil
 }
 
-// autoExtend keeps the promise when the due date passes with no verdict and no extension:
-// the complainant gets the extension notice with a new term, and staff are alerted.
+// autoExtend keeps the promise when the due date comes near with no verdict, after an
+// earlier extension too: ahead of the due date (deadlines.auto_extend_before) the complainant
+// gets the extension notice with the new term, and staff are alerted, each time.
 func (d *Daemon) autoExtend(tx *store.Tx, c *complaint.Case, root string, now time.Time) error {
 	next, ok := complaint.AutoExtend(*c, now, d.terms)
 	if !ok {
@@ -203,7 +208,7 @@ func (d *Daemon) digest(tx *store.Tx, now time.Time) error {
 	for i := range open {
 		v := d.caseView(&open[i], lang)
 		data.Cases = append(data.Cases, v)
-		if next, _ := nextDeadline(&open[i]); !next.IsZero() && next.Before(now) {
+		if next, _ := open[i].NextDeadline(); !next.IsZero() && next.Before(now) {
 			data.Overdue = append(data.Overdue, v)
 		}
 	}

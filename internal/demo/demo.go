@@ -270,12 +270,7 @@ func printCases(ctx context.Context, out io.Writer, st *store.Store, cfg *config
 	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(w, "  CASE\tSTATUS\tCOMPLAINANT\tSERVICE\tDUE\tMISSING")
 	for _, c := range cases {
-		var missing []string
-		for _, f := range complaint.FormFields {
-			if f != complaint.FieldAanvullend && strings.TrimSpace(c.Fields[f]) == "" {
-				missing = append(missing, f)
-			}
-		}
+		missing := c.Missing()
 		fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\t%s\n", c.ID, c.Status, c.Email, dash(c.Service),
 			complaint.FormatDate(c.DueAt, "nl", loc), dash(strings.Join(missing, ", ")))
 	}

@@ -81,7 +81,7 @@ func (t *Tx) upsertStats(c complaint.Case, now time.Time) error {
 	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO case_stats(id, received_at, confirmed_at, closed_at,
 		due_at, service, verdict, status, extended, escalated, cause, measure, verdict_at)
 		VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)
-		ON CONFLICT(id) DO UPDATE SET confirmed_at=excluded.confirmed_at, closed_at=excluded.closed_at,
+		ON CONFLICT(id) DO UPDATE SET received_at=excluded.received_at, confirmed_at=excluded.confirmed_at, closed_at=excluded.closed_at,
 		verdict_at=CASE WHEN excluded.verdict = '' THEN NULL
 			WHEN case_stats.verdict = excluded.verdict AND case_stats.verdict_at IS NOT NULL THEN case_stats.verdict_at
 			ELSE excluded.verdict_at END,
