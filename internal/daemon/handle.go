@@ -258,12 +258,13 @@ func (d *Daemon) threadRoot(caseID string, m *mailparse.Message) string {
 // and tells staff: a confirmation that never arrived is a broken promise.
 func (d *Daemon) bounce(tx *store.Tx, in *incoming) (string, string, intake.Disposition, error) {
 	b := in.msg.Bounce
-	_, caseID, template, err := tx.OutgoingByMessageID(b.OriginalMessageID)
+	orig, err := tx.OutgoingByMessageID(b.OriginalMessageID)
 	if err != nil {
 		return "", "", intake.Leave, err
 	}
-	if caseID == "" {
-		caseID = in.tri.CaseID
+	caseID, template := in.tri.CaseID, ""
+	if orig != nil {
+		caseID, template = orig.CaseID, orig.Template
 	}
 	if caseID == "" {
 		// Not about a case mail (or not ours): leave it for people to read.
@@ -276,11 +277,24 @@ func (d *Daemon) bounce(tx *store.Tx, in *incoming) (string, string, intake.Disp
 	if err := d.storeIncoming(tx, caseID, "bounce", in, true, b.Status); err != nil {
 		return "", "", intake.Leave, err
 	}
-	recips := b.Recipients
-	if len(recips) == 0 && c.Email != "" {
-		recips = []string{c.Email}
+	// Who failed: only addresses the bounced mail was really sent to count (a forged report
+	// naming a case number must not silence the complainant).
+	var recips []string
+	if orig != nil {
+		sentTo := append(append([]mailparse.Address{}, orig.To...), orig.Cc...)
+		for _, r := range b.Recipients {
+			if containsAddr(sentTo, r) {
+				recips = append(recips, strings.ToLower(r))
+			}
+		}
+		if len(b.Recipients) == 0 && len(orig.To) == 1 {
+			recips = []string{strings.ToLower(orig.To[0].Email)}
+		}
 	}
-	text := fmt.Sprintf("delivery of %s to %s failed (%s)", orDash(template), strings.Join(recips, ", "), orDash(b.Status))
+	text := fmt.Sprintf("delivery of %s to %s failed (%s)", orDash(template), orDash(strings.Join(recips, ", ")), orDash(b.Status))
+	if orig == nil {
+		text = fmt.Sprintf("a delivery report (%s) that names no mail klachtd sent about this case; nothing held", orDash(b.Status))
+	}
 	if err := tx.AddEvent(caseID, store.Event{At: in.now, Kind: "bounce", Text: text}); err != nil {
 		return "", "", intake.Leave, err
 	}

@@ -58,3 +58,17 @@ func containsStr(list []string, s string) bool {
 	}
 	return false
 }
+
+// TestForgedBounceHoldsNothing: a delivery report that names the case in its subject but no
+// mail klachtd sent (a forgery, or someone else's bounce) does not silence the complainant.
+func TestForgedBounceHoldsNothing(t *testing.T) {
+	e := newCaseEnv(t, nil, nil)
+	id, first := e.complaint("Jan de Vries", janAddr, "forged-b1@example.nl", "Ik heb een klacht over de online cursus.\n")
+	conf := onlyOne(t, first, "bevestiging")
+	e.advance(time.Minute)
+	e.feed.feed(t, dsn("made-up-id@elsewhere.example", janAddr, conf.Subject, "5.1.1", e.clock.Now()))
+	e.send()
+	e.advance(time.Minute)
+	e.feed.feed(t, staffMail(id, "[in-behandeling]", "forged-s1@intervisie-begeleiding.nl", e.clock.Now(), "Wij nemen uw klacht in behandeling.\n"))
+	checkCaseMail(t, onlyOne(t, e.send(), "status"), id, e.root, janAddr)
+}

@@ -176,15 +176,18 @@ func (t *Tx) HasMessage(caseID, messageID, kind string) (bool, error) {
 	return n > 0, nil
 }
 
-// OutgoingByMessageID finds a mail klachtd sent, for matching a bounce to it.
-func (t *Tx) OutgoingByMessageID(id string) (rowID int64, caseID, template string, err error) {
-	var c sql.NullString
-	err = t.tx.QueryRowContext(t.ctx, `SELECT id, case_id, template FROM outbox WHERE message_id = ?`, id).Scan(&rowID, &c, &template)
+// OutgoingByMessageID finds a mail klachtd sent, for matching a bounce to it; nil when there
+// is none with that Message-ID.
+func (t *Tx) OutgoingByMessageID(id string) (*OutMail, error) {
+	if id == "" {
+		return nil, nil
+	}
+	m, err := scanOut(t.tx.QueryRowContext(t.ctx, `SELECT `+outColumns+` FROM outbox WHERE message_id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, "", "", nil
+		return nil, nil
 	}
 	if err != nil {
-		return 0, "", "", fmt.Errorf("find outgoing message: %w", err)
+		return nil, fmt.Errorf("find outgoing message: %w", err)
 	}
-	return rowID, c.String, template, nil
+	return m, nil
 }
