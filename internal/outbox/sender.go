@@ -125,13 +125,18 @@ func (s *Sender) untilNextDue(ctx context.Context) time.Duration {
 	return min(max(next.Sub(s.clock.Now()), time.Second), maxIdle)
 }
 
-// deliver sends one claimed row and records the outcome. When ctx is cancelled mid-send nothing
-// is recorded: the claim's lease keeps the row from being resent before now+lease.
+// deliver sends one claimed row and records the outcome. A shutdown (ctx cancelled) lets a
+// send under way finish, within the send timeout, and records it: stopping in the middle
+// could leave a mail the server accepted unrecorded, and so sent twice. Only when the send
+// itself is cut off is nothing recorded: the claim's lease keeps the row from being resent
+// before now+lease.
 func (s *Sender) deliver(ctx context.Context, r *Row) {
 	attempt := r.Attempts + 1
 	log := s.log.With("case_id", r.CaseID, "row_id", r.ID, "template", r.Template, "attempt", attempt)
-	err := s.send(ctx, r)
-	if err != nil && ctx.Err() != nil {
+	sctx, cancelSend := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.Timeout)
+	defer cancelSend()
+	err := s.send(sctx, r)
+	if err != nil && sctx.Err() != nil && ctx.Err() != nil {
 		log.Info("send interrupted by shutdown; the row is tried again after its lease", "lease", s.lease)
 		return
 	}
@@ -142,24 +147,41 @@ func (s *Sender) deliver(ctx context.Context, r *Row) {
 	switch {
 	case err == nil:
 		log.Info("mail sent")
-		recErr = s.q.Sent(rctx, r.ID, now)
+		recErr = record(rctx, func(c context.Context) error { return s.q.Sent(c, r.ID, now) })
 	case !Classify(err):
 		log.Warn("mail refused permanently", "reason", logReason(err))
 		log.Debug("mail refused permanently", "err", err)
-		recErr = s.q.Failed(rctx, r.ID, now, err.Error())
+		recErr = record(rctx, func(c context.Context) error { return s.q.Failed(c, r.ID, now, err.Error()) })
 	case !now.Before(r.Date.Add(s.cfg.RetryFor)):
 		log.Error("mail not delivered in time; giving up", "reason", logReason(err), "retry_for", s.cfg.RetryFor)
 		reason := fmt.Sprintf("not delivered within %s after %d attempts: %v", s.cfg.RetryFor, attempt, err)
-		recErr = s.q.Failed(rctx, r.ID, now, reason)
+		recErr = record(rctx, func(c context.Context) error { return s.q.Failed(c, r.ID, now, reason) })
 	default:
 		next := now.Add(BackoffFrom(s.cfg.RetryFirst, attempt, s.rnd))
 		s.logTemporary(log, err, next)
-		recErr = s.q.Retry(rctx, r.ID, next, err.Error())
+		recErr = record(rctx, func(c context.Context) error { return s.q.Retry(c, r.ID, next, err.Error()) })
 	}
 	if recErr != nil {
 		// The lease still holds the row back, so it is neither lost nor resent in a loop.
 		log.Error("record outcome of outgoing mail", "err", recErr)
 	}
+}
+
+// record writes an outcome, trying again while the database is busy (within rctx): a sent
+// mail whose outcome is lost would be sent again after its lease.
+func record(rctx context.Context, write func(context.Context) error) error {
+	var err error
+	for i := 0; i < 5; i++ {
+		if err = write(rctx); err == nil || rctx.Err() != nil {
+			return err
+		}
+		select {
+		case <-rctx.Done():
+			return err
+		case <-time.After(time.Duration(i+1) * 200 * time.Millisecond):
+		}
+	}
+	return err
 }
 
 func (s *Sender) logTemporary(log *slog.Logger, err error, next time.Time) {

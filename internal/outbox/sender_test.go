@@ -210,14 +210,16 @@ func TestSenderOutage(t *testing.T) {
 	}
 }
 
-// A sender that dies mid-send (its context cancelled while the server holds DATA) records
-// nothing; the claim's lease keeps the row back until now+lease, never an immediate resend.
+// A shutdown while the server holds DATA past the send timeout records nothing; the claim's
+// lease keeps the row back until now+lease, never an immediate resend.
 func TestSenderCrashMidSend(t *testing.T) {
 	sink := mailtest.StartSMTPSink(t)
 	release := sink.Hold()
 	defer release()
 	q := newMemQueue(t0, testRow(1))
-	s, _ := newTestSender(t, sinkConfig(sink), q, t0)
+	cfg := sinkConfig(sink)
+	cfg.Timeout = time.Second
+	s, _ := newTestSender(t, cfg, q, t0)
 
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan struct{})
@@ -227,7 +229,7 @@ func TestSenderCrashMidSend(t *testing.T) {
 	select {
 	case <-done:
 	case <-time.After(5 * time.Second):
-		t.Fatal("drain did not stop after cancel")
+		t.Fatal("drain did not stop within the send timeout after cancel")
 	}
 
 	got := q.get(1)
@@ -308,5 +310,35 @@ func TestSenderAuthMechanisms(t *testing.T) {
 				t.Errorf("state %q (reasons %q), %d delivered; want sent, 1", got.state, got.reasons, len(sink.Messages()))
 			}
 		})
+	}
+}
+
+// A shutdown while a send is under way lets it finish and records it: no duplicate after a
+// restart (SPEC allows one only when the process dies), and nothing further is claimed.
+func TestShutdownFinishesTheSendUnderWay(t *testing.T) {
+	sink := mailtest.StartSMTPSink(t)
+	release := sink.Hold()
+	q := newMemQueue(t0, testRow(1), testRow(2))
+	s, _ := newTestSender(t, sinkConfig(sink), q, t0)
+
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan struct{})
+	go func() { defer close(done); s.drain(ctx) }()
+	sink.WaitHeld(t, 1, 5*time.Second)
+	cancel()
+	release() // the server answers after the shutdown began
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("drain did not stop after cancel")
+	}
+	if got := q.get(1); got.state != "sent" {
+		t.Errorf("the mail under way at shutdown: state %q, want sent", got.state)
+	}
+	if got := q.get(2); got.state != "queued" {
+		t.Errorf("a mail not yet begun at shutdown: state %q, want queued (not claimed)", got.state)
+	}
+	if n := len(sink.Messages()); n != 1 {
+		t.Errorf("the sink got %d mails, want 1", n)
 	}
 }
