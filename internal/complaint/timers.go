@@ -39,15 +39,18 @@ func NewCase(id string, receivedAt time.Time, t Terms) Case {
 // Timers returns the timers a case should have, given its state, sorted by time:
 //
 //   - confirm-alarm at ReceivedAt+ConfirmAlarm while the case is open and unconfirmed;
-//   - remind-before-due at DueAt-RemindBefore and remind-due at DueAt while the case is
-//     open and not with the commissaris (nieuw to beoordeeld);
-//   - auto-extend at DueAt when AutoExtend is on and the case is open, has no verdict, is
-//     not with the commissaris and was never extended;
+//   - remind-before-due at DueAt-RemindBefore and remind-due at DueAt while the case awaits
+//     its verdict (open, no verdict, not with the commissaris);
+//   - auto-extend at DueAt-AutoExtendBefore when AutoExtend is on and the case awaits its
+//     verdict, after an extension too: every due date is kept. The moment may already be
+//     past (a new term shorter than the lead); a past timer fires at once;
 //   - remedy-due at RemedyDueAt and effectiveness at MeasureAt+Effectiveness whenever set,
 //     also on a closed case: remediation and reviews outlive the handling;
 //   - retention at ReceivedAt+Keep, always.
 //
-// A zero duration switches its timer off.
+// A zero duration switches its timer off. When auto-extend is on it comes first, so the
+// extension moves the due date and the reminders with it: staff then get the alert of the
+// automatic extension instead of remind-due.
 func Timers(c Case, t Terms) []Timer {
 	var out []Timer
 	add := func(kind TimerKind, at time.Time) { out = append(out, Timer{Kind: kind, At: at.UTC()}) }
@@ -55,13 +58,13 @@ func Timers(c Case, t Terms) []Timer {
 	if open && c.ConfirmedAt.IsZero() && t.ConfirmAlarm > 0 {
 		add(TimerConfirmAlarm, c.ReceivedAt.Add(t.ConfirmAlarm))
 	}
-	if open && c.Status != StatusEscalatie && !c.DueAt.IsZero() {
+	if AwaitsVerdict(c) {
 		if t.RemindBefore > 0 {
 			add(TimerRemindBeforeDue, c.DueAt.Add(-t.RemindBefore))
 		}
 		add(TimerRemindDue, c.DueAt)
-		if t.AutoExtend && t.AutoExtendBy > 0 && c.Verdict == VerdictNone && !c.Extended {
-			add(TimerAutoExtend, c.DueAt)
+		if autoExtends(t) {
+			add(TimerAutoExtend, autoExtendAt(c, t))
 		}
 	}
 	if !c.RemedyDueAt.IsZero() {
@@ -77,6 +80,17 @@ func Timers(c Case, t Terms) []Timer {
 	return out
 }
 
+// AwaitsVerdict reports whether the promise of a decision term is running for the case: it
+// is open, has a due date and no verdict, and is not with the commissaris.
+func AwaitsVerdict(c Case) bool {
+	return c.Status.IsOpen() && c.Status != StatusEscalatie && c.Verdict == VerdictNone && !c.DueAt.IsZero()
+}
+
+func autoExtends(t Terms) bool { return t.AutoExtend && t.AutoExtendBy > 0 }
+
+// autoExtendAt is the moment of the automatic extension: the lead before the due date.
+func autoExtendAt(c Case, t Terms) time.Time { return c.DueAt.Add(-max(t.AutoExtendBefore, 0)) }
+
 // NextTimer returns the first timer of the case at or after now, for listings.
 func NextTimer(c Case, t Terms, now time.Time) (Timer, bool) {
 	for _, tm := range Timers(c, t) {
@@ -87,13 +101,13 @@ func NextTimer(c Case, t Terms, now time.Time) (Timer, bool) {
 	return Timer{}, false
 }
 
-// AutoExtend is the automatic extension: at or after the due date, on an open case without
-// verdict that was never extended and is not with the commissaris, the due date moves
-// AutoExtendBy on (from the due date, or from now when that is already later) and the case
-// is marked extended. It returns false, and the case unchanged, when it does not apply.
+// AutoExtend is the automatic extension: from AutoExtendBefore ahead of the due date, on a
+// case that awaits its verdict (open, no verdict, not with the commissaris; extended before
+// or not), the due date moves AutoExtendBy on (from the due date, or from now when that is
+// already later) and the case is marked extended. It returns false, and the case unchanged,
+// when it does not apply.
 func AutoExtend(c Case, now time.Time, t Terms) (Case, bool) {
-	if !t.AutoExtend || t.AutoExtendBy <= 0 || !c.Status.IsOpen() || c.Status == StatusEscalatie ||
-		c.Verdict != VerdictNone || c.Extended || c.DueAt.IsZero() || now.Before(c.DueAt) {
+	if !autoExtends(t) || !AwaitsVerdict(c) || now.Before(autoExtendAt(c, t)) {
 		return c, false
 	}
 	until := c.DueAt.Add(t.AutoExtendBy)

@@ -18,9 +18,13 @@ func TestNewCase(t *testing.T) {
 func TestTimers(t *testing.T) {
 	rec := time.Date(2027, 1, 1, 10, 0, 0, 0, time.UTC)
 	due := rec.Add(28 * 24 * time.Hour)
+	later := due.Add(10 * 24 * time.Hour) // a staff extension
 	keep := Timer{TimerRetention, rec.Add(defTerms.Keep)}
 	before, onDue := Timer{TimerRemindBeforeDue, due.Add(-7 * 24 * time.Hour)}, Timer{TimerRemindDue, due}
 	auto := Timer{TimerAutoExtend, due}
+	lead := defTerms
+	lead.AutoExtendBefore = 24 * time.Hour
+	autoLead := Timer{TimerAutoExtend, due.Add(-24 * time.Hour)}
 	remedy := time.Date(2027, 2, 10, 8, 0, 0, 0, time.UTC)
 	measure := time.Date(2027, 1, 20, 8, 0, 0, 0, time.UTC)
 	tests := []struct {
@@ -32,19 +36,35 @@ func TestTimers(t *testing.T) {
 		{"nieuw", func(c *Case) { c.ConfirmedAt = time.Time{}; c.Status = StatusNieuw }, defTerms,
 			[]Timer{{TimerConfirmAlarm, rec.Add(24 * time.Hour)}, before, onDue, auto, keep}},
 		{"bevestigd", nil, defTerms, []Timer{before, onDue, auto, keep}},
-		{"info-nodig", func(c *Case) { c.Status = StatusInfoNodig }, defTerms, []Timer{before, onDue, auto, keep}},
-		{"in-behandeling extended", func(c *Case) { c.Status = StatusInBehandeling; c.Extended = true }, defTerms,
-			[]Timer{before, onDue, keep}},
+		{"bevestigd with lead", nil, lead, []Timer{before, autoLead, onDue, keep}},
+		{"info-nodig", func(c *Case) { c.Status = StatusInfoNodig }, lead, []Timer{before, autoLead, onDue, keep}},
+		{"in-behandeling", func(c *Case) { c.Status = StatusInBehandeling }, lead, []Timer{before, autoLead, onDue, keep}},
+		{"in-behandeling extended: every due date is kept", func(c *Case) {
+			c.Status, c.Extended, c.DueAt = StatusInBehandeling, true, later
+		}, lead, []Timer{
+			{TimerRemindBeforeDue, later.Add(-7 * 24 * time.Hour)}, {TimerAutoExtend, later.Add(-24 * time.Hour)},
+			{TimerRemindDue, later}, keep}},
+		{"extended to a term shorter than the lead: auto-extend in the past", func(c *Case) {
+			c.Status, c.Extended, c.DueAt = StatusInBehandeling, true, rec.Add(2*time.Hour)
+		}, lead, []Timer{
+			{TimerRemindBeforeDue, rec.Add(2*time.Hour - 7*24*time.Hour)}, {TimerAutoExtend, rec.Add(2*time.Hour - 24*time.Hour)},
+			{TimerRemindDue, rec.Add(2 * time.Hour)}, keep}},
 		{"auto-extend off", func(c *Case) { c.Status = StatusInBehandeling }, Terms{HandleWithin: defTerms.HandleWithin, Keep: defTerms.Keep},
 			[]Timer{onDue, keep}},
-		{"beoordeeld with remedy", func(c *Case) {
+		{"auto-extend off with lead: remind-due stays", func(c *Case) { c.Status = StatusInBehandeling },
+			Terms{HandleWithin: defTerms.HandleWithin, RemindBefore: defTerms.RemindBefore, AutoExtendBy: defTerms.AutoExtendBy,
+				AutoExtendBefore: 24 * time.Hour, Keep: defTerms.Keep},
+			[]Timer{before, onDue, keep}},
+		{"beoordeeld with remedy: no reminders", func(c *Case) {
 			c.Status, c.Verdict, c.RemedyDueAt = StatusBeoordeeld, VerdictGegrond, remedy
-		}, defTerms, []Timer{before, onDue, {TimerRemedyDue, remedy}, keep}},
-		{"escalatie", func(c *Case) { c.Status, c.Verdict = StatusEscalatie, VerdictOngegrond }, defTerms, []Timer{keep}},
+		}, lead, []Timer{{TimerRemedyDue, remedy}, keep}},
+		{"beoordeeld", func(c *Case) { c.Status, c.Verdict = StatusBeoordeeld, VerdictOngegrond }, defTerms, []Timer{keep}},
+		{"escalatie", func(c *Case) { c.Status, c.Verdict = StatusEscalatie, VerdictOngegrond }, lead, []Timer{keep}},
+		{"escalatie without verdict", func(c *Case) { c.Status = StatusEscalatie }, lead, []Timer{keep}},
 		{"afgehandeld with measure and remedy", func(c *Case) {
 			c.Status, c.Verdict, c.ClosedAt, c.RemedyDueAt, c.MeasureAt = StatusAfgehandeld, VerdictGegrond, measure, remedy, measure
 		}, defTerms, []Timer{{TimerRemedyDue, remedy}, {TimerEffectiveness, measure.Add(90 * 24 * time.Hour)}, keep}},
-		{"afgehandeld", func(c *Case) { c.Status, c.ClosedAt = StatusAfgehandeld, measure }, defTerms, []Timer{keep}},
+		{"afgehandeld", func(c *Case) { c.Status, c.ClosedAt = StatusAfgehandeld, measure }, lead, []Timer{keep}},
 		{"closed never confirmed: no alarm", func(c *Case) { c.Status, c.ConfirmedAt = StatusAfgehandeld, time.Time{} }, defTerms, []Timer{keep}},
 	}
 	for _, tt := range tests {
@@ -60,34 +80,76 @@ func TestTimers(t *testing.T) {
 	if got, ok := NextTimer(c, defTerms, due.Add(-time.Hour)); !ok || got != onDue {
 		t.Errorf("NextTimer = %v, %v; want %v", got, ok, onDue)
 	}
+	if got, ok := NextTimer(c, lead, due.Add(-25*time.Hour)); !ok || got != autoLead {
+		t.Errorf("NextTimer with lead = %v, %v; want %v", got, ok, autoLead)
+	}
 }
 
 func TestAutoExtend(t *testing.T) {
+	day := 24 * time.Hour
+	lead := defTerms
+	lead.AutoExtendBefore = day
 	c := caseIn(StatusInBehandeling)
-	if _, ok := AutoExtend(c, c.DueAt.Add(-time.Second), defTerms); ok {
-		t.Error("AutoExtend before due: applied")
+	due := c.DueAt
+	tests := []struct {
+		name    string
+		c       Case
+		now     time.Time
+		terms   Terms
+		ok      bool
+		wantDue time.Time
+	}{
+		{"before the due date", c, due.Add(-time.Second), defTerms, false, due},
+		{"at the due date", c, due, defTerms, true, due.Add(defTerms.AutoExtendBy)},
+		{"before the lead", c, due.Add(-day - time.Second), lead, false, due},
+		{"at the lead: the term runs on from the due date", c, due.Add(-day), lead, true, due.Add(lead.AutoExtendBy)},
+		{"after long downtime the new term is still ahead", c, due.Add(60 * day), lead, true, due.Add(60*day + lead.AutoExtendBy)},
+		{"info-nodig", caseIn(StatusInfoNodig), due.Add(-day), lead, true, due.Add(lead.AutoExtendBy)},
+		{"beoordeeld", caseIn(StatusBeoordeeld), due, lead, false, due},
+		{"escalatie", caseIn(StatusEscalatie), due, lead, false, due},
+		{"afgehandeld", caseIn(StatusAfgehandeld), due, lead, false, due},
+		{"switched off", c, due, Terms{AutoExtendBy: lead.AutoExtendBy, AutoExtendBefore: day}, false, due},
 	}
-	got, ok := AutoExtend(c, c.DueAt, defTerms)
-	if !ok || !got.Extended || !got.DueAt.Equal(c.DueAt.Add(defTerms.AutoExtendBy)) {
-		t.Errorf("AutoExtend at due = %v, %v", got.DueAt, ok)
-	}
-	if _, ok := AutoExtend(got, got.DueAt, defTerms); ok {
-		t.Error("AutoExtend twice: applied")
-	}
-	late := c.DueAt.Add(60 * 24 * time.Hour) // after long downtime the new term is still ahead
-	if got, ok := AutoExtend(c, late, defTerms); !ok || !got.DueAt.Equal(late.Add(defTerms.AutoExtendBy)) {
-		t.Errorf("AutoExtend late = %v, %v", got.DueAt, ok)
-	}
-	for _, s := range []Status{StatusBeoordeeld, StatusEscalatie, StatusAfgehandeld} {
-		if _, ok := AutoExtend(caseIn(s), c.DueAt, defTerms); ok {
-			t.Errorf("AutoExtend on %s: applied", s)
+	for _, tt := range tests {
+		got, ok := AutoExtend(tt.c, tt.now, tt.terms)
+		if ok != tt.ok || !got.DueAt.Equal(tt.wantDue) || got.Extended != (tt.ok || tt.c.Extended) {
+			t.Errorf("%s: AutoExtend = due %v, extended %v, %v; want due %v, %v", tt.name, got.DueAt, got.Extended, ok, tt.wantDue, tt.ok)
 		}
 	}
-	off := defTerms
-	off.AutoExtend = false
-	if _, ok := AutoExtend(c, c.DueAt, off); ok {
-		t.Error("AutoExtend switched off: applied")
+
+	// An extension (automatic or by staff) does not end the promise: every next due date is
+	// extended again, from the lead before it, and never twice.
+	cur, now := c, due.Add(-day)
+	for i := 1; i <= 3; i++ {
+		next, ok := AutoExtend(cur, now, lead)
+		if !ok || !next.DueAt.Equal(cur.DueAt.Add(lead.AutoExtendBy)) {
+			t.Fatalf("extension %d at %v = %v, %v; want due %v", i, now, next.DueAt, ok, cur.DueAt.Add(lead.AutoExtendBy))
+		}
+		if _, again := AutoExtend(next, now, lead); again {
+			t.Fatalf("extension %d applied twice at %v", i, now)
+		}
+		if tm := timerOf(Timers(next, lead), TimerAutoExtend); !tm.At.Equal(next.DueAt.Add(-day)) {
+			t.Fatalf("after extension %d the auto-extend timer is at %v; want %v", i, tm.At, next.DueAt.Add(-day))
+		}
+		cur, now = next, next.DueAt.Add(-day)
 	}
+	staff, err := Extend(c, due.Add(3*day), due.Add(-2*day))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, ok := AutoExtend(staff, due.Add(2*day), lead); !ok || !got.DueAt.Equal(staff.DueAt.Add(lead.AutoExtendBy)) {
+		t.Errorf("after a staff extension = %v, %v; want %v", got.DueAt, ok, staff.DueAt.Add(lead.AutoExtendBy))
+	}
+}
+
+// timerOf returns the timer of kind in ts, or the zero Timer.
+func timerOf(ts []Timer, kind TimerKind) Timer {
+	for _, tm := range ts {
+		if tm.Kind == kind {
+			return tm
+		}
+	}
+	return Timer{}
 }
 
 func TestNextWeekly(t *testing.T) {

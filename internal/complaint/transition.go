@@ -74,12 +74,13 @@ type Command struct {
 	By        string
 }
 
-// Terms are the configured deadlines (SPEC section 5). Location is used for the dates in
-// timeline texts; nil means UTC.
+// Terms are the configured deadlines (SPEC section 5). AutoExtendBefore is the lead by
+// which the automatic extension comes before the due date (0: at the due date). Location is
+// used for the dates in timeline texts; nil means UTC.
 type Terms struct {
 	ConfirmWithin, ConfirmAlarm, HandleWithin, RemindBefore time.Duration
 	AutoExtend                                              bool
-	AutoExtendBy, Effectiveness, Keep                       time.Duration
+	AutoExtendBy, AutoExtendBefore, Effectiveness, Keep     time.Duration
 	Location                                                *time.Location
 }
 
