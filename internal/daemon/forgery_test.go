@@ -124,6 +124,15 @@ func staffMail(id, subject, msgID string, at time.Time, body string, extra ...st
 	return rawMail("Milou Meijer <"+staffAddr+">", orgAddr, "RE: ["+id+"] "+subject, msgID, at, body, extra...)
 }
 
+// Trace fields for the authserv cases: our server's Authentication-Results and Received, and
+// what a sender writes below them.
+const (
+	ourAR        = "Authentication-Results: mx.intervisie-begeleiding.nl"
+	ourReceived  = "Received: from mail.evil.example (mail.evil.example [192.0.2.7]) by mx.intervisie-begeleiding.nl (Postfix) with ESMTPS id 4Xy; Thu, 26 Nov 2026 09:01:00 +0000\r\n"
+	evilReceived = "Received: from [10.0.0.2] by mail.evil.example; Thu, 26 Nov 2026 09:00:58 +0000\r\n"
+	forgedOurAR  = ourAR + "; dkim=pass header.d=intervisie-begeleiding.nl; dmarc=pass header.from=intervisie-begeleiding.nl"
+)
+
 // TestForgeryMatrix: commands that are not authenticated, or not from staff, change nothing;
 // each lands in the timeline and staff are told. A valid signed staff command is the control.
 func TestForgeryMatrix(t *testing.T) {
@@ -155,6 +164,16 @@ func TestForgeryMatrix(t *testing.T) {
 				return staffMail(id, "[gegrond]", "forged-4@evil.example", at, verdictBody,
 					"Authentication-Results: mx.evil.example; dkim=pass header.d=intervisie-begeleiding.nl; dmarc=pass header.from=intervisie-begeleiding.nl")
 			}},
+		{name: "our authserv-id forged below our real, failing header", mode: config.AuthenticationAuthserv, from: staffAddr, event: "forged-command",
+			mail: func(id string, at time.Time) []byte {
+				return append([]byte(ourAR+"; dkim=none; dmarc=fail header.from=intervisie-begeleiding.nl\r\n"+ourReceived),
+					staffMail(id, "[gegrond]", "forged-5@evil.example", at, verdictBody, forgedOurAR)...)
+			}},
+		{name: "our authserv-id forged above a Received line, no real header on top", mode: config.AuthenticationAuthserv, from: staffAddr, event: "forged-command",
+			mail: func(id string, at time.Time) []byte {
+				return append([]byte(ourReceived+forgedOurAR+"\r\n"+evilReceived),
+					staffMail(id, "[gegrond]", "forged-6@evil.example", at, verdictBody)...)
+			}},
 		{name: "complainant with valid DKIM of own domain", mode: config.AuthenticationDKIM, from: janAddr, event: "mail-complainant",
 			mail: func(id string, at time.Time) []byte {
 				return keys.sign(t, rawMail("Jan de Vries <"+janAddr+">", orgAddr, "RE: ["+id+"] [gegrond] [afgehandeld]",
@@ -173,6 +192,11 @@ func TestForgeryMatrix(t *testing.T) {
 			mail: func(id string, at time.Time) []byte {
 				return staffMail(id, "[gegrond]", "ok-2@intervisie-begeleiding.nl", at, verdictBody,
 					"Authentication-Results: mx.intervisie-begeleiding.nl; dkim=pass header.d=intervisie-begeleiding.nl")
+			}},
+		{name: "control: our real header on top of the trace, dkim=pass", mode: config.AuthenticationAuthserv, applied: true,
+			mail: func(id string, at time.Time) []byte {
+				return append([]byte(ourAR+"; dkim=pass header.d=intervisie-begeleiding.nl\r\n"+ourReceived),
+					staffMail(id, "[gegrond]", "ok-3@intervisie-begeleiding.nl", at, verdictBody)...)
 			}},
 	}
 	for _, tc := range tests {

@@ -1,9 +1,12 @@
 package daemon
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/form"
@@ -141,6 +144,15 @@ func (d *Daemon) staffReply(tx *store.Tx, in *incoming, c *complaint.Case, root,
 		// First: a forgery that reuses the Message-ID of a real command is still a forgery.
 		return d.forged(tx, in, c, root)
 	}
+	tags, tagErrs := complaint.ParseTags(in.msg.Subject, in.now, d.cfg.Organisation.Location)
+	command := len(tags) > 0 || len(tagErrs) > 0
+	if command && in.msg.MessageID == "" {
+		// Without a Message-ID a command could not be told from its copies.
+		if err := d.storeIncoming(tx, c.ID, "reply-staff", in, true, in.auth.Method); err != nil {
+			return err
+		}
+		return d.commandError(tx, in, c, root, []error{errNoMessageID})
+	}
 	applied, err := tx.HasMessage(c.ID, in.msg.MessageID, "reply-staff")
 	if err != nil {
 		return err
@@ -150,11 +162,25 @@ func (d *Daemon) staffReply(tx *store.Tx, in *incoming, c *complaint.Case, root,
 		return tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "duplicate-command", By: by,
 			Text: "command with Message-ID " + in.msg.MessageID + " delivered again; not carried out again"})
 	}
+	keys := commandKeys(in, own)
+	if command {
+		// A captured command re-sent under a new Message-ID: what the signature (or the
+		// content) vouches for was carried out before.
+		prev, replayed, err := tx.AppliedCommand(keys...)
+		if err != nil {
+			return err
+		}
+		if replayed {
+			d.log.Warn("replayed staff command refused", "case_id", c.ID, "applied_to", prev)
+			return tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "duplicate-command", By: by,
+				Text: "command with Message-ID " + in.msg.MessageID + " was carried out before" + onCase(prev) +
+					" (same " + keyKind(in.auth.Key) + "); not carried out again"})
+		}
+	}
 	if err := d.storeIncoming(tx, c.ID, "reply-staff", in, true, in.auth.Method); err != nil {
 		return err
 	}
-	tags, tagErrs := complaint.ParseTags(in.msg.Subject, in.now, d.cfg.Organisation.Location)
-	if len(tags) == 0 && len(tagErrs) == 0 {
+	if !command {
 		return tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "mail-staff", By: by, Text: own})
 	}
 	if len(tagErrs) > 0 {
@@ -167,6 +193,9 @@ func (d *Daemon) staffReply(tx *store.Tx, in *incoming, c *complaint.Case, root,
 			return d.commandError(tx, in, c, root, []error{err})
 		}
 		return fmt.Errorf("apply command to %s: %w", c.ID, err)
+	}
+	if err := tx.AddCommandKeys(c.ID, in.now, keys...); err != nil {
+		return err
 	}
 	for _, t := range tags {
 		if t.Kind == complaint.TagAdresOK && c.Email != "" {
@@ -219,6 +248,10 @@ func (d *Daemon) commandError(tx *store.Tx, in *incoming, c *complaint.Case, roo
 
 // reasonIn is an error's reason in a language, for the staff member's mail.
 func reasonIn(err error, lang string) string {
+	var re *refusal
+	if errors.As(err, &re) {
+		return pick(lang, re.nl, re.en)
+	}
 	var te *complaint.TagError
 	if errors.As(err, &te) {
 		if lang == "en" {
@@ -238,4 +271,93 @@ func reasonIn(err error, lang string) string {
 		return prefix + tr.ReasonNL
 	}
 	return err.Error()
+}
+
+// refusal is a reason a staff command is refused, in both languages.
+type refusal struct{ nl, en string }
+
+func (r *refusal) Error() string { return r.en }
+
+var errNoMessageID = &refusal{
+	nl: "Uw bericht heeft geen Message-ID; stuur het opnieuw vanuit uw mailprogramma.",
+	en: "Your message has no Message-ID; please send it again from your mail program.",
+}
+
+// commandKeys are a staff command's replay keys: always a hash of the sender, Date, Subject
+// and staff text (what every mode vouches for), and the key of the verifying DKIM signature
+// when there is one. Keeping both means that removing one of two valid signatures (so that
+// the other verifies, with another b=) does not make a copy new.
+func commandKeys(in *incoming, staffText string) []string {
+	date := ""
+	if !in.msg.Date.IsZero() {
+		date = in.msg.Date.UTC().Format(time.RFC3339)
+	}
+	keys := []string{"content:" + hashParts(strings.ToLower(in.msg.From.Email), date, in.msg.Subject, staffText)}
+	if in.auth.Key != "" {
+		keys = append(keys, in.auth.Key)
+	}
+	return keys
+}
+
+// hashParts is the hex SHA-256 of parts, each ended by a NUL so that no two lists collide.
+func hashParts(parts ...string) string {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// keyKind names, for the timeline, what made a command a copy.
+func keyKind(sigKey string) string {
+	if sigKey != "" {
+		return "DKIM signature or content"
+	}
+	return "sender, date, subject and text"
+}
+
+// onCase is " on <case>" for the timeline, or " on a case since purged".
+func onCase(caseID string) string {
+	if caseID == "" {
+		return " on a case since purged"
+	}
+	return " on " + caseID
+}
+
+// registrationKeys are the replay keys of a [nieuw]: those of the command itself (over the
+// staff member's own text) and, for an attached original, its Message-ID: the same mail
+// forwarded again is the same complaint.
+func registrationKeys(in *incoming) []string {
+	keys := commandKeys(in, reply.Strip(in.msg.Text))
+	if len(in.msg.Forwarded) > 0 && in.msg.Forwarded[0].MessageID != "" {
+		keys = append(keys, "forward:"+hashParts(strings.ToLower(in.msg.Forwarded[0].MessageID)))
+	}
+	return keys
+}
+
+// staffNewAgain refuses a [nieuw] of a mail registered before: the sender is told which case
+// it became, that case's timeline notes the copy, and no second case is made.
+func (d *Daemon) staffNewAgain(tx *store.Tx, in *incoming, prev string) (string, string, intake.Disposition, error) {
+	by, lang := in.msg.From.Email, d.cfg.Organisation.Language
+	if prev == "" {
+		line := pick(lang, "Deze e-mail is al eerder als klacht geregistreerd; die klacht is inmiddels verwijderd. Er is geen nieuwe klacht aangemaakt.",
+			"This mail was registered as a complaint before; that complaint has since been deleted. No new complaint was created.")
+		_, err := d.queue(tx, nil, "", outMail{template: "commando-fout", to: addrs([]string{by}), audience: audStaff,
+			data: render.Data{Errors: []string{line}}}, in.now)
+		return "", "duplicate-command", intake.Leave, err
+	}
+	c, root, err := tx.Case(prev)
+	if err != nil {
+		return "", "", intake.Leave, err
+	}
+	if err := tx.AddEvent(prev, store.Event{At: in.now, Kind: "duplicate-command", By: by,
+		Text: "[nieuw] with Message-ID " + in.msg.MessageID + " registers a mail registered before; not registered again"}); err != nil {
+		return "", "", intake.Leave, err
+	}
+	line := fmt.Sprintf(pick(lang, "Deze e-mail is al eerder geregistreerd als klacht %s; er is geen nieuwe klacht aangemaakt.",
+		"This mail was registered before as complaint %s; no new complaint was created."), prev)
+	_, err = d.queue(tx, &c, root, outMail{template: "commando-fout", to: addrs([]string{by}), audience: audStaff,
+		data: render.Data{Errors: []string{line}}}, in.now)
+	return prev, "duplicate-command", intake.Move, err
 }

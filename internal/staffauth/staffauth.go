@@ -1,19 +1,27 @@
 // Package staffauth decides whether a mail that claims to come from a staff member is
 // authenticated, so that its subject tags may be carried out as commands. A forged From: must
 // change nothing: every doubt yields a Verdict that is not OK, with an English reason for the
-// case timeline.
+// case timeline. A passing Verdict also carries a replay key (Verdict.Key) when the mode can
+// name what the signature protects.
 //
 // Three modes:
 //   - "dkim": the message carries a DKIM signature that verifies (github.com/emersion/go-msgauth)
 //     and whose d= domain aligns with the From domain (equal, or the From domain is a subdomain
-//     of d), and, when Policy.Domains is set, d is one of them.
+//     of d), and, when Policy.Domains is set, d is one of them. Verdict.Key is derived from the
+//     b= value of that signature: a copy of the signed command re-sent under another
+//     Message-ID (or with any unsigned header changed) has the same key.
 //   - "authserv": the organisation's own mail server has written an Authentication-Results
 //     header with its authserv-id (Policy.AuthservID) saying dkim=pass aligned with the From
-//     domain, or dmarc=pass with header.from equal to it. Headers with any other id are ignored:
-//     senders can write them. Every header with the configured id counts, not only the topmost;
-//     this is safe only because the organisation's server removes incoming
-//     Authentication-Results headers that carry its own id (RFC 8601 section 5). Configure that
-//     server accordingly, or use "dkim".
+//     domain, or dmarc=pass with header.from equal to it. Senders can write such headers too,
+//     with our id, and common servers (OpenDKIM, OpenDMARC) do not remove them by default. So
+//     only the headers our server prepended count (RFC 8601 section 5): the first
+//     Authentication-Results from the top of the header section must carry our id, at most
+//     Policy.TrustedReceived Received fields may stand above it, and only the contiguous run
+//     of headers with our id that starts there is read — never one further down, below a
+//     header of another id or below the next Received field. Verdict.Key is empty.
+//     Known limit: a server that writes its header below its own Received field, directly on
+//     top of the sender's header section, cannot be told apart from a forgery placed first in
+//     that section; configure such a server to remove incoming headers with its id.
 //   - "none": everything passes. For tests and demonstrations only.
 //
 // In "dkim" and "authserv" a message with more than one From header, or whose From header does
@@ -50,6 +58,10 @@ type Policy struct {
 	Mode       Mode
 	AuthservID string
 	Domains    []string // DKIM domains that count; empty = the From domain
+	// TrustedReceived is, in authserv mode, how many Received fields the organisation's own
+	// delivery writes above its server's Authentication-Results (an LMTP hop, or a server that
+	// writes its own Received first); 0: the header must stand above every Received field.
+	TrustedReceived int
 }
 
 // Verdict is the outcome of Check.
@@ -57,6 +69,10 @@ type Verdict struct {
 	OK     bool
 	Method string // "dkim", "authserv", "none"
 	Reason string // English, for the timeline: why it failed or what passed
+	// Key identifies what the verifying signature protects, for refusing a replayed command:
+	// "dkim:" and the hex SHA-256 of the signature's b= value (whitespace removed). Empty when
+	// the verdict fails or the mode has no signature of its own to name ("authserv", "none").
+	Key string
 }
 
 // Check reports whether raw, a complete message claiming to come from fromEmail, is

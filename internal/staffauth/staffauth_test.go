@@ -164,11 +164,22 @@ func TestCheckAuthserv(t *testing.T) {
 		}
 		return compose(append(h, staffHeaders...), staffBody)
 	}
+	// lines builds a message whose header starts with the given fields, as written.
+	lines := func(top ...string) []byte {
+		return compose(append(append([]string{}, top...), staffHeaders...), staffBody)
+	}
+	const (
+		ourReceived  = "Received: from mail.evil.example (mail.evil.example [192.0.2.7]) by mx.groeimeesters.nl (Postfix) with ESMTPS id 4Xy; Tue, 03 Dec 2026 10:12:03 +0100"
+		evilReceived = "Received: from [10.0.0.2] by mail.evil.example; Tue, 03 Dec 2026 10:12:01 +0100"
+		lmtpReceived = "Received: from mx.groeimeesters.nl by imap.groeimeesters.nl with LMTP id 9Ab; Tue, 03 Dec 2026 10:12:04 +0100"
+		forgedPass   = "Authentication-Results: " + id + "; dkim=pass header.d=groeimeesters.nl; dmarc=pass header.from=groeimeesters.nl"
+	)
 	tests := []struct {
 		name    string
 		raw     []byte
 		authID  string
 		domains []string
+		trusted int // Policy.TrustedReceived
 		ok      bool
 		reason  string
 	}{
@@ -177,7 +188,7 @@ func TestCheckAuthserv(t *testing.T) {
 		{name: "right id in other case, folded header", raw: msg("MX.Groeimeesters.NL;\r\n\tspf=pass smtp.mailfrom=groeimeesters.nl;\r\n\tdkim=pass (2048-bit key) header.d=groeimeesters.nl"), ok: true},
 		{name: "right id, dkim=pass by header.i", raw: msg(id + "; dkim=pass header.i=@groeimeesters.nl"), ok: true},
 		{name: "foreign id, dkim=pass", raw: msg("mx.evil.example; dkim=pass header.d=groeimeesters.nl"),
-			reason: "1 from other ids ignored"},
+			reason: `topmost Authentication-Results is from "mx.evil.example"`},
 		{name: "right id, dkim=fail", raw: msg(id + "; dkim=fail header.d=groeimeesters.nl"), reason: "no dkim=pass"},
 		{name: "right id, dkim=pass of another domain", raw: msg(id + "; dkim=pass header.d=evil.example"), reason: "no dkim=pass"},
 		{name: "right id, dkim=pass outside configured domains", raw: msg(id + "; dkim=pass header.d=groeimeesters.nl"),
@@ -188,11 +199,31 @@ func TestCheckAuthserv(t *testing.T) {
 		{name: "dmarc=pass for a parent domain is not equal", raw: msg(id + "; dmarc=pass header.from=nl"), reason: "no dkim=pass"},
 		{name: "result hidden in a comment", raw: msg(id + "; spf=pass (helo x; dkim=pass header.d=groeimeesters.nl ) smtp.mailfrom=x"),
 			reason: "no dkim=pass"},
-		{name: "forged header beside a failing one of our own", raw: msg(
-			"mx.evil.example; dkim=pass header.d=groeimeesters.nl", id+"; dkim=none"), reason: "1 from other ids ignored"},
-		{name: "no header at all", raw: msg(), reason: "0 Authentication-Results from mx.groeimeesters.nl"},
+		{name: "our failing header below a foreign one", raw: msg(
+			"mx.evil.example; dkim=pass header.d=groeimeesters.nl", id+"; dkim=none"), reason: `is from "mx.evil.example"`},
+		{name: "no header at all", raw: msg(), reason: "no Authentication-Results from mx.groeimeesters.nl"},
 		{name: "no authserv id configured", raw: msg(id + "; dkim=pass header.d=groeimeesters.nl"), authID: " ",
 			reason: "no authserv_id configured"},
+
+		// Headers with our own id written by the sender (RFC 8601 section 5).
+		{name: "forged header with our id below the real failing one", raw: lines(
+			"Authentication-Results: "+id+"; dkim=none; dmarc=fail header.from=groeimeesters.nl", ourReceived,
+			forgedPass, evilReceived), reason: "in the topmost 1 Authentication-Results from mx.groeimeesters.nl"},
+		{name: "forged header with our id right under the real one and a foreign one", raw: lines(
+			"Authentication-Results: "+id+"; dkim=none", "Authentication-Results: mx.evil.example; none",
+			forgedPass), reason: "in the topmost 1 Authentication-Results"},
+		{name: "forged header with our id above a Received line, no real header on top", raw: lines(
+			ourReceived, forgedPass, evilReceived), reason: "stands below 1 Received field(s), more than the 0"},
+		{name: "forged header below our server's Received and an LMTP hop", raw: lines(
+			lmtpReceived, ourReceived, forgedPass, evilReceived), trusted: 1, reason: "stands below 2 Received field(s), more than the 1"},
+		{name: "control: real header on top, dkim=pass", raw: lines(
+			"Authentication-Results: "+id+"; dkim=pass header.d=groeimeesters.nl", ourReceived, evilReceived), ok: true},
+		{name: "control: real header below one trusted LMTP hop", raw: lines(
+			lmtpReceived, "Authentication-Results: "+id+"; dkim=pass header.d=groeimeesters.nl", ourReceived), trusted: 1, ok: true},
+		{name: "control: multi-milter run, the second header passes", raw: lines(
+			"Authentication-Results: "+id+"; dmarc=none header.from=groeimeesters.nl",
+			"Received-SPF: pass (mx.groeimeesters.nl: domain of groeimeesters.nl designates 192.0.2.1 as permitted sender)",
+			"Authentication-Results: "+id+"; dkim=pass header.d=groeimeesters.nl", ourReceived), ok: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -200,13 +231,60 @@ func TestCheckAuthserv(t *testing.T) {
 			if tt.authID != "" {
 				authID = tt.authID
 			}
-			p := Policy{Mode: ModeAuthserv, AuthservID: authID, Domains: tt.domains}
+			p := Policy{Mode: ModeAuthserv, AuthservID: authID, Domains: tt.domains, TrustedReceived: tt.trusted}
 			v := Check(context.Background(), tt.raw, "anne@groeimeesters.nl", p, nil)
-			if v.OK != tt.ok || v.Method != "authserv" {
-				t.Fatalf("Check() = %+v, want OK %v, method authserv", v, tt.ok)
+			if v.OK != tt.ok || v.Method != "authserv" || v.Key != "" {
+				t.Fatalf("Check() = %+v, want OK %v, method authserv, no key", v, tt.ok)
 			}
 			if !strings.Contains(v.Reason, tt.reason) {
 				t.Errorf("reason %q does not contain %q", v.Reason, tt.reason)
+			}
+		})
+	}
+}
+
+// TestDKIMKey: the replay key names the verifying signature, so a copy re-sent under another
+// Message-ID (not signed) keeps it, and another command gets another key.
+func TestDKIMKey(t *testing.T) {
+	k := newKeys(t, "groeimeesters.nl", "evil.example")
+	signWithout := func(raw []byte, domain string) []byte {
+		var out bytes.Buffer
+		opts := &dkim.SignOptions{Domain: domain, Selector: "sel", Signer: k.signers[domain],
+			HeaderKeys: []string{"From", "To", "Subject", "Date"}}
+		if err := dkim.Sign(&out, bytes.NewReader(raw), opts); err != nil {
+			t.Fatal(err)
+		}
+		return out.Bytes()
+	}
+	check := func(raw []byte) Verdict {
+		return Check(context.Background(), raw, "anne@groeimeesters.nl", Policy{Mode: ModeDKIM}, k.lookup)
+	}
+	signed := signWithout(compose(staffHeaders, staffBody), "groeimeesters.nl")
+	first := check(signed)
+	if !first.OK || !strings.HasPrefix(first.Key, "dkim:") || len(first.Key) != len("dkim:")+64 {
+		t.Fatalf("Check() = %+v, want OK with a dkim: key of a SHA-256", first)
+	}
+	other := signWithout(compose(staffHeaders, "Wij wijzen de klacht af.\n"), "groeimeesters.nl")
+	// A foreign signature on top: the key is the one of the signature that verifies.
+	foreignOnTop := signWithout(signed, "evil.example")
+	tests := []struct {
+		name string
+		raw  []byte
+		same bool
+	}{
+		{name: "new Message-ID", raw: bytes.Replace(signed, []byte("<abc@groeimeesters.nl>"), []byte("<replay@evil.example>"), 1), same: true},
+		{name: "extra Received field", raw: append([]byte("Received: from x by y; Tue, 03 Dec 2026 10:13:00 +0100\r\n"), signed...), same: true},
+		{name: "foreign signature prepended", raw: foreignOnTop, same: true},
+		{name: "another command", raw: other},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := check(tt.raw)
+			if !v.OK {
+				t.Fatalf("Check() = %+v, want OK", v)
+			}
+			if (v.Key == first.Key) != tt.same || v.Key == "" {
+				t.Errorf("key %q, first %q, want same %v", v.Key, first.Key, tt.same)
 			}
 		})
 	}

@@ -85,9 +85,13 @@ func (t *Tx) NextTimer() (time.Time, bool, error) {
 
 // PurgeCase deletes a case with all its correspondence, timers and mailbox records, and queues
 // the Message-IDs of its incoming mail so the intake deletes the copies on the IMAP server; its
-// anonymous statistics stay, stripped of free text.
+// anonymous statistics stay, stripped of free text, and so do its command keys, no longer
+// naming the case (a replayed command or [nieuw] must not bring it back).
 func (t *Tx) PurgeCase(caseID string) error {
 	if err := t.queueMailboxPurge(caseID); err != nil {
+		return err
+	}
+	if err := t.forgetCommandCase(caseID); err != nil {
 		return err
 	}
 	for _, q := range []string{
