@@ -19,6 +19,9 @@ func (c *Config) checkStaff(k *checker) {
 	if s.Authentication == AuthenticationNone && c.IMAP.Host != "" && !isLoopback(c.IMAP.Host) {
 		k.add("staff.authentication", "\"none\" trusts the From: header, which anyone can forge; it is for tests and the demo on a loopback mailbox only: use \"dkim\" or \"authserv\"")
 	}
+	if s.AuthservHops < 0 || s.AuthservHops > 5 {
+		k.add("staff.authserv_hops", "must be between 0 and 5: the Received: lines your own mail server and delivery add above its Authentication-Results header")
+	}
 	if s.Authentication == AuthenticationAuthserv && strings.TrimSpace(s.AuthservID) == "" {
 		k.add("staff.authserv_id", "is required with authentication = \"authserv\": the id your own mail server writes in Authentication-Results")
 	}

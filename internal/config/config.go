@@ -110,7 +110,8 @@ type Staff struct {
 	Notify         []string `toml:"notify"`         // new-complaint mails, reminders, digest; empty = Addresses
 	Authentication string   `toml:"authentication"` // dkim | authserv | none
 	AuthservID     string   `toml:"authserv_id"`
-	DKIMDomains    []string `toml:"dkim_domains"` // accepted DKIM signers; empty = domains of Addresses
+	AuthservHops   int      `toml:"authserv_hops"` // Received: lines our own delivery adds above that header
+	DKIMDomains    []string `toml:"dkim_domains"`  // accepted DKIM signers; empty = domains of Addresses
 }
 
 // Commissaris is the independent complaints officer of the escalation step.

@@ -130,6 +130,7 @@ func TestBadConfigs(t *testing.T) {
 		{`staff.addresses = ["milou"]`, "staff.addresses", `"milou" is not a valid email address`},
 		{`staff.notify = ["a@example.nl\nBcc: x@example.org"]`, "staff.notify", "must be on one line"},
 		{`staff.authentication = "authserv"`, "staff.authserv_id", `is required with authentication = "authserv"`},
+		{`staff.authserv_hops = 9`, "staff.authserv_hops", "must be between 0 and 5"},
 		{`staff.authentication = "spf"`, "staff.authentication", `"spf" is not one of "dkim", "authserv", "none"`},
 		{`staff.authentication = "none"`, "staff.authentication", `is for tests and the demo on a loopback mailbox only`},
 		{`staff.dkim_domains = ["milou@example.nl"]`, "staff.dkim_domains", "is not a domain name"},

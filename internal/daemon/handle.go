@@ -210,7 +210,8 @@ func (l *lookup) CaseByMessageID(ids []string) (string, string) {
 // Authentication-Results, or nothing).
 func (d *Daemon) authenticate(ctx context.Context, in *incoming) staffauth.Verdict {
 	domains := d.cfg.Staff.DKIMDomains
-	p := staffauth.Policy{Mode: staffauth.Mode(d.cfg.Staff.Authentication), AuthservID: d.cfg.Staff.AuthservID, Domains: domains}
+	p := staffauth.Policy{Mode: staffauth.Mode(d.cfg.Staff.Authentication), AuthservID: d.cfg.Staff.AuthservID,
+		Domains: domains, TrustedReceived: d.cfg.Staff.AuthservHops}
 	actx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
 	return staffauth.Check(actx, in.raw, in.msg.From.Email, p, d.lookup)
