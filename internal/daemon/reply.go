@@ -63,12 +63,13 @@ func (d *Daemon) complainantReply(tx *store.Tx, in *incoming, c *complaint.Case,
 	if err := d.storeIncoming(tx, c.ID, "reply-complainant", in, true, ""); err != nil {
 		return err
 	}
-	if err := tx.ClearHold(strings.ToLower(c.Email)); err != nil {
-		return err
-	}
 	if in.msg.Auto != "" {
 		// An out-of-office or other automatic answer: kept, nothing else (no loops).
 		return tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "mail-auto", By: c.Email, Text: in.msg.Auto})
+	}
+	// The complainant wrote in person from this address: it works, mail to it may resume.
+	if err := tx.ClearHold(strings.ToLower(c.Email)); err != nil {
+		return err
 	}
 	before := *c
 	filled := d.fillMissing(c, own, in)
