@@ -128,7 +128,7 @@ func (s *Sender) untilNextDue(ctx context.Context) time.Duration {
 // deliver sends one claimed row and records the outcome. A shutdown (ctx cancelled) lets a
 // send under way finish, within the send timeout, and records it: stopping in the middle
 // could leave a mail the server accepted unrecorded, and so sent twice. Only when the send
-// itself is cut off is nothing recorded: the claim's lease keeps the row from being resent
+// fails during the shutdown is nothing recorded: the claim's lease keeps the row from being resent
 // before now+lease.
 func (s *Sender) deliver(ctx context.Context, r *Row) {
 	attempt := r.Attempts + 1
@@ -136,7 +136,9 @@ func (s *Sender) deliver(ctx context.Context, r *Row) {
 	sctx, cancelSend := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.Timeout)
 	defer cancelSend()
 	err := s.send(sctx, r)
-	if err != nil && sctx.Err() != nil && ctx.Err() != nil {
+	if err != nil && ctx.Err() != nil {
+		// A send that failed during a shutdown (most likely cut off by it) has an uncertain
+		// outcome: record nothing, and let the lease decide when it is tried again.
 		log.Info("send interrupted by shutdown; the row is tried again after its lease", "lease", s.lease)
 		return
 	}
