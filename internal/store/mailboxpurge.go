@@ -98,3 +98,12 @@ func (s *Store) MailboxPurgeDone(ctx context.Context, id int64, found int, now t
 	}
 	return nil
 }
+
+// MailboxPurgesLeft counts the mailbox purges not yet done (read only, for checks and tests).
+func (s *Store) MailboxPurgesLeft(ctx context.Context) (int, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM mailbox_purge WHERE done_at IS NULL`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count mailbox purges: %w", err)
+	}
+	return n, nil
+}
