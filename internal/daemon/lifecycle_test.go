@@ -230,7 +230,12 @@ func runLifecycle(t *testing.T, imapAddr, user, pass string, deliver func(raw []
 	if n := len(sink.Messages()); n != l.seen {
 		t.Errorf("sink holds %d mails, the steps expected %d", n, l.seen)
 	}
+	// The sender records a mail just after the server accepted it: give it that moment.
 	queued, err := st.Outbox(context.Background(), "queued")
+	for deadline := time.Now().Add(5 * time.Second); err == nil && len(queued) > 0 && time.Now().Before(deadline); {
+		time.Sleep(50 * time.Millisecond)
+		queued, err = st.Outbox(context.Background(), "queued")
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
