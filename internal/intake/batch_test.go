@@ -64,6 +64,12 @@ func TestBatchSettles(t *testing.T) {
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("where the messages ended (-want +got):\n%s", diff)
 		}
+		cp.mu.Lock()
+		syncs := cp.syncs
+		cp.mu.Unlock()
+		if syncs == 0 {
+			t.Errorf("messages were moved and flagged without a Sync of the handler's commits first")
+		}
 	})
 }
 

@@ -107,6 +107,16 @@ func (in *Intake) call(ctx context.Context, f *Fetched) (d Disposition, err erro
 // and one stubborn message must not stop the intake. A broken connection is
 // an error: the messages are handed over again and the handler dedupes.
 func (in *Intake) settle(ctx context.Context, s *session, owed settlement) error {
+	if len(owed.flag) == 0 && len(owed.move) == 0 {
+		return nil
+	}
+	// What the handler committed must survive a power cut before the mail leaves the
+	// mailbox: otherwise a moved complaint could lose its case and never be seen again.
+	if sy, ok := in.cp.(Syncer); ok {
+		if err := sy.Sync(ctx); err != nil {
+			return fmt.Errorf("make the handled messages durable: %w", err)
+		}
+	}
 	if len(owed.flag) > 0 {
 		if err := in.apply(ctx, s, "flag", owed.flag, in.flag); err != nil {
 			return err

@@ -72,6 +72,15 @@ type memCheckpoints struct {
 	mu    sync.Mutex
 	saved map[string][2]uint32
 	saves int
+	syncs int
+}
+
+// Sync counts the calls: the intake must make the handler's commits durable before it moves.
+func (m *memCheckpoints) Sync(context.Context) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.syncs++
+	return nil
 }
 
 func newCheckpoints() *memCheckpoints { return &memCheckpoints{saved: map[string][2]uint32{}} }
