@@ -36,6 +36,7 @@ type SMTPSink struct {
 	held     int           // DATA commands that have waited on a hold so far
 	dir      string
 	written  int
+	sessions int // SMTP sessions opened so far
 }
 
 // Received is one message the sink accepted.
@@ -69,6 +70,9 @@ func (s *SMTPSink) Start(t testing.TB) {
 	}
 	s.port = l.Addr().(*net.TCPAddr).Port
 	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) {
+		s.mu.Lock()
+		s.sessions++
+		s.mu.Unlock()
 		return &sinkSession{sink: s}, nil
 	}))
 	srv.Domain = "sink.localhost"
@@ -105,6 +109,13 @@ func (s *SMTPSink) Port() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.port
+}
+
+// Sessions counts the SMTP sessions (connections) opened so far.
+func (s *SMTPSink) Sessions() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.sessions
 }
 
 // Messages returns a copy of what the sink has accepted so far, oldest first.

@@ -34,6 +34,9 @@ type Sender struct {
 	wake   chan struct{}
 	rnd    func() float64
 	lease  time.Duration
+	// open is the SMTP session kept between the mails of one burst (the sender's goroutine
+	// alone uses it); it is closed when the queue is drained.
+	open *conn
 }
 
 // New returns a Sender. A configuration problem is reported by Run (and by Check), not here.
@@ -93,6 +96,7 @@ func (s *Sender) Run(ctx context.Context) (err error) {
 
 // drain claims and sends rows until none is due. It returns a pause when the queue failed, else 0.
 func (s *Sender) drain(ctx context.Context) time.Duration {
+	defer s.hangUp()
 	for ctx.Err() == nil {
 		row, err := s.q.Claim(ctx, s.clock.Now(), s.lease)
 		if err != nil {
@@ -211,22 +215,53 @@ func (s *Sender) send(ctx context.Context, r *Row) error {
 	if err != nil {
 		return fmt.Errorf("build row %d: %w", r.ID, err)
 	}
-	c, err := dial(ctx, s.cfg)
+	c, err := s.session(ctx)
 	if err != nil {
 		return err
 	}
 	stop := context.AfterFunc(ctx, c.abort)
 	defer stop()
 	if err := c.transact(r.From.Email, recipients(r), msg, s.cfg.Timeout); err != nil {
+		// After a failed transaction the session's state is uncertain: start afresh next time.
+		s.open = nil
 		c.abort()
 		return err
 	}
-	if err := c.client.Quit(); err != nil {
-		// The server accepted the mail; a failed QUIT does not change that.
-		s.log.Debug("smtp quit", "err", err)
+	return nil
+}
+
+// session returns the SMTP session of the current burst, or a new one. A kept session is
+// checked with NOOP first (servers close idle sessions), so a mail is never started on a
+// dead one and then half-sent.
+func (s *Sender) session(ctx context.Context) (*conn, error) {
+	if c := s.open; c != nil {
+		if err := c.client.UpdateDeadline(s.cfg.Timeout); err == nil && c.client.Noop() == nil {
+			return c, nil
+		}
+		s.open = nil
 		c.abort()
 	}
-	return nil
+	c, err := dial(ctx, s.cfg)
+	if err != nil {
+		return nil, err
+	}
+	s.open = c
+	return c, nil
+}
+
+// hangUp ends the kept session politely.
+func (s *Sender) hangUp() {
+	c := s.open
+	if c == nil {
+		return
+	}
+	s.open = nil
+	if err := c.client.UpdateDeadline(s.cfg.Timeout); err == nil {
+		if err := c.client.Quit(); err != nil {
+			s.log.Debug("smtp quit", "err", err)
+		}
+	}
+	c.abort()
 }
 
 // logReason describes err without addresses or server text, for logs at info level and up.

@@ -342,3 +342,24 @@ func TestShutdownFinishesTheSendUnderWay(t *testing.T) {
 		t.Errorf("the sink got %d mails, want 1", n)
 	}
 }
+
+// The mails of one burst share one SMTP session; the next burst opens a new one (the kept
+// session is closed when the queue is drained).
+func TestBurstSharesOneSession(t *testing.T) {
+	sink := mailtest.StartSMTPSink(t)
+	q := newMemQueue(t0, testRow(1), testRow(2), testRow(3))
+	s, _ := newTestSender(t, sinkConfig(sink), q, t0)
+	s.drain(t.Context())
+	if n := len(sink.Messages()); n != 3 {
+		t.Fatalf("the sink got %d mails, want 3", n)
+	}
+	if n := sink.Sessions(); n != 1 {
+		t.Errorf("3 mails in one burst used %d sessions, want 1", n)
+	}
+	q2 := newMemQueue(t0, testRow(4))
+	s2, _ := newTestSender(t, sinkConfig(sink), q2, t0)
+	s2.drain(t.Context())
+	if n := sink.Sessions(); n != 2 {
+		t.Errorf("a second burst: %d sessions in all, want 2", n)
+	}
+}
