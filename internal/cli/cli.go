@@ -12,6 +12,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"regexp"
 	"strings"
 	"syscall"
 
@@ -99,6 +100,10 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "klachtd %s: %v\nusage: klachtd %s %s\n", cmd.name, err, cmd.name, cmd.args)
 		return exitUsage
 	}
+	if bad := e.foreignFlag(cmd.args); bad != "" {
+		fmt.Fprintf(stderr, "klachtd %s: --%s is not a flag of this command\nusage: klachtd %s %s\n", cmd.name, bad, cmd.name, cmd.args)
+		return exitUsage
+	}
 	err := cmd.run(ctx, e)
 	var ue usageError
 	var ce *config.Error
@@ -122,6 +127,24 @@ func usage(w io.Writer) {
 	for _, c := range commands {
 		fmt.Fprintf(w, "  %-7s %-55s %s\n", c.name, c.args, c.help)
 	}
+}
+
+var flagName = regexp.MustCompile(`--([a-z][a-z-]*)`)
+
+// foreignFlag names a flag that was given but is not one of the command's (its usage line
+// lists them); "" when all are its own. --config belongs to every command.
+func (e *env) foreignFlag(usage string) string {
+	own := map[string]bool{"config": true}
+	for _, m := range flagName.FindAllStringSubmatch(usage, -1) {
+		own[m[1]] = true
+	}
+	bad := ""
+	e.fs.Visit(func(f *flag.Flag) {
+		if !own[f.Name] && bad == "" {
+			bad = f.Name
+		}
+	})
+	return bad
 }
 
 // parse reads flags that may stand before or after positional arguments.

@@ -22,6 +22,8 @@ func TestUsage(t *testing.T) {
 		{name: "unknown command", args: []string{"frobnicate"}, code: 2, stderr: `unknown command "frobnicate"`, noStdout: true},
 		{name: "unknown flag", args: []string{"list", "--config", cfg, "--bogus"}, code: 2, stderr: "flag provided but not defined: -bogus", noStdout: true},
 		{name: "unknown flag after a case number", args: []string{"show", "KL-2026-0001", "--verbose"}, code: 2, stderr: "-verbose", noStdout: true},
+		{name: "a flag of another command", args: []string{"list", "--config", cfg, "--eml", "x.eml"}, code: 2, stderr: "--eml is not a flag of this command", noStdout: true},
+		{name: "json is no flag of export", args: []string{"export", "KL-2026-0001", "--json", "--config", cfg}, code: 2, stderr: "--json is not a flag of this command", noStdout: true},
 		{name: "show without a case number", args: []string{"show", "--config", cfg}, code: 2, stderr: "give one case number", noStdout: true},
 		{name: "show with two case numbers", args: []string{"show", "--config", cfg, "KL-2026-0001", "KL-2026-0002"}, code: 2, stderr: "give one case number", noStdout: true},
 		{name: "show notacase", args: []string{"show", "--config", cfg, "notacase"}, code: 2, stderr: `"notacase" is not a case number`, noStdout: true},
