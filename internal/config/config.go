@@ -8,7 +8,6 @@
 package config
 
 import (
-	"crypto/x509"
 	"log/slog"
 	"net"
 	"strings"
@@ -62,46 +61,44 @@ type Organisation struct {
 
 // IMAP is the mailbox klachtd reads.
 type IMAP struct {
-	Host         string         `toml:"host"`
-	Port         int            `toml:"port"`
-	TLS          string         `toml:"tls"`
-	CAFile       string         `toml:"ca_file"` // PEM bundle of a private CA; "" = system roots
-	RootCAs      *x509.CertPool `toml:"-"`       // CAFile, loaded; nil = system roots
-	Timeout      time.Duration  `toml:"timeout"` // dial and command timeout
-	Username     string         `toml:"username"`
-	PasswordFile string         `toml:"password_file"`
-	PasswordEnv  string         `toml:"password_env"`
-	Password     string         `toml:"-"` // read from PasswordFile or PasswordEnv
-	Auth         string         `toml:"auth"`
-	TokenFile    string         `toml:"token_file"`
-	TokenEnv     string         `toml:"token_env"`
-	Token        string         `toml:"-"` // read from TokenFile or TokenEnv
-	Mailbox      string         `toml:"mailbox"`
-	Processed    string         `toml:"processed"` // "" = leave processed mail in place, flagged
-	Idle         bool           `toml:"idle"`
-	PollInterval time.Duration  `toml:"poll_interval"`
-	Backfill     time.Time      `toml:"backfill"` // midnight in Location; zero = only new mail
-	MaxSize      int64          `toml:"max_size" kind:"size"`
+	Host         string        `toml:"host"`
+	Port         int           `toml:"port"`
+	TLS          string        `toml:"tls"`
+	CAFile       string        `toml:"ca_file"` // PEM bundle of a private CA; "" = system roots
+	Timeout      time.Duration `toml:"timeout"` // dial and command timeout
+	Username     string        `toml:"username"`
+	PasswordFile string        `toml:"password_file"`
+	PasswordEnv  string        `toml:"password_env"`
+	Password     string        `toml:"-"` // read from PasswordFile or PasswordEnv
+	Auth         string        `toml:"auth"`
+	TokenFile    string        `toml:"token_file"`
+	TokenEnv     string        `toml:"token_env"`
+	Token        string        `toml:"-"` // read from TokenFile or TokenEnv
+	Mailbox      string        `toml:"mailbox"`
+	Processed    string        `toml:"processed"` // "" = leave processed mail in place, flagged
+	Idle         bool          `toml:"idle"`
+	PollInterval time.Duration `toml:"poll_interval"`
+	Backfill     time.Time     `toml:"backfill"` // midnight in Location; zero = only new mail
+	MaxSize      int64         `toml:"max_size" kind:"size"`
 }
 
 // SMTP is the server klachtd sends through.
 type SMTP struct {
-	Host         string         `toml:"host"`
-	Port         int            `toml:"port"`
-	TLS          string         `toml:"tls"`
-	CAFile       string         `toml:"ca_file"`
-	RootCAs      *x509.CertPool `toml:"-"`
-	Timeout      time.Duration  `toml:"timeout"`
-	RetryFor     time.Duration  `toml:"retry_for"`   // temporary failures retried this long, then failed
-	RetryFirst   time.Duration  `toml:"retry_first"` // wait before the first retry; doubles up to an hour
-	Username     string         `toml:"username"`    // "" = no authentication
-	PasswordFile string         `toml:"password_file"`
-	PasswordEnv  string         `toml:"password_env"`
-	Password     string         `toml:"-"`
-	Auth         string         `toml:"auth"`
-	TokenFile    string         `toml:"token_file"`
-	TokenEnv     string         `toml:"token_env"`
-	Token        string         `toml:"-"`
+	Host         string        `toml:"host"`
+	Port         int           `toml:"port"`
+	TLS          string        `toml:"tls"`
+	CAFile       string        `toml:"ca_file"`
+	Timeout      time.Duration `toml:"timeout"`
+	RetryFor     time.Duration `toml:"retry_for"`   // temporary failures retried this long, then failed
+	RetryFirst   time.Duration `toml:"retry_first"` // wait before the first retry; doubles up to an hour
+	Username     string        `toml:"username"`    // "" = no authentication
+	PasswordFile string        `toml:"password_file"`
+	PasswordEnv  string        `toml:"password_env"`
+	Password     string        `toml:"-"`
+	Auth         string        `toml:"auth"`
+	TokenFile    string        `toml:"token_file"`
+	TokenEnv     string        `toml:"token_env"`
+	Token        string        `toml:"-"`
 }
 
 // Staff are the people who handle complaints.

@@ -26,7 +26,7 @@ func (c *Config) resolveFiles() []Problem {
 	case AuthXOAuth2:
 		im.Token = secret("imap.token", im.TokenFile, im.TokenEnv, add)
 	}
-	im.RootCAs = certPool("imap.ca_file", im.CAFile, add)
+	checkCAFile("imap.ca_file", im.CAFile, add)
 
 	sm := &c.SMTP
 	if sm.Username != "" {
@@ -37,7 +37,7 @@ func (c *Config) resolveFiles() []Problem {
 			sm.Token = secret("smtp.token", sm.TokenFile, sm.TokenEnv, add)
 		}
 	}
-	sm.RootCAs = certPool("smtp.ca_file", sm.CAFile, add)
+	checkCAFile("smtp.ca_file", sm.CAFile, add)
 	return probs
 }
 
@@ -71,22 +71,20 @@ func secret(key, file, env string, add func(key, reason string)) string {
 	return value
 }
 
-// certPool loads a PEM bundle of CA certificates; nil when none is configured.
-func certPool(key, file string, add func(key, reason string)) *x509.CertPool {
+// checkCAFile checks that a configured PEM bundle of CA certificates can be read and holds a
+// certificate; the intake and the outbox load it (beside the system roots) when they dial.
+func checkCAFile(key, file string, add func(key, reason string)) {
 	if file == "" {
-		return nil
+		return
 	}
 	data, err := readLimited(file, 4<<20)
 	if err != nil {
 		add(key, fmt.Sprintf("cannot read the CA bundle: %v", err))
-		return nil
+		return
 	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(data) {
+	if !x509.NewCertPool().AppendCertsFromPEM(data) {
 		add(key, fmt.Sprintf("%s holds no PEM certificate", file))
-		return nil
 	}
-	return pool
 }
 
 // readLimited reads a file of at most max bytes, so that a wrong path (/dev/zero, a disk
