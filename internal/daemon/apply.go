@@ -98,14 +98,6 @@ func containsAddr(list []mailparse.Address, email string) bool {
 	return false
 }
 
-func joinAll(lists ...[]mailparse.Address) string {
-	var all []mailparse.Address
-	for _, l := range lists {
-		all = append(all, l...)
-	}
-	return joinEmails(all)
-}
-
 // termFor is the term a mail announces: the new decision term, or a remediation term set by
 // this same command (an older one is not announced again).
 func termFor(template string, before, c *complaint.Case, lang string, loc *time.Location) string {

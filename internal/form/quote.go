@@ -159,9 +159,3 @@ func skipHeaderBlock(lines []string, i int) int {
 	}
 	return i
 }
-
-// ownText is the text without quoted history and signature, trimmed: the omschrijving of a
-// mail without any form labels.
-func ownText(text string) string {
-	return joinAnswer(mainLines(text, false))
-}

@@ -56,13 +56,12 @@ func HTMLToText(s string) string {
 
 // textBlock is an output buffer: the document, a table cell, or a blockquote.
 type textBlock struct {
-	b       strings.Builder
-	nl      int  // newlines at the end of b
-	space   bool // a space is pending before the next word
-	blank   bool // a line held only &nbsp;: the next line break leaves a blank line
-	quote   bool
-	cellOf  *tableState
-	linkEnd []int
+	b      strings.Builder
+	nl     int  // newlines at the end of b
+	space  bool // a space is pending before the next word
+	blank  bool // a line held only &nbsp;: the next line break leaves a blank line
+	quote  bool
+	cellOf *tableState
 }
 
 func (t *textBlock) text(s string, pre bool) {
