@@ -156,21 +156,34 @@ func guard(name string, fn func() error) func() error {
 	}
 }
 
-// watchdog tells systemd we are alive while the intake polls and the database answers.
+// watchdog tells systemd we are alive while the database answers and the intake makes
+// progress: a poll, or an attempt to reconnect (an IMAP server that is down must not get the
+// daemon restarted; an intake that hangs must). stall is how long the intake may show no
+// progress: the longest reconnect backoff, a health-check poll and its timeout, twice.
 func (d *Daemon) watchdog(ctx context.Context) error {
 	t := time.NewTicker(30 * time.Second)
 	defer t.Stop()
+	stall := 2 * (5*time.Minute + d.cfg.IMAP.PollInterval + d.cfg.IMAP.Timeout)
+	last, lastChange := d.intake.Stats(), time.Now()
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-t.C:
-			if _, _, err := d.st.NextDue(ctx); err == nil {
-				d.notify("WATCHDOG=1")
-			} else {
-				d.log.Warn("database does not answer", "err", err)
-			}
 		}
+		now := time.Now()
+		if st := d.intake.Stats(); st.LastPoll != last.LastPoll || st.Reconnects != last.Reconnects {
+			last, lastChange = st, now
+		}
+		if _, _, err := d.st.NextDue(ctx); err != nil {
+			d.log.Warn("database does not answer; no watchdog ping", "err", err)
+			continue
+		}
+		if now.Sub(lastChange) > stall {
+			d.log.Error("intake shows no progress; no watchdog ping", "since", lastChange.Format(time.RFC3339))
+			continue
+		}
+		d.notify("WATCHDOG=1")
 	}
 }
 
