@@ -31,11 +31,12 @@ func Load(path string) (*Config, error) {
 // and validates the result. Every problem found is reported at once in an *Error.
 func Parse(data []byte) (*Config, error) {
 	c := Default()
-	probs := decode(data, c)
+	probs, defined := decode(data, c)
 	if len(probs) == 1 && strings.HasPrefix(probs[0].Key, "line ") {
 		return nil, &Error{Problems: probs} // a syntax error: nothing else can be known
 	}
 	c.derive()
+	c.scaleDefaults(defined)
 	probs = append(probs, c.resolveFiles()...)
 	var verr *Error
 	if err := c.Validate(); errors.As(err, &verr) {
@@ -64,11 +65,15 @@ func merge(probs, more []Problem) []Problem {
 
 // decode writes every key present in data into c, key by key, so that one value of the
 // wrong type does not hide the problems of the others.
-func decode(data []byte, c *Config) []Problem {
+func decode(data []byte, c *Config) ([]Problem, map[string]bool) {
 	var top map[string]toml.Primitive
 	md, err := toml.Decode(string(data), &top)
 	if err != nil {
-		return []Problem{syntaxProblem(err)}
+		return []Problem{syntaxProblem(err)}, nil
+	}
+	defined := map[string]bool{}
+	for _, k := range md.Keys() {
+		defined[k.String()] = true
 	}
 	probs := unknownKeys(md.Keys())
 	rv := reflect.ValueOf(c).Elem()
@@ -96,7 +101,7 @@ func decode(data []byte, c *Config) []Problem {
 			}
 		}
 	}
-	return probs
+	return probs, defined
 }
 
 func syntaxProblem(err error) Problem {
@@ -197,6 +202,26 @@ func parseDate(s string) (time.Time, error) {
 
 // derive fills what follows from other keys: the time zone, backfill's midnight in it, and
 // the lists that default to other lists.
+// scaleDefaults shortens the defaults of the lesser terms when the file shortens the main term
+// without naming them: with only handle_within = "1m" (a test of a whole case in minutes) a
+// 7-day reminder or a 1-day extension lead would make no sense and be refused. Terms named
+// in the file are left as written (and validated).
+func (c *Config) scaleDefaults(defined map[string]bool) {
+	d := &c.Deadlines
+	if !defined["deadlines.remind_before"] {
+		d.RemindBefore = min(d.RemindBefore, d.HandleWithin/4)
+	}
+	if !defined["deadlines.auto_extend_before"] {
+		d.AutoExtendBefore = min(d.AutoExtendBefore, d.HandleWithin/28)
+	}
+	if !defined["deadlines.confirm_alarm"] {
+		d.ConfirmAlarm = min(d.ConfirmAlarm, d.ConfirmWithin/2)
+	}
+	if !defined["retention.keep"] && c.Retention.Keep <= d.HandleWithin {
+		c.Retention.Keep = 2 * d.HandleWithin
+	}
+}
+
 func (c *Config) derive() {
 	if loc, err := time.LoadLocation(c.Organisation.Timezone); err == nil {
 		c.Organisation.Location = loc

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -270,4 +271,29 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("Parse error %v is not an *Error with problems", err)
 		}
 	})
+}
+
+// TestShortTermsScaleTheDefaults: a file that shortens only the main terms (a whole case in a
+// minute, for a test) gets lesser terms to match instead of a refusal over defaults it never
+// wrote; terms it does write are kept and checked.
+func TestShortTermsScaleTheDefaults(t *testing.T) {
+	c, err := Parse(build(t, `deadlines.handle_within = "1m"`, `deadlines.confirm_within = "20s"`))
+	if err != nil {
+		t.Fatalf("short terms refused: %v", err)
+	}
+	d := c.Deadlines
+	if d.RemindBefore != 15*time.Second || d.ConfirmAlarm != 10*time.Second || d.AutoExtendBefore <= 0 || d.AutoExtendBefore >= d.HandleWithin {
+		t.Errorf("scaled terms: remind_before %v, confirm_alarm %v, auto_extend_before %v", d.RemindBefore, d.ConfirmAlarm, d.AutoExtendBefore)
+	}
+	if _, err := Parse(build(t, `deadlines.handle_within = "1m"`, `deadlines.remind_before = "2m"`)); err == nil ||
+		!strings.Contains(err.Error(), "deadlines.remind_before") {
+		t.Errorf("a remind_before written longer than handle_within: err %v, want it named", err)
+	}
+	c, err = Parse(build(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Deadlines.RemindBefore != 7*24*time.Hour || c.Deadlines.AutoExtendBefore != 24*time.Hour || c.Deadlines.ConfirmAlarm != 24*time.Hour {
+		t.Errorf("defaults changed: %+v", c.Deadlines)
+	}
 }
