@@ -108,11 +108,6 @@ func (d *Daemon) staffNew(tx *store.Tx, in *incoming) (string, string, intake.Di
 			data: noticeData(render.NoticeForgedCommand, in.msg.From.Email+": [nieuw]: "+in.auth.Reason)}, in.now)
 		return "", "forged-command", intake.Leave, err
 	}
-	if in.msg.MessageID == "" {
-		_, err := d.queue(tx, nil, "", outMail{template: "commando-fout", to: addrs([]string{in.msg.From.Email}),
-			audience: audStaff, data: render.Data{Errors: []string{reasonIn(errNoMessageID, d.cfg.Organisation.Language)}}}, in.now)
-		return "", "command-error", intake.Leave, err
-	}
 	keys := registrationKeys(in)
 	prev, again, err := tx.AppliedCommand(keys...)
 	if err != nil {

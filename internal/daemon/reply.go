@@ -147,13 +147,6 @@ func (d *Daemon) staffReply(tx *store.Tx, in *incoming, c *complaint.Case, root,
 	}
 	tags, tagErrs := complaint.ParseTags(in.msg.Subject, in.now, d.cfg.Organisation.Location)
 	command := len(tags) > 0 || len(tagErrs) > 0
-	if command && in.msg.MessageID == "" {
-		// Without a Message-ID a command could not be told from its copies.
-		if err := d.storeIncoming(tx, c.ID, "reply-staff", in, true, in.auth.Method); err != nil {
-			return err
-		}
-		return d.commandError(tx, in, c, root, []error{errNoMessageID})
-	}
 	applied, err := tx.HasMessage(c.ID, in.msg.MessageID, "reply-staff")
 	if err != nil {
 		return err
@@ -278,11 +271,6 @@ func reasonIn(err error, lang string) string {
 type refusal struct{ nl, en string }
 
 func (r *refusal) Error() string { return r.en }
-
-var errNoMessageID = &refusal{
-	nl: "Uw bericht heeft geen Message-ID; stuur het opnieuw vanuit uw mailprogramma.",
-	en: "Your message has no Message-ID; please send it again from your mail program.",
-}
 
 // commandKeys are a staff command's replay keys: always a hash of the sender, Date, Subject
 // and staff text (what every mode vouches for), and the key of the verifying DKIM signature
