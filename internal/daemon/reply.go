@@ -242,10 +242,6 @@ func (d *Daemon) commandError(tx *store.Tx, in *incoming, c *complaint.Case, roo
 
 // reasonIn is an error's reason in a language, for the staff member's mail.
 func reasonIn(err error, lang string) string {
-	var re *refusal
-	if errors.As(err, &re) {
-		return pick(lang, re.nl, re.en)
-	}
 	var te *complaint.TagError
 	if errors.As(err, &te) {
 		if lang == "en" {
@@ -266,11 +262,6 @@ func reasonIn(err error, lang string) string {
 	}
 	return err.Error()
 }
-
-// refusal is a reason a staff command is refused, in both languages.
-type refusal struct{ nl, en string }
-
-func (r *refusal) Error() string { return r.en }
 
 // commandKeys are a staff command's replay keys: always a hash of the sender, Date, Subject
 // and staff text (what every mode vouches for), and the key of the verifying DKIM signature
