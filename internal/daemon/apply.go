@@ -82,6 +82,9 @@ func (d *Daemon) applyResult(tx *store.Tx, c *complaint.Case, root string, res c
 	return changes, d.setTimers(tx, *c)
 }
 
+// say is a timeline or notice text in the organisation's language (staff read it).
+func (d *Daemon) say(nl, en string) string { return pick(d.cfg.Organisation.Language, nl, en) }
+
 func pick(lang, nl, en string) string {
 	if lang == "en" {
 		return en

@@ -69,7 +69,7 @@ func (d *Daemon) queue(tx *store.Tx, c *complaint.Case, threadRoot string, m out
 			}
 		}
 		if len(kept) < len(m.to) && c != nil {
-			if err := tx.AddEvent(c.ID, store.Event{At: now, Kind: "mail-held", Text: m.template + " not sent to the complainant: the address bounced before"}); err != nil {
+			if err := tx.AddEvent(c.ID, store.Event{At: now, Kind: "mail-held", Text: m.template + d.say(" niet aan de klager verstuurd: het adres gaf eerder een bounce", " not sent to the complainant: the address bounced before")}); err != nil {
 				return nil, err
 			}
 		}

@@ -240,13 +240,15 @@ func (d *Daemon) register(tx *store.Tx, r Registration, m *mailparse.Message, ra
 			return "", err
 		}
 	}
-	how := map[string]string{"mail": "by mail", "staff": "registered by staff", "cli": "registered with klachtd new"}[r.Via]
+	how := map[string]string{"mail": d.say("per e-mail", "by mail"), "staff": d.say("geregistreerd door een medewerker", "registered by staff"),
+		"cli": d.say("geregistreerd met klachtd new", "registered with klachtd new")}[r.Via]
 	if err := tx.AddEvent(id, store.Event{At: now, Kind: "registered", By: r.By, Text: how}); err != nil {
 		return "", err
 	}
 	if late {
 		if err := tx.AddEvent(id, store.Event{At: now, Kind: "registered", By: r.By,
-			Text: "sent on " + r.ReceivedAt.UTC().Format(time.RFC3339) + "; the terms run from the registration"}); err != nil {
+			Text: fmt.Sprintf(d.say("verstuurd op %s; de termijnen lopen vanaf de registratie", "sent on %s; the terms run from the registration"),
+				complaint.FormatDateTime(r.ReceivedAt, d.cfg.Organisation.Language, d.cfg.Organisation.Location))}); err != nil {
 			return "", err
 		}
 	}

@@ -49,7 +49,7 @@ func (d *Daemon) reply(tx *store.Tx, in *incoming) (string, string, intake.Dispo
 	if err := d.storeIncoming(tx, caseID, "reply-unverified", in, false, "sender is not the complainant, staff or the commissaris"); err != nil {
 		return "", "", intake.Leave, err
 	}
-	if err := tx.AddEvent(caseID, store.Event{At: in.now, Kind: "mail-unverified", By: in.msg.From.Email, Text: "kept, not verified"}); err != nil {
+	if err := tx.AddEvent(caseID, store.Event{At: in.now, Kind: "mail-unverified", By: in.msg.From.Email, Text: d.say("bewaard, afzender niet geverifieerd", "kept, sender not verified")}); err != nil {
 		return "", "", intake.Leave, err
 	}
 	_, err = d.queue(tx, &c, root, outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
@@ -79,7 +79,7 @@ func (d *Daemon) complainantReply(tx *store.Tx, in *incoming, c *complaint.Case,
 		return err
 	}
 	if len(filled) > 0 {
-		if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "fields", By: c.Email, Text: "added: " + strings.Join(filled, ", ")}); err != nil {
+		if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "fields", By: c.Email, Text: d.say("aangevuld: ", "added: ") + strings.Join(filled, ", ")}); err != nil {
 			return err
 		}
 	}
@@ -154,7 +154,8 @@ func (d *Daemon) staffReply(tx *store.Tx, in *incoming, c *complaint.Case, root,
 	if applied {
 		// The same command is never applied twice; the copy is noted on the timeline.
 		return tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "duplicate-command", By: by,
-			Text: "command with Message-ID " + in.msg.MessageID + " delivered again; not carried out again"})
+			Text: d.say("opdracht met Message-ID "+in.msg.MessageID+" opnieuw bezorgd; niet nogmaals uitgevoerd",
+				"command with Message-ID "+in.msg.MessageID+" delivered again; not carried out again")})
 	}
 	keys := commandKeys(in, own)
 	if command {
@@ -167,8 +168,7 @@ func (d *Daemon) staffReply(tx *store.Tx, in *incoming, c *complaint.Case, root,
 		if replayed {
 			d.log.Warn("replayed staff command refused", "case_id", c.ID, "applied_to", prev)
 			return tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "duplicate-command", By: by,
-				Text: "command with Message-ID " + in.msg.MessageID + " was carried out before" + onCase(prev) +
-					" (same " + keyKind(in.auth.Key) + "); not carried out again"})
+				Text: d.replayText(in.msg.MessageID, prev, in.auth.Key)})
 		}
 	}
 	if err := d.storeIncoming(tx, c.ID, "reply-staff", in, true, in.auth.Method); err != nil {
@@ -215,7 +215,7 @@ func (d *Daemon) forged(tx *store.Tx, in *incoming, c *complaint.Case, root stri
 		return err
 	}
 	if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "forged-command", By: in.msg.From.Email,
-		Text: "command not carried out: " + in.auth.Reason}); err != nil {
+		Text: d.say("opdracht niet uitgevoerd: ", "command not carried out: ") + in.auth.Reason}); err != nil {
 		return err
 	}
 	d.log.Warn("unauthenticated staff command refused", "case_id", c.ID, "reason", in.auth.Reason)
@@ -289,20 +289,19 @@ func hashParts(parts ...string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// keyKind names, for the timeline, what made a command a copy.
-func keyKind(sigKey string) string {
+// replayText tells, for the timeline, that a command was a copy of one carried out before, on
+// which case, and what gave it away (its DKIM signature or its content).
+func (d *Daemon) replayText(messageID, prevCase, sigKey string) string {
+	onNL, onEN := " op "+prevCase, " on "+prevCase
+	if prevCase == "" {
+		onNL, onEN = " op een inmiddels verwijderde zaak", " on a case since purged"
+	}
+	whatNL, whatEN := "afzender, datum, onderwerp en tekst", "sender, date, subject and text"
 	if sigKey != "" {
-		return "DKIM signature or content"
+		whatNL, whatEN = "DKIM-handtekening of inhoud", "DKIM signature or content"
 	}
-	return "sender, date, subject and text"
-}
-
-// onCase is " on <case>" for the timeline, or " on a case since purged".
-func onCase(caseID string) string {
-	if caseID == "" {
-		return " on a case since purged"
-	}
-	return " on " + caseID
+	return d.say("opdracht met Message-ID "+messageID+" is al eerder uitgevoerd"+onNL+" (zelfde "+whatNL+"); niet nogmaals uitgevoerd",
+		"command with Message-ID "+messageID+" was carried out before"+onEN+" (same "+whatEN+"); not carried out again")
 }
 
 // registrationKeys are the replay keys of a [nieuw]: those of the command itself (over the
@@ -332,7 +331,8 @@ func (d *Daemon) staffNewAgain(tx *store.Tx, in *incoming, prev string) (string,
 		return "", "", intake.Leave, err
 	}
 	if err := tx.AddEvent(prev, store.Event{At: in.now, Kind: "duplicate-command", By: by,
-		Text: "[nieuw] with Message-ID " + in.msg.MessageID + " registers a mail registered before; not registered again"}); err != nil {
+		Text: d.say("[nieuw] met Message-ID "+in.msg.MessageID+" gaat over een e-mail die al eerder is geregistreerd; niet opnieuw geregistreerd",
+			"[nieuw] with Message-ID "+in.msg.MessageID+" registers a mail registered before; not registered again")}); err != nil {
 		return "", "", intake.Leave, err
 	}
 	line := fmt.Sprintf(pick(lang, "Deze e-mail is al eerder geregistreerd als klacht %s; er is geen nieuwe klacht aangemaakt.",

@@ -182,7 +182,8 @@ func (d *Daemon) autoExtend(tx *store.Tx, c *complaint.Case, root string, now ti
 		return err
 	}
 	term := complaint.FormatDate(c.DueAt, c.Language, d.cfg.Organisation.Location)
-	if err := tx.AddEvent(c.ID, store.Event{At: now, Kind: "extension", By: "klachtd", Text: "automatic extension to " + c.DueAt.Format(time.RFC3339)}); err != nil {
+	if err := tx.AddEvent(c.ID, store.Event{At: now, Kind: "extension", By: "klachtd", Text: d.say("automatisch verlengd tot ", "automatically extended to ") +
+		complaint.FormatDate(c.DueAt, d.cfg.Organisation.Language, d.cfg.Organisation.Location)}); err != nil {
 		return err
 	}
 	if _, err := d.queue(tx, c, root, outMail{template: "verlenging", to: complainantAddr(c), audience: audComplainant,
