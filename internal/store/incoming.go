@@ -72,14 +72,8 @@ func (c Checkpoints) Load(ctx context.Context, mailbox string) (uidValidity, las
 	return uidValidity, lastUID, true, nil
 }
 
-// Sync makes every commit so far durable, also against a power cut: a checkpoint of the
-// write-ahead log, which syncs the log first.
-func (c Checkpoints) Sync(ctx context.Context) error {
-	if _, err := c.S.db.ExecContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)"); err != nil {
-		return fmt.Errorf("sync the database: %w", err)
-	}
-	return nil
-}
+// Sync makes every commit so far durable, also against a power cut.
+func (c Checkpoints) Sync(ctx context.Context) error { return c.S.Sync(ctx) }
 
 // Save stores the checkpoint of a mailbox.
 func (c Checkpoints) Save(ctx context.Context, mailbox string, uidValidity, lastUID uint32) error {

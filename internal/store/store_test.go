@@ -224,3 +224,31 @@ func TestPurgeKeepsOnlyStatistics(t *testing.T) {
 		t.Errorf("stats after purge: %q %q %d", service, cause, purged)
 	}
 }
+
+// TestSyncCommitsWithAFullSync: Sync writes through a connection set to synchronous=FULL (so
+// the commit syncs the log) and leaves the pool's connections at NORMAL; it works while another
+// connection is reading.
+func TestSyncCommitsWithAFullSync(t *testing.T) {
+	s := open(t)
+	ctx := context.Background()
+	rows, err := s.db.QueryContext(ctx, "SELECT id FROM cases") // a reader holds the log
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for i := 0; i < 3; i++ {
+		if err := s.Sync(ctx); err != nil {
+			t.Fatalf("Sync with a reader open: %v", err)
+		}
+	}
+	var n int
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM sync_marker").Scan(&n); err != nil || n != 1 {
+		t.Fatalf("sync marker rows %d (%v), want 1: Sync wrote nothing", n, err)
+	}
+	for i := 0; i < 4; i++ { // every pooled connection is back at NORMAL (1)
+		var mode int
+		if err := s.db.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&mode); err != nil || mode != 1 {
+			t.Fatalf("PRAGMA synchronous = %d (%v) after Sync, want 1 (NORMAL)", mode, err)
+		}
+	}
+}
