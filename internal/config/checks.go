@@ -60,6 +60,9 @@ func (c *Config) checkDeadlines(k *checker) {
 	if d.AutoExtendBefore >= d.HandleWithin && d.AutoExtendBefore > 0 {
 		k.add("deadlines.auto_extend_before", "must be shorter than deadlines.handle_within: otherwise the extension notice falls before the complaint was received")
 	}
+	if d.AutoExtend && d.AutoExtendBy <= d.AutoExtendBefore {
+		k.add("deadlines.auto_extend_by", "must be longer than deadlines.auto_extend_before: otherwise each automatic extension is due again before it is sent")
+	}
 	if d.AutoReplyLimit < 0 {
 		k.add("deadlines.auto_reply_limit", "must be 0 or more")
 	}

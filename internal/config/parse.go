@@ -217,9 +217,6 @@ func (c *Config) scaleDefaults(defined map[string]bool) {
 	if !defined["deadlines.confirm_alarm"] {
 		d.ConfirmAlarm = min(d.ConfirmAlarm, d.ConfirmWithin/2)
 	}
-	if !defined["retention.keep"] && c.Retention.Keep <= d.HandleWithin {
-		c.Retention.Keep = 2 * d.HandleWithin
-	}
 }
 
 func (c *Config) derive() {

@@ -132,6 +132,7 @@ func TestBadConfigs(t *testing.T) {
 		{`staff.notify = ["a@example.nl\nBcc: x@example.org"]`, "staff.notify", "must be on one line"},
 		{`staff.authentication = "authserv"`, "staff.authserv_id", `is required with authentication = "authserv"`},
 		{`staff.authserv_hops = 9`, "staff.authserv_hops", "must be between 0 and 5"},
+		{`deadlines.auto_extend_by = "12h"`, "deadlines.auto_extend_by", "must be longer than deadlines.auto_extend_before"},
 		{`staff.authentication = "spf"`, "staff.authentication", `"spf" is not one of "dkim", "authserv", "none"`},
 		{`staff.authentication = "none"`, "staff.authentication", `is for tests and the demo on a loopback mailbox only`},
 		{`staff.dkim_domains = ["milou@example.nl"]`, "staff.dkim_domains", "is not a domain name"},

@@ -157,8 +157,9 @@ func guard(name string, fn func() error) func() error {
 }
 
 // watchdog tells systemd we are alive while the database answers and the intake makes
-// progress: a poll, or an attempt to reconnect (an IMAP server that is down must not get the
-// daemon restarted; an intake that hangs must). stall is how long the intake may show no
+// progress: a poll, a message fetched or handled (a long backlog is one poll), a retry, or an
+// attempt to reconnect (an IMAP server that is down must not get the daemon restarted; an
+// intake that hangs must). stall is how long the intake may show no
 // progress: the longest reconnect backoff, a health-check poll and its timeout, twice.
 func (d *Daemon) watchdog(ctx context.Context) error {
 	t := time.NewTicker(30 * time.Second)
@@ -172,7 +173,7 @@ func (d *Daemon) watchdog(ctx context.Context) error {
 		case <-t.C:
 		}
 		now := time.Now()
-		if st := d.intake.Stats(); st.LastPoll != last.LastPoll || st.Reconnects != last.Reconnects {
+		if st := d.intake.Stats(); st != last { // a poll, a message fetched or handled, a retry, a reconnect
 			last, lastChange = st, now
 		}
 		if _, _, err := d.st.NextDue(ctx); err != nil {

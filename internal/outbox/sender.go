@@ -137,8 +137,20 @@ func (s *Sender) untilNextDue(ctx context.Context) time.Duration {
 func (s *Sender) deliver(ctx context.Context, r *Row) {
 	attempt := r.Attempts + 1
 	log := s.log.With("case_id", r.CaseID, "row_id", r.ID, "template", r.Template, "attempt", attempt)
-	sctx, cancelSend := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.Timeout)
+	// The send is not cut off by the shutdown itself (each SMTP command has its own timeout),
+	// only by a grace period of one Timeout after it began.
+	sctx, cancelSend := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelSend()
+	stopGrace := context.AfterFunc(ctx, func() {
+		t := time.NewTimer(s.cfg.Timeout)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			cancelSend()
+		case <-sctx.Done(): // the send ended by itself
+		}
+	})
+	defer stopGrace()
 	err := s.send(sctx, r)
 	if err != nil && ctx.Err() != nil {
 		// A send that failed during a shutdown (most likely cut off by it) has an uncertain

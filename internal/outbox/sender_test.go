@@ -212,7 +212,7 @@ func TestSenderOutage(t *testing.T) {
 
 // A shutdown while the server holds DATA past the send timeout records nothing; the claim's
 // lease keeps the row back until now+lease, never an immediate resend.
-func TestSenderCrashMidSend(t *testing.T) {
+func TestShutdownCutsOffAHeldSend(t *testing.T) {
 	sink := mailtest.StartSMTPSink(t)
 	release := sink.Hold()
 	defer release()
