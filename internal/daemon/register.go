@@ -192,10 +192,11 @@ func isHeaderish(l string) bool {
 func (d *Daemon) register(tx *store.Tx, r Registration, m *mailparse.Message, raw []byte, now time.Time) (string, error) {
 	loc := d.cfg.Organisation.Location
 	received := r.ReceivedAt
-	late := !received.IsZero() && now.Sub(received) > d.cfg.Deadlines.ConfirmWithin
+	// The promises run from the arrival, also after an outage. Only a mail whose whole term
+	// has already passed when it is registered (an old mail forwarded with [nieuw], a long
+	// backfill) starts its terms now: a confirmation must never promise a date in the past.
+	late := !received.IsZero() && !received.Add(d.cfg.Deadlines.HandleWithin).After(now)
 	if received.IsZero() || received.After(now) || late {
-		// A mail registered long after it was sent (a backfill, an old mail forwarded with
-		// [nieuw]) starts its terms now: a confirmation must never promise a date in the past.
 		received = now
 	}
 	id, err := tx.NextCaseID(now.In(loc).Year())
