@@ -73,6 +73,7 @@ func (c *Config) checkDeadlines(k *checker) {
 }
 
 func (c *Config) checkRest(k *checker) {
+	k.emails("complaints.form_senders", c.Complaints.FormSenders)
 	if len(c.Complaints.Keywords) == 0 {
 		k.add("complaints.keywords", "needs at least one word, such as \"klacht\"")
 	}

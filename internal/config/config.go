@@ -121,6 +121,9 @@ type Commissaris struct {
 type Complaints struct {
 	Keywords []string `toml:"keywords"`
 	Services []string `toml:"services"`
+	// FormSenders are the addresses a web form on the organisation's site sends from; their
+	// Reply-To names the complainant (when the mail is authenticated as staff mail is).
+	FormSenders []string `toml:"form_senders"`
 }
 
 // Deadlines are the terms of SPEC section 5.

@@ -33,8 +33,9 @@ type incoming struct {
 	auth     staffauth.Verdict // for staff mail
 	form     *form.Result      // for new complaints: the klachtformulier, read before the transaction
 	now      time.Time
-	// ownAddress is the organisation's address (info@), for telling its own web form apart.
-	ownAddress string
+	// formSender is set when the mail comes from one of [complaints] form_senders (the
+	// organisation's web form); auth then says whether that is authenticated.
+	formSender bool
 }
 
 // Handle is the intake's handler: it classifies a message and, in one transaction, records it
@@ -42,7 +43,7 @@ type incoming struct {
 // the same bytes after a UIDVALIDITY change) gets its earlier disposition and causes nothing.
 // An error is temporary (the database); bad mail is quarantined, never an error.
 func (d *Daemon) Handle(ctx context.Context, f *intake.Fetched) (intake.Disposition, error) {
-	in := &incoming{f: f, raw: f.Raw, now: d.clock.Now(), ownAddress: d.cfg.Organisation.Address}
+	in := &incoming{f: f, raw: f.Raw, now: d.clock.Now()}
 	if f.TooLarge || in.raw == nil {
 		in.raw = f.Header
 	}
@@ -57,6 +58,10 @@ func (d *Daemon) Handle(ctx context.Context, f *intake.Fetched) (intake.Disposit
 			return intake.Leave, fmt.Errorf("handle uid %d: look up cases: %w", f.UID, lk.err)
 		}
 		if in.tri.Role == triage.RoleStaff {
+			in.auth = d.authenticate(ctx, in)
+		}
+		if in.tri.Kind == triage.New && len(in.msg.ReplyTo) > 0 && containsFold(d.cfg.Complaints.FormSenders, in.msg.From.Email) {
+			in.formSender = true
 			in.auth = d.authenticate(ctx, in)
 		}
 		switch {
@@ -333,4 +338,13 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
 }

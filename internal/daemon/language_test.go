@@ -136,3 +136,25 @@ func TestStaffAutoReplyIsNoCommand(t *testing.T) {
 		t.Errorf("the automatic mail is not on the timeline: %+v", ev)
 	}
 }
+
+// TestReplyToOnlyForTheWebForm: the confirmation goes to the sender, not to a Reply-To a
+// stranger wrote (even with a From in our own domain); only the configured, authenticated web
+// form's Reply-To names the complainant.
+func TestReplyToOnlyForTheWebForm(t *testing.T) {
+	clock := &fakeClock{}
+	clock.Set(time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC))
+	cfg := testConfig(t, "", "", "", 0)
+	cfg.Complaints.FormSenders = []string{"formulier@intervisie-begeleiding.nl"}
+	d, _ := newTestDaemon(t, cfg, clock, nil)
+	f := &feeder{d: d}
+	f.feed(t, rawMail("Iemand <x@intervisie-begeleiding.nl>", orgAddr, "Klacht", "f1@example.nl", clock.Now(),
+		"Naam: Iemand\nOmschrijving: koop nu pillen", "Reply-To: slachtoffer@example.org"))
+	f.feed(t, rawMail("Website <formulier@intervisie-begeleiding.nl>", orgAddr, "Klachtformulier", "f2@example.nl", clock.Now(),
+		"Naam: Jan Jansen\nOmschrijving: de training ging niet door", "Reply-To: Jan Jansen <jan@example.nl>"))
+	sent := sendAll(t, d, clock.Now())
+	if n := len(to(sent, "slachtoffer@example.org")); n != 0 {
+		t.Errorf("%d mail(s) went to a Reply-To a stranger wrote", n)
+	}
+	onlyOne(t, to(sent, "x@intervisie-begeleiding.nl"), "bevestiging")
+	onlyOne(t, to(sent, "jan@example.nl"), "bevestiging")
+}

@@ -50,9 +50,9 @@ func mailRegistration(in *incoming) Registration {
 		// Received when it reached the mailbox, not when klachtd read it: after downtime the
 		// 48-hour and 4-week promises still run from the arrival.
 		ReceivedAt: in.f.InternalDate}
-	// Reply-To is followed only for the organisation's own web form (From in our domain):
-	// otherwise anyone could have the confirmation, with their text in it, sent to a stranger.
-	if len(m.ReplyTo) > 0 && m.ReplyTo[0].Email != "" && domainOf(m.From.Email) == domainOf(in.ownAddress) {
+	// Reply-To is followed only for the organisation's own web form, authenticated: otherwise
+	// anyone could have the confirmation, with their text in it, sent to a stranger.
+	if len(m.ReplyTo) > 0 && m.ReplyTo[0].Email != "" && in.formSender && in.auth.OK {
 		r.Email = m.ReplyTo[0].Email
 		r.Name = firstNonEmpty(m.ReplyTo[0].Name, r.Name)
 	}
