@@ -190,14 +190,20 @@ func (in *Intake) move(ctx context.Context, s *session, uids []uint32) error {
 		if _, err := s.c.Copy(set, to).Wait(); err != nil {
 			return err
 		}
-		err := s.c.Store(set, &imap.StoreFlags{
-			Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagDeleted},
-		}, nil).Close()
-		if err != nil || !s.caps.Has(imap.CapUIDPlus) {
-			return err
-		}
-		return s.c.UIDExpunge(set).Close()
+		return s.remove(set)
 	})
+}
+
+// remove flags exactly the UIDs of set \Deleted and, with UIDPLUS, expunges exactly those;
+// without UIDPLUS they stay flagged: a plain EXPUNGE could remove mail a person deleted.
+func (s *session) remove(set imap.UIDSet) error {
+	err := s.c.Store(set, &imap.StoreFlags{
+		Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagDeleted},
+	}, nil).Close()
+	if err != nil || !s.caps.Has(imap.CapUIDPlus) {
+		return err
+	}
+	return s.c.UIDExpunge(set).Close()
 }
 
 // ensureProcessed creates the Processed folder if it does not exist, once.

@@ -176,15 +176,7 @@ func (in *Intake) purgeOne(ctx context.Context, s *session, id string, maxUID ui
 		return 0, nil
 	}
 	set := uidSet(exact...)
-	err = s.await(ctx, fmt.Sprintf("delete %d uids", len(exact)), func() error {
-		err := s.c.Store(set, &imap.StoreFlags{
-			Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagDeleted},
-		}, nil).Close()
-		if err != nil || !s.caps.Has(imap.CapUIDPlus) {
-			return err
-		}
-		return s.c.UIDExpunge(set).Close()
-	})
+	err = s.await(ctx, fmt.Sprintf("delete %d uids", len(exact)), func() error { return s.remove(set) })
 	if err != nil {
 		return 0, err
 	}

@@ -121,22 +121,11 @@ func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration) (
 	return out, err
 }
 
-// Sent marks a mail accepted by the server. A confirmation that is accepted confirms its case.
+// Sent marks a mail accepted by the server; onSent (may be nil) records on the case what
+// that means, in the same transaction (an accepted confirmation confirms its case).
 func (s *Store) Sent(ctx context.Context, id int64, at time.Time, onSent func(tx *Tx, m *OutMail) error) error {
-	return s.InTx(ctx, func(tx *Tx) error {
-		if _, err := tx.tx.ExecContext(ctx, `UPDATE outbox SET status = 'sent', sent_at = ?, last_error = '' WHERE id = ?`,
-			at.UnixMilli(), id); err != nil {
-			return fmt.Errorf("mark mail %d sent: %w", id, err)
-		}
-		if onSent == nil {
-			return nil
-		}
-		m, err := scanOut(tx.tx.QueryRowContext(ctx, `SELECT `+outColumns+` FROM outbox WHERE id = ?`, id))
-		if err != nil {
-			return fmt.Errorf("read mail %d: %w", id, err)
-		}
-		return onSent(tx, m)
-	})
+	return s.finish(ctx, id, "sent", onSent,
+		`UPDATE outbox SET status = 'sent', sent_at = ?, last_error = '' WHERE id = ?`, at.UnixMilli(), id)
 }
 
 // Retry sets the next attempt of a mail after a temporary failure.
@@ -151,20 +140,26 @@ func (s *Store) Retry(ctx context.Context, id int64, next time.Time, reason stri
 	})
 }
 
-// Failed marks a mail as permanently failed and lets onFailed record it on the case.
+// Failed marks a mail as permanently failed and lets onFailed (may be nil) record it on the
+// case, in the same transaction.
 func (s *Store) Failed(ctx context.Context, id int64, at time.Time, reason string, onFailed func(tx *Tx, m *OutMail) error) error {
+	return s.finish(ctx, id, "failed", onFailed, `UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?`, reason, id)
+}
+
+// finish records the outcome of a mail with update, then hands the mail to then.
+func (s *Store) finish(ctx context.Context, id int64, outcome string, then func(tx *Tx, m *OutMail) error, update string, args ...any) error {
 	return s.InTx(ctx, func(tx *Tx) error {
-		if _, err := tx.tx.ExecContext(ctx, `UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?`, reason, id); err != nil {
-			return fmt.Errorf("mark mail %d failed: %w", id, err)
+		if _, err := tx.tx.ExecContext(ctx, update, args...); err != nil {
+			return fmt.Errorf("mark mail %d %s: %w", id, outcome, err)
 		}
-		if onFailed == nil {
+		if then == nil {
 			return nil
 		}
 		m, err := scanOut(tx.tx.QueryRowContext(ctx, `SELECT `+outColumns+` FROM outbox WHERE id = ?`, id))
 		if err != nil {
 			return fmt.Errorf("read mail %d: %w", id, err)
 		}
-		return onFailed(tx, m)
+		return then(tx, m)
 	})
 }
 
