@@ -166,22 +166,16 @@ func (s *Store) Cases(ctx context.Context, status string) ([]complaint.Case, err
 
 // OpenCases lists every case that is not afgehandeld, oldest first.
 func (t *Tx) OpenCases() ([]complaint.Case, error) {
-	all, err := listCases(t.ctx, t.tx, "")
-	if err != nil {
-		return nil, err
-	}
-	var open []complaint.Case
-	for i := len(all) - 1; i >= 0; i-- {
-		if all[i].Status != complaint.StatusAfgehandeld {
-			open = append(open, all[i])
-		}
-	}
-	return open, nil
+	return queryCases(t.ctx, t.tx, `WHERE status != ? ORDER BY received_at, id`, string(complaint.StatusAfgehandeld))
 }
 
 func listCases(ctx context.Context, q querier, status string) ([]complaint.Case, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+caseColumns+` FROM cases
-		WHERE ? = '' OR status = ? ORDER BY received_at DESC, id DESC`, status, status)
+	return queryCases(ctx, q, `WHERE ? = '' OR status = ? ORDER BY received_at DESC, id DESC`, status, status)
+}
+
+// queryCases reads the cases a WHERE … ORDER BY clause selects.
+func queryCases(ctx context.Context, q querier, where string, args ...any) ([]complaint.Case, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+caseColumns+` FROM cases `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list cases: %w", err)
 	}
