@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -29,6 +30,14 @@ func TestBatchSettles(t *testing.T) {
 			want["<"+id+"@example.org>"] = []string{"moved", "flagged", "left"}[i%3]
 		}
 		cp := newCheckpoints()
+		// At the first Sync nothing may have been moved yet: the commits are made durable
+		// before the mail leaves the inbox, not after.
+		movedAtFirstSync := -1
+		cp.onSync = func() {
+			if movedAtFirstSync < 0 {
+				movedAtFirstSync = countMessages(srv, "Klachten")
+			}
+		}
 		failedOnce := false
 		rec := &recorder{decide: func(f *Fetched, _ int) (Disposition, error) {
 			i := indexOf(uids, f.UID)
@@ -65,10 +74,13 @@ func TestBatchSettles(t *testing.T) {
 			t.Errorf("where the messages ended (-want +got):\n%s", diff)
 		}
 		cp.mu.Lock()
-		syncs := cp.syncs
+		syncs, moved := cp.syncs, movedAtFirstSync
 		cp.mu.Unlock()
 		if syncs == 0 {
 			t.Errorf("messages were moved and flagged without a Sync of the handler's commits first")
+		}
+		if moved != 0 {
+			t.Errorf("at the first Sync %d message(s) were already in Klachten: moved before the commits were durable", moved)
 		}
 	})
 }
@@ -125,4 +137,22 @@ func TestChunk(t *testing.T) {
 			}
 		})
 	}
+}
+
+// countMessages is how many messages a mailbox holds (0 when it does not exist), read over a
+// connection of its own; it needs no testing.TB, so the intake's goroutine may call it.
+func countMessages(srv *testServer, mailbox string) int {
+	c, err := imapclient.DialInsecure(srv.addr(), nil)
+	if err != nil {
+		return -2
+	}
+	defer c.Close()
+	if err := c.Login(srv.user, srv.pass).Wait(); err != nil {
+		return -2
+	}
+	st, err := c.Status(mailbox, &imap.StatusOptions{NumMessages: true}).Wait()
+	if err != nil || st.NumMessages == nil {
+		return 0 // not created yet
+	}
+	return int(*st.NumMessages)
 }

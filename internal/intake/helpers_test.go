@@ -73,6 +73,8 @@ type memCheckpoints struct {
 	saved map[string][2]uint32
 	saves int
 	syncs int
+	// onSync, when set, runs at each Sync (under the lock), to look at the server then.
+	onSync func()
 }
 
 // Sync counts the calls: the intake must make the handler's commits durable before it moves.
@@ -80,6 +82,9 @@ func (m *memCheckpoints) Sync(context.Context) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.syncs++
+	if m.onSync != nil {
+		m.onSync()
+	}
 	return nil
 }
 
