@@ -154,6 +154,13 @@ func startIntake(t *testing.T, cfg Config, cp Checkpoints, h Handler) *Intake {
 	}
 	log := slog.New(slog.NewTextHandler(tWriter{t}, &slog.HandlerOptions{Level: level}))
 	in := New(cfg, cp, h, log)
+	runIntake(t, in)
+	return in
+}
+
+// runIntake runs in until the test ends and checks that it stops promptly when cancelled.
+func runIntake(t *testing.T, in *Intake) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- in.Run(ctx) }()
@@ -168,7 +175,6 @@ func startIntake(t *testing.T, cfg Config, cp Checkpoints, h Handler) *Intake {
 			t.Errorf("Run did not return within 5s of cancel")
 		}
 	})
-	return in
 }
 
 type tWriter struct{ t *testing.T }

@@ -145,25 +145,6 @@ func TestPurgeDeletesExactlyTheMailboxCopies(t *testing.T) {
 	})
 }
 
-// runIntake runs in until the test ends.
-func runIntake(t *testing.T, in *Intake) {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- in.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("Run returned %v after cancel, want nil", err)
-			}
-		case <-time.After(5 * time.Second):
-			t.Errorf("Run did not return within 5s of cancel")
-		}
-	})
-}
-
 // setFlags adds flags to every message in mailbox.
 func setFlags(t *testing.T, c *imapclient.Client, mailbox string, flags ...imap.Flag) {
 	t.Helper()
