@@ -367,3 +367,19 @@ func hasEvent(ev []store.Event, kind string) bool {
 	}
 	return false
 }
+
+// runDaemon runs d until the test ends (then checks it stopped cleanly) and returns the
+// context it runs under.
+func runDaemon(t testing.TB, d *Daemon) context.Context {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- d.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("daemon: %v", err)
+		}
+	})
+	return ctx
+}

@@ -98,15 +98,7 @@ func runLifecycle(t *testing.T, imapAddr, user, pass string, deliver func(raw []
 	sink := mailtest.StartSMTPSink(t)
 	cfg := testConfig(t, imapAddr, user, pass, sink.Port())
 	d, st := newTestDaemon(t, cfg, clock, nil)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- d.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("daemon: %v", err)
-		}
-	})
+	ctx := runDaemon(t, d)
 	l := &live{t: t, d: d, st: st, sink: sink, clock: clock}
 	const id, root = "KL-2026-0001", "complaint-1@example.nl"
 	staff := func(subject, msgID, body string) {

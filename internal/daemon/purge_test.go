@@ -1,7 +1,6 @@
 package daemon
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -38,15 +37,7 @@ func TestRetentionPurgeRemovesMailboxCopies(t *testing.T) {
 				"COMPLAINT-1@EXAMPLE.NL", clock.Now(), "Hoofdletters.\n"))
 			keep := mailtest.ListOf(t, c, cfg.IMAP.Processed)
 
-			ctx, cancel := context.WithCancel(context.Background())
-			done := make(chan error, 1)
-			go func() { done <- d.Run(ctx) }()
-			t.Cleanup(func() {
-				cancel()
-				if err := <-done; err != nil {
-					t.Errorf("daemon: %v", err)
-				}
-			})
+			ctx := runDaemon(t, d)
 			l := &live{t: t, d: d, st: st, sink: sink, clock: clock}
 			deliver := func(raw []byte) { mailtest.AppendTo(t, c, "INBOX", raw) }
 			deliver(rawMail("Jan de Vries <"+janAddr+">", orgAddr, "Klacht over de intervisie", root, clock.Now(),
