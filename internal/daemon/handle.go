@@ -312,7 +312,7 @@ func (d *Daemon) bounce(tx *store.Tx, in *incoming) (string, string, intake.Disp
 			}
 		}
 	}
-	if staffTemplates[template] {
+	if orig != nil && orig.Audience == audStaff {
 		// A notice about a bounced notice would bounce again: the timeline and the log must do.
 		d.log.Warn("mail to staff bounced", "case_id", caseID, "template", template)
 		return caseID, "bounce", intake.Move, nil
@@ -328,10 +328,6 @@ func (d *Daemon) bounce(tx *store.Tx, in *incoming) (string, string, intake.Disp
 		data: noticeData("bounce", detail)}, in.now)
 	return caseID, "bounce", intake.Move, err
 }
-
-// staffTemplates are the mails that go to staff only.
-var staffTemplates = map[string]bool{"melding": true, "melding-nieuw": true, "herinnering": true,
-	"commando-ok": true, "commando-fout": true, "overzicht": true, "rapport": true}
 
 func orDash(s string) string {
 	if s == "" {

@@ -72,3 +72,19 @@ func TestForgedBounceHoldsNothing(t *testing.T) {
 	e.feed.feed(t, staffMail(id, "[in-behandeling]", "forged-s1@intervisie-begeleiding.nl", e.clock.Now(), "Wij nemen uw klacht in behandeling.\n"))
 	checkCaseMail(t, onlyOne(t, e.send(), "status"), id, e.root, janAddr)
 }
+
+// TestBounceOfAStaffMailIsNoLoop: when a notice to staff bounces, staff are not sent a notice
+// about it (that would bounce again); the case's timeline records it.
+func TestBounceOfAStaffMailIsNoLoop(t *testing.T) {
+	e := newCaseEnv(t, nil, nil)
+	id, first := e.complaint("Jan de Vries", janAddr, "staffb-1@example.nl", "Ik heb een klacht over de online cursus.\n")
+	notice := onlyOne(t, first, "melding-nieuw")
+	e.advance(time.Minute)
+	e.feed.feed(t, dsn(notice.Row.MessageID, staffAddr, notice.Subject, "5.2.2", e.clock.Now()))
+	if after := e.send(); len(after) != 0 {
+		t.Errorf("a bounced staff notice caused %d mail(s), first %q", len(after), after[0].Template)
+	}
+	if !hasEvent(timeline(t, e.st, id), "bounce") {
+		t.Errorf("the bounce is not on the timeline")
+	}
+}
