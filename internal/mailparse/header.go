@@ -406,7 +406,7 @@ func (f HeaderFacts) Problem() string {
 			one = "one of each"
 		}
 		parts = append(parts, fmt.Sprintf("message has %s headers where RFC 5322 allows %s: readers "+
-			"disagree on which copy counts (a second Subject above a signed one is the classic forgery)",
+			"disagree on which copy counts (a mail program shows the first, a DKIM verifier checks the last)",
 			joinAnd(dups), one))
 	}
 	if f.Malformed != "" {

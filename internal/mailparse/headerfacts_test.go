@@ -72,7 +72,7 @@ func TestReadHeaderFacts(t *testing.T) {
 		{name: "a field name with 8-bit bytes", raw: withTop("Subj\xc3\xa9ct: x"), malformed: "characters RFC 5322 does not allow"},
 		{name: "duplicates and a malformed line, both said",
 			raw:        withTop("Subject: x", "nonsense"),
-			duplicates: []Duplicate{{"Subject", 2}}, malformed: "line 2 has no colon", problem: "2 Subject headers where RFC 5322 allows one: readers disagree on which copy counts (a second Subject above a signed one is the classic forgery); message header is malformed"},
+			duplicates: []Duplicate{{"Subject", 2}}, malformed: "line 2 has no colon", problem: "2 Subject headers where RFC 5322 allows one: readers disagree on which copy counts (a mail program shows the first, a DKIM verifier checks the last); message header is malformed"},
 		{name: "LF line ends", raw: bytes.ReplaceAll(withTop(), []byte("\r\n"), []byte("\n"))},
 		{name: "header only, no body", raw: []byte("From: a@b.nl\r\nSubject: x")},
 		{name: "empty", raw: nil},
