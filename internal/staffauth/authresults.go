@@ -74,7 +74,9 @@ func (r arResult) prop(typ, name string) (string, bool) {
 	return value, n == 1
 }
 
-// String writes the result back in the form "method=result ptype.name=value …", for reasons.
+// String writes the result back in the form "method=result ptype.name=value …", for reasons;
+// a value holding an address is written as its domain ("@example.nl"), since reasons reach
+// the log.
 func (r arResult) String() string {
 	var b strings.Builder
 	b.WriteString(r.Method + "=" + r.Result)
@@ -83,7 +85,11 @@ func (r arResult) String() string {
 		if p.Type != "" {
 			b.WriteString(p.Type + ".")
 		}
-		b.WriteString(p.Name + "=" + p.Value)
+		v := p.Value
+		if strings.Contains(v, "@") {
+			v = "@" + domainOf(v)
+		}
+		b.WriteString(p.Name + "=" + truncate(v, 80))
 	}
 	return truncate(b.String(), 200)
 }
@@ -142,12 +148,10 @@ type arScanner struct {
 func (p *arScanner) eof() bool  { return p.i >= len(p.s) }
 func (p *arScanner) peek() byte { return p.s[p.i] }
 
+// errorf reports a syntax error with its byte offset, not the text there: the field may hold
+// a stranger's address, and reasons reach the log.
 func (p *arScanner) errorf(format string, args ...any) error {
-	near := ""
-	if !p.eof() {
-		near = fmt.Sprintf(" at %q", truncate(p.s[p.i:], 20))
-	}
-	return fmt.Errorf("authentication-results: "+format+" (byte %d%s)", append(args, p.i, near)...)
+	return fmt.Errorf("authentication-results: "+format+" (byte %d)", append(args, p.i)...)
 }
 
 // authservID reads "[CFWS] authserv-id [CFWS version]". It reports noID when the field starts

@@ -79,6 +79,8 @@ func checkAuthserv(h textproto.Header, fromDomain string, p Policy) Verdict {
 // foreign describes the authserv-id of a topmost header that is not ours.
 func foreign(ar arHeader, err error) string {
 	switch {
+	case strings.Contains(ar.ID, "@"): // no host name: keep an address out of the reason
+		return fmt.Sprintf("from %q", "@"+domainOf(ar.ID))
 	case ar.ID != "":
 		return fmt.Sprintf("from %q", truncate(ar.ID, 80))
 	case err != nil:
