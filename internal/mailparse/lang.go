@@ -27,36 +27,103 @@ func wordSet(s string) map[string]bool {
 	return m
 }
 
+// A stopword's languages, as bits: one lookup tells both.
+const (
+	isNL uint8 = 1 << iota
+	isEN
+)
+
+// stopwords maps each stopword to its languages; longestStopword is the length of the longest.
+var stopwords, longestStopword = func() (map[string]uint8, int) {
+	m, longest := map[string]uint8{}, 0
+	for _, set := range []struct {
+		words map[string]bool
+		lang  uint8
+	}{{stopwordsNL, isNL}, {stopwordsEN, isEN}} {
+		for w := range set.words {
+			m[w] |= set.lang
+			longest = max(longest, len(w))
+		}
+	}
+	return m, longest
+}()
+
 // countStopwords adds the Dutch and English stopwords of one line to nl and en. Words are
 // the runs of letters and apostrophes of the lower-cased line, apostrophes trimmed; it is
-// strings.FieldsFunc over strings.ToLower without allocating for every line and word.
+// strings.FieldsFunc over strings.ToLower without allocating for every line and word. An
+// ASCII word in lower case is looked up where it stands; others are lower-cased into buf.
 func countStopwords(line string, nl, en int) (int, int) {
 	var buf [64]byte
-	word := buf[:0]
-	flush := func() {
-		w := bytes.Trim(word, "'")
-		if stopwordsNL[string(w)] { // a map index by string(bytes) does not allocate
-			nl++
-		}
-		if stopwordsEN[string(w)] {
-			en++
-		}
-		word = word[:0]
-	}
-	for _, r := range line {
-		r = unicode.ToLower(r)
-		if !unicode.IsLetter(r) && r != '\'' {
-			if len(word) > 0 {
-				flush()
+	for i := 0; i < len(line); {
+		start, ascii, lower := i, true, true
+		for i < len(line) {
+			c := line[i]
+			if c >= utf8.RuneSelf {
+				r, n := utf8.DecodeRuneInString(line[i:])
+				if !unicode.IsLetter(unicode.ToLower(r)) {
+					break
+				}
+				ascii = false
+				i += n
+				continue
 			}
+			if 'a' <= c && c <= 'z' || c == '\'' {
+				i++
+				continue
+			}
+			if 'A' <= c && c <= 'Z' {
+				lower = false
+				i++
+				continue
+			}
+			break
+		}
+		if i == start { // a byte that is no part of a word
+			_, n := utf8.DecodeRuneInString(line[i:])
+			i += n
 			continue
 		}
-		word = utf8.AppendRune(word, r)
-	}
-	if len(word) > 0 {
-		flush()
+		w := line[start:i]
+		if ascii && lower {
+			nl, en = countWord(w, nl, en)
+			continue
+		}
+		word := buf[:0]
+		if ascii {
+			for j := 0; j < len(w); j++ {
+				c := w[j]
+				if 'A' <= c && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				word = append(word, c)
+			}
+		} else {
+			for _, r := range w {
+				word = utf8.AppendRune(word, unicode.ToLower(r))
+			}
+		}
+		word = bytes.Trim(word, "'")
+		if len(word) > 0 && len(word) <= longestStopword {
+			lang := stopwords[string(word)] // a map index by string(bytes) does not allocate
+			nl, en = nl+int(lang&isNL), en+int(lang&isEN)>>1
+		}
 	}
 	return nl, en
+}
+
+// countWord counts one lower-cased word, its apostrophes trimmed, as a stopword.
+func countWord(w string, nl, en int) (int, int) {
+	for len(w) > 0 && w[0] == '\'' {
+		w = w[1:]
+	}
+	for len(w) > 0 && w[len(w)-1] == '\'' {
+		w = w[:len(w)-1]
+	}
+	if len(w) == 0 || len(w) > longestStopword {
+		return nl, en
+	}
+	lang := stopwords[w]
+	return nl + int(lang&isNL), en + int(lang&isEN)>>1
 }
 
 // maxLanguageScan bounds the text looked at.

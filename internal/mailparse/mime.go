@@ -8,9 +8,9 @@ import (
 // walker walks the MIME tree of one message.
 type walker struct {
 	msg    *Message
-	depth  int                                                            // 0 for the top message, n for a message/rfc822 part n levels down
-	budget *int                                                           // decoded bytes that may still be kept, shared with nested messages
-	keep   func(filename, contentType string, size int, head []byte) bool // Options.KeepData
+	depth  int  // 0 for the top message, n for a message/rfc822 part n levels down
+	budget *int // decoded bytes that may still be kept, shared with nested messages
+	opt    Options
 }
 
 // collector gathers what the walk finds, before it is put into the Message.

@@ -15,6 +15,13 @@ type Options struct {
 	// encoding allows (base64 and the identity encodings), so a large one costs no memory. Nil
 	// keeps every attachment's data (within the size budget). Size is filled either way.
 	KeepData func(filename, contentType string, size int, head []byte) bool
+	// NoLanguage leaves Language empty, here and in Forwarded: for a caller that needs it only
+	// for some mail and calls DetectLanguage then.
+	NoLanguage bool
+	// WholeSize, when raw is a view of a larger message (its header and text parts, the other
+	// parts left empty), is the size of the whole: the budget for decoded content and
+	// Message.Size follow it, so the view reads as the whole message would.
+	WholeSize int
 }
 
 // headSize is how much of an attachment KeepData sees.
@@ -22,18 +29,20 @@ const headSize = 512
 
 // ParseWith is Parse with options.
 func ParseWith(raw []byte, opt Options) (*Message, error) {
-	budget := 2*len(raw) + 64<<10
-	m, err := parseMessage(raw, 0, &budget, opt.KeepData)
+	size := max(len(raw), opt.WholeSize)
+	budget := 2*size + 64<<10
+	m, err := parseMessage(raw, 0, &budget, opt)
 	if err != nil {
 		return nil, fmt.Errorf("parse mail: %w", err)
 	}
+	m.Size = size
 	return m, nil
 }
 
 // attachment keeps a leaf part as an attachment. When KeepData does not want its content,
 // the content is measured and sniffed without being decoded.
 func (w *walker) attachment(p part, body []byte, c *collector) {
-	if w.keep != nil {
+	if w.opt.KeepData != nil {
 		var head []byte
 		size, lenient, measured := 0, false, true
 		switch p.cte {
@@ -47,7 +56,7 @@ func (w *walker) attachment(p part, body []byte, c *collector) {
 		}
 		if measured {
 			ct, name := attachmentType(p)
-			if !w.keep(name, ct, size, head[:min(len(head), headSize)]) {
+			if !w.opt.KeepData(name, ct, size, head[:min(len(head), headSize)]) {
 				if lenient {
 					w.msg.problem("malformed base64 content read leniently")
 				}

@@ -6,7 +6,6 @@ import (
 	"net/textproto"
 	"regexp"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	// Registers every charset go-message knows (windows-1252, ISO-8859-x, ...).
@@ -39,7 +38,7 @@ func Parse(raw []byte) (*Message, error) {
 
 // parseMessage parses one message (the top level, or a message/rfc822 part at depth > 0).
 // budget is shared by all levels: the bytes of decoded content that may still be kept.
-func parseMessage(raw []byte, depth int, budget *int, keep func(string, string, int, []byte) bool) (*Message, error) {
+func parseMessage(raw []byte, depth int, budget *int, opt Options) (*Message, error) {
 	h, body, bad := splitHeader(raw)
 	if len(h) == 0 {
 		return nil, ErrNoHeader
@@ -51,13 +50,15 @@ func parseMessage(raw []byte, depth int, budget *int, keep func(string, string, 
 	fillHeaders(m, h)
 	facts := ReadHeaderFacts(raw)
 	m.Duplicates, m.HeaderMalformed = facts.Duplicates, facts.Malformed
-	w := &walker{msg: m, depth: depth, budget: budget, keep: keep}
+	w := &walker{msg: m, depth: depth, budget: budget, opt: opt}
 	c := &collector{}
 	w.entity(h, body, 0, c)
 	w.finish(c)
 	m.Auto = autoReason(m, h, c)
 	m.Bounce = detectBounce(m, c)
-	m.Language = DetectLanguage(m.Text)
+	if !opt.NoLanguage {
+		m.Language = DetectLanguage(m.Text)
+	}
 	return m, nil
 }
 
@@ -127,16 +128,17 @@ func fillHeaders(m *Message, h header) {
 	}
 }
 
-func keepHeader(key string) bool {
-	if strings.HasPrefix(key, "X-Klachtd-") {
-		return true
-	}
+// keptCanonical is keptHeaders in canonical form (as header keys are compared).
+var keptCanonical = func() map[string]bool {
+	m := make(map[string]bool, len(keptHeaders))
 	for _, k := range keptHeaders {
-		if textproto.CanonicalMIMEHeaderKey(k) == key {
-			return true
-		}
+		m[textproto.CanonicalMIMEHeaderKey(k)] = true
 	}
-	return false
+	return m
+}()
+
+func keepHeader(key string) bool {
+	return strings.HasPrefix(key, "X-Klachtd-") || keptCanonical[key]
 }
 
 // finish turns what the walk collected into the Message's body fields.
@@ -153,40 +155,6 @@ func (w *walker) finish(c *collector) {
 	}
 	m.Attachments = c.attachments
 	m.Forwarded = c.forwarded
-}
-
-// cleanText normalises a body: valid UTF-8, LF line endings, no control characters other
-// than newline and tab, no trailing whitespace on lines, no leading or trailing blank lines.
-func cleanText(s string) string {
-	if s == "" {
-		return ""
-	}
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	var b strings.Builder
-	b.Grow(len(s))
-	for len(s) > 0 {
-		line, rest, found := strings.Cut(s, "\n")
-		s = rest
-		if strings.HasPrefix(line, "-- ") && strings.TrimRight(line, " \t\r") == "--" {
-			line = "-- " // the signature separator keeps its space
-		} else {
-			line = strings.TrimRight(line, " \t\r")
-		}
-		for _, r := range line {
-			switch {
-			case r == '\r':
-				r = '\n'
-			case r == '\t':
-			case unicode.IsControl(r) || r == '\ufeff':
-				continue
-			}
-			b.WriteRune(r)
-		}
-		if found {
-			b.WriteByte('\n')
-		}
-	}
-	return strings.Trim(b.String(), "\n ")
 }
 
 // truncateUTF8 cuts s to at most n bytes on a rune boundary.

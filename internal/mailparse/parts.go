@@ -99,7 +99,7 @@ func (w *walker) rfc822(p part, body []byte, c *collector) {
 		w.attach(p, data, c)
 		return
 	}
-	nested, err := parseMessage(data, w.depth+1, w.budget, w.keep)
+	nested, err := parseMessage(data, w.depth+1, w.budget, w.opt)
 	if err != nil {
 		w.msg.problem("attached message unreadable (%v): kept as attachment", err)
 		if !owned {
@@ -146,7 +146,7 @@ func (w *walker) tnef(p part, body []byte, c *collector) {
 // wants it.
 func (w *walker) attach(p part, data []byte, c *collector) {
 	ct, name := attachmentType(p)
-	if w.keep != nil && !w.keep(name, ct, len(data), data[:min(len(data), headSize)]) {
+	if w.opt.KeepData != nil && !w.opt.KeepData(name, ct, len(data), data[:min(len(data), headSize)]) {
 		w.keepAttachment(Attachment{Filename: name, ContentType: ct, Size: len(data)}, nil, c)
 		return
 	}
