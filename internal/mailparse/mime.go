@@ -62,20 +62,20 @@ func (w *walker) readPart(h header) part {
 // entity handles one MIME entity with header h and raw body.
 func (w *walker) entity(h header, body []byte, level int, c *collector) {
 	p := w.readPart(h)
-	switch {
-	case strings.HasPrefix(p.mediaType, "multipart/"):
+	switch roleOf(p) {
+	case PartMultipart:
 		w.multipart(p, body, level, c)
-	case p.mediaType == "message/rfc822" || p.mediaType == "message/global":
+	case PartMessage:
 		w.rfc822(p, body, c)
-	case p.mediaType == "message/delivery-status" || p.mediaType == "message/global-delivery-status":
-		c.dsn = w.text(p, body)
-	case p.mediaType == "text/rfc822-headers" || p.mediaType == "message/global-headers":
-		c.reportHeaders = w.text(p, body)
-	case p.mediaType == "application/ms-tnef" || p.mediaType == "application/vnd.ms-tnef" ||
-		strings.EqualFold(p.filename, "winmail.dat"):
+	case PartReport:
+		if p.mediaType == "message/delivery-status" || p.mediaType == "message/global-delivery-status" {
+			c.dsn = w.text(p, body)
+		} else {
+			c.reportHeaders = w.text(p, body)
+		}
+	case PartTNEF:
 		w.tnef(p, body, c)
-	case (p.mediaType == "text/plain" || p.mediaType == "text/html") &&
-		p.disposition != "attachment" && p.filename == "":
+	case PartText:
 		s := w.text(p, body)
 		if p.mediaType == "text/html" {
 			c.html = append(c.html, s)
