@@ -5,27 +5,33 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime/debug"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 )
 
-// bodyBudget bounds the message bytes one body FETCH brings into memory; a
-// message larger than that is fetched alone.
+// bodyBudget bounds the message bytes one chunk's FETCHes bring into memory; a message larger
+// than that is fetched alone.
 const bodyBudget = 8 << 20
 
-// meta is what the first FETCH of a batch tells about one message.
+// meta is what the first FETCH of a batch tells about one message, and for larger mail how it
+// is fetched.
 type meta struct {
 	size int64
 	date time.Time
+	view *view // larger mail fetched by structure; nil: whole (or its header when too large)
 }
 
-// body is what the second FETCH gives for one message.
-type body struct {
-	header   []byte // the header section, at most maxHeaderBytes
-	raw      []byte // the whole message; nil when too large
-	tooLarge bool
+// cost is what fetching the message brings into memory.
+func (m meta) cost() int64 {
+	if m.view != nil {
+		return m.view.bytes
+	}
+	return max(m.size, 0)
 }
 
 func uidSet(uids ...uint32) imap.UIDSet {
@@ -67,8 +73,8 @@ func (in *Intake) fetchMeta(ctx context.Context, s *session, uids []uint32) (map
 	return out, nil
 }
 
-// chunk returns how many of uids (at least one) the next body FETCH takes:
-// messages in a row whose sizes add up to at most bodyBudget, or one message
+// chunk returns how many of uids (at least one) the next chunk takes:
+// messages in a row whose costs add up to at most bodyBudget, or one message
 // that is larger, or one message too large to fetch whole (its header alone).
 func (in *Intake) chunk(uids []uint32, metas map[uint32]meta) (n int, headerOnly bool) {
 	if m, ok := metas[uids[0]]; ok && m.size > in.cfg.MaxSize {
@@ -77,62 +83,110 @@ func (in *Intake) chunk(uids []uint32, metas map[uint32]meta) (n int, headerOnly
 	var total int64
 	for n < len(uids) {
 		m := metas[uids[n]] // a message gone already counts as empty
-		if m.size > in.cfg.MaxSize || (n > 0 && total+m.size > bodyBudget) {
+		if m.size > in.cfg.MaxSize || (n > 0 && total+m.cost() > bodyBudget) {
 			break
 		}
-		total += max(m.size, 0)
+		total += m.cost()
 		n++
 	}
 	return n, false
 }
 
-// fetchBodies fetches the header section and, unless headerOnly, the whole of
-// each message in one command. A message missing from the answer (expunged
-// meanwhile) is missing from the map. No message is read beyond MaxSize: a
-// larger one comes back tooLarge, with its header only.
-func (in *Intake) fetchBodies(ctx context.Context, s *session, uids []uint32, headerOnly bool) (map[uint32]*body, error) {
-	hdr := &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, Peek: true}
-	whole := &imap.FetchItemBodySection{Peek: true}
-	sections := []*imap.FetchItemBodySection{hdr}
-	if !headerOnly {
-		sections = append(sections, whole)
+// fetchReq is one FETCH command: its UIDs and items, and how much of each literal to read.
+type fetchReq struct {
+	uids     []uint32
+	opts     *imap.FetchOptions
+	limit    int64 // the largest literal read
+	truncate bool  // a longer literal is cut at limit (a header), else left unread (a body)
+}
+
+// answer is what one FETCH gave for one message.
+type answer struct {
+	structure imap.BodyStructure
+	sections  map[string][]byte // by section name: "" (the whole), "HEADER", "TEXT", "1.2", "1.2.MIME"
+	over      bool              // a literal over the limit was left unread
+}
+
+// sectionName is how a body section is named in an answer.
+func sectionName(sec *imap.FetchItemBodySection) string {
+	var b strings.Builder
+	for i, p := range sec.Part {
+		if i > 0 {
+			b.WriteByte('.')
+		}
+		fmt.Fprint(&b, p)
 	}
-	out := make(map[uint32]*body, len(uids))
-	what := fmt.Sprintf("fetch %d messages from uid %d", len(uids), uids[0])
-	err := s.await(ctx, what, func() error {
-		cmd := s.c.Fetch(uidSet(uids...), &imap.FetchOptions{UID: true, BodySection: sections})
-		var readErr error
-		for msg := cmd.Next(); msg != nil; msg = cmd.Next() {
-			b := &body{tooLarge: headerOnly}
-			var uid imap.UID
-			for item := msg.Next(); item != nil; item = msg.Next() {
-				switch it := item.(type) {
-				case imapclient.FetchItemDataUID:
-					uid = it.UID
-				case imapclient.FetchItemDataBodySection:
-					if it.Literal == nil {
-						continue
-					}
-					var err error
-					switch {
-					case it.MatchCommand(hdr):
-						b.header, _, err = readLiteral(it.Literal, maxHeaderBytes, true)
-					case it.MatchCommand(whole):
-						b.raw, b.tooLarge, err = readLiteral(it.Literal, in.cfg.MaxSize, false)
-					}
-					readErr = errors.Join(readErr, err)
+	if sec.Specifier != imap.PartSpecifierNone {
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(string(sec.Specifier))
+	}
+	return b.String()
+}
+
+// fetchOne runs one FETCH and reads its answers by UID. A message missing from the answer
+// (expunged meanwhile) is missing from the map.
+func (s *session) fetchOne(req fetchReq) (map[uint32]*answer, error) {
+	return readFetch(s.c.Fetch(uidSet(req.uids...), req.opts), req)
+}
+
+// fetchEach sends every request before it reads any answer, so that the server answers them
+// one after the other without waiting for the client, and reads each in a goroutine of its own
+// (a server may interleave the answers of pipelined commands).
+func (s *session) fetchEach(reqs []fetchReq) ([]map[uint32]*answer, error) {
+	out := make([]map[uint32]*answer, len(reqs))
+	errs := make([]error, len(reqs))
+	var wg sync.WaitGroup
+	for i, req := range reqs {
+		cmd := s.c.Fetch(uidSet(req.uids...), req.opts)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() {
+				if v := recover(); v != nil {
+					errs[i] = fmt.Errorf("read fetch answers: panic: %v\n%s", v, debug.Stack())
+					_ = cmd.Close()
 				}
-			}
-			if uid != 0 {
-				out[uint32(uid)] = b
+			}()
+			out[i], errs[i] = readFetch(cmd, req)
+		}()
+	}
+	wg.Wait()
+	return out, errors.Join(errs...)
+}
+
+// readFetch reads the answers of a FETCH sent already, by UID.
+func readFetch(cmd *imapclient.FetchCommand, req fetchReq) (map[uint32]*answer, error) {
+	out := make(map[uint32]*answer, len(req.uids))
+	var readErr error
+	for msg := cmd.Next(); msg != nil; msg = cmd.Next() {
+		a := &answer{sections: map[string][]byte{}}
+		var uid imap.UID
+		for item := msg.Next(); item != nil; item = msg.Next() {
+			switch it := item.(type) {
+			case imapclient.FetchItemDataUID:
+				uid = it.UID
+			case imapclient.FetchItemDataBodyStructure:
+				a.structure = it.BodyStructure
+			case imapclient.FetchItemDataBodySection:
+				if it.Literal == nil {
+					continue
+				}
+				data, over, err := readLiteral(it.Literal, req.limit, req.truncate)
+				readErr = errors.Join(readErr, err)
+				if over {
+					a.over = true
+					continue
+				}
+				a.sections[sectionName(it.Section)] = data
 			}
 		}
-		return errors.Join(cmd.Close(), readErr)
-	})
-	if err != nil {
-		return nil, err
+		if uid != 0 {
+			out[uint32(uid)] = a
+		}
 	}
-	return out, nil
+	return out, errors.Join(cmd.Close(), readErr)
 }
 
 // readLiteral reads a literal into a buffer of exactly its size: one

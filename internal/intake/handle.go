@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime/debug"
-	"slices"
 
 	"github.com/emersion/go-imap/v2"
 )
@@ -14,92 +12,6 @@ import (
 // over: the UIDs to move and to flag.
 type settlement struct {
 	move, flag []uint32
-}
-
-// handleBatch fetches the sizes of a batch, then the messages a few megabytes
-// at a time, and hands each to the handler in UID order. When the handler has
-// seen them all (or failed on one) it applies the dispositions with one
-// command per kind and only then moves the checkpoint past the handled
-// messages. A crash in between hands them over again; the handler is
-// idempotent and answers with the same disposition.
-func (in *Intake) handleBatch(ctx context.Context, s *session, batch []uint32) error {
-	metas, err := in.fetchMeta(ctx, s, batch)
-	if err != nil {
-		return err
-	}
-	batch = slices.Clone(batch) // advance() shifts the queue under us
-	var owed settlement
-	handled := 0 // batch[:handled] needs nothing more than its disposition
-	settle := func(err error) error {
-		if handled == 0 {
-			return err
-		}
-		if serr := in.settle(ctx, s, owed); serr != nil {
-			return errors.Join(err, serr) // not advanced: handed over again, same disposition
-		}
-		return errors.Join(err, in.advance(ctx, handled, batch[handled-1]))
-	}
-	for handled < len(batch) {
-		n, headerOnly := in.chunk(batch[handled:], metas)
-		chunk := batch[handled : handled+n]
-		bodies, err := in.fetchBodies(ctx, s, chunk, headerOnly)
-		if err != nil {
-			return settle(err)
-		}
-		for _, uid := range chunk {
-			if err := in.handOver(ctx, uid, metas, bodies, &owed); err != nil {
-				return settle(err)
-			}
-			delete(bodies, uid) // let the garbage collector have it
-			handled++
-		}
-	}
-	return settle(nil)
-}
-
-// handOver gives one fetched message to the handler and notes its disposition.
-func (in *Intake) handOver(ctx context.Context, uid uint32, metas map[uint32]meta, bodies map[uint32]*body, owed *settlement) error {
-	log := in.log.With("uidvalidity", in.state.uidValidity, "uid", uid)
-	m, ok := metas[uid]
-	b := bodies[uid]
-	if !ok || b == nil {
-		log.Debug("message gone before fetch")
-		return nil
-	}
-	f := &Fetched{
-		Mailbox: in.cfg.Mailbox, UIDValidity: in.state.uidValidity, UID: uid,
-		Raw: b.raw, Header: b.header, Size: m.size, InternalDate: m.date, TooLarge: b.tooLarge,
-	}
-	if f.TooLarge {
-		f.Raw = nil
-	}
-	in.count(func(st *Stats) { st.Fetched++ })
-	disp, err := in.call(ctx, f)
-	if err != nil {
-		in.count(func(st *Stats) { st.Errors++ })
-		return fmt.Errorf("uid %d: %w: %w", uid, errHandler, err)
-	}
-	in.count(func(st *Stats) { st.Handled++ })
-	switch {
-	case disp == Leave:
-	case disp == Flag, disp == Move && in.cfg.Processed == "":
-		owed.flag = append(owed.flag, uid)
-	case disp == Move:
-		owed.move = append(owed.move, uid)
-	default:
-		log.Warn("unknown disposition, leaving the message", "disposition", int(disp))
-	}
-	log.Debug("message handed over", "disposition", disp, "too_large", f.TooLarge)
-	return nil
-}
-
-func (in *Intake) call(ctx context.Context, f *Fetched) (d Disposition, err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			err = fmt.Errorf("panic: %v\n%s", v, debug.Stack())
-		}
-	}()
-	return in.h(ctx, f)
 }
 
 // settle flags, then moves, what a batch owes. A refusal by the server (NO)

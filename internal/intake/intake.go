@@ -55,18 +55,9 @@ type Config struct {
 	Timeout      time.Duration // the longest the server may stay silent during a command
 	Backfill     time.Time     // zero: on first start, only mail arriving from then on
 	MaxSize      int64         // larger mail is handed over as header only; <= 0: 25 MB
-}
-
-// Fetched is one message handed to the handler.
-type Fetched struct {
-	Mailbox      string
-	UIDValidity  uint32
-	UID          uint32
-	Raw          []byte // the whole message; nil when TooLarge
-	Header       []byte // the header section, always (at most 1 MiB of it)
-	Size         int64
-	TooLarge     bool
-	InternalDate time.Time
+	// WholeUpTo is the largest mail fetched whole at once; larger mail is fetched by its
+	// structure (Fetched.Partial). 0: 64 KiB; < 0: all mail by structure (for tests).
+	WholeUpTo int64
 }
 
 // Disposition is what to do with a message once the handler has committed it.
@@ -108,6 +99,7 @@ type Stats struct {
 
 const (
 	defaultMaxSize   = 25 << 20
+	defaultWholeUpTo = 64 << 10
 	defaultPoll      = 60 * time.Second
 	defaultTimeout   = 30 * time.Second
 	maxIdle          = 25 * time.Minute // re-issue IDLE well before servers' 29-30 minute cut-off
@@ -143,10 +135,11 @@ type mailboxState struct {
 	lastUID     uint32    // the saved checkpoint
 	anchor      time.Time // last moment the checkpoint matched the server; zero: unknown
 
-	pending   []uint32 // UIDs still to hand over, ascending
-	recovery  bool     // pending came from a SINCE search: save once at the end
-	floor     uint32   // with recovery: the checkpoint to save when pending is done
-	processed bool     // the Processed folder is known to exist
+	pending   []uint32        // UIDs still to hand over, ascending
+	recovery  bool            // pending came from a SINCE search: save once at the end
+	floor     uint32          // with recovery: the checkpoint to save when pending is done
+	processed bool            // the Processed folder is known to exist
+	wholeOnly map[uint32]bool // UIDs whose fetch by structure failed: fetched whole
 }
 
 // New returns an intake; it does no I/O.
@@ -162,6 +155,9 @@ func New(cfg Config, cp Checkpoints, h Handler, log *slog.Logger) *Intake {
 	}
 	if cfg.MaxSize <= 0 {
 		cfg.MaxSize = defaultMaxSize
+	}
+	if cfg.WholeUpTo == 0 {
+		cfg.WholeUpTo = defaultWholeUpTo
 	}
 	if cfg.Mailbox == "" {
 		cfg.Mailbox = "INBOX"

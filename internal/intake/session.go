@@ -184,8 +184,7 @@ func (in *Intake) poll(ctx context.Context, s *session) error {
 		}
 	}
 	for len(st.pending) > 0 {
-		batch := st.pending[:min(batchSize, len(st.pending))]
-		if err := in.handleBatch(ctx, s, batch); err != nil {
+		if err := in.handlePending(ctx, s); err != nil {
 			return err
 		}
 	}

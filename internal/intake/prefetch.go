@@ -1,0 +1,162 @@
+package intake
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"sync/atomic"
+)
+
+// The intake fetches ahead: while the handler works through one chunk of messages, a fetcher
+// goroutine fetches the next (and a batch's sizes and structures), over the same connection,
+// so that the handler rarely waits for the network and the network rarely for the handler.
+// It holds at most one chunk ahead; a chunk of more than half the body budget (one large
+// message) is fetched only when the handler has finished everything before it, so memory
+// stays at about one budget.
+
+// fetchedChunk is one chunk of fetched messages, as the fetcher hands them over.
+type fetchedChunk struct {
+	batch []uint32            // the batch the chunk belongs to
+	uids  []uint32            // the UIDs the chunk covers, ascending
+	msgs  map[uint32]*Fetched // a message expunged meanwhile has no entry
+	end   bool                // the last chunk of its batch
+	err   error               // the fetch failed: nothing more comes
+}
+
+// fetcher fetches the pending UIDs batch by batch, chunk by chunk, ahead of the handler.
+type fetcher struct {
+	in          *Intake
+	s           *session
+	uidValidity uint32
+	pending     []uint32
+	wholeOnly   map[uint32]bool
+
+	out  chan *fetchedChunk
+	done chan struct{} // the handler gave up: stop at the next chunk
+	over chan struct{} // closed when the fetcher has returned
+	held atomic.Int64  // chunks handed over that the handler has not finished
+	wake chan struct{} // a chunk was finished
+}
+
+// startFetcher starts fetching pending (which it keeps to itself) ahead of the handler.
+func (in *Intake) startFetcher(ctx context.Context, s *session, pending []uint32) *fetcher {
+	f := &fetcher{in: in, s: s, uidValidity: in.state.uidValidity, pending: pending,
+		wholeOnly: in.state.wholeOnly, out: make(chan *fetchedChunk), done: make(chan struct{}),
+		over: make(chan struct{}), wake: make(chan struct{}, 1)}
+	go f.run(ctx)
+	return f
+}
+
+// next returns the next chunk; false when all pending UIDs have come.
+func (f *fetcher) next() (*fetchedChunk, bool) {
+	c, ok := <-f.out
+	return c, ok
+}
+
+// handled tells the fetcher that the handler is done with a chunk.
+func (f *fetcher) handled() {
+	f.held.Add(-1)
+	select {
+	case f.wake <- struct{}{}:
+	default:
+	}
+}
+
+// stop tells the fetcher to stop and waits until it has: its last command is read to the end,
+// so the connection is free for the next.
+func (f *fetcher) stop() {
+	close(f.done)
+	<-f.over
+}
+
+func (f *fetcher) run(ctx context.Context) {
+	defer close(f.over)
+	defer close(f.out)
+	defer func() {
+		if v := recover(); v != nil {
+			f.send(&fetchedChunk{err: fmt.Errorf("fetch ahead: panic: %v\n%s", v, debug.Stack())})
+		}
+	}()
+	for len(f.pending) > 0 {
+		batch := f.pending[:min(batchSize, len(f.pending))]
+		f.pending = f.pending[len(batch):]
+		if !f.batch(ctx, batch) {
+			return
+		}
+	}
+}
+
+// batch fetches one batch; false when the fetcher must stop.
+func (f *fetcher) batch(ctx context.Context, batch []uint32) bool {
+	in := f.in
+	metas, err := in.fetchMeta(ctx, f.s, batch)
+	if err == nil {
+		err = in.planBatch(ctx, f.s, batch, metas, f.wholeOnly)
+	}
+	if err != nil {
+		f.send(&fetchedChunk{batch: batch, err: err})
+		return false
+	}
+	for done := 0; done < len(batch); {
+		n, headerOnly := in.chunk(batch[done:], metas)
+		uids := batch[done : done+n]
+		done += n
+		var cost int64
+		for _, uid := range uids {
+			cost += metas[uid].cost()
+		}
+		if cost > bodyBudget/2 && !f.drain() {
+			return false
+		}
+		msgs, err := in.fetchChunk(ctx, f.s, f.uidValidity, uids, metas, headerOnly)
+		if err != nil {
+			f.send(&fetchedChunk{batch: batch, uids: uids, err: err})
+			return false
+		}
+		if !f.send(&fetchedChunk{batch: batch, uids: uids, msgs: msgs, end: done == len(batch)}) {
+			return false
+		}
+	}
+	return true
+}
+
+// send hands a chunk over; false when the handler gave up.
+func (f *fetcher) send(c *fetchedChunk) bool {
+	f.held.Add(1)
+	select {
+	case f.out <- c:
+		return true
+	case <-f.done:
+		return false
+	}
+}
+
+// drain waits until the handler has finished every chunk handed over; false when it gave up.
+func (f *fetcher) drain() bool {
+	for f.held.Load() > 0 {
+		select {
+		case <-f.wake:
+		case <-f.done:
+			return false
+		}
+	}
+	return true
+}
+
+// noteStructureFailure remembers the messages whose fetch by structure failed, so that the
+// next try fetches them whole.
+func (in *Intake) noteStructureFailure(err error) {
+	var se *structureError
+	if !errors.As(err, &se) {
+		return
+	}
+	if in.state.wholeOnly == nil {
+		in.state.wholeOnly = map[uint32]bool{}
+	}
+	for _, uid := range se.uids {
+		in.state.wholeOnly[uid] = true
+	}
+	in.log.Warn("fetching by structure failed; these messages are fetched whole next", "count", len(se.uids),
+		"first_uid", se.uids[0], "err", se.err)
+}

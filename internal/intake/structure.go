@@ -1,0 +1,240 @@
+package intake
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"mime"
+	"net/mail"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/emersion/go-imap/v2"
+)
+
+// Larger mail is fetched by its structure (SPEC §2: triage reads only headers and text): one
+// FETCH of BODYSTRUCTURE and the header for the batch's larger messages, then for each one
+// FETCH of the MIME header of every part and the body of the parts Parse reads. The view
+// built from them (view.go) is what the handler reads; the whole message only when it asks.
+
+const (
+	maxViewParts     = 100     // more parts than this: fetched whole
+	maxViewDepth     = 10      // multiparts nested deeper than this: fetched whole
+	maxFormDocument  = 5 << 20 // the largest document fetched as a possible klachtformulier
+	mimeHeaderGuess  = 256     // what a part's MIME header is taken to cost before it is fetched
+	minViewSaving    = 16 << 10
+	maxBoundaryBytes = 200
+)
+
+// view is how one larger message is fetched: its header (fetched with the structure), the
+// MIME header of every part, and the bodies of the parts Parse reads.
+type view struct {
+	header  []byte
+	root    *node
+	bytes   int64 // what the parts' FETCH brings: the cost of the message in a chunk
+	skipped int64 // the body bytes left on the server
+}
+
+// node is one MIME entity of a message as the server's BODYSTRUCTURE describes it.
+type node struct {
+	path     []int // the IMAP part number; nil for the message itself
+	multi    bool
+	boundary string // for a multipart
+	children []*node
+	fetch    bool  // a leaf whose body is fetched
+	size     int64 // a leaf's body size, as the server counts it
+}
+
+// name is the part number as IMAP writes it ("2.1"); "" for the message itself.
+func (n *node) name() string {
+	parts := make([]string, len(n.path))
+	for i, p := range n.path {
+		parts[i] = strconv.Itoa(p)
+	}
+	return strings.Join(parts, ".")
+}
+
+// fetchStructures fetches BODYSTRUCTURE and the header of uids in one command.
+func (in *Intake) fetchStructures(ctx context.Context, s *session, uids []uint32) (map[uint32]*answer, error) {
+	hdr := &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, Peek: true}
+	req := fetchReq{uids: uids, opts: &imap.FetchOptions{UID: true, BodyStructure: &imap.FetchItemBodyStructure{Extended: true},
+		BodySection: []*imap.FetchItemBodySection{hdr}}, limit: maxHeaderBytes, truncate: true}
+	what := fmt.Sprintf("fetch the structure of %d messages from uid %d", len(uids), uids[0])
+	var out map[uint32]*answer
+	err := s.await(ctx, what, func() (err error) {
+		out, err = s.fetchOne(req)
+		return err
+	})
+	return out, err
+}
+
+// planView decides how to fetch a message of size bytes from its structure and header. It
+// returns nil when the message is better fetched whole: a structure it cannot trust (no
+// boundary, boundaries that overlap, too many parts or too deep), or one whose view would
+// save little.
+func planView(bs imap.BodyStructure, header []byte, size int64) *view {
+	if bs == nil || len(header) == 0 || int64(len(header)) >= maxHeaderBytes {
+		return nil
+	}
+	p := &planner{formSubject: mentionsForm(subjectOf(header))}
+	root, ok := p.node(bs, nil, 0)
+	if !ok || p.parts > maxViewParts || overlapping(p.boundaries) {
+		return nil
+	}
+	v := &view{header: header, root: root, bytes: int64(len(header)) + int64(p.parts)*mimeHeaderGuess + p.fetched, skipped: p.skipped}
+	if v.skipped < max(minViewSaving, size/4) {
+		return nil // the view would not save enough to be worth a second fetch for a case
+	}
+	return v
+}
+
+// planner walks a BODYSTRUCTURE into nodes.
+type planner struct {
+	formSubject bool // the subject calls the mail a form: its documents are fetched
+	parts       int
+	boundaries  []string
+	fetched     int64
+	skipped     int64
+}
+
+func (p *planner) node(bs imap.BodyStructure, path []int, depth int) (*node, bool) {
+	n := &node{path: path}
+	switch b := bs.(type) {
+	case *imap.BodyStructureMultiPart:
+		if depth >= maxViewDepth || len(b.Children) == 0 || b.Extended == nil {
+			return nil, false
+		}
+		n.multi, n.boundary = true, param(b.Extended.Params, "boundary")
+		if n.boundary == "" || len(n.boundary) > maxBoundaryBytes || strings.ContainsAny(n.boundary, "\r\n\x00") {
+			return nil, false
+		}
+		p.boundaries = append(p.boundaries, n.boundary)
+		for i, c := range b.Children {
+			p.parts++
+			if p.parts > maxViewParts {
+				return nil, false
+			}
+			child, ok := p.node(c, append(slices.Clone(path), i+1), depth+1)
+			if !ok {
+				return nil, false
+			}
+			n.children = append(n.children, child)
+		}
+	case *imap.BodyStructureSinglePart:
+		n.size = int64(b.Size)
+		n.fetch = p.wanted(b)
+		if n.fetch {
+			p.fetched += n.size
+		} else {
+			p.skipped += n.size
+		}
+	default:
+		return nil, false
+	}
+	return n, true
+}
+
+// wanted tells whether a leaf's body is fetched: anything Parse may read (text of any kind,
+// messages and reports, winmail.dat) and a document named as a form, or in a mail whose
+// subject calls it one. The MIME headers, fetched with the bodies, have the last word
+// (view.verify): the server's reading of a header only guides the fetch.
+func (p *planner) wanted(b *imap.BodyStructureSinglePart) bool {
+	mt := b.MediaType()
+	name := filenameOf(b)
+	switch {
+	case strings.HasPrefix(mt, "text/"), strings.HasPrefix(mt, "message/"):
+		return true
+	case mt == "application/ms-tnef" || mt == "application/vnd.ms-tnef" || strings.EqualFold(name, "winmail.dat"):
+		return true
+	}
+	if !isDocument(mt, name) || int64(b.Size) > maxFormDocument*4/3+4096 { // base64 of the largest form
+		return false
+	}
+	return p.formSubject || mentionsForm(strings.TrimSuffix(name, path.Ext(name)))
+}
+
+// isDocument is a .docx or .pdf, by name or type, as the form reader takes them.
+func isDocument(mediaType, name string) bool {
+	ext := strings.ToLower(path.Ext(name))
+	return ext == ".docx" || ext == ".pdf" || mediaType == "application/pdf" || strings.Contains(mediaType, "wordprocessingml")
+}
+
+// mentionsForm finds "formulier" or the word "form" ("klachtformulier", "complaint-form").
+func mentionsForm(s string) bool {
+	s = strings.ToLower(s)
+	if strings.Contains(s, "formulier") {
+		return true
+	}
+	for i := 0; ; {
+		j := strings.Index(s[i:], "form")
+		if j < 0 {
+			return false
+		}
+		at := i + j
+		end := at + len("form")
+		if (at == 0 || !isLetter(s[at-1])) && (end == len(s) || !isLetter(s[end]) || strings.HasPrefix(s[end:], "s")) {
+			return true
+		}
+		i = at + 1
+	}
+}
+
+func isLetter(b byte) bool { return b >= 'a' && b <= 'z' || b >= 0x80 }
+
+// filenameOf is a leaf's file name: the disposition's filename, else the type's name.
+func filenameOf(b *imap.BodyStructureSinglePart) string {
+	if b.Extended != nil && b.Extended.Disposition != nil {
+		if name := param(b.Extended.Disposition.Params, "filename"); name != "" {
+			return decodeWords(name)
+		}
+	}
+	return decodeWords(param(b.Params, "name"))
+}
+
+// param looks a parameter up whatever the case of its name.
+func param(params map[string]string, key string) string {
+	for k, v := range params {
+		if strings.EqualFold(k, key) {
+			return v
+		}
+	}
+	return ""
+}
+
+func decodeWords(s string) string {
+	if d, err := new(mime.WordDecoder).DecodeHeader(s); err == nil {
+		return d
+	}
+	return s
+}
+
+// subjectOf is the decoded Subject of a header section ("" when unreadable).
+func subjectOf(header []byte) string {
+	m, err := mail.ReadMessage(bytes.NewReader(append(bytes.TrimRight(header, "\r\n"), "\r\n\r\n"...)))
+	if err != nil {
+		return ""
+	}
+	return decodeWords(m.Header.Get("Subject"))
+}
+
+// overlapping reports a boundary that begins another (or equals it): Dovecot takes any line
+// that begins with "--" and a boundary for a delimiter, a stricter reader only the exact
+// boundary, and the two would split such a message differently.
+func overlapping(boundaries []string) bool {
+	for i, a := range boundaries {
+		for j, b := range boundaries {
+			if i != j && strings.HasPrefix(b, a) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// errNoStructure marks a failure while a batch was fetched by structure: the messages of that
+// batch are fetched whole on the next try, so that a structure the client cannot read never
+// stalls the intake.
+var errNoStructure = errors.New("fetch by structure failed")
