@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"path"
@@ -43,20 +41,19 @@ type incoming struct {
 // the same bytes after a UIDVALIDITY change) gets its earlier disposition and causes nothing.
 // An error is temporary (the database); bad mail is quarantined, never an error.
 func (d *Daemon) Handle(ctx context.Context, f *intake.Fetched) (intake.Disposition, error) {
-	in := &incoming{f: f, raw: f.Raw, now: d.clock.Now()}
-	if f.TooLarge || in.raw == nil {
-		in.raw = f.Header
+	in := &incoming{f: f, raw: readable(f), now: d.clock.Now()}
+	if err := d.classify(ctx, in); err != nil {
+		return intake.Leave, fmt.Errorf("handle uid %d: %w", f.UID, err)
 	}
-	sum := sha256.Sum256(in.raw)
-	in.hash = hex.EncodeToString(sum[:])
-	in.msg, in.parseErr = mailparse.ParseWith(in.raw, mailparse.Options{KeepData: formDocument})
+	if ordinary(in) {
+		// Ordinary mail is left exactly as it was, and handling it again would change nothing:
+		// there is nothing to record (and nothing of it is kept).
+		return intake.Leave, nil
+	}
+	if more, err := d.readWhole(ctx, in); !more || err != nil {
+		return intake.Leave, err
+	}
 	if in.parseErr == nil {
-		lk := &lookup{ctx: ctx, st: d.st}
-		in.tri = triage.Classify(in.msg, d.rules(), lk)
-		if lk.err != nil {
-			// Not knowing whether a case exists could turn a reply into a second case: retry.
-			return intake.Leave, fmt.Errorf("handle uid %d: look up cases: %w", f.UID, lk.err)
-		}
 		if in.tri.Role == triage.RoleStaff {
 			in.auth = d.authenticate(ctx, in)
 		}
@@ -72,11 +69,6 @@ func (d *Daemon) Handle(ctx context.Context, f *intake.Fetched) (intake.Disposit
 			fr := d.extract(staffRegistration(in.msg))
 			in.form = &fr
 		}
-	}
-	if in.parseErr == nil && (in.tri.Kind == triage.Own || in.tri.Kind == triage.Other && !f.TooLarge) {
-		// Ordinary mail is left exactly as it was, and handling it again would change nothing:
-		// there is nothing to record (and nothing of it is kept).
-		return intake.Leave, nil
 	}
 	disp, err := d.record(ctx, in)
 	if err != nil && !store.IsTemporary(err) && ctx.Err() == nil {
@@ -97,6 +89,9 @@ func (d *Daemon) Handle(ctx context.Context, f *intake.Fetched) (intake.Disposit
 // record carries out a message in one transaction, unless it was seen before.
 func (d *Daemon) record(ctx context.Context, in *incoming) (intake.Disposition, error) {
 	f := in.f
+	if partial(in) { // never archived, hashed or authenticated as if it were the message
+		return intake.Leave, fmt.Errorf("uid %d: only a view of the message was read", f.UID)
+	}
 	var disp intake.Disposition
 	err := d.inTx(ctx, func(tx *store.Tx) error {
 		prev, seen, err := tx.SeenIncoming(f.Mailbox, f.UIDValidity, f.UID, in.hash)

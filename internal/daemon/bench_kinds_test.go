@@ -1,0 +1,53 @@
+package daemon
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/groeimeesters/klachtd/internal/intake"
+)
+
+// BenchmarkHandleKinds hands one kind of mail at a time to Handle, the messages built before
+// the timer starts, so that the figure is the handler's own cost per message: ordinary mail
+// (no transaction) and complaints (registration, confirmation and staff notice queued).
+//
+//	go test -run '^$' -bench HandleKinds -benchtime 5000x ./internal/daemon
+func BenchmarkHandleKinds(b *testing.B) {
+	filler := strings.Repeat("Dit is gewone correspondentie over planning, facturen en afspraken. ", 40)
+	now := time.Now()
+	kinds := []struct {
+		name string
+		mail func(i int) []byte
+	}{
+		{"ordinary", func(i int) []byte {
+			return rawMail(fmt.Sprintf("Relatie %d <relatie-%d@example.org>", i, i), orgAddr, fmt.Sprintf("Afspraak %d", i),
+				fmt.Sprintf("backlog-%d@example.org", i), now, strings.Repeat(filler+"\n", 1+i%3))
+		}},
+		{"complaint", func(i int) []byte {
+			return rawMail(fmt.Sprintf("Klant %d <klant-%d@example.nl>", i, i), orgAddr, "Klacht over de training",
+				fmt.Sprintf("klacht-%d@example.nl", i), now, "Ik wil een klacht indienen over de training van vorige week.\n")
+		}},
+	}
+	for _, k := range kinds {
+		b.Run(k.name, func(b *testing.B) {
+			d, _ := newTestDaemon(b, testConfig(b, "", "", "", 0), newFlowClock(now), nil)
+			fs := make([]*intake.Fetched, b.N)
+			for i := range fs {
+				raw := k.mail(i)
+				fs[i] = &intake.Fetched{Mailbox: "INBOX", UIDValidity: 1, UID: uint32(i + 1), Raw: raw,
+					Header: headerOf(raw), Size: int64(len(raw)), InternalDate: now}
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := range fs {
+				if _, err := d.Handle(context.Background(), fs[i]); err != nil {
+					b.Fatal(err)
+				}
+				fs[i] = nil
+			}
+		})
+	}
+}

@@ -1,0 +1,103 @@
+package daemon
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+
+	"github.com/groeimeesters/klachtd/internal/intake"
+	"github.com/groeimeesters/klachtd/internal/mailparse"
+	"github.com/groeimeesters/klachtd/internal/triage"
+)
+
+// What Handle reads first is what triage needs (SPEC §2: headers and text): the whole message
+// for small mail, the intake's view of larger mail (its header and text parts, no attachments:
+// intake.Fetched.Partial), the header of mail too large to fetch. Most mail is ordinary and
+// stops there. Only mail that becomes a case or joins one, and mail that cannot be read, is
+// made whole (fetched now when it was partial, parsed and classified again from its own bytes)
+// and gets what only such mail needs: the hash of its bytes for the incoming record, its
+// language, the authentication of a staff command, the archive copy.
+
+// readable is what Handle reads of a fetched message first.
+func readable(f *intake.Fetched) []byte {
+	switch {
+	case f.Raw != nil:
+		return f.Raw
+	case f.Partial != nil && !f.TooLarge:
+		return f.Partial
+	}
+	return f.Header
+}
+
+// classify parses what was read of the message and tells what kind of mail it is. The error
+// is a database look-up that failed: not knowing whether a case exists could turn a reply
+// into a second case, so the message is handled again later.
+func (d *Daemon) classify(ctx context.Context, in *incoming) error {
+	opt := mailparse.Options{KeepData: formDocument, NoLanguage: true}
+	if partial(in) {
+		opt.WholeSize = int(in.f.Size)
+	}
+	in.msg, in.parseErr = mailparse.ParseWith(in.raw, opt)
+	in.tri = triage.Result{}
+	if in.parseErr != nil {
+		return nil
+	}
+	lk := &lookup{ctx: ctx, st: d.st}
+	in.tri = triage.Classify(in.msg, d.rules(), lk)
+	if lk.err != nil {
+		return fmt.Errorf("look up cases: %w", lk.err)
+	}
+	return nil
+}
+
+// ordinary is mail that klachtd leaves exactly as it was and does not record.
+func ordinary(in *incoming) bool {
+	return in.parseErr == nil && (in.tri.Kind == triage.Own || in.tri.Kind == triage.Other && !in.f.TooLarge)
+}
+
+// partial reports that in.raw is the intake's view of the message, not the message.
+func partial(in *incoming) bool {
+	return in.f.Raw == nil && in.f.Partial != nil && !in.f.TooLarge
+}
+
+// readWhole makes a message that is to be recorded whole: fetched, parsed and classified again
+// when what was read was a view (the message's own bytes have the last word), then hashed and
+// its language told. more is false when there is nothing more to do: the whole message turned
+// out ordinary, or it was expunged from the mailbox meanwhile (left alone: it is not there).
+func (d *Daemon) readWhole(ctx context.Context, in *incoming) (more bool, err error) {
+	if partial(in) {
+		raw, err := in.f.Whole(ctx)
+		if errors.Is(err, intake.ErrGone) {
+			d.log.Info("message gone from the mailbox before it was read whole; left", "uid", in.f.UID)
+			return false, nil
+		}
+		if err != nil {
+			return false, fmt.Errorf("handle uid %d: %w", in.f.UID, err)
+		}
+		in.raw = raw
+		if err := d.classify(ctx, in); err != nil {
+			return false, fmt.Errorf("handle uid %d: %w", in.f.UID, err)
+		}
+		if ordinary(in) {
+			d.log.Debug("message ordinary once read whole", "uid", in.f.UID)
+			return false, nil
+		}
+	}
+	sum := sha256.Sum256(in.raw)
+	in.hash = hex.EncodeToString(sum[:])
+	if in.msg != nil {
+		detectLanguages(in.msg)
+	}
+	return true, nil
+}
+
+// detectLanguages fills Language of a message and of the messages it forwards, as a parse
+// without Options.NoLanguage does.
+func detectLanguages(m *mailparse.Message) {
+	m.Language = mailparse.DetectLanguage(m.Text)
+	for _, f := range m.Forwarded {
+		detectLanguages(f)
+	}
+}
