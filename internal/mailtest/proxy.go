@@ -3,6 +3,7 @@ package mailtest
 import (
 	"net"
 	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -16,6 +17,10 @@ import (
 type Proxy struct {
 	ln     net.Listener
 	target string
+	link   Link              // the zero Link: plain loopback
+	cut    func([]byte) bool // see CutWhen; nil: never
+	up     atomic.Int64      // bytes carried from clients to the server
+	down   atomic.Int64      // and back
 
 	mu     sync.Mutex
 	conns  map[*proxyConn]struct{}
@@ -36,11 +41,16 @@ type proxyConn struct {
 // It is closed when the test ends.
 func NewProxy(t testing.TB, target string) *Proxy {
 	t.Helper()
+	return newProxy(t, target, Link{})
+}
+
+func newProxy(t testing.TB, target string, link Link) *Proxy {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatalf("mailtest: proxy listen: %v", err)
 	}
-	p := &Proxy{ln: ln, target: target, conns: make(map[*proxyConn]struct{})}
+	p := &Proxy{ln: ln, target: target, link: link, conns: make(map[*proxyConn]struct{})}
 	p.wg.Add(1)
 	go p.accept()
 	t.Cleanup(p.Close)
@@ -123,8 +133,8 @@ func (p *Proxy) accept() {
 		p.wg.Add(2)
 		p.mu.Unlock()
 		done := make(chan struct{}, 2)
-		go p.pump(c, c.server, c.client, done)
-		go p.pump(c, c.client, c.server, done)
+		go p.pump(c, c.server, c.client, done, &p.up)
+		go p.pump(c, c.client, c.server, done, &p.down)
 		go func() {
 			<-done
 			<-done
@@ -135,19 +145,26 @@ func (p *Proxy) accept() {
 	}
 }
 
-// pump copies src to dst, holding data while the connection is frozen.
-func (p *Proxy) pump(c *proxyConn, dst, src net.Conn, done chan<- struct{}) {
+// pump copies src to dst, holding data while the connection is frozen, across the link, and
+// counts what it carried.
+func (p *Proxy) pump(c *proxyConn, dst, src net.Conn, done chan<- struct{}, carried *atomic.Int64) {
 	defer p.wg.Done()
 	defer func() { done <- struct{}{} }()
 	defer c.close()
-	buf := make([]byte, 32*1024)
+	w := p.link.writer(dst)
+	defer w.close()
+	buf := make([]byte, 16*1024)
 	for {
 		n, err := src.Read(buf)
 		if n > 0 {
 			if !c.waitThawed() {
 				return
 			}
-			if _, werr := dst.Write(buf[:n]); werr != nil {
+			if carried == &p.up && p.cut != nil && p.cut(buf[:n]) {
+				return
+			}
+			carried.Add(int64(n))
+			if werr := w.write(buf[:n]); werr != nil {
 				return
 			}
 		}
