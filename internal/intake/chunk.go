@@ -10,7 +10,9 @@ import (
 
 // planBatch fetches the structure of the batch's larger messages (one command) and notes in
 // metas how each is fetched. Messages in wholeOnly (their structure failed to come before)
-// are fetched whole.
+// are fetched whole. When the structures fail to come (a server or a client that cannot
+// describe some message: go-imap's own server drops the connection on a multipart without a
+// boundary), the messages whose structure had not come are fetched whole on the next try.
 func (in *Intake) planBatch(ctx context.Context, s *session, batch []uint32, metas map[uint32]meta, wholeOnly map[uint32]bool) error {
 	var large []uint32
 	for _, uid := range batch {
@@ -23,12 +25,21 @@ func (in *Intake) planBatch(ctx context.Context, s *session, batch []uint32, met
 	}
 	answers, err := in.fetchStructures(ctx, s, large)
 	if err != nil {
-		return &structureError{uids: large, err: err}
+		var missing []uint32
+		for _, uid := range large {
+			if answers[uid] == nil {
+				missing = append(missing, uid)
+			}
+		}
+		if len(missing) == 0 {
+			missing = large
+		}
+		return &structureError{uids: missing, err: err}
 	}
 	for _, uid := range large {
 		if a := answers[uid]; a != nil {
 			m := metas[uid]
-			m.view = planView(a.structure, a.sections["HEADER"], m.size)
+			m.view = planView(a.structure, a.sections["HEADER"], m.size, in.cfg.WholeUpTo < 0)
 			metas[uid] = m
 		}
 	}
@@ -177,15 +188,15 @@ func (in *Intake) fetchWhole(ctx context.Context, s *session, uid uint32) ([]byt
 		return nil, err
 	}
 	a := answers[uid]
-	switch {
-	case a == nil:
-		return nil, fmt.Errorf("fetch uid %d whole: %w", uid, ErrGone)
-	case a.over:
+	if a != nil && a.over {
 		return nil, fmt.Errorf("fetch uid %d whole: over %d bytes", uid, in.cfg.MaxSize)
 	}
-	raw, ok := a.sections[""]
-	if !ok {
-		return nil, fmt.Errorf("fetch uid %d whole: the server sent no body", uid)
+	raw, ok := []byte(nil), a != nil
+	if ok {
+		raw, ok = a.sections[""]
+	}
+	if !ok { // no answer, or one without the body: what servers send for an expunged message
+		return nil, fmt.Errorf("fetch uid %d whole: %w", uid, ErrGone)
 	}
 	return raw, nil
 }

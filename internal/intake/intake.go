@@ -56,7 +56,8 @@ type Config struct {
 	Backfill     time.Time     // zero: on first start, only mail arriving from then on
 	MaxSize      int64         // larger mail is handed over as header only; <= 0: 25 MB
 	// WholeUpTo is the largest mail fetched whole at once; larger mail is fetched by its
-	// structure (Fetched.Partial). 0: 64 KiB; < 0: all mail by structure (for tests).
+	// structure (Fetched.Partial). 0: 64 KiB; < 0: all mail by structure, as a view wherever
+	// the structure allows, however little it saves (for tests).
 	WholeUpTo int64
 }
 

@@ -32,10 +32,11 @@ const (
 // view is how one larger message is fetched: its header (fetched with the structure), the
 // MIME header of every part, and the bodies of the parts Parse reads.
 type view struct {
-	header  []byte
-	root    *node
-	bytes   int64 // what the parts' FETCH brings: the cost of the message in a chunk
-	skipped int64 // the body bytes left on the server
+	header     []byte
+	root       *node
+	bytes      int64 // what the parts' FETCH brings: the cost of the message in a chunk
+	skipped    int64 // the body bytes left on the server
+	multiparts int
 }
 
 // node is one MIME entity of a message as the server's BODYSTRUCTURE describes it.
@@ -68,24 +69,25 @@ func (in *Intake) fetchStructures(ctx context.Context, s *session, uids []uint32
 		out, err = s.fetchOne(req)
 		return err
 	})
-	return out, err
+	return out, err // with an error, the answers that came before it
 }
 
 // planView decides how to fetch a message of size bytes from its structure and header. It
 // returns nil when the message is better fetched whole: a structure it cannot trust (no
-// boundary, boundaries that overlap, too many parts or too deep), or one whose view would
-// save little.
-func planView(bs imap.BodyStructure, header []byte, size int64) *view {
+// boundary, a multipart in which the server found no delimiter, too many parts or too deep),
+// or, unless always is set, one whose view would save little.
+func planView(bs imap.BodyStructure, header []byte, size int64, always bool) *view {
 	if bs == nil || len(header) == 0 || int64(len(header)) >= maxHeaderBytes {
 		return nil
 	}
 	p := &planner{formSubject: mentionsForm(subjectOf(header))}
 	root, ok := p.node(bs, nil, 0)
-	if !ok || p.parts > maxViewParts || overlapping(p.boundaries) {
+	if !ok {
 		return nil
 	}
-	v := &view{header: header, root: root, bytes: int64(len(header)) + int64(p.parts)*mimeHeaderGuess + p.fetched, skipped: p.skipped}
-	if v.skipped < max(minViewSaving, size/4) {
+	v := &view{header: header, root: root, bytes: int64(len(header)) + int64(p.parts)*mimeHeaderGuess + p.fetched,
+		skipped: p.skipped, multiparts: p.multiparts}
+	if !always && v.skipped < max(minViewSaving, size/4) {
 		return nil // the view would not save enough to be worth a second fetch for a case
 	}
 	return v
@@ -95,7 +97,7 @@ func planView(bs imap.BodyStructure, header []byte, size int64) *view {
 type planner struct {
 	formSubject bool // the subject calls the mail a form: its documents are fetched
 	parts       int
-	boundaries  []string
+	multiparts  int
 	fetched     int64
 	skipped     int64
 }
@@ -104,14 +106,14 @@ func (p *planner) node(bs imap.BodyStructure, path []int, depth int) (*node, boo
 	n := &node{path: path}
 	switch b := bs.(type) {
 	case *imap.BodyStructureMultiPart:
-		if depth >= maxViewDepth || len(b.Children) == 0 || b.Extended == nil {
+		if depth >= maxViewDepth || len(b.Children) == 0 || b.Extended == nil || synthetic(b) {
 			return nil, false
 		}
 		n.multi, n.boundary = true, param(b.Extended.Params, "boundary")
 		if n.boundary == "" || len(n.boundary) > maxBoundaryBytes || strings.ContainsAny(n.boundary, "\r\n\x00") {
 			return nil, false
 		}
-		p.boundaries = append(p.boundaries, n.boundary)
+		p.multiparts++
 		for i, c := range b.Children {
 			p.parts++
 			if p.parts > maxViewParts {
@@ -135,6 +137,14 @@ func (p *planner) node(bs imap.BodyStructure, path []int, depth int) (*node, boo
 		return nil, false
 	}
 	return n, true
+}
+
+// synthetic is a multipart whose only part is empty: how Dovecot describes a multipart in
+// which it found no delimiter at all. Its content is then the preamble, which mailparse reads
+// as text and a view leaves out.
+func synthetic(b *imap.BodyStructureMultiPart) bool {
+	leaf, ok := b.Children[0].(*imap.BodyStructureSinglePart)
+	return len(b.Children) == 1 && ok && leaf.Size == 0
 }
 
 // wanted tells whether a leaf's body is fetched: anything Parse may read (text of any kind,
@@ -218,20 +228,6 @@ func subjectOf(header []byte) string {
 		return ""
 	}
 	return decodeWords(m.Header.Get("Subject"))
-}
-
-// overlapping reports a boundary that begins another (or equals it): Dovecot takes any line
-// that begins with "--" and a boundary for a delimiter, a stricter reader only the exact
-// boundary, and the two would split such a message differently.
-func overlapping(boundaries []string) bool {
-	for i, a := range boundaries {
-		for j, b := range boundaries {
-			if i != j && strings.HasPrefix(b, a) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // errNoStructure marks a failure while a batch was fetched by structure: the messages of that

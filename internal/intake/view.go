@@ -37,7 +37,10 @@ func (v *view) sections() []*imap.FetchItemBodySection {
 // one. It returns false when the answer cannot be trusted to read as the whole message does:
 // a section missing, a header that mailparse reads otherwise than the server did (another
 // boundary, a leaf that is a multipart), a part mailparse would read whose body was left on
-// the server, or more bytes than the message has.
+// the server, or a size that does not add up: the view and what it left out must come to the
+// message's size, less what it cannot hold (preambles, epilogues, padding after delimiters),
+// which is small. A server that described less of the message than it has (go-imap's own
+// stops at a line that begins with the boundary) leaves much more unaccounted for.
 func (v *view) build(a *answer, size int64) ([]byte, bool) {
 	var b bytes.Buffer
 	b.Grow(int(v.bytes))
@@ -45,11 +48,19 @@ func (v *view) build(a *answer, size int64) ([]byte, bool) {
 	if !v.write(&b, v.root, v.header, a) {
 		return nil, false
 	}
-	if int64(b.Len())+v.skipped > size {
+	unaccounted := size - int64(b.Len()) - v.skipped
+	if unaccounted < 0 || unaccounted > unaccountedAllowance+unaccountedPerMultipart*int64(v.multiparts) {
 		return nil, false
 	}
 	return b.Bytes(), true
 }
+
+// What a view may leave unaccounted for: the preambles and epilogues it drops (typically
+// "This is a multi-part message in MIME format." and a line break) and transport padding.
+const (
+	unaccountedAllowance    = 1 << 10
+	unaccountedPerMultipart = 256
+)
 
 // write writes the body of n, whose header (already written) is h.
 func (v *view) write(b *bytes.Buffer, n *node, h []byte, a *answer) bool {
@@ -80,7 +91,9 @@ func (v *view) write(b *bytes.Buffer, n *node, h []byte, a *answer) bool {
 		}
 		b.WriteString("\r\n")
 	}
-	b.WriteString("--" + n.boundary + "--\r\n")
+	// The line break after a close delimiter belongs to the epilogue, or to the delimiter of
+	// the multipart around: left out, the view is never longer than the message.
+	b.WriteString("--" + n.boundary + "--")
 	return true
 }
 
