@@ -19,7 +19,7 @@ import (
 	"sync"
 	"time"
 
-	_ "modernc.org/sqlite" // the pure-Go SQLite driver
+	"modernc.org/sqlite" // the pure-Go SQLite driver
 )
 
 //go:embed migrations/*.sql
@@ -56,10 +56,11 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		}
 	}
 	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
-	db, err := sql.Open("sqlite", dsn)
+	connector, err := sqlite.NewConnector(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
+	db := sql.OpenDB(cachingConnector{connector}) // statements kept across transactions: stmtcache.go
 	db.SetMaxOpenConns(8)
 	s := &Store{db: db, path: path}
 	if err := s.migrate(ctx); err != nil {
