@@ -32,8 +32,10 @@ func (in *Intake) session(ctx context.Context) (healthy bool, err error) {
 	failures := 0
 	for {
 		wait, wake := in.cfg.PollInterval, true
+		start := in.now()
 		err := in.poll(ctx, s)
 		if err == nil {
+			in.log.Debug("polled", "took", in.now().Sub(start))
 			err = in.purgeCopies(ctx, s)
 		}
 		switch {
