@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,63 +19,120 @@ import (
 
 // Run: go test -run '^$' -bench . -benchtime 1x ./internal/e2e (as root, Dovecot and isync
 // installed). Every iteration builds its own world, so -benchtime 1x is the useful setting.
+// docs/BENCHMARKS.md has one command for each benchmark.
 
 // BenchmarkBacklog: 10,000 messages (1 in 10 a complaint) already in INBOX when the daemon
 // starts with a backfill date; timed until every complaint is confirmed, beside mbsync copying
 // the same mailbox to a local maildir.
 func BenchmarkBacklog(b *testing.B) {
 	const total, every = 10000, 10
+	raws, complainants := backlog(total, every)
+	for i := 0; i < b.N; i++ {
+		benchBacklog(b, raws, complainants, mailtest.Link{})
+	}
+}
+
+// benchBacklog loads raws into a fresh Dovecot, times mbsync copying them and klachtd
+// confirming every complainant, both across link (the zero Link: loopback, no proxy), and
+// reports the figures.
+func benchBacklog(b *testing.B, raws [][]byte, complainants []string, link mailtest.Link) {
+	b.Helper()
 	if _, err := exec.LookPath("mbsync"); err != nil {
 		b.Skip("mbsync not installed (apt-get install isync)")
 	}
-	for i := 0; i < b.N; i++ {
-		b.StopTimer()
-		dv := mailtest.StartDovecot(b)
-		raws, complainants := backlog(total, every)
-		loadStart := time.Now()
-		dv.LoadMaildir(b, "INBOX", raws)
-		if got := len(dv.List(b, "INBOX")); got != total {
-			b.Fatalf("INBOX holds %d messages after loading, want %d", got, total)
-		}
-		b.Logf("loaded %d messages (%.1f MB) in %s", total, float64(size(raws))/1e6, time.Since(loadStart).Round(time.Millisecond))
-
-		mb := runMbsync(b, dv)
-		if n := countFiles(b, filepath.Join(mb.dir, "INBOX")); n != total {
-			b.Fatalf("mbsync copied %d messages, want %d", n, total)
-		}
-
-		e := newEnvWith(b, dv, options{backfill: time.Now().AddDate(0, 0, -1).Format(time.DateOnly)})
-		b.StartTimer()
-		start := time.Now()
-		p := e.startDaemon()
-		_, ok := waitSink(b, e.sink, 15*time.Minute, func(m []mailtest.Received) bool {
-			n := countTo(m)
-			for _, c := range complainants {
-				if n[c] == 0 {
-					return false
-				}
-			}
-			return true
-		})
-		took := time.Since(start)
-		b.StopTimer()
-		if !ok {
-			b.Fatalf("not every complaint confirmed within 15 minutes")
-		}
-		rss := peakRSS(b, p)
-		p.stop(b)
-		keepLog(b, p)
-		if n := len(e.cases()); n != len(complainants) {
-			b.Errorf("%d cases, want %d", n, len(complainants))
-		}
-		b.ReportMetric(took.Seconds(), "klachtd-s")
-		b.ReportMetric(mb.took.Seconds(), "mbsync-s")
-		b.ReportMetric(took.Seconds()/mb.took.Seconds(), "ratio")
-		b.ReportMetric(float64(rss)/1024, "peak-RSS-MiB")
-		b.Logf("klachtd: %d messages, %d complaints confirmed in %s (peak RSS %.1f MiB); mbsync: %s; ratio %.1f",
-			total, len(complainants), took.Round(time.Millisecond), float64(rss)/1024, mb.took.Round(time.Millisecond),
-			took.Seconds()/mb.took.Seconds())
+	b.StopTimer()
+	dv := mailtest.StartDovecot(b)
+	loadStart := time.Now()
+	dv.LoadMaildir(b, "INBOX", raws)
+	if got := len(dv.List(b, "INBOX")); got != len(raws) {
+		b.Fatalf("INBOX holds %d messages after loading, want %d", got, len(raws))
 	}
+	b.Logf("loaded %d messages (%.1f MB) in %s", len(raws), float64(size(raws))/1e6, time.Since(loadStart).Round(time.Millisecond))
+	shaped := link != mailtest.Link{}
+	addr := dv.Addr()
+	var mbProxy *mailtest.Proxy
+	if shaped {
+		mbProxy = mailtest.NewLinkProxy(b, dv.Addr(), link)
+		addr = mbProxy.Addr()
+	}
+	mb := runMbsync(b, dv, addr)
+	if n := countFiles(b, filepath.Join(mb.dir, "INBOX")); n != len(raws) {
+		b.Fatalf("mbsync copied %d messages, want %d", n, len(raws))
+	}
+	o := options{backfill: time.Now().AddDate(0, 0, -1).Format(time.DateOnly)}
+	var proxy *mailtest.Proxy
+	if shaped {
+		proxy = mailtest.NewLinkProxy(b, dv.Addr(), link)
+		o.imapAddr, o.imapTimeout = proxy.Addr(), "30s"
+	}
+	e := newEnvWith(b, dv, o)
+	r := e.runUntilConfirmed(b, complainants)
+	if n := len(e.cases()); n != len(complainants) {
+		b.Errorf("%d cases, want %d", n, len(complainants))
+	}
+	b.ReportMetric(r.took.Seconds(), "klachtd-s")
+	b.ReportMetric(mb.took.Seconds(), "mbsync-s")
+	b.ReportMetric(r.took.Seconds()/mb.took.Seconds(), "ratio")
+	b.ReportMetric(float64(r.rss)/1024, "peak-RSS-MiB")
+	b.ReportMetric(r.cpu.Seconds(), "klachtd-cpu-s")
+	b.ReportMetric(float64(r.cpu.Microseconds())/1000/float64(len(raws)), "cpu-ms/msg")
+	b.ReportMetric(r.first.Seconds(), "first-confirmation-s")
+	load := loadAverage()
+	if shaped {
+		up, down := proxy.Bytes()
+		mbUp, mbDown := mbProxy.Bytes()
+		b.ReportMetric(float64(down)/1e6, "klachtd-down-MB")
+		b.ReportMetric(float64(mbDown)/1e6, "mbsync-down-MB")
+		b.Logf("bytes across the link: klachtd %.1f MB down, %.2f MB up; mbsync %.1f MB down, %.2f MB up",
+			float64(down)/1e6, float64(up)/1e6, float64(mbDown)/1e6, float64(mbUp)/1e6)
+	}
+	b.Logf("klachtd: %d messages, %d complaints confirmed in %s (first after %s; %s CPU, peak RSS %.1f MiB); mbsync: %s; ratio %.2f; load average %s",
+		len(raws), len(complainants), r.took.Round(time.Millisecond), r.first.Round(time.Millisecond), r.cpu.Round(time.Millisecond),
+		float64(r.rss)/1024, mb.took.Round(time.Millisecond), r.took.Seconds()/mb.took.Seconds(), load)
+}
+
+// confirmedRun is what runUntilConfirmed measured.
+type confirmedRun struct {
+	took, first time.Duration // start to the last and the first complainant's confirmation
+	cpu         time.Duration // the daemon's user and system time
+	rss         int64         // its peak RSS, KiB
+}
+
+// runUntilConfirmed starts the daemon, times it until every complainant has a mail at the
+// sink, reads its CPU time and peak RSS, and stops it.
+func (e *env) runUntilConfirmed(b *testing.B, complainants []string) confirmedRun {
+	b.Helper()
+	b.StartTimer()
+	start := time.Now()
+	p := e.startDaemon()
+	msgs, ok := waitSink(b, e.sink, 15*time.Minute, func(m []mailtest.Received) bool {
+		n := countTo(m)
+		for _, c := range complainants {
+			if n[c] == 0 {
+				return false
+			}
+		}
+		return true
+	})
+	r := confirmedRun{took: time.Since(start)}
+	b.StopTimer()
+	if !ok {
+		b.Fatalf("not every complaint confirmed within 15 minutes")
+	}
+	want := map[string]bool{}
+	for _, c := range complainants {
+		want[c] = true
+	}
+	r.first = r.took
+	for _, m := range msgs {
+		if len(m.To) == 1 && want[strings.ToLower(m.To[0])] {
+			r.first = min(r.first, m.At.Sub(start))
+		}
+	}
+	r.rss, r.cpu = peakRSS(b, p), cpuTime(b, p)
+	p.stop(b)
+	keepLog(b, p)
+	return r
 }
 
 // backlog returns total messages, every every-th a complaint, and the complainants' addresses.
@@ -114,14 +172,19 @@ type mbsyncRun struct {
 	took time.Duration
 }
 
-// runMbsync copies the Dovecot INBOX to a local maildir with mbsync and times it.
-func runMbsync(b *testing.B, dv *mailtest.Dovecot) mbsyncRun {
+// runMbsync copies the Dovecot INBOX, reached at addr, to a local maildir with mbsync and
+// times it.
+func runMbsync(b *testing.B, dv *mailtest.Dovecot, addr string) mbsyncRun {
 	b.Helper()
 	dir := b.TempDir()
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		b.Fatal(err)
+	}
 	rc := filepath.Join(dir, "mbsyncrc")
 	conf := fmt.Sprintf(`IMAPAccount dovecot
 Host %s
-Port %d
+Port %s
 User %s
 Pass %s
 SSLType None
@@ -141,7 +204,7 @@ Patterns INBOX
 Create Near
 Sync Pull
 SyncState *
-`, dv.Host, dv.Port, dv.User, dv.Password, dir, dir)
+`, host, port, dv.User, dv.Password, dir, dir)
 	if err := os.WriteFile(rc, []byte(conf), 0o600); err != nil {
 		b.Fatal(err)
 	}
@@ -187,6 +250,42 @@ func peakRSS(b *testing.B, p *proc) int64 {
 	}
 	b.Fatalf("no VmHWM in /proc/%d/status", p.cmd.Process.Pid)
 	return 0
+}
+
+// cpuTime reads the user and system time of the running daemon (/proc/PID/stat, in the
+// kernel's clock ticks of 1/100 s).
+func cpuTime(b *testing.B, p *proc) time.Duration {
+	b.Helper()
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p.cmd.Process.Pid))
+	if err != nil {
+		b.Fatalf("read CPU time: %v", err)
+	}
+	fields := strings.Fields(string(raw[bytes.LastIndexByte(raw, ')')+1:]))
+	if len(fields) < 13 {
+		b.Fatalf("/proc/%d/stat: %q", p.cmd.Process.Pid, raw)
+	}
+	var ticks int64
+	for _, f := range fields[11:13] { // utime, stime: fields 14 and 15 of the whole line
+		n, err := strconv.ParseInt(f, 10, 64)
+		if err != nil {
+			b.Fatalf("/proc/%d/stat: %v", p.cmd.Process.Pid, err)
+		}
+		ticks += n
+	}
+	return time.Duration(ticks) * 10 * time.Millisecond
+}
+
+// loadAverage is the machine's load average over 1, 5 and 15 minutes, for the record.
+func loadAverage() string {
+	raw, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(raw))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
 }
 
 // BenchmarkArrivalToConfirmation: with IDLE, the median time from APPEND to the confirmation at
