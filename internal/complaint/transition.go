@@ -177,7 +177,7 @@ func Extend(c Case, until time.Time, now time.Time) (Case, error) {
 		return c, refuse(TagVerlenging, "de nieuwe termijn ligt niet na de huidige termijn (%s)",
 			"the new term is not after the current due date (%s)", c.DueAt.UTC().Format("2006-01-02 15:04 MST"))
 	}
-	c.DueAt = until.UTC()
+	c.DueAt = Moment(until)
 	c.Extended = true
 	return c, nil
 }
