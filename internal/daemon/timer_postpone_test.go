@@ -96,6 +96,11 @@ func TestRetentionWaitSurvivesCaseChanges(t *testing.T) {
 	}
 	e.advance(time.Hour)
 	e.staffCommand(id, "[intern]", "rw-2@intervisie-begeleiding.nl", "Dossier nagekeken.\n")
+	for _, tm := range caseTimers(t, e.st, id) {
+		if tm.Kind == string(complaint.TimerRetention) && (!tm.FiredAt.IsZero() || !tm.DueAt.Equal(limit.Add(complaint.PurgeGrace))) {
+			t.Errorf("retention timer after the note: %+v, want pending and due at %s", tm, limit.Add(complaint.PurgeGrace))
+		}
+	}
 	e.send() // the mail server is back
 	for _, at := range []time.Time{limit.Add(complaint.PurgeGrace - time.Second), limit.Add(complaint.PurgeGrace)} {
 		e.clock.Set(at)
