@@ -150,7 +150,7 @@ func AutoExtend(c Case, now time.Time, t Terms) (Case, bool) {
 	if !until.After(now) {
 		until = now.Add(t.AutoExtendBy) // caught up after long downtime: still a real term
 	}
-	ext, err := Extend(c, until, now)
+	ext, err := Extend(c, until, now, t.Location)
 	if err != nil {
 		return c, false
 	}
