@@ -24,8 +24,8 @@ func TestBuildPeriodsInAmsterdam(t *testing.T) {
 		return store.CaseStat{ID: id, ReceivedAt: rec, DueAt: rec.AddDate(0, 0, 28), Status: "in-behandeling"}
 	}
 	all := []store.CaseStat{
-		stat("2025H2-first", time.Date(2025, 6, 30, 22, 30, 0, 0, time.UTC)), // 1 July 2025 00:30 in Amsterdam
-		stat("2025H2-last", time.Date(2025, 12, 31, 22, 59, 0, 0, time.UTC)), // 31 December 23:59 in Amsterdam
+		stat("2025H2-first", time.Date(2025, 6, 30, 22, 30, 0, 0, time.UTC)),  // 1 July 2025 00:30 in Amsterdam
+		stat("2025H2-last", time.Date(2025, 12, 31, 22, 59, 0, 0, time.UTC)),  // 31 December 23:59 in Amsterdam
 		stat("2026H1-first", time.Date(2025, 12, 31, 23, 30, 0, 0, time.UTC)), // 1 January 2026 00:30
 		stat("2026H1-last", time.Date(2026, 6, 30, 21, 59, 0, 0, time.UTC)),   // 30 June 23:59
 		stat("2026H2-first", time.Date(2026, 6, 30, 22, 30, 0, 0, time.UTC)),  // 1 July 2026 00:30
