@@ -3,7 +3,6 @@ package render
 import (
 	"errors"
 	"strings"
-	"sync"
 	"testing"
 	"unicode/utf8"
 )
@@ -307,25 +306,4 @@ func TestZeroDataRenders(t *testing.T) {
 			}
 		}
 	}
-}
-
-func TestCheckBuiltin(t *testing.T) {
-	if err := newTest(t, "").Check(); err != nil {
-		t.Fatalf("Check: %v", err)
-	}
-}
-
-func TestConcurrentRender(t *testing.T) {
-	r := newTest(t, "")
-	var wg sync.WaitGroup
-	for i := range 8 {
-		wg.Go(func() {
-			for _, kind := range Kinds() {
-				if _, err := r.Render(kind, Languages()[i%2], SampleData()); err != nil {
-					t.Error(err)
-				}
-			}
-		})
-	}
-	wg.Wait()
 }
