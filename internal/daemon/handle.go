@@ -198,8 +198,8 @@ func (l *lookup) CaseExists(id string) (string, bool) {
 	return c.Email, true
 }
 
-func (l *lookup) CaseByMessageID(ids []string) (string, string) {
-	id, err := l.st.CaseByMessageID(l.ctx, ids...)
+func (l *lookup) ThreadCase(sender string, ids []string) (string, string) {
+	id, err := l.st.ThreadCase(l.ctx, sender, ids)
 	if err != nil {
 		l.err = cmp.Or(l.err, err)
 		return "", ""
