@@ -146,6 +146,8 @@ func (d *Daemon) process(tx *store.Tx, in *incoming) (caseID, kind string, disp 
 		return d.reply(tx, in)
 	case triage.StaffNew:
 		return d.staffNew(tx, in)
+	case triage.BadRef:
+		return d.badReference(tx, in)
 	case triage.New:
 		id, err := d.registerMail(tx, in)
 		return id, "complaint", intake.Move, err

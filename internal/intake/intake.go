@@ -129,6 +129,7 @@ type Intake struct {
 	rand func() float64
 
 	purges Purges // mailbox copies of purged cases to delete; nil: none
+	filer  Filer  // where handled messages were filed; nil: not reported
 
 	state mailboxState // owned by Run's goroutine
 
