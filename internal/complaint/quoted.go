@@ -58,7 +58,9 @@ func tagKey(t Tag) string {
 }
 
 // errKey is what makes two unreadable tags the same: their text, in any letter case.
-func errKey(err error) string { return "err:" + strings.Join(strings.Fields(strings.ToLower(errRaw(err))), " ") }
+func errKey(err error) string {
+	return "err:" + strings.Join(strings.Fields(strings.ToLower(errRaw(err))), " ")
+}
 
 func errRaw(err error) string {
 	if te, ok := err.(*TagError); ok {

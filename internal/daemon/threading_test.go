@@ -45,7 +45,9 @@ func startDovecotEnv(t *testing.T, base time.Time, tweak func(*config.Config)) *
 
 func (e *dovecotEnv) deliver(raw []byte) uint32 { return mailtest.AppendTo(e.t, e.c, "INBOX", raw) }
 
-func (e *dovecotEnv) list(box string) []mailtest.MailboxMessage { return mailtest.ListOf(e.t, e.c, box) }
+func (e *dovecotEnv) list(box string) []mailtest.MailboxMessage {
+	return mailtest.ListOf(e.t, e.c, box)
+}
 
 // waitFor polls cond until it holds, for at most 10 seconds.
 func (e *dovecotEnv) waitFor(what string, cond func() bool) {
