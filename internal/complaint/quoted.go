@@ -1,6 +1,7 @@
 package complaint
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -63,7 +64,8 @@ func errKey(err error) string {
 }
 
 func errRaw(err error) string {
-	if te, ok := err.(*TagError); ok {
+	var te *TagError
+	if errors.As(err, &te) {
 		return te.Tag
 	}
 	return err.Error()
