@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/config"
+	"github.com/groeimeesters/klachtd/internal/intake"
 	"github.com/groeimeesters/klachtd/internal/mailtest"
 )
 
@@ -162,5 +164,61 @@ func TestPlantedMessageID(t *testing.T) {
 	}
 	if diff := cmp.Diff(annaCopy, e.list("Klachten")); diff != "" {
 		t.Errorf("Klachten after the purge: want only Anna's complaint (-want +got):\n%s", diff)
+	}
+}
+
+// lostFilings is a Filer that loses every record, as a crash between the move and the record
+// would.
+type lostFilings struct{}
+
+func (lostFilings) Filed(context.Context, []intake.Filing) error { return errors.New("lost") }
+
+// TestPurgeFindsAnUnrecordedMove: when where a mail was moved was never recorded (a crash
+// between the move and the record, or mail handled before filings were kept), the purge
+// finds it in the processed folder by Message-ID and by the hash of the bytes handled — also
+// of a mail too large to read whole, hashed by its header — and leaves other mail with the
+// same Message-ID alone. Real Dovecot.
+func TestPurgeFindsAnUnrecordedMove(t *testing.T) {
+	base := time.Date(2026, 11, 26, 10, 0, 0, 0, amsterdam(t))
+	e := startDovecotEnv(t, base, func(c *config.Config) { c.IMAP.MaxSize = 4000 })
+	e.d.intake.SetFiler(lostFilings{}) // before the intake's first poll moves anything
+	const root = "complaint-1@example.nl"
+	sameID := rawMail("Iemand <iemand@example.org>", orgAddr, "Iets anders", root, e.clock.Now(), "Een vraag over de planning, met dezelfde Message-ID.\n")
+	mailtest.AppendTo(t, e.c, "Klachten", sameID)
+	e.deliver(sameID)
+	e.deliver(rawMail("Jan de Vries <"+janAddr+">", orgAddr, "Klacht over de intervisie", root, e.clock.Now(),
+		"Ik wil een klacht indienen over de vervallen bijeenkomst.\n"+strings.Repeat("Een lange toelichting.\n", 300)))
+	e.next(2)
+	const id = "KL-2026-0001"
+	for i, cmd := range []string{"[ongegrond]", "[afgehandeld]"} {
+		e.deliver(staffMail(id, cmd, "staff-"+string(rune('1'+i))+"@intervisie-begeleiding.nl", e.clock.Now(), "Toelichting.\n"))
+		e.next(2)
+	}
+	e.waitCase(id, "afgehandeld", status(complaint.StatusAfgehandeld))
+	e.waitFor("the handled mail in Klachten", func() bool { return len(e.list("Klachten")) == 4 })
+	inbox := e.list("INBOX")
+	if len(inbox) != 1 {
+		t.Fatalf("INBOX holds %d messages, want the one with the same Message-ID", len(inbox))
+	}
+	var keep []mailtest.MailboxMessage
+	for _, m := range e.list("Klachten") {
+		if string(m.Raw) == string(sameID) {
+			keep = append(keep, m)
+		}
+	}
+	e.idle()
+	e.clock.Jump(time.Date(2028, 12, 1, 12, 0, 0, 0, e.loc))
+	if err := e.d.RunDue(e.ctx, e.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	e.waitFor("the mailbox purge", func() bool {
+		n, err := e.st.MailboxPurgesLeft(e.ctx)
+		return err == nil && n == 0
+	})
+	if diff := cmp.Diff(keep, e.list("Klachten")); diff != "" {
+		t.Errorf("Klachten after the purge: want only the other mail with the same Message-ID (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(inbox, e.list("INBOX")); diff != "" {
+		t.Errorf("INBOX after the purge (-want +got):\n%s", diff)
 	}
 }
