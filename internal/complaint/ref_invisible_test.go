@@ -2,6 +2,7 @@ package complaint
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -71,4 +72,30 @@ func TestFindRefs(t *testing.T) {
 			t.Errorf("FindRefs(%q) = %q, want %q", tt.subject, got, tt.want)
 		}
 	}
+}
+
+// FuzzFindRefs: whatever the subject, invisible characters between its characters change
+// no reference found, and every reference found reads back with ParseRef.
+func FuzzFindRefs(f *testing.F) {
+	for _, s := range []string{"Re: [KL-2026-0007] Uw klacht", "Re: Fwd: [KL-2026-0005] … [KL-2026-0001] [in-behandeling]",
+		"[ KL - 2027 - 000000042 ]", "[KL-2026-\u20600007]", "[kl-2026-0007\u202e]", "[[KL-2026-0007]]", "\xff[KL-2026-0007]"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		refs := FindRefs(s)
+		var b strings.Builder
+		for _, r := range s {
+			b.WriteRune(r)
+			b.WriteString("\u2060\u00ad")
+		}
+		if got := FindRefs(b.String()); !slices.Equal(got, refs) {
+			t.Errorf("FindRefs(%q) = %q, with invisible characters between = %q", s, refs, got)
+		}
+		for _, ref := range refs {
+			y, n, err := ParseRef(ref)
+			if err != nil || FormatRef(y, n) != ref {
+				t.Errorf("FindRefs(%q) found %q, which ParseRef reads as %d, %d, %v", s, ref, y, n, err)
+			}
+		}
+	})
 }

@@ -26,7 +26,9 @@ type dovecotEnv struct {
 	loc *time.Location
 }
 
-func startDovecotEnv(t *testing.T, base time.Time, tweak func(*config.Config)) *dovecotEnv {
+// startDovecotEnv starts Dovecot, the sink and a daemon on them; tweak changes the
+// configuration, setup the daemon before it runs.
+func startDovecotEnv(t *testing.T, base time.Time, tweak func(*config.Config), setup ...func(*Daemon)) *dovecotEnv {
 	t.Helper()
 	dv := mailtest.StartDovecot(t)
 	sink := mailtest.StartSMTPSink(t)
@@ -39,6 +41,9 @@ func startDovecotEnv(t *testing.T, base time.Time, tweak func(*config.Config)) *
 	}
 	clock := newFlowClock(base)
 	d, st := newTestDaemon(t, cfg, clock, nil)
+	for _, f := range setup {
+		f(d)
+	}
 	e := &dovecotEnv{live: &live{t: t, d: d, st: st, sink: sink, clock: clock}, dv: dv, c: dv.Client(t), cfg: cfg,
 		loc: amsterdam(t)}
 	e.ctx = runDaemon(t, d)
@@ -180,8 +185,8 @@ func (lostFilings) Filed(context.Context, []intake.Filing) error { return errors
 // same Message-ID alone. Real Dovecot.
 func TestPurgeFindsAnUnrecordedMove(t *testing.T) {
 	base := time.Date(2026, 11, 26, 10, 0, 0, 0, amsterdam(t))
-	e := startDovecotEnv(t, base, func(c *config.Config) { c.IMAP.MaxSize = 4000 })
-	e.d.intake.SetFiler(lostFilings{}) // before the intake's first poll moves anything
+	e := startDovecotEnv(t, base, func(c *config.Config) { c.IMAP.MaxSize = 4000 },
+		func(d *Daemon) { d.intake.SetFiler(lostFilings{}) })
 	const root = "complaint-1@example.nl"
 	sameID := rawMail("Iemand <iemand@example.org>", orgAddr, "Iets anders", root, e.clock.Now(), "Een vraag over de planning, met dezelfde Message-ID.\n")
 	mailtest.AppendTo(t, e.c, "Klachten", sameID)
