@@ -13,6 +13,7 @@ import (
 	"path"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/groeimeesters/klachtd/internal/complaint"
 )
@@ -165,7 +166,11 @@ func joinWhole(parts []string) string {
 	}
 	t := strings.Join(kept, "\n\n")
 	if len(t) > maxText {
-		t = strings.ToValidUTF8(t[:maxText], "")
+		n := maxText
+		for n > 0 && !utf8.RuneStart(t[n]) {
+			n--
+		}
+		t = t[:n]
 	}
 	return t
 }
