@@ -15,8 +15,14 @@ import (
 // that the confirmation does not ask for them again. The sentences stay in the omschrijving
 // as well: nothing is taken away from what the complainant wrote.
 
+// maxInferText bounds the free text searched for answers: a complaint's own prose is a few
+// kilobytes, and the patterns below are not free on a megabyte.
+const maxInferText = 64 << 10
+
+// The patterns are matched against the sentence in lower case.
+
 // wishRe finds a sentence that says what the complainant wants done.
-var wishRe = regexp.MustCompile(`(?i)\b(ik wil|ik zou graag|graag zou ik|graag wil ik|ik zou (het )?(op prijs stellen|willen)|` +
+var wishRe = regexp.MustCompile(`\b(ik wil|ik zou graag|graag zou ik|graag wil ik|ik zou (het )?(op prijs stellen|willen)|` +
 	`ik verwacht|ik verzoek|ik vraag (u|jullie|om)|mijn verzoek|ik eis|ik wens|mijn wens|ik hoop op|` +
 	`ik hoop dat (u|jullie)|graag ontvang ik|ik ga ervan uit dat (u|jullie)|ik stel voor|` +
 	`terugbetaling|restitutie|geld terug|compensatie|schadevergoeding|` +
@@ -26,7 +32,7 @@ var wishRe = regexp.MustCompile(`(?i)\b(ik wil|ik zou graag|graag zou ik|graag w
 
 // notWishRe marks a sentence about the complaint itself ("Ik wil een klacht indienen", "I
 // would like to let you know"), which says what the mail is, not what should be done.
-var notWishRe = regexp.MustCompile(`(?i)klacht\w*\s.{0,40}\b(indien\w*|in te dienen|neerleg\w*|neer te leggen|melden|te melden|doen)\b|` +
+var notWishRe = regexp.MustCompile(`klacht\w*\s.{0,40}\b(indien\w*|in te dienen|neerleg\w*|neer te leggen|melden|te melden|doen)\b|` +
 	`\b(indienen|in te dienen|melden)\b.{0,30}\bklacht|` +
 	`\b(make|file|lodge|submit|raise|register|report|making|filing) (a|my|an|this) (\w+ )?complaint\b|\bto complain\b|\bcomplain about\b|` +
 	`\b(ik wil|ik zou|i want to|i would like to|i'd like to) (u |jullie )?(graag )?(melden|laten weten|let you know|inform you|report|mention|point out|share)\b|` +
@@ -34,7 +40,7 @@ var notWishRe = regexp.MustCompile(`(?i)klacht\w*\s.{0,40}\b(indien\w*|in te die
 	`\b(ik verwacht|ik hoop|ik zou graag|graag|i expect|i hope|i would like|i'd like|i look forward)\b.{0,30}\b(reactie|antwoord|bericht|te horen|response|reply|answer|to hear|hearing)\b`)
 
 // effectRe finds a sentence that says what the incident did to the complainant.
-var effectRe = regexp.MustCompile(`(?i)\b(hierdoor|daardoor|waardoor|als gevolg|met als gevolg|het gevolg|gevolg(en)? (is|was|zijn|waren)|` +
+var effectRe = regexp.MustCompile(`\b(hierdoor|daardoor|waardoor|als gevolg|met als gevolg|het gevolg|gevolg(en)? (is|was|zijn|waren)|` +
 	`ertoe geleid|kostte mij|kostte me|gekost|gemist|misgelopen|kwijtgeraakt|` +
 	`ben ik .{0,40}kwijt|heb ik .{0,40}moeten|moest ik|kon ik (niet|geen)|heb ik .{0,40}niet kunnen|` +
 	`as a result|because of this|because of that|consequently|this meant|which meant|that meant|i missed|` +
@@ -49,11 +55,15 @@ func inferFromText(f complaint.Fields, free string, services []string) {
 	needEffect := f[complaint.FieldGevolgen] == ""
 	if needWish || needEffect {
 		var wish, effect []string
+		if len(free) > maxInferText {
+			free = free[:maxInferText]
+		}
 		for _, s := range Sentences(free) {
+			l := strings.ToLower(s)
 			switch {
-			case wishRe.MatchString(s) && !notWishRe.MatchString(s):
+			case wishRe.MatchString(l) && !notWishRe.MatchString(l):
 				wish = append(wish, s)
-			case effectRe.MatchString(s):
+			case needEffect && effectRe.MatchString(l):
 				effect = append(effect, s)
 			}
 		}

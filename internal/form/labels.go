@@ -146,7 +146,11 @@ func lookupLabel(raw string) (string, bool) {
 	if len(raw) > maxLabelLen {
 		return "", false
 	}
-	n := normLabel(raw)
+	return lookupNormLabel(normLabel(raw))
+}
+
+// lookupNormLabel is lookupLabel of a label already normalised by normLabel.
+func lookupNormLabel(n string) (string, bool) {
 	if n == "" {
 		return "", false
 	}
@@ -221,13 +225,13 @@ const (
 // lookupAny recognises a label as lookupLabel does and, as mode allows, also as people write
 // labels: one of spokenLabels, a short label with one typo, a rephrased question.
 func lookupAny(raw string, mode labelMode) (string, bool) {
-	if f, ok := lookupLabel(raw); ok || mode == formLabels {
-		return f, ok
-	}
 	if len(raw) > maxLabelLen {
 		return "", false
 	}
 	n := normLabel(raw)
+	if f, ok := lookupNormLabel(n); ok || mode == formLabels {
+		return f, ok
+	}
 	if f, ok := spokenLabels[n]; ok {
 		return f, true
 	}

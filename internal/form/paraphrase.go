@@ -1,6 +1,7 @@
 package form
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/groeimeesters/klachtd/internal/complaint"
@@ -46,7 +47,7 @@ var firstPerson = wordSet("ik", "mij", "me", "mijn", "i", "my", "mine", "myself"
 // paraphraseRules name the fields by the words of a question, checked in order: the first
 // rule with a matching word wins, so a question about the consequences "of the incident" is
 // about the consequences, not the incident. A word ending in "*" matches as a prefix.
-var paraphraseRules = []struct {
+var paraphraseRules = compileRules([]struct {
 	field string
 	words []string
 }{
@@ -74,6 +75,39 @@ var paraphraseRules = []struct {
 		"description", "details", "went wrong", "tell us", "problem", "issue", "incident"}},
 	{complaint.FieldNaam, []string{"uw naam", "je naam", "jouw naam", "volledige naam",
 		"naam van de indiener", "wie bent u", "your name", "full name", "who are you"}},
+})
+
+// phraseRule is a rule of paraphraseRules with its phrases split into words.
+type phraseRule struct {
+	field   string
+	phrases []phrase
+}
+
+// phrase is a sequence of words; prefix: the last word matches any word it starts.
+type phrase struct {
+	text   string
+	words  []string
+	prefix bool
+}
+
+func compileRules(in []struct {
+	field string
+	words []string
+}) []phraseRule {
+	out := make([]phraseRule, 0, len(in))
+	for _, r := range in {
+		pr := phraseRule{field: r.field}
+		for _, w := range r.words {
+			p := phrase{text: w, words: strings.Fields(w)}
+			last := len(p.words) - 1
+			if strings.HasSuffix(p.words[last], "*") {
+				p.words[last], p.prefix = strings.TrimSuffix(p.words[last], "*"), true
+			}
+			pr.phrases = append(pr.phrases, p)
+		}
+		out = append(out, pr)
+	}
+	return out
 }
 
 // describeOpeners start a question that asks for the complaint itself when it names the
@@ -106,15 +140,15 @@ func lookupParaphrase(n string) (string, bool) {
 		}
 	}
 	for _, r := range paraphraseRules {
-		for _, p := range r.words {
-			if !hasPhrase(words, p) {
+		for _, p := range r.phrases {
+			if !p.in(words) {
 				continue
 			}
-			if (p == "klacht*" || p == "complaint*") && !describeOpeners[words[0]] {
+			if (p.text == "klacht*" || p.text == "complaint*") && !describeOpeners[words[0]] {
 				// "Heeft u al eerder contact gehad over deze klacht?" asks something else.
 				continue
 			}
-			if r.field == complaint.FieldNaam || r.field == complaint.FieldOmschrijving && hasPhrase(words, "naam") {
+			if r.field == complaint.FieldNaam || r.field == complaint.FieldOmschrijving && slices.Contains(words, "naam") {
 				for _, w := range words {
 					if otherPeople[w] {
 						return "", false
@@ -127,20 +161,14 @@ func lookupParaphrase(n string) (string, bool) {
 	return "", false
 }
 
-// hasPhrase reports whether the words of phrase occur in words in a row; a trailing "*" on
-// the last word of phrase matches any word it starts.
-func hasPhrase(words []string, phrase string) bool {
-	p := strings.Fields(phrase)
-	last := len(p) - 1
-	prefix := strings.HasSuffix(p[last], "*")
-	if prefix {
-		p[last] = strings.TrimSuffix(p[last], "*")
-	}
-	for i := 0; i+len(p) <= len(words); i++ {
+// in reports whether the phrase's words occur in words in a row.
+func (p phrase) in(words []string) bool {
+	last := len(p.words) - 1
+	for i := 0; i+len(p.words) <= len(words); i++ {
 		ok := true
-		for j, w := range p {
+		for j, w := range p.words {
 			got := words[i+j]
-			if got != w && !(j == last && prefix && strings.HasPrefix(got, w)) {
+			if got != w && !(j == last && p.prefix && strings.HasPrefix(got, w)) {
 				ok = false
 				break
 			}
