@@ -1,8 +1,12 @@
 // Package form reads the klachtformulier out of a complaint: the seven answers of the
 // organisation's form, from a mail's text, its HTML, or a .docx or .pdf attachment, in the
 // layouts people actually send (label and answer on one line, the label on its own line with
-// the answer below it, an HTML table, Word content controls, PDF form fields). It also matches
-// the service answer to the configured services and counts form labels for triage.
+// the answer below it, an HTML table, Word content controls, PDF form fields) and in the words
+// they use: rephrased questions, labels of their own, typos, answers numbered 1. to 7., and a
+// free text that says what they want or what it did to them. No word is lost: text under a
+// label the form does not have goes to aanvullend, and Result.Text keeps the whole text for
+// staff. It also matches the service answer to the configured services and counts the form's
+// own labels for triage.
 //
 // It is pure: no I/O, no clock, no logging. Quoted history is not read as answers when the mail
 // has text of its own. Hostile input (huge, malformed, zip bombs, broken PDFs) gives an empty
