@@ -107,3 +107,15 @@ func TestUnknownLabel(t *testing.T) {
 		}
 	}
 }
+
+// TestUnknownLabelOnlyInTheForm: before the form's first answer, a "Xxx: …" line is the
+// letter around the form, and stays in it.
+func TestUnknownLabelOnlyInTheForm(t *testing.T) {
+	text := "Beste,\n\nDe training was slecht.\nTrainer: Kees.\nHij kwam te laat.\n\nNaam: Jan Bakker\nDatum: 3 maart\nCursusnummer: 12\n"
+	got := Extract(text, "", nil, "", testServices)
+	want := complaint.Fields{"naam": "Jan Bakker", "datum": "3 maart", "aanvullend": "Cursusnummer: 12",
+		"omschrijving": "Beste,\n\nDe training was slecht.\nTrainer: Kees.\nHij kwam te laat."}
+	if diff := cmp.Diff(want, got.Fields); diff != "" {
+		t.Errorf("fields (-want +got):\n%s", diff)
+	}
+}

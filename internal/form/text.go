@@ -179,7 +179,8 @@ func parseWith(lines []string, opt parseOptions) parsed {
 	}
 	for _, line := range lines {
 		l, isLabel := splitLabelWith(line, opt.spoken)
-		if !isLabel && opt.unknown {
+		if !isLabel && opt.unknown && started {
+			// After the form's first answer: before it, "Xxx: …" is the letter around it.
 			l, isLabel = unknownLabel(line)
 		}
 		if isLabel && l.field == cur.field && isField(cur.field) && !closed {
