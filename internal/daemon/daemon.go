@@ -90,6 +90,7 @@ func New(o Options) (*Daemon, error) {
 	d.sender = outbox.New(SenderConfig(c), queueAdapter{d}, d.clock, d.log.With("component", "outbox"))
 	d.intake = intake.New(IntakeConfig(c), store.Checkpoints{S: d.st}, d.Handle, d.log.With("component", "intake"))
 	d.intake.SetPurges(mailboxPurges{d})
+	d.intake.SetFiler(mailboxPurges{d})
 	return d, nil
 }
 

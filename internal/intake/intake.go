@@ -8,8 +8,10 @@
 // A backlog goes in batches of up to 500 UIDs: sizes first, then the
 // messages in FETCHes of at most 8 MB (a larger message alone), each handed
 // over in UID order; then one UID MOVE and one UID STORE for the whole batch,
-// and only then the checkpoint. A crash in between hands the batch over
-// again and the handler answers with the same dispositions.
+// a report to the Filer of where each message went (for the retention purge,
+// which deletes exactly those), and only then the checkpoint. A crash in
+// between hands the batch over again and the handler answers with the same
+// dispositions.
 //
 // The package must never change mail the handler did not ask it to change: it
 // fetches with BODY.PEEK (no \Seen), never expunges other mail, and logs UIDs,
@@ -129,6 +131,7 @@ type Intake struct {
 	rand func() float64
 
 	purges Purges // mailbox copies of purged cases to delete; nil: none
+	filer  Filer  // where handled messages were filed; nil: not reported
 
 	state mailboxState // owned by Run's goroutine
 
