@@ -1,6 +1,7 @@
 package mailtest
 
 import (
+	"bytes"
 	"net"
 	"sync"
 	"testing"
@@ -20,6 +21,8 @@ type Proxy struct {
 	mu     sync.Mutex
 	conns  map[*proxyConn]struct{}
 	closed bool
+	cutOn  [][]byte // CutOn: patterns that cut a connection when the client sends them
+	cuts   int      // connections cut by a pattern so far
 	wg     sync.WaitGroup
 }
 
@@ -77,6 +80,36 @@ func (p *Proxy) CloseAll() {
 	for _, c := range p.snapshot() {
 		c.close()
 	}
+}
+
+// CutOn makes the proxy cut the next connection on which the client sends data containing
+// pattern (a command such as "UID MOVE"), before the server sees it: the connection is lost
+// exactly at that command. Each call cuts once.
+func (p *Proxy) CutOn(pattern string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.cutOn = append(p.cutOn, []byte(pattern))
+}
+
+// Cuts counts the connections cut by CutOn so far.
+func (p *Proxy) Cuts() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.cuts
+}
+
+// takeCut reports whether data from a client triggers a pending CutOn, consuming it.
+func (p *Proxy) takeCut(data []byte) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for i, pat := range p.cutOn {
+		if bytes.Contains(data, pat) {
+			p.cutOn = append(p.cutOn[:i], p.cutOn[i+1:]...)
+			p.cuts++
+			return true
+		}
+	}
+	return false
 }
 
 // Close stops the proxy and closes every connection.
@@ -144,6 +177,9 @@ func (p *Proxy) pump(c *proxyConn, dst, src net.Conn, done chan<- struct{}) {
 	for {
 		n, err := src.Read(buf)
 		if n > 0 {
+			if src == c.client && p.takeCut(buf[:n]) {
+				return // the deferred close cuts both sides
+			}
 			if !c.waitThawed() {
 				return
 			}
