@@ -45,3 +45,45 @@ func TestMoveCutIsSettledNextPass(t *testing.T) {
 		}
 	})
 }
+
+// TestMoveRefusedIsRetried: the server refuses the MOVE of a handled message (NO, as when
+// the folder is briefly unavailable). The message must not stay in the inbox for good: the
+// move is tried again on the next pass and succeeds, and the handler, which has committed
+// the message, is not given it again. A message the server keeps refusing is left in the
+// inbox after a few passes, and the mail after it still comes through.
+func TestMoveRefusedIsRetried(t *testing.T) {
+	eachServer(t, func(t *testing.T, srv *testServer) {
+		proxy := mailtest.NewProxy(t, srv.addr())
+		cfg := testConfig(srv)
+		cfg.Host, cfg.Port = splitAddr(t, proxy.Addr())
+		cfg.Processed = "Klachten"
+		cp := newCheckpoints()
+		rec := &recorder{decide: func(*Fetched, int) (Disposition, error) { return Move, nil }}
+		startIntake(t, cfg, cp, rec.handle)
+		started(t, cp)
+
+		proxy.RefuseOn("MOVE ")
+		once := srv.append(t, "INBOX", message("refused-once", 1))
+		eventually(t, 10*time.Second, "the refused message moved on a later pass", func() bool {
+			return proxy.Refused() == 1 && countMessages(srv, "Klachten") == 1 && countMessages(srv, "INBOX") == 0
+		})
+		if diff := cmp.Diff([]uint32{once}, rec.uids()); diff != "" {
+			t.Errorf("hand-overs (-want +got): the handler has the message already:\n%s", diff)
+		}
+
+		for range 1 + maxMoveRetries {
+			proxy.RefuseOn("MOVE ")
+		}
+		stubborn := srv.append(t, "INBOX", message("refused-always", 1))
+		eventually(t, 10*time.Second, "every move of the stubborn message refused", func() bool { return proxy.Refused() == 2+maxMoveRetries })
+		after := srv.append(t, "INBOX", message("after-stubborn", 1))
+		eventually(t, 10*time.Second, "the next message moved", func() bool { return countMessages(srv, "Klachten") == 2 })
+		time.Sleep(3 * cfg.PollInterval)
+		if diff := cmp.Diff([]uint32{once, stubborn, after}, rec.uids()); diff != "" {
+			t.Errorf("hand-overs (-want +got):\n%s", diff)
+		}
+		if inbox := srv.list(t, "INBOX"); len(inbox) != 1 || inbox[0].UID != stubborn {
+			t.Errorf("inbox holds %v, want only the stubborn message %d", inbox, stubborn)
+		}
+	})
+}
