@@ -120,13 +120,13 @@ func cmdList(ctx context.Context, e *env) error {
 	for _, cs := range cases {
 		next := "-"
 		if t, _ := cs.NextDeadline(); !t.IsZero() {
-			next = t.In(loc).Format("2006-01-02 15:04")
+			next = complaint.FormatStamp(t, loc)
 			if cs.Extended {
 				next += " (verlengd)"
 			}
 		}
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", cs.ID, cs.Status, orDash(string(cs.Verdict)),
-			cs.ReceivedAt.In(loc).Format("2006-01-02 15:04"), next, orDash(cs.Service))
+			complaint.FormatStamp(cs.ReceivedAt, loc), next, orDash(cs.Service))
 	}
 	return w.Flush()
 }

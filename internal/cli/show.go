@@ -49,7 +49,7 @@ func cmdShow(ctx context.Context, e *env) error {
 		if t == nil {
 			return "-"
 		}
-		return t.In(loc).Format("2006-01-02 15:04")
+		return complaint.FormatStamp(*t, loc)
 	}
 	w := e.stdout
 	fmt.Fprintf(w, "%s  %s", v.ID, v.Status)
@@ -68,7 +68,7 @@ func cmdShow(ctx context.Context, e *env) error {
 	}
 	fmt.Fprintln(w, "\nTimeline:")
 	for _, t := range v.Timeline {
-		fmt.Fprintf(w, "  %s  %-16s %-28s %s\n", t.At.In(loc).Format("2006-01-02 15:04"), t.Kind, t.By, firstLine(t.Text))
+		fmt.Fprintf(w, "  %s  %-16s %-28s %s\n", complaint.FormatStamp(t.At, loc), t.Kind, t.By, firstLine(t.Text))
 	}
 	fmt.Fprintln(w, "\nCorrespondence:")
 	for _, m := range v.Messages {
@@ -77,7 +77,7 @@ func cmdShow(ctx context.Context, e *env) error {
 		if m.Direction == "out" {
 			arrow, who = "→", strings.Join(append(m.To, m.Cc...), ", ")
 		}
-		fmt.Fprintf(w, "  %s %s %-40s %s %s\n", m.At.In(loc).Format("2006-01-02 15:04"), arrow, who, m.Subject, m.Status)
+		fmt.Fprintf(w, "  %s %s %-40s %s %s\n", complaint.FormatStamp(m.At, loc), arrow, who, m.Subject, m.Status)
 	}
 	return nil
 }
