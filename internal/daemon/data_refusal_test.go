@@ -57,7 +57,11 @@ func TestConfirmationRefusedAfterData(t *testing.T) {
 				}
 				return nil
 			}
-			waitFor(t, "the confirmation's first attempt", func() bool { r := row(); return r != nil && (r.Status == "failed" || r.Attempts > 0) })
+			// The outcome of the first attempt is recorded: failed, or queued again with the reason.
+			waitFor(t, "the outcome of the confirmation's first attempt", func() bool {
+				r := row()
+				return r != nil && (r.Status == "failed" || r.Status == "sent" || r.LastError != "")
+			})
 			if c := e.caseOf(id); !c.ConfirmedAt.IsZero() || c.Status != complaint.StatusNieuw {
 				t.Errorf("after %d at the end of DATA: case %s confirmed at %s", tt.code, c.Status, c.ConfirmedAt)
 			}
