@@ -3,9 +3,11 @@ package daemon
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/intake"
 )
 
@@ -94,5 +96,57 @@ func TestAutoReplyLimitWindowIsADay(t *testing.T) {
 		if got != step.confirmed {
 			t.Errorf("complaint %d, %s after the first: confirmed %v, want %v", i+1, step.after, got, step.confirmed)
 		}
+	}
+}
+
+// TestOldMailStartsItsTermsAtRegistration: a complaint found long after it arrived (a
+// backfill, or downtime longer than the handling term) gets its terms from the registration:
+// a confirmation must never promise a date already past. The timeline says when it was sent.
+func TestOldMailStartsItsTermsAtRegistration(t *testing.T) {
+	e := newCaseEnv(t, nil, nil)
+	now := e.clock.Now()
+	arrived := now.Add(-5 * 7 * 24 * time.Hour)
+	e.feedAt(rawMail("Jan de Vries <"+janAddr+">", orgAddr, "Klacht", "old-mail@example.nl", arrived, "Mijn klacht over de training.\n"), arrived)
+	c := e.caseOf("KL-2026-0001")
+	if !c.ReceivedAt.Equal(now) || !c.DueAt.Equal(now.Add(e.cfg.Deadlines.HandleWithin)) {
+		t.Errorf("mail of five weeks ago: received %s, due %s; want the terms from now (%s)", c.ReceivedAt, c.DueAt, now)
+	}
+	conf := onlyOne(t, e.send(), "bevestiging")
+	if due := complaint.FormatDate(c.DueAt, "nl", e.cfg.Organisation.Location); !strings.Contains(conf.Text, due) {
+		t.Errorf("the confirmation does not promise %s:\n%s", due, conf.Text)
+	}
+	sent := complaint.FormatDateTime(arrived, "nl", e.cfg.Organisation.Location)
+	found := false
+	for _, ev := range timeline(t, e.st, c.ID) {
+		found = found || ev.Kind == "registered" && strings.Contains(ev.Text, sent)
+	}
+	if !found {
+		t.Errorf("the timeline does not say the complaint was sent on %s", sent)
+	}
+}
+
+// TestExtensionsCountedByWho: the statistics of the half-yearly report tell an automatic
+// extension (klachtd's own notice) from one staff gave with [verlenging].
+func TestExtensionsCountedByWho(t *testing.T) {
+	e := newCaseEnv(t, nil, nil)
+	auto, _ := e.complaint("Jan de Vries", janAddr, "ext-auto@example.nl", "Mijn klacht over de training.\n")
+	staff, _ := e.complaint("Piet Jansen", "piet@example.nl", "ext-staff@example.nl", "Mijn klacht over de cursus.\n")
+	e.advance(time.Hour)
+	e.staffCommand(staff, "[verlenging 2w]", "ext-s1@intervisie-begeleiding.nl", "Wij hebben meer tijd nodig.\n")
+	at, _ := complaint.AutoExtendAt(e.caseOf(auto), e.d.terms)
+	e.clock.Set(at)
+	if err := e.d.RunDue(context.Background(), at); err != nil {
+		t.Fatal(err)
+	}
+	stats, err := e.st.Stats(context.Background(), at.AddDate(-1, 0, 0), at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	by := map[string]string{}
+	for _, s := range stats {
+		by[s.ID] = s.ExtendedBy
+	}
+	if by[auto] != "auto" || by[staff] != "staff" {
+		t.Errorf("extended by: %s %q, %s %q; want auto and staff", auto, by[auto], staff, by[staff])
 	}
 }
