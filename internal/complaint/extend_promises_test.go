@@ -1,6 +1,8 @@
 package complaint
 
 import (
+	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -30,6 +32,33 @@ func TestExtendOverdueCountsFromNow(t *testing.T) {
 		}
 		if !res.Case.DueAt.Equal(tt.want) || !res.Case.Extended {
 			t.Errorf("%s: due %s (extended %v), want %s", tt.name, res.Case.DueAt, res.Case.Extended, tt.want)
+		}
+	}
+}
+
+// TestRemedyTermMustBeAhead: a remediation term already past is refused, on a justified case
+// too (where the refusal is about the term itself, not about the verdict), alone or beside
+// [gegrond]; nothing changes.
+func TestRemedyTermMustBeAhead(t *testing.T) {
+	past := Tag{Kind: TagHersteltermijn, Raw: "[hersteltermijn 2027-01-02]", Date: time.Date(2027, 1, 2, 9, 0, 0, 0, ams)}
+	justified := caseIn(StatusBeoordeeld)
+	justified.Verdict = VerdictGegrond
+	for _, tt := range []struct {
+		name string
+		c    Case
+		tags []Tag
+	}{
+		{"on a justified case", justified, []Tag{past}},
+		{"beside [gegrond]", caseIn(StatusInBehandeling), []Tag{tagOf(TagGegrond), past}},
+		{"a zero duration", justified, []Tag{{Kind: TagHersteltermijn, Raw: "[hersteltermijn 0d]"}}},
+	} {
+		res, err := Apply(tt.c, Command{Tags: tt.tags, StaffText: "Wij passen de planning aan.", By: "milou"}, testNow, defTerms)
+		var te *TransitionError
+		if !errors.As(err, &te) || !strings.Contains(te.ReasonEN, "not in the future") {
+			t.Errorf("%s: err %v, want the remediation term refused as not in the future", tt.name, err)
+		}
+		if !res.Case.RemedyDueAt.Equal(tt.c.RemedyDueAt) {
+			t.Errorf("%s: remedy term set to %s", tt.name, res.Case.RemedyDueAt)
 		}
 	}
 }

@@ -74,7 +74,8 @@ func TestCaseNumberYearInAmsterdam(t *testing.T) {
 
 // TestAutoReplyLimitWindowIsADay: auto_reply_limit counts the automatic answers of the last
 // 24 hours — not 12, not 48: with a limit of 3, the fourth complaint 13 hours after the first
-// and the fifth after 23 hours get no confirmation, the sixth 24½ hours after the first does.
+// and the next ones after 23 and exactly 24 hours get no confirmation, the one 24½ hours after
+// the first does.
 func TestAutoReplyLimitWindowIsADay(t *testing.T) {
 	e := newCaseEnv(t, nil, nil)
 	if e.cfg.Deadlines.AutoReplyLimit != 3 {
@@ -87,6 +88,7 @@ func TestAutoReplyLimitWindowIsADay(t *testing.T) {
 	}{
 		{0, true}, {time.Hour, true}, {2 * time.Hour, true},
 		{13 * time.Hour, false}, {23 * time.Hour, false},
+		{24 * time.Hour, false}, // the first answer is exactly a day old: still inside the day
 		{24*time.Hour + 30*time.Minute, true},
 	} {
 		e.clock.Set(start.Add(step.after))

@@ -63,3 +63,26 @@ func TestRestartLooksBackTwoWeeks(t *testing.T) {
 		return slices.Contains(f, "<two-days-old@example.org>") && slices.Contains(f, "<ten-days-old@example.org>")
 	})
 }
+
+// TestRenumberedWhileRunningLooksBehindItsAnchor: when the mailbox is renumbered while the
+// intake runs, it searches again from a margin before the last moment its checkpoint matched
+// the server, not from that moment: a server move keeps the mail's internal dates, and mail
+// delivered late carries the date it was sent. Such a mail, dated yesterday and arriving with
+// the renumbering, is handed over.
+func TestRenumberedWhileRunningLooksBehindItsAnchor(t *testing.T) {
+	srv := dovecotServer(t)
+	cfg := testConfig(srv)
+	cp := newCheckpoints()
+	h := &dedupe{seen: map[string]bool{}}
+	startIntake(t, cfg, cp, h.handle)
+	started(t, cp)
+	srv.append(t, "INBOX", message("before-renumbering", 1))
+	eventually(t, 5*time.Second, "the first message", func() bool { f, _ := h.snapshot(); return len(f) == 1 })
+	srv.dovecot.ResetUIDValidityWith(t, "INBOX", func() {
+		srv.dovecot.SeedAt(t, "INBOX", message("dated-yesterday", 1), time.Now().Add(-30*time.Hour))
+	})
+	eventually(t, 10*time.Second, "the mail dated yesterday", func() bool {
+		f, _ := h.snapshot()
+		return slices.Contains(f, "<dated-yesterday@example.org>")
+	})
+}
