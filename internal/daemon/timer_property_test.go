@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -66,7 +68,10 @@ func jitter(r *rand.Rand, handle time.Duration) time.Duration {
 // its confirmation goes out at a random moment (or late enough for the alarm).
 func TestTimerPropertyEveryFiredTimerHasItsEffect(t *testing.T) {
 	seed := uint64(time.Now().UnixNano())
-	t.Logf("seed %d", seed)
+	if s, err := strconv.ParseUint(os.Getenv("KLACHTD_PROPERTY_SEED"), 10, 64); err == nil {
+		seed = s // to replay a failure
+	}
+	t.Logf("seed %d (KLACHTD_PROPERTY_SEED replays it)", seed)
 	r := rand.New(rand.NewPCG(seed, 8))
 	const rounds = 30
 	fired := map[complaint.TimerKind]int{}
