@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/groeimeesters/klachtd/internal/clean"
 	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/mailparse"
 	"github.com/groeimeesters/klachtd/internal/render"
@@ -107,8 +108,8 @@ func (d *Daemon) queue(tx *store.Tx, c *complaint.Case, threadRoot string, m out
 	}
 	out := store.OutMail{
 		CaseID: caseID, Template: m.template, Audience: m.audience,
-		From: mailparse.Address{Name: d.cfg.Organisation.Name, Email: d.cfg.Organisation.Address},
-		To:   m.to, Cc: m.cc, Subject: subject, Text: rendered.Text, HTML: rendered.HTML,
+		From: mailparse.Address{Name: clean.Line(d.cfg.Organisation.Name), Email: d.cfg.Organisation.Address},
+		To:   displayNames(m.to), Cc: displayNames(m.cc), Subject: subject, Text: rendered.Text, HTML: rendered.HTML,
 		MessageID: d.messageID(caseID, m.template), InReplyTo: inReplyTo, References: refs,
 		Date: now, AutoSubmitted: auto, Attachments: m.attachments,
 	}
@@ -119,6 +120,16 @@ func (d *Daemon) queue(tx *store.Tx, c *complaint.Case, threadRoot string, m out
 	d.queued = true
 	d.mu.Unlock()
 	return append(append([]mailparse.Address{}, m.to...), m.cc...), nil
+}
+
+// displayNames are the addresses with names a mail client may show: without control
+// characters or bidi overrides (a complainant's name comes from their own mail or form).
+func displayNames(list []mailparse.Address) []mailparse.Address {
+	out := make([]mailparse.Address, len(list))
+	for i, a := range list {
+		out[i] = mailparse.Address{Name: strings.Join(strings.Fields(clean.Line(a.Name)), " "), Email: a.Email}
+	}
+	return out
 }
 
 // staffAddrs are the addresses that receive notices.

@@ -1,6 +1,10 @@
 package render
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/groeimeesters/klachtd/internal/clean"
+)
 
 func TestCleanText(t *testing.T) {
 	tests := []struct{ in, want string }{
@@ -52,10 +56,12 @@ func TestCleanSubject(t *testing.T) {
 		ok       bool
 	}{
 		{"  Bevestiging\n", "Bevestiging", true},
-		{"a\nb", "", false},
-		{"a\tb", "", false},
+		{"a\nb", "a b", true},
+		{"a\tb", "a b", true},
+		{"a\x1b[31mb\u202e", "a[31mb", true},
 		{"", "", false},
-		{"\xff", "", false},
+		{" \n\x07 ", "", false},
+		{"\xff", "\uFFFD", true},
 	}
 	for _, tt := range tests {
 		got, err := cleanSubject(tt.in)
@@ -82,6 +88,11 @@ func FuzzRender(f *testing.F) {
 			}
 			if containsFold(m.HTML, "<script") {
 				t.Fatalf("%s: script in html", kind)
+			}
+			for part, s := range map[string]string{"subject": m.Subject, "text": m.Text, "html": m.HTML} {
+				if c, bad := clean.Find(s); bad {
+					t.Fatalf("%s: %s holds %U", kind, part, c)
+				}
 			}
 		}
 	})
