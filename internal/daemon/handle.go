@@ -297,7 +297,7 @@ func (d *Daemon) bounce(tx *store.Tx, in *incoming) (string, string, intake.Disp
 			recips = []string{strings.ToLower(orig.To[0].Email)}
 		}
 	}
-	text := fmt.Sprintf(d.say("bezorging van %s aan %s mislukt (%s)", "delivery of %s to %s failed (%s)"), orDash(template), orDash(strings.Join(recips, ", ")), orDash(b.Status))
+	text := fmt.Sprintf(d.say("bezorging van %s aan %s mislukt (%s)", "delivery of %s to %s failed (%s)"), orDash(render.Describe(template, d.cfg.Organisation.Language)), orDash(strings.Join(recips, ", ")), orDash(b.Status))
 	if orig == nil {
 		text = fmt.Sprintf(d.say("een bezorgrapport (%s) dat geen e-mail van klachtd over deze zaak noemt; niets tegengehouden",
 			"a delivery report (%s) that names no mail klachtd sent about this case; nothing held"), orDash(b.Status))

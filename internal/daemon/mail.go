@@ -70,7 +70,7 @@ func (d *Daemon) queue(tx *store.Tx, c *complaint.Case, threadRoot string, m out
 			}
 		}
 		if len(kept) < len(m.to) && c != nil {
-			if err := tx.AddEvent(c.ID, store.Event{At: now, Kind: "mail-held", Text: m.template + d.say(" niet aan de klager verstuurd: het adres gaf eerder een bounce", " not sent to the complainant: the address bounced before")}); err != nil {
+			if err := tx.AddEvent(c.ID, store.Event{At: now, Kind: "mail-held", Text: render.Capital(render.Describe(m.template, d.cfg.Organisation.Language)) + d.say(" niet aan de klager verstuurd: het adres gaf eerder een bounce", " not sent to the complainant: the address bounced before")}); err != nil {
 				return nil, err
 			}
 		}
@@ -270,7 +270,9 @@ func summary(c *complaint.Case, lang string) string {
 	}
 	b.WriteString(".")
 	if desc != "" {
-		b.WriteString("\n" + desc)
+		// A paragraph of its own: the complaint in the complainant's words, not a sentence
+		// that runs on from "ons oordeel: gegrond."
+		b.WriteString("\n\n" + desc)
 	}
 	return b.String()
 }

@@ -65,7 +65,7 @@ func (q queueAdapter) Failed(ctx context.Context, id int64, at time.Time, reason
 		if m.CaseID == "" {
 			return nil
 		}
-		if err := tx.AddEvent(m.CaseID, store.Event{At: at, Kind: "send-failed", Text: m.Template + ": " + reason}); err != nil {
+		if err := tx.AddEvent(m.CaseID, store.Event{At: at, Kind: "send-failed", Text: render.Capital(render.Describe(m.Template, d.cfg.Organisation.Language)) + ": " + reason}); err != nil {
 			return err
 		}
 		if m.Audience == audStaff {
@@ -75,7 +75,7 @@ func (q queueAdapter) Failed(ctx context.Context, id int64, at time.Time, reason
 		if err != nil {
 			return err
 		}
-		detail := m.Template + " → " + joinEmails(m.To) + ": " + reason
+		detail := render.Capital(render.Describe(m.Template, d.cfg.Organisation.Language)) + " → " + joinEmails(m.To) + ": " + reason
 		if c.Phone != "" {
 			detail += " (telefoon/phone: " + c.Phone + ")"
 		}

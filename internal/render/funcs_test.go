@@ -42,6 +42,15 @@ func TestHTMLLines(t *testing.T) {
 		{"a\nb", "a<br>\nb"},
 		{"<b>x</b>\r\n&", "&lt;b&gt;x&lt;/b&gt;<br>\n&amp;"},
 		{"\n a \n", "a"},
+		// A mail program's wrapping is taken out; the writer's paragraphs stay.
+		{"Op 3 november begon de training een uur te laat en niemand liet\niets weten. Ik heb een halve dag vrij genomen, die ik nu kwijt\nben.\n\nMet groet,\nJan",
+			"Op 3 november begon de training een uur te laat en niemand liet iets weten. Ik heb een halve dag vrij genomen, die ik nu kwijt ben.<br>\n<br>\nMet groet,<br>\nJan"},
+		// A list and form labels keep their lines.
+		{"Dit wil ik graag als oplossing zien, in deze volgorde:\n- geld terug\n- excuses",
+			"Dit wil ik graag als oplossing zien, in deze volgorde:<br>\n- geld terug<br>\n- excuses"},
+		{"Naam: Jan de Vries, wonend in de gemeente Utrecht sinds 2019\nDatum: 3 november",
+			"Naam: Jan de Vries, wonend in de gemeente Utrecht sinds 2019<br>\nDatum: 3 november"},
+		{"  ingesprongen, en lang genoeg om door het mailprogramma\n   afgebroken te zijn", "ingesprongen, en lang genoeg om door het mailprogramma afgebroken te zijn"},
 	}
 	for _, tt := range tests {
 		if got := string(htmlLines(tt.in)); got != tt.want {
