@@ -16,6 +16,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/groeimeesters/klachtd/internal/clean"
 	"github.com/groeimeesters/klachtd/internal/config"
 )
 
@@ -74,6 +75,15 @@ type env struct {
 // Main runs one command and returns the process exit code.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	syscall.Umask(0o077) // everything klachtd writes is for the service user alone
+	// What a command prints may hold a complainant's words: no control character or bidi
+	// override reaches the terminal (SPEC section 10), whatever the command.
+	out, errw := clean.NewWriter(stdout), clean.NewWriter(stderr)
+	defer out.Flush()
+	defer errw.Flush()
+	return main(ctx, args, out, errw)
+}
+
+func main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		usage(stdout)
 		if len(args) == 0 {
@@ -185,9 +195,15 @@ func (e *env) parse(name string, args []string) error {
 	}
 }
 
-// loadConfig reads the configuration named by --config.
-func (e *env) loadConfig() (*config.Config, error) {
-	c, err := config.Load(e.configPath)
+// loadConfig reads the configuration named by --config, with its secrets.
+func (e *env) loadConfig() (*config.Config, error) { return e.load(config.Load) }
+
+// readConfig reads the configuration for a command that only reads or prunes the database:
+// the IMAP and SMTP secrets are not read (list, show, report, export and purge never need them).
+func (e *env) readConfig() (*config.Config, error) { return e.load(config.LoadForReading) }
+
+func (e *env) load(loader func(string) (*config.Config, error)) (*config.Config, error) {
+	c, err := loader(e.configPath)
 	if err != nil {
 		var ce *config.Error
 		if errors.As(err, &ce) {

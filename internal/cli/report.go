@@ -20,7 +20,7 @@ func cmdReport(ctx context.Context, e *env) error {
 	default:
 		return usageError{fmt.Sprintf("unknown --format %q (text, html, csv or json)", e.format)}
 	}
-	c, err := e.loadConfig()
+	c, err := e.readConfig()
 	if err != nil {
 		return err
 	}

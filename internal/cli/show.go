@@ -3,12 +3,16 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"text/tabwriter"
 	"time"
 
+	"github.com/groeimeesters/klachtd/internal/clean"
 	"github.com/groeimeesters/klachtd/internal/complaint"
+	"github.com/groeimeesters/klachtd/internal/render"
 	"github.com/groeimeesters/klachtd/internal/config"
 	"github.com/groeimeesters/klachtd/internal/store"
 )
@@ -44,43 +48,91 @@ func cmdShow(ctx context.Context, e *env) error {
 	if e.json {
 		return writeJSON(e.stdout, v)
 	}
-	loc := c.Organisation.Location
-	f := func(t *time.Time) string {
+	return printCase(e.stdout, v, lang(c.Organisation.Language), c.Organisation.Location)
+}
+
+// printCase writes a case for a person, in the organisation's language, in aligned columns.
+func printCase(out io.Writer, v fullCaseJSON, l lang, loc *time.Location) error {
+	at := func(t *time.Time) string {
 		if t == nil {
-			return "-"
+			return "–"
 		}
 		return t.In(loc).Format("2006-01-02 15:04")
 	}
-	w := e.stdout
-	fmt.Fprintf(w, "%s  %s", v.ID, v.Status)
+	head := v.ID + "  " + v.Status
 	if v.Verdict != "" {
-		fmt.Fprintf(w, " (%s)", v.Verdict)
+		head += " (" + v.Verdict + ")"
 	}
-	fmt.Fprintf(w, "\nComplainant: %s <%s> %s\nService:     %s\nReceived:    %s\nConfirmed:   %s\nDue:         %s%s\nClosed:      %s\n",
-		v.Complainant.Name, v.Complainant.Email, v.Complainant.Phone, orDash(v.Service), f(v.ReceivedAt),
-		f(v.ConfirmedAt), f(v.DueAt), map[bool]string{true: " (extended)"}[v.Extended], f(v.ClosedAt))
-	fmt.Fprintln(w, "\nKlachtformulier:")
+	fmt.Fprintln(out, head)
+	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	who := v.Complainant.Name
+	if v.Complainant.Email != "" {
+		who = strings.TrimSpace(who + " <" + v.Complainant.Email + ">")
+	}
+	due := at(v.DueAt)
+	if v.Extended {
+		due += l.t(" (verlengd)", " (extended)")
+	}
+	rows := [][2]string{
+		{l.t("Klager", "Complainant"), who},
+		{l.t("Telefoon", "Phone"), v.Complainant.Phone},
+		{l.t("Dienst", "Service"), v.Service},
+		{l.t("Ontvangen", "Received"), at(v.ReceivedAt)},
+		{l.t("Bevestigd", "Confirmed"), at(v.ConfirmedAt)},
+		{l.t("Beslistermijn", "Decision term"), due},
+		{l.t("Hersteltermijn", "Remediation term"), at(v.RemedyDueAt)},
+		{l.t("Afgesloten", "Closed"), at(v.ClosedAt)},
+		{l.t("Oorzaak", "Cause"), v.Cause},
+		{l.t("Maatregel", "Measure"), v.Measure},
+	}
+	for _, r := range rows {
+		if r[1] != "" || r[0] != l.t("Oorzaak", "Cause") && r[0] != l.t("Maatregel", "Measure") {
+			fmt.Fprintf(w, "  %s\t%s\n", r[0], cell(orDash(r[1])))
+		}
+	}
+	fmt.Fprintf(w, "\n%s\n", l.t("Klachtformulier", "Complaint form"))
 	for _, k := range complaint.FormFields {
-		fmt.Fprintf(w, "  %-21s %s\n", k+":", strings.ReplaceAll(orDash(v.Fields[k]), "\n", "\n"+strings.Repeat(" ", 24)))
+		lines := strings.Split(strings.TrimSpace(v.Fields[k]), "\n")
+		fmt.Fprintf(w, "  %s\t%s\n", l.field(k), cell(orDash(lines[0])))
+		for _, line := range lines[1:] {
+			fmt.Fprintf(w, "  \t%s\n", cell(line))
+		}
 	}
 	if len(v.Missing) > 0 {
-		fmt.Fprintf(w, "  missing: %s\n", strings.Join(v.Missing, ", "))
-	}
-	fmt.Fprintln(w, "\nTimeline:")
-	for _, t := range v.Timeline {
-		fmt.Fprintf(w, "  %s  %-16s %-28s %s\n", t.At.In(loc).Format("2006-01-02 15:04"), t.Kind, t.By, firstLine(t.Text))
-	}
-	fmt.Fprintln(w, "\nCorrespondence:")
-	for _, m := range v.Messages {
-		arrow := "←"
-		who := m.From
-		if m.Direction == "out" {
-			arrow, who = "→", strings.Join(append(m.To, m.Cc...), ", ")
+		var names []string
+		for _, k := range v.Missing {
+			names = append(names, strings.ToLower(l.field(k)))
 		}
-		fmt.Fprintf(w, "  %s %s %-40s %s %s\n", m.At.In(loc).Format("2006-01-02 15:04"), arrow, who, m.Subject, m.Status)
+		fmt.Fprintf(w, "  %s\t%s\n", l.t("Ontbreekt", "Missing"), strings.Join(names, ", "))
 	}
-	return nil
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "\n%s\n", l.t("Tijdlijn", "Timeline"))
+	w = tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	for _, t := range v.Timeline {
+		fmt.Fprintf(w, "  %s\t%s\t%s\t%s\n", t.At.In(loc).Format("2006-01-02 15:04"), l.event(t.Kind), cell(orDash(t.By)), cell(firstLine(t.Text)))
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "\n%s\n", l.t("Correspondentie", "Correspondence"))
+	w = tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	for _, m := range v.Messages {
+		arrow, who, what := "←", m.From, l.incoming(m.Kind)
+		if m.Direction == "out" {
+			arrow, who = "→", strings.Join(append(append([]string{}, m.To...), m.Cc...), ", ")
+			what = render.Describe(m.Template, string(l)) + ", " + l.mailStatus(m.Status)
+		} else if !m.Verified {
+			what += l.t(", niet geverifieerd", ", not verified")
+		}
+		fmt.Fprintf(w, "  %s\t%s %s\t%s\t%s\n", m.At.In(loc).Format("2006-01-02 15:04"), arrow, cell(who), cell(firstLine(m.Subject)), what)
+	}
+	return w.Flush()
 }
+
+// cell is a value for one cell of a column: one clean line (a tab would break the column).
+func cell(s string) string { return clean.Line(s) }
 
 func firstLine(s string) string {
 	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")

@@ -27,9 +27,28 @@ func Load(path string) (*Config, error) {
 	return c, nil
 }
 
+// LoadForReading is Load for commands that only read the database (list, show, report,
+// export, purge): the file is decoded and validated, but the secrets and CA files it names are
+// not read, so such a command works without the IMAP or SMTP password (outside systemd, where
+// /run/credentials does not exist, or as a user who may not read them).
+func LoadForReading(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	c, err := parse(data, false)
+	if err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	return c, nil
+}
+
 // Parse decodes a TOML document over the defaults, reads the secrets and CA files it names
 // and validates the result. Every problem found is reported at once in an *Error.
-func Parse(data []byte) (*Config, error) {
+func Parse(data []byte) (*Config, error) { return parse(data, true) }
+
+// parse is Parse; withFiles false leaves the secrets and CA files unread (LoadForReading).
+func parse(data []byte, withFiles bool) (*Config, error) {
 	c := Default()
 	probs, defined := decode(data, c)
 	if len(probs) == 1 && strings.HasPrefix(probs[0].Key, "line ") {
@@ -37,7 +56,9 @@ func Parse(data []byte) (*Config, error) {
 	}
 	c.derive()
 	c.scaleDefaults(defined)
-	probs = append(probs, c.resolveFiles()...)
+	if withFiles {
+		probs = append(probs, c.resolveFiles()...)
+	}
 	var verr *Error
 	if err := c.Validate(); errors.As(err, &verr) {
 		probs = merge(probs, verr.Problems)
