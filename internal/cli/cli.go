@@ -157,15 +157,20 @@ func (e *env) foreignFlag(usage string) string {
 	return bad
 }
 
+// defaultConfig is the configuration file used without --config: $KLACHTD_CONFIG, or
+// /etc/klachtd/config.toml.
+func defaultConfig() string {
+	if p := os.Getenv("KLACHTD_CONFIG"); p != "" {
+		return p
+	}
+	return "/etc/klachtd/config.toml"
+}
+
 // parse reads flags that may stand before or after positional arguments.
 func (e *env) parse(name string, args []string) error {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	def := os.Getenv("KLACHTD_CONFIG")
-	if def == "" {
-		def = "/etc/klachtd/config.toml"
-	}
-	fs.StringVar(&e.configPath, "config", def, "configuration file")
+	fs.StringVar(&e.configPath, "config", defaultConfig(), "configuration file")
 	fs.BoolVar(&e.json, "json", false, "JSON output")
 	fs.BoolVar(&e.dryRun, "dry-run", false, "say what would be done, change nothing")
 	fs.BoolVar(&e.offline, "offline", false, "check: do not connect to the servers")
