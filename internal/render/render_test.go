@@ -253,8 +253,8 @@ func TestSubjectMustBeOneLine(t *testing.T) {
 	}{
 		{"newline in service", "melding-nieuw", func(d *Data) { d.Case.Service = "online\nBcc: x@example.nl" }, "online Bcc: x@example.nl"},
 		{"carriage return in due date", "herinnering", func(d *Data) { d.Case.Due = "12 januari\r2027" }, "12 januari 2027"},
-		{"control character in period", "rapport", func(d *Data) { d.Period = "2026\x07H2" }, "2026H2"},
-		{"line separator", "rapport", func(d *Data) { d.Period = "2026\u2028H2" }, "2026 H2"},
+		{"control character in period", "rapport", func(d *Data) { d.PeriodName = "2026\x07H2" }, "2026H2"},
+		{"line separator", "rapport", func(d *Data) { d.PeriodName = "2026\u2028H2" }, "2026 H2"},
 		{"bidi override in service", "melding-nieuw", func(d *Data) { d.Case.Service = "\u202eesruc enilno" }, "esruc enilno"},
 	}
 	for _, tt := range tests {
