@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -48,11 +46,12 @@ func cmdShow(ctx context.Context, e *env) error {
 	if e.json {
 		return writeJSON(e.stdout, v)
 	}
-	return printCase(e.stdout, v, lang(c.Organisation.Language), c.Organisation.Location)
+	return printCase(e.stdout, v, lang(c.Organisation.Language), c.Organisation.Location, true)
 }
 
-// printCase writes a case for a person, in the organisation's language, in aligned columns.
-func printCase(out io.Writer, v fullCaseJSON, l lang, loc *time.Location) error {
+// printCase writes a case for a person, in the organisation's language, in aligned columns;
+// withMail adds its correspondence.
+func printCase(out io.Writer, v fullCaseJSON, l lang, loc *time.Location, withMail bool) error {
 	at := func(t *time.Time) string {
 		if t == nil {
 			return "–"
@@ -113,7 +112,7 @@ func printCase(out io.Writer, v fullCaseJSON, l lang, loc *time.Location) error 
 	for _, t := range v.Timeline {
 		fmt.Fprintf(w, "  %s\t%s\t%s\t%s\n", t.At.In(loc).Format("2006-01-02 15:04"), l.event(t.Kind), cell(orDash(t.By)), cell(firstLine(t.Text)))
 	}
-	if err := w.Flush(); err != nil {
+	if err := w.Flush(); err != nil || !withMail {
 		return err
 	}
 	fmt.Fprintf(out, "\n%s\n", l.t("Correspondentie", "Correspondence"))
@@ -140,61 +139,4 @@ func firstLine(s string) string {
 		s = string(r[:80]) + "…"
 	}
 	return s
-}
-
-func cmdExport(ctx context.Context, e *env) error {
-	_, st, v, err := e.loadCase(ctx)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	id := v.ID
-	msgs, err := st.Messages(ctx, id, true)
-	if err != nil {
-		return err
-	}
-	if e.out == "" {
-		type withText struct {
-			fullCaseJSON
-			Correspondence []map[string]any `json:"correspondence"`
-		}
-		out := withText{fullCaseJSON: v}
-		for _, m := range msgs {
-			out.Correspondence = append(out.Correspondence, map[string]any{"at": m.At, "direction": m.Direction,
-				"from": m.From, "subject": m.Subject, "text": m.Text, "raw": string(m.Raw)})
-		}
-		return writeJSON(e.stdout, out)
-	}
-	if err := os.MkdirAll(e.out, 0o700); err != nil {
-		return failf("create %s: %v", e.out, err)
-	}
-	f, err := os.OpenFile(filepath.Join(e.out, id+".json"), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
-	if err != nil {
-		return failf("write export: %v", err)
-	}
-	defer f.Close()
-	if err := writeJSON(f, v); err != nil {
-		return err
-	}
-	for i, m := range msgs {
-		name := fmt.Sprintf("%03d-%s-%s.eml", i+1, m.Direction, safeName(m.Kind))
-		body := m.Raw
-		if body == nil {
-			body = []byte("Subject: " + m.Subject + "\r\n\r\n" + m.Text)
-		}
-		if err := os.WriteFile(filepath.Join(e.out, name), body, 0o600); err != nil {
-			return failf("write export: %v", err)
-		}
-	}
-	fmt.Fprintf(e.stdout, "%s exported to %s (%d messages)\n", id, e.out, len(msgs))
-	return nil
-}
-
-func safeName(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' {
-			return r
-		}
-		return '_'
-	}, strings.ToLower(s))
 }

@@ -22,14 +22,19 @@ func (q queueAdapter) Claim(ctx context.Context, now time.Time, lease time.Durat
 	if err != nil || m == nil {
 		return nil, err
 	}
+	return OutboxRow(m, q.d.cfg.Organisation.Location), nil
+}
+
+// OutboxRow is a queued mail as the sender sends it ("Date:" in the organisation's zone).
+// An export composes the same row into the .eml that went out.
+func OutboxRow(m *store.OutMail, loc *time.Location) *outbox.Row {
 	row := &outbox.Row{ID: m.ID, CaseID: m.CaseID, Template: m.Template, From: m.From, To: m.To, Cc: m.Cc,
 		Subject: m.Subject, Text: m.Text, HTML: m.HTML, MessageID: m.MessageID, InReplyTo: m.InReplyTo,
-		References: m.References, Date: m.Date.In(q.d.cfg.Organisation.Location), // "Date:" in local time
-		AutoSubmitted: m.AutoSubmitted, Attempts: m.Attempts - 1}
+		References: m.References, Date: m.Date.In(loc), AutoSubmitted: m.AutoSubmitted, Attempts: m.Attempts - 1}
 	for _, a := range m.Attachments {
 		row.Attachments = append(row.Attachments, outbox.Attachment{Name: a.Name, ContentType: a.ContentType, Data: a.Data, Inline: a.Inline})
 	}
-	return row, nil
+	return row
 }
 
 func (q queueAdapter) Sent(ctx context.Context, id int64, at time.Time) error {
