@@ -38,9 +38,10 @@ func (e *env) existingStore(ctx context.Context, c *config.Config) (*config.Conf
 	return e.openStore(ctx, c)
 }
 
-// open loads the configuration and opens the database, creating it if needed.
+// open loads the configuration with its secrets (run logs in with them) and opens the
+// database, creating it if needed.
 func (e *env) open(ctx context.Context) (*config.Config, *store.Store, error) {
-	c, err := e.readConfig()
+	c, err := e.loadConfig()
 	if err != nil {
 		return nil, nil, err
 	}

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -40,5 +42,28 @@ func TestReadOnlyCommandsNeedNoSecrets(t *testing.T) {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("check does not name %q:\n%s", want, r.stderr)
 		}
+	}
+}
+
+// TestRunReadsTheSecrets: the configuration `run` (and `new`) open holds the IMAP password;
+// only the read-only commands go without it.
+func TestRunReadsTheSecrets(t *testing.T) {
+	cfg := writeConfig(t, "")
+	e := &env{configPath: cfg, stderr: io.Discard}
+	c, st, err := e.open(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if c.IMAP.Password != "geheim" {
+		t.Errorf("open: IMAP password %q, want the one in the password file", c.IMAP.Password)
+	}
+	c, st, err = e.openExisting(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if c.IMAP.Password != "" {
+		t.Errorf("openExisting read the IMAP password")
 	}
 }
