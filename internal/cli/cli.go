@@ -18,6 +18,7 @@ import (
 
 	"github.com/groeimeesters/klachtd/internal/clean"
 	"github.com/groeimeesters/klachtd/internal/config"
+	"github.com/groeimeesters/klachtd/internal/render"
 )
 
 // Exit codes.
@@ -105,6 +106,7 @@ func main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	e := &env{stdout: stdout, stderr: stderr}
 	if err := e.parse(cmd.name, args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			commandUsage(stdout, cmd.name, e.fs)
 			return exitOK
 		}
 		fmt.Fprintf(stderr, "klachtd %s: %v\nusage: klachtd %s %s\n", cmd.name, err, cmd.name, cmd.args)
@@ -141,6 +143,34 @@ func usage(w io.Writer) {
 
 var flagName = regexp.MustCompile(`--([a-z][a-z-]*)`)
 
+// commandUsage is `klachtd CMD --help`: the command's usage line and its own flags only.
+func commandUsage(w io.Writer, name string, fs *flag.FlagSet) {
+	var cmd command
+	for _, c := range commands {
+		if c.name == name {
+			cmd = c
+		}
+	}
+	fmt.Fprintf(w, "usage: klachtd %s %s\n\n%s.\n\nFlags:\n", name, cmd.args, render.Capital(cmd.help))
+	own := map[string]bool{"config": true}
+	for _, m := range flagName.FindAllStringSubmatch(cmd.args, -1) {
+		own[m[1]] = true
+	}
+	fs.VisitAll(func(f *flag.Flag) {
+		if !own[f.Name] {
+			return
+		}
+		arg, help := flag.UnquoteUsage(f)
+		if prefix, rest, ok := strings.Cut(help, ": "); ok && !strings.Contains(prefix, " ") {
+			help = rest // "demo: keep the demo's files" is the demo's flag: say it without the prefix
+		}
+		if arg != "" {
+			arg = " " + arg
+		}
+		fmt.Fprintf(w, "  --%-16s %s\n", f.Name+arg, help)
+	})
+}
+
 // foreignFlag names a flag that was given but is not one of the command's (its usage line
 // lists them); "" when all are its own. --config belongs to every command.
 func (e *env) foreignFlag(usage string) string {
@@ -170,24 +200,25 @@ func defaultConfig() string {
 func (e *env) parse(name string, args []string) error {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	fs.StringVar(&e.configPath, "config", defaultConfig(), "configuration file")
+	fs.StringVar(&e.configPath, "config", defaultConfig(), "the configuration `FILE` (default /etc/klachtd/config.toml or $KLACHTD_CONFIG)")
 	fs.BoolVar(&e.json, "json", false, "JSON output")
 	fs.BoolVar(&e.dryRun, "dry-run", false, "say what would be done, change nothing")
 	fs.BoolVar(&e.offline, "offline", false, "check: do not connect to the servers")
-	fs.StringVar(&e.status, "status", "", "list: only cases with this status")
-	fs.StringVar(&e.period, "period", "", "report: the half year, e.g. 2026H2 (default: the last complete one)")
-	fs.StringVar(&e.format, "format", "text", "report: text, html, csv or json")
-	fs.StringVar(&e.eml, "eml", "", "new: register the complaint in this .eml file")
-	fs.StringVar(&e.out, "out", "", "export: write into this folder instead of standard output")
-	fs.StringVar(&e.name, "name", "", "new: the complainant's name")
-	fs.StringVar(&e.email, "email", "", "new: the complainant's e-mail address")
-	fs.StringVar(&e.phone, "phone", "", "new: the complainant's phone number")
-	fs.StringVar(&e.text, "text", "", "new: the complaint (or - for standard input)")
-	fs.StringVar(&e.service, "service", "", "new: the service the complaint is about")
-	fs.StringVar(&e.keep, "keep", "", "demo: keep the demo's files in this folder")
+	fs.StringVar(&e.status, "status", "", "list: only cases with this `STATUS` (nieuw, bevestigd, info-nodig, in-behandeling, beoordeeld, escalatie, afgehandeld)")
+	fs.StringVar(&e.period, "period", "", "report: the half year, as `PERIOD` 2026H2 (default: the last complete one)")
+	fs.StringVar(&e.format, "format", "text", "report: the output `FORMAT`: text, html, csv or json")
+	fs.StringVar(&e.eml, "eml", "", "new: register the complaint in this .eml `FILE`")
+	fs.StringVar(&e.out, "out", "", "export: write into this new or empty `DIR` instead of standard output")
+	fs.StringVar(&e.name, "name", "", "new: the complainant's `NAME`")
+	fs.StringVar(&e.email, "email", "", "new: the complainant's e-mail `ADDRESS`")
+	fs.StringVar(&e.phone, "phone", "", "new: the complainant's `PHONE` number")
+	fs.StringVar(&e.text, "text", "", "new: the complaint's `TEXT` (or - for standard input)")
+	fs.StringVar(&e.service, "service", "", "new: the `SERVICE` the complaint is about (one of [complaints] services)")
+	fs.StringVar(&e.keep, "keep", "", "demo: keep the demo's files in `DIR` (database, outgoing mail, and a config.toml for list, show, report and export)")
 	fs.BoolVar(&e.exit, "exit", false, "demo: stop after the flow instead of waiting for Ctrl-C")
-	fs.BoolVar(&e.verbose, "log", false, "demo: show the daemon's log")
+	fs.BoolVar(&e.verbose, "log", false, "demo: show the daemon's log instead of what it does as it happens")
 	e.fs = fs
+	fs.Usage = func() {} // Main prints the command's own usage for --help, and a short one for bad flags
 	for {
 		if err := fs.Parse(args); err != nil {
 			return err

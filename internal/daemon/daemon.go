@@ -41,19 +41,25 @@ type Options struct {
 	LookupTXT func(ctx context.Context, domain string) ([]string, error)
 	// Notify is called with systemd states ("READY=1", "WATCHDOG=1", "STOPPING=1"); may be nil.
 	Notify func(state string)
+	// Observe, when set, is told of each message handled and each mail sent or failed, after
+	// the commit (see Observation); it runs on the intake's or the sender's goroutine and
+	// must not block.
+	Observe func(Observation)
 }
 
 // Daemon is one running klachtd.
 type Daemon struct {
-	cfg    *config.Config
-	st     *store.Store
-	render *render.Renderer
-	log    *slog.Logger
-	clock  Clock
-	lookup func(ctx context.Context, domain string) ([]string, error)
-	notify func(string)
-	domain string
-	terms  complaint.Terms
+	cfg       *config.Config
+	st        *store.Store
+	render    *render.Renderer
+	log       *slog.Logger
+	clock     Clock
+	lookup    func(ctx context.Context, domain string) ([]string, error)
+	notify    func(string)
+	observer  func(Observation)
+	observeMu sync.Mutex // orders observations: a message before the mails it caused
+	domain    string
+	terms     complaint.Terms
 
 	mu     sync.Mutex
 	queued bool // set inside a transaction that queued mail; read after commit
@@ -78,7 +84,7 @@ func New(o Options) (*Daemon, error) {
 	}
 	c := o.Config
 	d := &Daemon{cfg: c, st: o.Store, render: o.Renderer, log: o.Log, clock: o.Clock, lookup: o.LookupTXT,
-		notify: o.Notify, wake: make(chan struct{}, 1)}
+		notify: o.Notify, observer: o.Observe, wake: make(chan struct{}, 1)}
 	d.domain = domainOf(c.Organisation.Address)
 	d.terms = complaint.Terms{
 		ConfirmWithin: c.Deadlines.ConfirmWithin, ConfirmAlarm: c.Deadlines.ConfirmAlarm,
@@ -87,8 +93,8 @@ func New(o Options) (*Daemon, error) {
 		AutoExtendBefore: c.Deadlines.AutoExtendBefore,
 		Effectiveness:    c.Deadlines.Effectiveness, Keep: c.Retention.Keep, Location: c.Organisation.Location,
 	}
-	d.sender = outbox.New(SenderConfig(c), queueAdapter{d}, d.clock, d.log.With("component", "outbox"))
-	d.intake = intake.New(IntakeConfig(c), store.Checkpoints{S: d.st}, d.Handle, d.log.With("component", "intake"))
+	d.sender = outbox.New(SenderConfig(c), d.senderQueue(), d.clock, d.log.With("component", "outbox"))
+	d.intake = intake.New(IntakeConfig(c), store.Checkpoints{S: d.st}, d.handler(), d.log.With("component", "intake"))
 	d.intake.SetPurges(mailboxPurges{d})
 	return d, nil
 }
@@ -136,8 +142,10 @@ func (d *Daemon) Run(ctx context.Context) error {
 	err := g.Wait()
 	d.notify("STOPPING=1")
 	if ctx.Err() != nil && (err == nil || err == context.Canceled) {
+		d.log.Info("klachtd stopped")
 		return nil
 	}
+	d.log.Error("klachtd stopped", "err", err)
 	return err
 }
 
