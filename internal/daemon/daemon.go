@@ -104,7 +104,7 @@ func domainOf(addr string) string {
 func IntakeConfig(c *config.Config) intake.Config {
 	i := c.IMAP
 	return intake.Config{Host: i.Host, Port: i.Port, TLS: i.TLS, CAFile: i.CAFile, Username: i.Username,
-		Password: i.Password, Auth: i.Auth, Token: i.Token, Mailbox: i.Mailbox, Processed: i.Processed,
+		Password: i.Password, Auth: i.Auth, Mailbox: i.Mailbox, Processed: i.Processed,
 		IDLE: i.Idle, PollInterval: i.PollInterval, Timeout: i.Timeout, Backfill: i.Backfill, MaxSize: i.MaxSize}
 }
 
@@ -112,7 +112,7 @@ func IntakeConfig(c *config.Config) intake.Config {
 func SenderConfig(c *config.Config) outbox.Config {
 	s := c.SMTP
 	return outbox.Config{Host: s.Host, Port: s.Port, TLS: s.TLS, CAFile: s.CAFile, Username: s.Username,
-		Password: s.Password, Auth: s.Auth, Token: s.Token, Timeout: s.Timeout, RetryFor: s.RetryFor,
+		Password: s.Password, Auth: s.Auth, Timeout: s.Timeout, RetryFor: s.RetryFor,
 		RetryFirst: s.RetryFirst}
 }
 
