@@ -136,10 +136,17 @@ func grantedScopes(t *oauth2.Token) []string {
 	return strings.Fields(s)
 }
 
-// refreshLifetime reads refresh_token_expires_in (Google for time-limited access, some
-// servers always), or 0.
-func refreshLifetime(t *oauth2.Token) time.Duration {
-	switch v := t.Extra("refresh_token_expires_in").(type) {
+// lifetime is the access token's expires_in (clientcredentials drops ExpiresIn; the raw
+// answer still has it), or 0.
+func lifetime(t *oauth2.Token) time.Duration {
+	if t.ExpiresIn > 0 {
+		return time.Duration(t.ExpiresIn) * time.Second
+	}
+	return seconds(t.Extra("expires_in"))
+}
+
+func seconds(v any) time.Duration {
+	switch v := v.(type) {
 	case float64:
 		return time.Duration(v) * time.Second
 	case string:
@@ -149,4 +156,10 @@ func refreshLifetime(t *oauth2.Token) time.Duration {
 		}
 	}
 	return 0
+}
+
+// refreshLifetime reads refresh_token_expires_in (Google for time-limited access, some
+// servers always), or 0.
+func refreshLifetime(t *oauth2.Token) time.Duration {
+	return seconds(t.Extra("refresh_token_expires_in"))
 }

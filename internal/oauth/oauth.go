@@ -280,8 +280,8 @@ func (m *Manager) took(s *Stored, tok *oauth2.Token, now time.Time) {
 	s.Grant, s.ClientID = m.cfg.Grant, m.cfg.ClientID
 	s.AccessToken, s.TokenType, s.Issued = tok.AccessToken, tok.TokenType, now
 	s.Expiry = time.Time{}
-	if tok.ExpiresIn > 0 {
-		s.Expiry = now.Add(time.Duration(tok.ExpiresIn) * time.Second)
+	if d := lifetime(tok); d > 0 {
+		s.Expiry = now.Add(d) // on our clock, not x/oauth2's
 	} else if !tok.Expiry.IsZero() {
 		s.Expiry = tok.Expiry
 	}
