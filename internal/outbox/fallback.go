@@ -12,6 +12,7 @@ import (
 // row queued, past RetryFor, until one of them takes it.
 type Fallback struct {
 	Config Config
+	From   string // the sender on this route; "" = the row's From
 	// For reports whether a row is one of those mails; nil means none is.
 	For func(r *Row) bool
 }
@@ -35,6 +36,11 @@ func (s *Sender) urgent(r *Row) bool {
 // sendFallback delivers r over the fallback route on a connection of its own, after the main
 // route failed with mainErr.
 func (s *Sender) sendFallback(ctx context.Context, r *Row, mainErr error) error {
+	if s.fallback.From != "" {
+		cp := *r
+		cp.From.Email = s.fallback.From
+		r = &cp
+	}
 	msg, err := Build(r)
 	if err != nil {
 		return fmt.Errorf("build row %d: %w", r.ID, err)
