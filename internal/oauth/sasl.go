@@ -63,23 +63,31 @@ func (c *Client) Next(challenge []byte) ([]byte, error) {
 	return []byte{}, nil
 }
 
-// SMTPAuth returns go-mail's smtp.Auth of mech: go-mail's own XOAUTH2, or OAUTHBEARER
-// (which go-mail lacks) over go-sasl's client.
-func SMTPAuth(mech, user, token, host string, port int) smtp.Auth {
-	if strings.EqualFold(mech, MechOAuthBearer) {
-		return smtpSASL{IMAPClient(MechOAuthBearer, user, token, host, port)}
+// SMTPAuth returns go-mail's smtp.Auth of mech (XOAUTH2, or OAUTHBEARER which go-mail lacks)
+// over the same SASL client as IMAP's; after a failed login, Refusal says whether the server
+// refused the token itself.
+func SMTPAuth(mech, user, token, host string, port int) *SMTPAuthClient {
+	if !strings.EqualFold(mech, MechOAuthBearer) {
+		mech = MechXOAuth2
 	}
-	return smtp.XOAuth2Auth(user, token)
+	return &SMTPAuthClient{c: IMAPClient(strings.ToLower(mech), user, token, host, port)}
 }
 
-// smtpSASL adapts a SASL client to go-mail's smtp.Auth.
-type smtpSASL struct{ c *Client }
+// SMTPAuthClient adapts a SASL client to go-mail's smtp.Auth.
+type SMTPAuthClient struct{ c *Client }
 
-func (a smtpSASL) Start(*smtp.ServerInfo) (string, []byte, error) { return a.c.Start() }
+var _ smtp.Auth = (*SMTPAuthClient)(nil)
 
-func (a smtpSASL) Next(fromServer []byte, more bool) ([]byte, error) {
+// Start sends the initial response.
+func (a *SMTPAuthClient) Start(*smtp.ServerInfo) (string, []byte, error) { return a.c.Start() }
+
+// Next answers the server's challenge.
+func (a *SMTPAuthClient) Next(fromServer []byte, more bool) ([]byte, error) {
 	if !more {
 		return nil, nil
 	}
 	return a.c.Next(fromServer)
 }
+
+// Refusal is what the server said when it refused the token, or nil.
+func (a *SMTPAuthClient) Refusal() *ServerError { return a.c.Refusal }

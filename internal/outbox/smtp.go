@@ -120,7 +120,7 @@ func (c *conn) abort() {
 // OAuth2 a token the server refuses is renewed and tried once more, on a new connection.
 func dial(ctx context.Context, cfg Config) (*conn, error) {
 	if cfg.Username == "" || cfg.Tokens == nil || !isOAuth(cfg.Auth) {
-		return dialWith(ctx, cfg, "")
+		return dialWith(ctx, cfg, nil)
 	}
 	addr := net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port))
 	for attempt := 0; ; attempt++ {
@@ -128,8 +128,9 @@ func dial(ctx context.Context, cfg Config) (*conn, error) {
 		if err != nil {
 			return nil, &connectError{addr: addr, err: fmt.Errorf("oauth2 token: %w", err)}
 		}
-		c, err := dialWith(ctx, cfg, t.Access)
-		if err == nil || attempt > 0 || !authRefused(err) {
+		auth := oauth.SMTPAuth(cfg.Auth, cfg.Username, t.Access, cfg.Host, cfg.Port)
+		c, err := dialWith(ctx, cfg, auth)
+		if err == nil || attempt > 0 || (!authRefused(err) && auth.Refusal() == nil) {
 			return c, err
 		}
 		cfg.Tokens.Refused(t.Access)
@@ -145,8 +146,8 @@ func authRefused(err error) bool {
 	return errors.As(err, &te) && (te.Code == 535 || te.Code == 534 || te.Code == 530)
 }
 
-// dialWith is dial with the given OAuth2 access token ("" for a password or no login).
-func dialWith(ctx context.Context, cfg Config, token string) (*conn, error) {
+// dialWith is dial with the given OAuth2 login (nil for a password or no login).
+func dialWith(ctx context.Context, cfg Config, auth smtp.Auth) (*conn, error) {
 	addr := net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port))
 	fail := func(err error) (*conn, error) { return nil, &connectError{addr: addr, err: err} }
 
@@ -207,7 +208,7 @@ func dialWith(ctx context.Context, cfg Config, token string) (*conn, error) {
 		opts = append(opts, mail.WithUsername(cfg.Username))
 		switch cfg.Auth {
 		case oauth.MechXOAuth2, oauth.MechOAuthBearer:
-			opts = append(opts, mail.WithSMTPAuthCustom(oauth.SMTPAuth(cfg.Auth, cfg.Username, token, cfg.Host, cfg.Port)))
+			opts = append(opts, mail.WithSMTPAuthCustom(auth))
 		case "login":
 			opts = append(opts, mail.WithSMTPAuth(mail.SMTPAuthLogin), mail.WithPassword(cfg.Password))
 		default:
