@@ -229,9 +229,13 @@ func TestOAuth2TwoMinutes(t *testing.T) {
 	if !p.running() {
 		t.Fatalf("klachtd exited: %v", p.err)
 	}
+	reconnects := p.logCount("imap session ended, reconnecting")
+	for wait := time.Now().Add(10 * time.Second); reconnects < cut && time.Now().Before(wait); {
+		time.Sleep(50 * time.Millisecond) // the last cut may have come a moment ago
+		reconnects = p.logCount("imap session ended, reconnecting")
+	}
 	counts := o.srv.Counts()
 	accepted, refusedSMTP := o.sink.OAuthLogins()
-	reconnects := p.logCount("imap session ended, reconnecting")
 	t.Logf("measured over %s: %d complaints; %d refreshes (%d rotations, %d refused), %d access tokens, %d IMAP cuts, %d IMAP reconnects, %d introspections (%d inactive), SMTP token logins %d accepted / %d refused",
 		time.Since(start).Round(time.Second), len(cs), counts.Refreshed, counts.Rotations, counts.Refused, counts.Issued, cut, reconnects,
 		counts.Introspections, counts.Inactive, accepted, refusedSMTP)
