@@ -95,8 +95,32 @@ func (s *session) await(ctx context.Context, what string, fn func() error) error
 	return nil
 }
 
-// connect dials, secures and logs in.
-func connect(ctx context.Context, cfg Config, opts *imapclient.Options) (s *session, err error) {
+// connect dials, secures and logs in. With OAuth2, a token the server refuses is renewed and
+// tried once more, on a new connection.
+func connect(ctx context.Context, cfg Config, opts *imapclient.Options) (*session, error) {
+	s, err := connectOnce(ctx, cfg, opts)
+	var refused *tokenRefusedError
+	if err == nil || cfg.Tokens == nil || !errors.As(err, &refused) {
+		return s, err
+	}
+	cfg.Tokens.Refused(refused.token)
+	s, err = connectOnce(ctx, cfg, opts)
+	if errors.As(err, &refused) {
+		return nil, fmt.Errorf("the renewed OAuth2 token was refused too: %w", err)
+	}
+	return s, err
+}
+
+// tokenRefusedError is a server refusing the session's OAuth2 token.
+type tokenRefusedError struct {
+	token string
+	err   error
+}
+
+func (e *tokenRefusedError) Error() string { return e.err.Error() }
+func (e *tokenRefusedError) Unwrap() error { return e.err }
+
+func connectOnce(ctx context.Context, cfg Config, opts *imapclient.Options) (s *session, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = fmt.Errorf("connect: panic: %v\n%s", v, debug.Stack())
@@ -254,35 +278,20 @@ func isOAuth(auth string) bool { return auth == oauth.MechXOAuth2 || auth == oau
 // errLoginRefused marks a server that refused the credentials (NO to AUTHENTICATE or LOGIN).
 var errLoginRefused = errors.New("login refused")
 
-// tokenLogin authenticates with the session's OAuth2 token; when the server refuses it, the
-// token is renewed and tried once more on the same connection (both mechanisms finish the
-// exchange after a refusal, so the connection is still usable).
+// tokenLogin authenticates with the session's OAuth2 token; a refusal is a
+// *tokenRefusedError, so that connect renews the token and tries again.
 func (s *session) tokenLogin(ctx context.Context, cfg Config, caps imap.CapSet) error {
 	mechName := strings.ToUpper(cfg.Auth)
 	if !caps.Has(imap.Cap("AUTH=" + mechName)) {
 		return fmt.Errorf("the server does not offer AUTH=%s (it offers %s)", mechName, authCaps(caps))
 	}
-	for attempt := 0; ; attempt++ {
-		mech := oauth.IMAPClient(cfg.Auth, cfg.Username, s.token, cfg.Host, cfg.Port)
-		err := s.await(ctx, "authenticate "+cfg.Auth, func() error { return s.c.Authenticate(mech) })
-		var ie *imap.Error
-		if err == nil || !errors.As(err, &ie) || ie.Type != imap.StatusResponseTypeNo {
-			return err
-		}
-		why := ""
-		if mech.Refusal != nil {
-			why = " (" + mech.Refusal.Status + ")"
-		}
-		if attempt > 0 {
-			return fmt.Errorf("the server refused the renewed OAuth2 token too%s: %w: %w", why, errLoginRefused, err)
-		}
-		cfg.Tokens.Refused(s.token)
-		t, terr := cfg.Tokens.Token(ctx)
-		if terr != nil {
-			return fmt.Errorf("the server refused the OAuth2 token%s, and no new one could be had: %w", why, terr)
-		}
-		s.token = t.Access
+	mech := oauth.IMAPClient(cfg.Auth, cfg.Username, s.token, cfg.Host, cfg.Port)
+	err := s.await(ctx, "authenticate "+cfg.Auth, func() error { return s.c.Authenticate(mech) })
+	var ie *imap.Error
+	if errors.Is(err, oauth.ErrTokenRefused) || errors.As(err, &ie) && ie.Type == imap.StatusResponseTypeNo {
+		return &tokenRefusedError{token: s.token, err: fmt.Errorf("%w: %w", errLoginRefused, err)}
 	}
+	return err
 }
 
 func authCaps(caps imap.CapSet) string {

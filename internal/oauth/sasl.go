@@ -2,6 +2,8 @@ package oauth
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/emersion/go-sasl"
@@ -21,10 +23,21 @@ type ServerError struct {
 	Scope  string `json:"scope"`
 }
 
+// ErrTokenRefused is returned by the IMAP client of XOAUTH2 when the server refused the token:
+// go-imap cannot send the empty response XOAUTH2 asks for then (it writes "="), so the exchange
+// is abandoned and the connection must be closed.
+var ErrTokenRefused = errors.New("the server refused the OAuth2 token")
+
 // IMAPClient returns the SASL client of mech (XOAUTH2 or OAUTHBEARER) for go-imap.
 // host and port go into OAUTHBEARER's message. After a refusal, Refusal holds what the
-// server said.
+// server said; with XOAUTH2, Next then fails with ErrTokenRefused.
 func IMAPClient(mech, user, token, host string, port int) *Client {
+	c := newClient(mech, user, token, host, port)
+	c.imap = true
+	return c
+}
+
+func newClient(mech, user, token, host string, port int) *Client {
 	c := &Client{mech: mech, user: user, token: token}
 	if mech == MechOAuthBearer {
 		c.bearer = sasl.NewOAuthBearerClient(&sasl.OAuthBearerOptions{Username: user, Token: token, Host: host, Port: port})
@@ -38,6 +51,7 @@ func IMAPClient(mech, user, token, host string, port int) *Client {
 type Client struct {
 	mech, user, token string
 	bearer            sasl.Client // OAUTHBEARER from go-sasl
+	imap              bool
 	Refusal           *ServerError
 }
 
@@ -60,7 +74,10 @@ func (c *Client) Next(challenge []byte) ([]byte, error) {
 	if c.bearer != nil {
 		return []byte{0x01}, nil // RFC 7628 3.2.3: the client's dummy response after an error
 	}
-	return []byte{}, nil
+	if c.imap {
+		return nil, fmt.Errorf("%w (%s)", ErrTokenRefused, c.Refusal.Status)
+	}
+	return []byte{}, nil // XOAUTH2: an empty response, after which the server fails the command
 }
 
 // SMTPAuth returns go-mail's smtp.Auth of mech (XOAUTH2, or OAUTHBEARER which go-mail lacks)
@@ -70,7 +87,7 @@ func SMTPAuth(mech, user, token, host string, port int) *SMTPAuthClient {
 	if !strings.EqualFold(mech, MechOAuthBearer) {
 		mech = MechXOAuth2
 	}
-	return &SMTPAuthClient{c: IMAPClient(strings.ToLower(mech), user, token, host, port)}
+	return &SMTPAuthClient{c: newClient(strings.ToLower(mech), user, token, host, port)}
 }
 
 // SMTPAuthClient adapts a SASL client to go-mail's smtp.Auth.
