@@ -78,7 +78,7 @@ func alarmRoute(c *config.Config) (outbox.Fallback, bool) {
 		Config: outbox.Config{Host: a.Host, Port: a.Port, TLS: a.TLS, CAFile: a.CAFile, Username: a.Username,
 			Password: a.Password, Auth: "plain", Timeout: a.Timeout},
 		From: a.From,
-		For: func(r *outbox.Row) bool { return r.Template == alarmTemplate },
+		For:  func(r *outbox.Row) bool { return r.Template == alarmTemplate },
 	}, true
 }
 
