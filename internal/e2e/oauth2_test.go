@@ -289,6 +289,9 @@ func TestOAuth2KillAfterRotation(t *testing.T) {
 	if got := o.srv.Counts().Refused; got != refusedBefore {
 		t.Errorf("the restarted daemon had %d token requests refused, want none", got-refusedBefore)
 	}
+	if !p.running() {
+		t.Errorf("the restarted klachtd exited: %v", p.err)
+	}
 }
 
 // tokenRequest spends refresh token rt at the server and returns the error code ("" = a token).
