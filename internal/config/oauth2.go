@@ -271,9 +271,3 @@ func endpointProblem(raw string) string {
 	}
 	return fmt.Sprintf("%q must be https (plain http only on a loopback address): tokens and secrets travel over it", raw)
 }
-
-// OAuth2Route reports, for `check`, the alarm route that does not depend on [oauth2]: true when
-// [smtp] logs in without OAuth2 or [alarm_smtp] is configured.
-func (c *Config) OAuth2Route() bool {
-	return c.AlarmSMTP.Host != "" || c.SMTP.Username == "" || !IsOAuth2(c.SMTP.Auth)
-}
