@@ -11,11 +11,13 @@ import (
 	"os"
 	"strings"
 	"syscall"
+	"time"
 
 	klachtd "github.com/groeimeesters/klachtd"
 	"github.com/groeimeesters/klachtd/internal/config"
 	kd "github.com/groeimeesters/klachtd/internal/daemon"
 	"github.com/groeimeesters/klachtd/internal/intake"
+	"github.com/groeimeesters/klachtd/internal/oauth"
 	"github.com/groeimeesters/klachtd/internal/outbox"
 	"github.com/groeimeesters/klachtd/internal/render"
 )
@@ -54,9 +56,14 @@ func cmdCheck(ctx context.Context, e *env) error {
 	if e.offline {
 		return nil
 	}
+	tokens, err := kd.NewTokens(c, e.configPath, e.log)
+	if err != nil {
+		return failf("%v", err)
+	}
 	var failed []string
-	for _, s := range serverChecks(c) {
-		cctx, cancel := context.WithTimeout(ctx, 2*max(c.IMAP.Timeout, c.SMTP.Timeout))
+	for _, s := range serverChecks(c, tokens) {
+		// A token may take a round trip to the provider first.
+		cctx, cancel := context.WithTimeout(ctx, 2*max(c.IMAP.Timeout, c.SMTP.Timeout)+30*time.Second)
 		line, err := s.run(cctx)
 		cancel()
 		if err != nil {
@@ -75,13 +82,24 @@ func cmdCheck(ctx context.Context, e *env) error {
 	return nil
 }
 
-// serverChecks are the logins `check` tries, in order.
-func serverChecks(c *config.Config) []serverCheck {
+// serverChecks are the logins `check` tries, in order: the OAuth2 token when one is used,
+// then IMAP and SMTP.
+func serverChecks(c *config.Config, tokens *oauth.Manager) []serverCheck {
 	im, sm := c.IMAP, c.SMTP
-	return []serverCheck{
+	var checks []serverCheck
+	if tokens != nil {
+		checks = append(checks, serverCheck{name: "OAuth2", run: func(ctx context.Context) (string, error) {
+			var b strings.Builder
+			if err := checkTokens(ctx, &b, c, tokens); err != nil {
+				return "oauth2 " + c.OAuth2.Provider, err
+			}
+			return strings.TrimSpace(b.String()), nil
+		}, explain: func(error) string { return "" }})
+	}
+	return append(checks, []serverCheck{
 		{name: "IMAP", run: func(ctx context.Context) (string, error) {
 			where := fmt.Sprintf("imap %s:%d", im.Host, im.Port)
-			caps, err := intake.Check(ctx, kd.IntakeConfig(c))
+			caps, err := intake.Check(ctx, kd.IntakeConfigWith(c, tokens))
 			if err != nil {
 				return where, err
 			}
@@ -99,7 +117,7 @@ func serverChecks(c *config.Config) []serverCheck {
 		}, explain: func(err error) string { return explainConn("imap", im.Host, im.Port, im.TLS, err) }},
 		{name: "SMTP", run: func(ctx context.Context) (string, error) {
 			where := fmt.Sprintf("smtp %s:%d", sm.Host, sm.Port)
-			if err := outbox.Check(ctx, kd.SenderConfig(c)); err != nil {
+			if err := outbox.Check(ctx, kd.SenderConfigWith(c, tokens)); err != nil {
 				return where, err
 			}
 			if sm.Username == "" {
@@ -107,7 +125,7 @@ func serverChecks(c *config.Config) []serverCheck {
 			}
 			return where + ": logged in", nil
 		}, explain: func(err error) string { return explainConn("smtp", sm.Host, sm.Port, sm.TLS, err) }},
-	}
+	}...)
 }
 
 // tlsPorts are the usual ports of each section: TLS from the first byte, and STARTTLS.
@@ -157,10 +175,15 @@ func explainConn(section, host string, port int, mode string, err error) string 
 // secretWarnings names the secret files that others than the service user may read.
 func secretWarnings(c *config.Config) []string {
 	var out []string
-	for _, f := range []struct{ key, path string }{
-		{"imap.password_file", c.IMAP.PasswordFile}, {"imap.token_file", c.IMAP.TokenFile},
-		{"smtp.password_file", c.SMTP.PasswordFile}, {"smtp.token_file", c.SMTP.TokenFile},
-	} {
+	files := []struct{ key, path string }{
+		{"imap.password_file", c.IMAP.PasswordFile}, {"smtp.password_file", c.SMTP.PasswordFile},
+		{"alarm_smtp.password_file", c.AlarmSMTP.PasswordFile},
+	}
+	if c.OAuth2.Active {
+		files = append(files, []struct{ key, path string }{{"oauth2.client_secret_file", c.OAuth2.ClientSecretFile},
+			{"oauth2.key_file", c.OAuth2.KeyFile}, {"oauth2.token_store", c.OAuth2.TokenStore}}...)
+	}
+	for _, f := range files {
 		if f.path == "" {
 			continue
 		}

@@ -31,7 +31,11 @@ func cmdRun(ctx context.Context, e *env) error {
 		// 25 MB mail does not leave the daemon holding memory it no longer uses.
 		debug.SetMemoryLimit(48 << 20)
 	}
-	d, err := kd.New(kd.Options{Config: c, Store: st, Renderer: r, Log: e.log,
+	tokens, err := kd.NewTokens(c, e.configPath, e.log.With("component", "oauth2"))
+	if err != nil {
+		return &config.Error{Problems: []config.Problem{{Key: "oauth2", Reason: err.Error()}}}
+	}
+	d, err := kd.New(kd.Options{Config: c, Store: st, Renderer: r, Log: e.log, Tokens: tokens, ConfigPath: e.configPath,
 		Notify: func(state string) { _, _ = daemon.SdNotify(false, state) }})
 	if err != nil {
 		return err

@@ -56,6 +56,7 @@ func parse(data []byte, withFiles bool) (*Config, error) {
 	}
 	c.derive()
 	c.scaleDefaults(defined)
+	c.applyOAuth2Defaults(defined)
 	if withFiles {
 		probs = append(probs, c.resolveFiles()...)
 	}
@@ -246,6 +247,9 @@ func (c *Config) derive() {
 	}
 	if b := c.IMAP.Backfill; !b.IsZero() {
 		c.IMAP.Backfill = time.Date(b.Year(), b.Month(), b.Day(), 0, 0, 0, 0, c.Organisation.Location)
+	}
+	if b := c.OAuth2.SecretExpires; !b.IsZero() {
+		c.OAuth2.SecretExpires = time.Date(b.Year(), b.Month(), b.Day(), 0, 0, 0, 0, c.Organisation.Location)
 	}
 	if len(c.Staff.Notify) == 0 {
 		c.Staff.Notify = append([]string(nil), c.Staff.Addresses...)
