@@ -16,6 +16,8 @@ import (
 	"strings"
 	"syscall"
 
+	"golang.org/x/term"
+
 	"github.com/groeimeesters/klachtd/internal/clean"
 	"github.com/groeimeesters/klachtd/internal/config"
 	"github.com/groeimeesters/klachtd/internal/render"
@@ -46,6 +48,11 @@ type command struct {
 }
 
 var commands = []command{
+	{"init", "[--preset imap|microsoft|google] [--org N] [--address A] [--staff A,B] [--officer N] [--phone P] " +
+		"[--commissaris-name N --commissaris-email E] [--imap-host H] [--imap-port N] [--imap-tls T] [--smtp-host H] " +
+		"[--smtp-port N] [--smtp-tls T] [--username U] [--password-file F] [--tenant T] [--client-id ID] " +
+		"[--client-secret-file F] [--key-file F] [--root DIR] [--force] [--offline]",
+		"write /etc/klachtd/config.toml and its secrets (asks what flags leave open), then check", cmdInit},
 	{"run", "", "run the daemon (systemd Type=notify)", cmdRun},
 	{"check", "[--offline]", "validate config and templates, log in to IMAP and SMTP", cmdCheck},
 	{"demo", "[--keep DIR] [--exit] [--log]", "the whole flow on embedded IMAP and SMTP servers", cmdDemo},
@@ -74,6 +81,10 @@ type env struct {
 	exit, verbose                     bool
 	device, browser                   bool   // oauth2 login
 	listen                            string // oauth2 login --browser
+	init                              initFlags
+	stdin                             io.Reader
+	stdinTTY                          bool // stdin is a terminal: init asks
+	stdinFD                           int
 }
 
 // Main runs one command and returns the process exit code.
@@ -106,7 +117,8 @@ func main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		usage(stderr)
 		return exitUsage
 	}
-	e := &env{stdout: stdout, stderr: stderr}
+	e := &env{stdout: stdout, stderr: stderr, stdin: os.Stdin, stdinFD: int(os.Stdin.Fd())}
+	e.stdinTTY = term.IsTerminal(e.stdinFD)
 	if err := e.parse(cmd.name, args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			commandUsage(stdout, cmd.name, e.fs)
@@ -140,8 +152,9 @@ func main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "klachtd runs a complaints procedure over plain email.\n\nUsage: klachtd COMMAND [flags]   (every command takes --config FILE; default /etc/klachtd/config.toml or $KLACHTD_CONFIG)\n\nCommands:")
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-7s %-55s %s\n", c.name, c.args, c.help)
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.help)
 	}
+	fmt.Fprintln(w, "  help tags  the staff tags, as a card to print or mail\n\n`klachtd COMMAND --help` lists a command's flags.")
 }
 
 var flagName = regexp.MustCompile(`--([a-z][a-z-]*)`)
@@ -223,6 +236,7 @@ func (e *env) parse(name string, args []string) error {
 	fs.BoolVar(&e.device, "device", false, "oauth2 login: sign in with a code on another device (the default)")
 	fs.BoolVar(&e.browser, "browser", false, "oauth2 login: sign in in a browser redirected to this machine")
 	fs.StringVar(&e.listen, "listen", defaultListen, "oauth2 login --browser: the loopback address to wait on")
+	e.initFlags(fs)
 	e.fs = fs
 	fs.Usage = func() {} // Main prints the command's own usage for --help, and a short one for bad flags
 	for {
