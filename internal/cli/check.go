@@ -67,10 +67,11 @@ func cmdCheck(ctx context.Context, e *env) error {
 		line, err := s.run(cctx)
 		cancel()
 		if err != nil {
+			// On standard error, as every failure: what works goes on standard output.
 			failed = append(failed, s.name)
-			fmt.Fprintf(e.stdout, "%s: FAILED: %v\n", line, err)
+			fmt.Fprintf(e.stderr, "%s: FAILED: %v\n", line, err)
 			if hint := s.explain(err); hint != "" {
-				fmt.Fprintf(e.stdout, "  %s\n", hint)
+				fmt.Fprintf(e.stderr, "  %s\n", hint)
 			}
 			continue
 		}

@@ -100,9 +100,12 @@ func TestCheckReportsEveryServer(t *testing.T) {
 		"nothing accepts connections on 127.0.0.1 port",
 		"check smtp.host and smtp.port",
 	} {
-		if !strings.Contains(r.stdout, want) {
-			t.Errorf("check output lacks %q:\n%s", want, r.stdout)
+		if !strings.Contains(r.stdout+r.stderr, want) {
+			t.Errorf("check output lacks %q:\n%s%s", want, r.stdout, r.stderr)
 		}
+	}
+	if strings.Contains(r.stdout, "FAILED") {
+		t.Errorf("failures on standard output:\n%s", r.stdout)
 	}
 	if !strings.Contains(r.stderr, "IMAP and SMTP failed") {
 		t.Errorf("stderr %q, want both failures named", r.stderr)
