@@ -56,6 +56,7 @@ var commands = []command{
 	{"run", "", "run the daemon (systemd Type=notify)", cmdRun},
 	{"check", "[--offline]", "validate config and templates, log in to IMAP and SMTP", cmdCheck},
 	{"demo", "[--keep DIR] [--exit] [--log]", "the whole flow on embedded IMAP and SMTP servers", cmdDemo},
+	{"status", "", "one screen: daemon running, last poll, queue, next deadlines, warnings", cmdStatus},
 	{"list", "[--status S] [--json]", "cases with status and next deadline", cmdList},
 	{"show", "KL-YYYY-NNNN [--json]", "one case with its timeline and correspondence", cmdShow},
 	{"new", "--name N --email E [--phone P] [--text T] [--service S] | --eml FILE", "register a phone or in-person complaint", cmdNew},

@@ -159,6 +159,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	g.Go(guard("outbox", func() error { return d.sender.Run(ctx) }))
 	g.Go(guard("timers", func() error { return d.runTimers(ctx) }))
 	g.Go(guard("watchdog", func() error { return d.watchdog(ctx) }))
+	g.Go(guard("heartbeat", func() error { return d.heartbeat(ctx) }))
 	g.Go(guard("alarms", func() error { return d.watchAlarms(ctx) }))
 	if d.tokens != nil {
 		g.Go(guard("oauth2", func() error { return d.tokens.Run(ctx) }))
