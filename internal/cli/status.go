@@ -156,7 +156,9 @@ func (s *status) mailWarnings(c *config.Config, now time.Time) {
 	}
 }
 
-func (s *status) warn(format string, args ...any) { s.warnings = append(s.warnings, fmt.Sprintf(format, args...)) }
+func (s *status) warn(format string, args ...any) {
+	s.warnings = append(s.warnings, fmt.Sprintf(format, args...))
+}
 
 // print writes the screen.
 func (s *status) print(w io.Writer, c *config.Config, cfgPath string, now time.Time) {
