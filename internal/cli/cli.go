@@ -63,6 +63,7 @@ var commands = []command{
 	{"report", "[--period 2026H2] [--format text|html|csv|json]", "the half-yearly analysis", cmdReport},
 	{"export", "KL-YYYY-NNNN [--out DIR]", "everything held on a case (subject-access request)", cmdExport},
 	{"purge", "[--dry-run]", "the retention purge, on demand", cmdPurge},
+	{"backup", "FILE", "a consistent copy of the database (also while klachtd runs), mode 0600", cmdBackup},
 	{"oauth2", "login [--device|--browser] [--listen 127.0.0.1:8085] | status", "OAuth2: sign in once (grant refresh_token); the tokens' state", cmdOAuth2},
 }
 
