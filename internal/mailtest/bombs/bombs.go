@@ -103,6 +103,18 @@ func SelfExtendingPDF() []byte {
 	return b.Bytes()
 }
 
+// PrevCyclePDF is a PDF whose cross-reference table names itself as the previous one
+// (/Prev): a reader that follows the /Prev chain without bound reads that table forever.
+func PrevCyclePDF() []byte {
+	var b bytes.Buffer
+	b.WriteString("%PDF-1.4\n")
+	o1 := b.Len()
+	b.WriteString("1 0 obj\n<< /Type /Catalog >>\nendobj\n")
+	x := b.Len()
+	fmt.Fprintf(&b, "xref\n0 2\n0000000000 65535 f \n%010d 00000 n \ntrailer\n<< /Size 2 /Root 1 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n", o1, x, x)
+	return b.Bytes()
+}
+
 // PartsDocx is a .docx with n XML parts of size bytes each, word/document.xml the first of
 // them; each is paragraphs of text, so that a reader that reads every part, or all of one,
 // holds n*size bytes.
@@ -155,9 +167,9 @@ func TNEFLongName(n int) []byte {
 		}
 		b.Write(le.AppendUint16(nil, sum))
 	}
-	attr(1, 0x00089006, le.AppendUint32(nil, 0x00010000))             // attTnefVersion
-	attr(2, 0x00069002, make([]byte, 14))                             // attAttachRendData
-	attr(2, 0x00018010, []byte("KLACHT.PDF\x00"))                     // attAttachTitle
+	attr(1, 0x00089006, le.AppendUint32(nil, 0x00010000))              // attTnefVersion
+	attr(2, 0x00069002, make([]byte, 14))                              // attAttachRendData
+	attr(2, 0x00018010, []byte("KLACHT.PDF\x00"))                      // attAttachTitle
 	attr(2, 0x0006800F, []byte("%PDF-1.4 een klein bestand\n%%EOF\n")) // attAttachData
 	name := make([]byte, n&^1)
 	for i := 0; i+1 < len(name); i += 2 {
