@@ -43,6 +43,7 @@ func FuzzDocx(f *testing.F) {
 	f.Add(makeDocx(f, para("Naam")+sdt("Jan", false)+legacyBox("a", true)))
 	f.Add(makeDocx(f, `<w:sdt><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent><w:sdt><w:sdtContent>`))
 	f.Add([]byte("PK\x05\x06" + strings.Repeat("\x00", 18)))
+	seedHostile(f, KindDocx)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		text, err := DocxText(data)
 		if err != nil && text != "" {
@@ -54,6 +55,7 @@ func FuzzDocx(f *testing.F) {
 func FuzzPDF(f *testing.F) {
 	f.Add(acroPDF())
 	f.Add(textPDF(f, []string{"Naam: a", "Datum: b"}))
+	seedHostile(f, KindPDF)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		text, err := PDFText(data)
 		if err != nil && text != "" {
