@@ -17,6 +17,7 @@ import (
 	"syscall"
 
 	"github.com/groeimeesters/klachtd/internal/config"
+	"github.com/groeimeesters/klachtd/internal/docreader"
 )
 
 // Exit codes.
@@ -74,6 +75,10 @@ type env struct {
 // Main runs one command and returns the process exit code.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	syscall.Umask(0o077) // everything klachtd writes is for the service user alone
+	if len(args) > 0 && args[0] == docreader.Command {
+		// Hidden: the short-lived process in which the daemon reads one attached document.
+		return docreader.Serve(args[1:], os.Stdin, stdout)
+	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		usage(stdout)
 		if len(args) == 0 {

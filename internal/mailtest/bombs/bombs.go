@@ -1,7 +1,8 @@
 // Package bombs builds hostile documents for tests: the PDF, .docx and winmail.dat files an
 // attacker mails to make a reader exhaust memory or loop, generated on demand so that no large
 // binary file lives in the repository. Each is small on the wire and enormous, or endless, to a
-// careless reader. It is used by tests only and does no I/O.
+// careless reader; TextPDF is an ordinary document beside them. It is used by tests only and
+// does no I/O.
 package bombs
 
 import (
@@ -185,6 +186,28 @@ func TNEFLongName(n int) []byte {
 	props = append(props, make([]byte, (len(name)+3)&^3-len(name))...)
 	attr(2, 0x00069005, props) // attAttachment
 	return b.Bytes()
+}
+
+// TextPDF is an ordinary one-page PDF with the given lines of text (ASCII), one under another.
+func TextPDF(lines ...string) []byte {
+	var content strings.Builder
+	content.WriteString("BT /F1 12 Tf 72 720 Td\n")
+	for i, l := range lines {
+		if i > 0 {
+			content.WriteString("0 -16 Td\n")
+		}
+		l = strings.NewReplacer(`\`, `\\`, "(", `\(`, ")", `\)`).Replace(l)
+		fmt.Fprintf(&content, "(%s) Tj\n", l)
+	}
+	content.WriteString("ET")
+	var p pdfFile
+	p.object("<< /Type /Catalog /Pages 2 0 R >>")
+	p.object("<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
+	p.object("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R " +
+		"/Resources << /Font << /F1 5 0 R >> >> >>")
+	p.object(fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", content.Len(), content.String()))
+	p.object("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
+	return p.bytes("1.4", "/Root 1 0 R")
 }
 
 // pdfFile assembles numbered objects with a cross-reference table.
