@@ -77,7 +77,7 @@ func cmdRun(ctx context.Context, e *env) error {
 		// 25 MB mail does not leave the daemon holding memory it no longer uses.
 		debug.SetMemoryLimit(48 << 20)
 	}
-	d, err := kd.New(kd.Options{Config: c, Store: st, Renderer: r, Log: e.log,
+	d, err := kd.New(kd.Options{Config: c, Store: st, Renderer: r, Log: e.log, Executable: selfExecutable(),
 		Notify: func(state string) { _, _ = daemon.SdNotify(false, state) }})
 	if err != nil {
 		return err

@@ -17,6 +17,7 @@ import (
 
 	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/config"
+	"github.com/groeimeesters/klachtd/internal/docreader"
 	"github.com/groeimeesters/klachtd/internal/intake"
 	"github.com/groeimeesters/klachtd/internal/outbox"
 	"github.com/groeimeesters/klachtd/internal/render"
@@ -41,6 +42,11 @@ type Options struct {
 	LookupTXT func(ctx context.Context, domain string) ([]string, error)
 	// Notify is called with systemd states ("READY=1", "WATCHDOG=1", "STOPPING=1"); may be nil.
 	Notify func(state string)
+	// Executable is the klachtd binary whose hidden read-document command reads attached
+	// documents in a child process (os.Executable() for `run`; in tests, a test binary that
+	// serves that command). "" means attached documents are not read: each is skipped, and
+	// noted on the case.
+	Executable string
 }
 
 // Daemon is one running klachtd.
@@ -54,6 +60,8 @@ type Daemon struct {
 	notify func(string)
 	domain string
 	terms  complaint.Terms
+
+	docs *docreader.Reader
 
 	mu     sync.Mutex
 	queued bool // set inside a transaction that queued mail; read after commit
@@ -80,6 +88,7 @@ func New(o Options) (*Daemon, error) {
 	d := &Daemon{cfg: c, st: o.Store, render: o.Renderer, log: o.Log, clock: o.Clock, lookup: o.LookupTXT,
 		notify: o.Notify, wake: make(chan struct{}, 1)}
 	d.domain = domainOf(c.Organisation.Address)
+	d.docs = docreader.New(docreader.Options{Executable: o.Executable, Log: d.log.With("component", "docreader")})
 	d.terms = complaint.Terms{
 		ConfirmWithin: c.Deadlines.ConfirmWithin, ConfirmAlarm: c.Deadlines.ConfirmAlarm,
 		HandleWithin: c.Deadlines.HandleWithin, RemindBefore: c.Deadlines.RemindBefore,

@@ -1,14 +1,12 @@
 package daemon
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"path"
 	"strings"
 	"time"
 
@@ -32,6 +30,7 @@ type incoming struct {
 	tri      triage.Result
 	auth     staffauth.Verdict // for staff mail
 	form     *form.Result      // for new complaints: the klachtformulier, read before the transaction
+	skipped  []SkippedDocument // attached documents not read (over a limit)
 	now      time.Time
 	// formSender is set when the mail comes from one of [complaints] form_senders (the
 	// organisation's web form); auth then says whether that is authenticated.
@@ -64,13 +63,21 @@ func (d *Daemon) Handle(ctx context.Context, f *intake.Fetched) (intake.Disposit
 			in.formSender = true
 			in.auth = d.authenticate(ctx, in)
 		}
+		var reg *Registration
 		switch {
 		case in.tri.Kind == triage.New:
-			fr := d.extract(mailRegistration(in))
-			in.form = &fr
+			r := mailRegistration(in)
+			reg = &r
 		case in.tri.Kind == triage.StaffNew && in.auth.OK:
-			fr := d.extract(staffRegistration(in.msg))
-			in.form = &fr
+			r := staffRegistration(in.msg)
+			reg = &r
+		}
+		if reg != nil {
+			fr, skipped, err := d.extract(ctx, *reg)
+			if err != nil {
+				return intake.Leave, fmt.Errorf("handle uid %d: %w", f.UID, err)
+			}
+			in.form, in.skipped = &fr, skipped
 		}
 	}
 	if in.parseErr == nil && (in.tri.Kind == triage.Own || in.tri.Kind == triage.Other && !f.TooLarge) {
@@ -151,25 +158,6 @@ func (d *Daemon) process(tx *store.Tx, in *incoming) (caseID, kind string, disp 
 		return id, "complaint", intake.Move, err
 	}
 	return "", "other", intake.Leave, nil
-}
-
-// maxFormDocument is the largest attachment form extraction opens. A filled-in klachtformulier
-// (.docx or .pdf) is tens of kilobytes; a bigger document is a scan or a report, not the form.
-// It is below form's own cap on documents (20 MB), so what is kept is never refused there.
-const maxFormDocument = 5 << 20
-
-// formDocument tells which attachments' data Handle keeps: only what form.Extract may open
-// (.docx and .pdf, by name, type or the PDF magic; see form.documentText), up to
-// maxFormDocument. Other attachments are measured, not decoded: a 25 MB video or a 25 MB PDF
-// costs no memory.
-func formDocument(filename, contentType string, size int, head []byte) bool {
-	if size > maxFormDocument {
-		return false
-	}
-	ext := strings.ToLower(path.Ext(filename))
-	ct := strings.ToLower(contentType)
-	return ext == ".docx" || ext == ".pdf" || strings.Contains(ct, "wordprocessingml") ||
-		strings.Contains(ct, "application/pdf") || bytes.HasPrefix(head, []byte("%PDF-"))
 }
 
 func (d *Daemon) rules() triage.Rules {
