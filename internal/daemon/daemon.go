@@ -64,7 +64,8 @@ type Daemon struct {
 	docs *docreader.Reader
 
 	mu     sync.Mutex
-	queued bool // set inside a transaction that queued mail; read after commit
+	poison *poison // strike keeping, while Run runs
+	queued bool    // set inside a transaction that queued mail; read after commit
 	sender *outbox.Sender
 	intake *intake.Intake
 	wake   chan struct{} // nudges the timer loop
@@ -130,6 +131,10 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if err := d.ensureGlobalTimers(ctx); err != nil {
 		return err
 	}
+	if err := d.startPoison(ctx); err != nil {
+		return err
+	}
+	defer d.stopPoison()
 	if n, err := d.st.ReleaseLeases(ctx, d.clock.Now(), 5); err != nil {
 		return err
 	} else if n > 0 {

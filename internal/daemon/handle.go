@@ -40,14 +40,40 @@ type incoming struct {
 // Handle is the intake's handler: it classifies a message and, in one transaction, records it
 // and everything it causes. It is idempotent: a message seen before (same IMAP identity, or
 // the same bytes after a UIDVALIDITY change) gets its earlier disposition and causes nothing.
-// An error is temporary (the database); bad mail is quarantined, never an error.
+// An error is temporary (the database); bad mail is quarantined, never an error: a message
+// that makes klachtd panic at once, one that killed it twice without being read again
+// (poison.go).
 func (d *Daemon) Handle(ctx context.Context, f *intake.Fetched) (intake.Disposition, error) {
-	in := &incoming{f: f, raw: f.Raw, now: d.clock.Now()}
+	key := store.MessageKey{Mailbox: f.Mailbox, UIDValidity: f.UIDValidity, UID: f.UID}
+	p := d.currentPoison()
+	s, struck := p.struck(key)
+	if struck && s.Count >= maxStrikes {
+		return d.handleStruck(ctx, f, s)
+	}
+	p.begin(key, d)
+	defer p.end(d)
+	disp, err := d.handleSafely(ctx, f)
+	if struck && err == nil {
+		d.forgetStrike(ctx, key)
+	}
+	return disp, err
+}
+
+// newIncoming starts what is learnt about a fetched message: its bytes and their hash.
+func newIncoming(f *intake.Fetched, now time.Time) *incoming {
+	in := &incoming{f: f, raw: f.Raw, now: now}
 	if f.TooLarge || in.raw == nil {
 		in.raw = f.Header
 	}
 	sum := sha256.Sum256(in.raw)
 	in.hash = hex.EncodeToString(sum[:])
+	return in
+}
+
+// handle is Handle for one message, without the strike keeping.
+func (d *Daemon) handle(ctx context.Context, f *intake.Fetched) (intake.Disposition, error) {
+	in := newIncoming(f, d.clock.Now())
+	faultHook(in.raw)
 	in.msg, in.parseErr = mailparse.ParseWith(in.raw, mailparse.Options{KeepData: formDocument})
 	if in.parseErr == nil {
 		lk := &lookup{ctx: ctx, st: d.st}
