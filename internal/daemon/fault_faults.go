@@ -7,14 +7,19 @@ import (
 	"runtime/debug"
 )
 
-// faultHook, in a test build only, kills the process on a mail whose header carries
-// "X-Klachtd-Fault: stack-overflow": a real runtime fatal error (unbounded recursion, as a
-// parser without a depth limit would do), which no recover can catch.
+// faultHook, in a test build only, fails on a mail whose header says how:
+// "X-Klachtd-Fault: stack-overflow" kills the process with a real runtime fatal error
+// (unbounded recursion, as a parser without a depth limit would do), which no recover can
+// catch; "X-Klachtd-Fault: panic" panics with a runtime error.
 func faultHook(raw []byte) {
 	head, _, _ := bytes.Cut(raw, []byte("\r\n\r\n"))
-	if bytes.Contains(head, []byte("\nX-Klachtd-Fault: stack-overflow")) {
+	switch {
+	case bytes.Contains(head, []byte("\nX-Klachtd-Fault: stack-overflow")):
 		debug.SetMaxStack(16 << 20)
 		recurse(0)
+	case bytes.Contains(head, []byte("\nX-Klachtd-Fault: panic")):
+		var m map[string]int
+		m["x"]++
 	}
 }
 

@@ -47,7 +47,7 @@ func (d *Daemon) Handle(ctx context.Context, f *intake.Fetched) (intake.Disposit
 	key := store.MessageKey{Mailbox: f.Mailbox, UIDValidity: f.UIDValidity, UID: f.UID}
 	p := d.currentPoison()
 	s, struck := p.struck(key)
-	if struck && s.Count >= maxStrikes {
+	if struck && poisoned(s) {
 		return d.handleStruck(ctx, f, s)
 	}
 	p.begin(key, d)

@@ -25,16 +25,29 @@ import (
 // the database, and cleared after: a plain write with no fsync, two system calls a message
 // (the page cache survives the death of the process). At the next start a marker left behind
 // is a strike against that message, kept in the database with what the dead process said of
-// itself (debug.SetCrashOutput writes its last words to a file beside the marker); a message
-// with maxStrikes is quarantined without being parsed or read again, and staff are told.
+// itself (debug.SetCrashOutput writes its last words to a file beside the marker).
+//
+// A message is quarantined, without being parsed or read again, after two deaths of which at
+// least one the process reported itself (a runtime fatal error, an unrecovered panic), or after
+// three: a process that was killed without a word (SIGKILL: the OOM killer, but also an
+// operator's kill -9 or a stop that timed out) may have been killed by chance while it handled
+// that message, and a second such kill of the restarted daemon, which handles that message
+// first, is not rare enough to count as proof. Staff are told either way.
 
 const (
-	maxStrikes     = 2
+	maxStrikes     = 3                   // deaths that quarantine a message whatever they said
+	maxFatal       = 2                   // deaths that quarantine it when at least one was reported
 	strikesKeepFor = 30 * 24 * time.Hour // a strike against a message never seen again is forgotten
 	handlingMagic  = "klachtd handling v1\n"
 	handlingState  = len(handlingMagic) // offset of the byte that says whether a message is being handled
 	maxCrashRead   = 64 << 10
+	causeKilled    = "killed"
 )
+
+// poisoned tells whether what is held against a message quarantines it.
+func poisoned(s store.Strike) bool {
+	return s.Count >= maxStrikes || s.Count >= maxFatal && s.Fatal >= 1
+}
 
 // poison is the daemon's strike keeping: the marker file and the strikes held.
 type poison struct {
@@ -63,13 +76,13 @@ func (d *Daemon) startPoison(ctx context.Context) error {
 	}
 	now := d.clock.Now()
 	if left != nil {
-		n, err := d.st.AddStrike(ctx, *left, cause, now)
+		s, err := d.st.AddStrike(ctx, *left, cause, cause != causeKilled, now)
 		if err != nil {
 			marker.Close()
 			return err
 		}
 		d.log.Warn("klachtd stopped while handling a message: a strike against it", "mailbox", left.Mailbox,
-			"uidvalidity", left.UIDValidity, "uid", left.UID, "strikes", n, "cause", cause)
+			"uidvalidity", left.UIDValidity, "uid", left.UID, "strikes", s.Count, "reported", s.Fatal, "cause", cause)
 		if err := clearMarker(marker); err != nil {
 			marker.Close()
 			return err
@@ -209,12 +222,9 @@ func clearMarker(f *os.File) error {
 }
 
 // lastWords reads what a previous process wrote as it died (its crash output), empties the
-// file, and makes it this process's crash output. Only the runtime's own words are kept, never
-// a panic's message (it may quote a mail): "fatal error: stack overflow", "panic: runtime
-// error: …", "panic"; a process that was killed (SIGKILL, the OOM killer) or lost its power
-// left nothing: "killed".
+// file, and makes it this process's crash output. See crashCause for what is kept of it.
 func lastWords(path string) (string, error) {
-	cause := "killed"
+	cause := causeKilled
 	if f, err := os.Open(path); err == nil {
 		cause = crashCause(io.LimitReader(f, maxCrashRead))
 		f.Close()
@@ -230,21 +240,47 @@ func lastWords(path string) (string, error) {
 	return cause, nil
 }
 
+// crashFrames name a runtime fatal error by the function that threw it: the runtime prints
+// "fatal error: …" before it counts as crashing, so the crash output starts at the stack of
+// runtime.throw.
+var crashFrames = []struct{ frame, cause string }{
+	{"runtime.newstack(", "fatal error: stack overflow"},
+	{"runtime.(*mheap).", "fatal error: out of memory"},
+	{"runtime.sysMap", "fatal error: out of memory"},
+}
+
+// crashCause says in a few words what a crash output says: only the runtime's own words, never
+// a panic's message (it may quote a mail). "fatal error: stack overflow", "panic: runtime
+// error: …", "panic", "fatal error"; "crashed" for anything else, and "killed" for nothing
+// at all (SIGKILL, the OOM killer, a power cut).
 func crashCause(r io.Reader) string {
 	s := bufio.NewScanner(r)
 	s.Buffer(make([]byte, 4096), 4096)
-	for s.Scan() {
+	cause, threw, lines := causeKilled, false, 0
+	for s.Scan() && lines < 200 {
 		line := s.Text()
+		lines++
 		switch {
 		case strings.HasPrefix(line, "fatal error: "), strings.HasPrefix(line, "panic: runtime error: "):
 			return truncateRunes(line, 100)
-		case strings.HasPrefix(line, "runtime: out of memory"):
-			return "fatal error: out of memory"
 		case strings.HasPrefix(line, "panic: "):
 			return "panic"
+		case strings.HasPrefix(line, "runtime.throw(") || strings.HasPrefix(line, "runtime.fatal("):
+			threw, cause = true, "fatal error"
+		case threw:
+			for _, f := range crashFrames {
+				if strings.HasPrefix(line, f.frame) {
+					return f.cause
+				}
+			}
+		case strings.TrimSpace(line) != "" && cause == causeKilled:
+			cause = "crashed"
+		}
+		if threw && strings.HasPrefix(line, "goroutine ") {
+			break
 		}
 	}
-	return "killed"
+	return cause
 }
 
 func truncateRunes(s string, n int) string {
@@ -254,8 +290,8 @@ func truncateRunes(s string, n int) string {
 	return s
 }
 
-// handleStruck quarantines a message with maxStrikes against it, without parsing it, and
-// forgets its strikes once that is committed.
+// handleStruck quarantines a poisoned message without parsing it, and forgets its strikes once
+// that is committed.
 func (d *Daemon) handleStruck(ctx context.Context, f *intake.Fetched, s store.Strike) (intake.Disposition, error) {
 	in := newIncoming(f, d.clock.Now())
 	in.parseErr = fmt.Errorf(d.say(

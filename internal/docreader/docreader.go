@@ -82,15 +82,15 @@ type Reason string
 
 // Reasons a document is skipped.
 const (
-	ReasonMemory  Reason = "memory"       // over the memory limit
-	ReasonCPU     Reason = "cpu"          // over the CPU time limit
-	ReasonTime    Reason = "time"         // over the wall-time limit, or the mail's budget was spent
-	ReasonOutput  Reason = "output"       // wrote more than the output limit
-	ReasonSize    Reason = "too-large"    // larger than the reader reads
-	ReasonComplex Reason = "too-complex"  // needs more work to read than the reader's budgets allow
-	ReasonCrash   Reason = "crash"        // the child died (a runtime fault, out of address space)
-	ReasonStart   Reason = "not-started"  // the child could not be started
-	ReasonReply   Reason = "bad-reply"    // the child's answer could not be understood
+	ReasonMemory  Reason = "memory"         // over the memory limit
+	ReasonCPU     Reason = "cpu"            // over the CPU time limit
+	ReasonTime    Reason = "time"           // over the wall-time limit, or the mail's budget was spent
+	ReasonOutput  Reason = "output"         // wrote more than the output limit
+	ReasonSize    Reason = "too-large"      // larger than the reader reads
+	ReasonComplex Reason = "too-complex"    // needs more work to read than the reader's budgets allow
+	ReasonCrash   Reason = "crash"          // the child died (a runtime fault, out of address space)
+	ReasonStart   Reason = "not-started"    // the child could not be started
+	ReasonReply   Reason = "bad-reply"      // the child's answer could not be understood
 	ReasonNoChild Reason = "not-configured" // no executable to run the child with
 )
 

@@ -9,7 +9,7 @@ import (
 
 // Strikes are kept against messages that were being handled when klachtd died (migration
 // 0007). The daemon records one at start for the message its in-flight marker names, and
-// quarantines a message with two without reading it again.
+// quarantines a message that has too many without reading it again.
 
 // MessageKey is a message's IMAP identity.
 type MessageKey struct {
@@ -21,23 +21,26 @@ type MessageKey struct {
 // Strike is what is held against one message.
 type Strike struct {
 	MessageKey
-	Count int
+	Count int    // deaths while handling the message
+	Fatal int    // of which the process reported itself (a runtime fatal error, a panic)
 	Cause string // what the last death said of itself
 	At    time.Time
 }
 
-// AddStrike records a strike against a message and returns its count.
-func (s *Store) AddStrike(ctx context.Context, k MessageKey, cause string, at time.Time) (int, error) {
-	var n int
+// AddStrike records a strike against a message (fatal: the dying process reported itself) and
+// returns what is now held against it.
+func (s *Store) AddStrike(ctx context.Context, k MessageKey, cause string, fatal bool, at time.Time) (Strike, error) {
+	st := Strike{MessageKey: k, Cause: cause, At: at}
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		return tx.QueryRowContext(ctx, `INSERT INTO strikes(mailbox, uidvalidity, uid, count, cause, at) VALUES(?,?,?,1,?,?)
-			ON CONFLICT(mailbox, uidvalidity, uid) DO UPDATE SET count = count + 1, cause = excluded.cause, at = excluded.at
-			RETURNING count`, k.Mailbox, k.UIDValidity, k.UID, cause, at.UnixMilli()).Scan(&n)
+		return tx.QueryRowContext(ctx, `INSERT INTO strikes(mailbox, uidvalidity, uid, count, fatal, cause, at) VALUES(?,?,?,1,?,?,?)
+			ON CONFLICT(mailbox, uidvalidity, uid) DO UPDATE SET count = count + 1, fatal = fatal + excluded.fatal,
+			cause = excluded.cause, at = excluded.at
+			RETURNING count, fatal`, k.Mailbox, k.UIDValidity, k.UID, boolInt(fatal), cause, at.UnixMilli()).Scan(&st.Count, &st.Fatal)
 	})
 	if err != nil {
-		return 0, fmt.Errorf("record a strike against uid %d: %w", k.UID, err)
+		return Strike{}, fmt.Errorf("record a strike against uid %d: %w", k.UID, err)
 	}
-	return n, nil
+	return st, nil
 }
 
 // Strikes returns every strike held, after forgetting those older than before.
@@ -49,7 +52,7 @@ func (s *Store) Strikes(ctx context.Context, before time.Time) ([]Strike, error)
 	if err != nil {
 		return nil, fmt.Errorf("prune strikes: %w", err)
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT mailbox, uidvalidity, uid, count, cause, at FROM strikes`)
+	rows, err := s.db.QueryContext(ctx, `SELECT mailbox, uidvalidity, uid, count, fatal, cause, at FROM strikes`)
 	if err != nil {
 		return nil, fmt.Errorf("read strikes: %w", err)
 	}
@@ -58,7 +61,7 @@ func (s *Store) Strikes(ctx context.Context, before time.Time) ([]Strike, error)
 	for rows.Next() {
 		var st Strike
 		var at int64
-		if err := rows.Scan(&st.Mailbox, &st.UIDValidity, &st.UID, &st.Count, &st.Cause, &at); err != nil {
+		if err := rows.Scan(&st.Mailbox, &st.UIDValidity, &st.UID, &st.Count, &st.Fatal, &st.Cause, &at); err != nil {
 			return nil, fmt.Errorf("read strikes: %w", err)
 		}
 		st.At = time.UnixMilli(at)
