@@ -112,7 +112,13 @@ func limitSelf(memory, as int64, cpu time.Duration) error {
 		{syscall.RLIMIT_NOFILE, 16, 16},
 	}
 	for _, l := range limits {
-		if err := syscall.Setrlimit(l.res, &syscall.Rlimit{Cur: l.cur, Max: l.max}); err != nil {
+		// Only ever tightened: a lower limit set for the service (LimitAS=, LimitCPU=) stays.
+		var have syscall.Rlimit
+		if err := syscall.Getrlimit(l.res, &have); err != nil {
+			return fmt.Errorf("limit the document reader: getrlimit %d: %w", l.res, err)
+		}
+		want := syscall.Rlimit{Cur: min(l.cur, have.Max), Max: min(l.max, have.Max)}
+		if err := syscall.Setrlimit(l.res, &want); err != nil {
 			return fmt.Errorf("limit the document reader: setrlimit %d: %w", l.res, err)
 		}
 	}

@@ -64,9 +64,8 @@ func misbehave(kind string, data []byte) (string, error) {
 				time.Sleep(time.Hour)
 			}
 		}
-	case "crash":
-		var m map[string]int
-		m["x"] = 1 // a nil map: a runtime panic, recovered: unreadable
+	case "crash": // a runtime panic (slice bounds), recovered: unreadable
+		return string(data[len(data)+5:]), nil
 	case "fatal":
 		go func() { panic("in a goroutine") }() // not recoverable: the runtime exits 2
 		time.Sleep(time.Hour)
