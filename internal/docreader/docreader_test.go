@@ -136,7 +136,7 @@ func TestLimits(t *testing.T) {
 		lim  Limits
 		want Reason
 	}{
-		{"heap", nil, Limits{Memory: 32 << 20}, ReasonMemory},
+		{"heap", nil, Limits{Memory: 32 << 20, RSS: 4 << 30}, ReasonMemory},
 		{"mmap", nil, Limits{RSS: 64 << 20}, ReasonMemory},
 		{"huge", nil, Limits{AddressSpace: 256 << 20, RSS: 4 << 30}, ReasonCrash},
 		{"spin", nil, Limits{CPU: time.Second}, ReasonCPU},
