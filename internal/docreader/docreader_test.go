@@ -210,8 +210,9 @@ func alive(pid int) bool {
 	return i < 0 || i+2 >= len(s) || s[i+2] != 'Z'
 }
 
+// TestCancel: a shutdown ends a child at once (no wall limit to wait for), with ctx's error.
 func TestCancel(t *testing.T) {
-	r := newTestReader(t, Limits{})
+	r := newTestReader(t, Limits{Wall: time.Hour})
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
 		for len(children()) == 0 {
@@ -219,8 +220,18 @@ func TestCancel(t *testing.T) {
 		}
 		cancel()
 	}()
-	if _, err := r.Read(ctx, "sleep", nil); !errors.Is(err, context.Canceled) {
-		t.Errorf("err = %v, want context.Canceled", err)
+	done := make(chan error, 1)
+	go func() {
+		_, err := r.Read(ctx, "sleep", nil)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("err = %v, want context.Canceled", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("Read did not return after its context was cancelled")
 	}
 }
 
