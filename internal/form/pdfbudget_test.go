@@ -80,11 +80,18 @@ func TestPrevTrouble(t *testing.T) {
 		two.WriteByte('\n')
 	}
 	section(&two, first)
+	var long strings.Builder
+	long.WriteString("%PDF-1.4\n")
+	prev := -1
+	for range maxXrefSections + 1 {
+		prev = section(&long, prev)
+	}
 	tests := []struct {
 		name, file string
 		want       bool
 	}{
 		{"one incremental update, an outline item's /Prev", update.String(), false},
+		{"a chain of sections too long", long.String(), true},
 		{"its own /Prev", self.String(), true},
 		{"two sections naming each other", two.String(), true},
 	}

@@ -17,8 +17,8 @@ func TestStrikes(t *testing.T) {
 	t0 := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
 	a := MessageKey{Mailbox: "INBOX", UIDValidity: 7, UID: 42}
 	b := MessageKey{Mailbox: "INBOX", UIDValidity: 7, UID: 43}
-	for i, want := range []Strike{{Count: 1, Fatal: 0}, {Count: 2, Fatal: 1}} {
-		cause, fatal := "killed", i == 1
+	for i, want := range []Strike{{Count: 1, Fatal: 1}, {Count: 2, Fatal: 1}} {
+		cause, fatal := "killed", i == 0
 		if fatal {
 			cause = "fatal error: stack overflow"
 		}
@@ -34,8 +34,8 @@ func TestStrikes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 1 || got[0].MessageKey != a || got[0].Count != 2 || got[0].Fatal != 1 || got[0].Cause != "fatal error: stack overflow" || !got[0].At.Equal(t0.Add(time.Hour)) {
-		t.Fatalf("Strikes = %+v, want uid 42 with 2 strikes (uid 43's old one pruned)", got)
+	if len(got) != 1 || got[0].MessageKey != a || got[0].Count != 2 || got[0].Fatal != 1 || got[0].Cause != "killed" || !got[0].At.Equal(t0.Add(time.Hour)) {
+		t.Fatalf("Strikes = %+v, want uid 42 with 2 strikes, 1 reported, the last silent (uid 43's old one pruned)", got)
 	}
 	if err := s.ClearStrike(ctx, a); err != nil {
 		t.Fatal(err)
