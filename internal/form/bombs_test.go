@@ -53,16 +53,14 @@ func TestHostileDocuments(t *testing.T) {
 	}
 }
 
-// seedHostile adds the hostile documents of a kind to a fuzz target's corpus, each scaled down
-// to just beyond the limit it tests, so that the fuzzer mutates kilobytes, not megabytes.
-func seedHostile(f *testing.F, kind string) {
+// hostileSeeds are the hostile documents of a kind for a fuzz target's corpus, each scaled
+// down to just beyond the limit it tests, so that the fuzzer mutates kilobytes, not megabytes.
+func hostileSeeds(kind string) [][]byte {
 	switch kind {
 	case KindPDF:
-		f.Add(bombs.FlatePDF(maxPDFContent>>20 + 1))
-		f.Add(bombs.SelfListingPDF(50))
-		f.Add(bombs.SelfExtendingPDF())
-		f.Add(bombs.PrevCyclePDF())
+		return [][]byte{bombs.FlatePDF(maxPDFContent>>20 + 1), bombs.SelfListingPDF(50), bombs.SelfExtendingPDF(), bombs.PrevCyclePDF()}
 	case KindDocx:
-		f.Add(bombs.PartsDocx(3, maxText+1<<10))
+		return [][]byte{bombs.PartsDocx(3, maxText+1<<10)}
 	}
+	return nil
 }
