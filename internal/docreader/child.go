@@ -76,7 +76,7 @@ func readSafely(read readFunc, kind string, data []byte) (rep reply) {
 	case err != nil || text == "":
 		return reply{Status: statusUnreadable}
 	}
-	return reply{Status: statusOK, Text: truncate(text, MaxText)}
+	return reply{Status: statusOK, Text: truncate(text, textCap(len(data)))}
 }
 
 // truncate cuts s to at most n bytes, at a character boundary.

@@ -41,9 +41,18 @@ const (
 	MaxConcurrent = 2
 	// MaxInput is the largest document a child reads (form's own cap).
 	MaxInput = 20 << 20
-	// MaxText is the most text a child returns (form's cap on one source).
+	// MaxText is the most text a child returns (form's cap on one source); see textCap.
 	MaxText = 1 << 20
 )
+
+// textCap is the most text a child returns for a document of n bytes: MaxText, and no more
+// than 16 times the document and 64 KiB (a .docx holds a few times its size in text; more is a
+// compression bomb's), so that what the daemon holds for a mail stays a small multiple of it.
+func textCap(n int) int { return min(MaxText, 16*n+64<<10) }
+
+// outputCap is the most a child may write for a document of n bytes: its text escaped as JSON
+// (at most six bytes a byte), and the rest of the reply.
+func outputCap(n int) int64 { return int64(6*textCap(n) + 4<<10) }
 
 // Limits bound one child. A zero field takes its default.
 type Limits struct {

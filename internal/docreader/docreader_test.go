@@ -78,6 +78,8 @@ func misbehave(kind string, data []byte) (string, error) {
 		return strconv.Itoa(cmd.Process.Pid), nil
 	case "echo":
 		return string(data), nil
+	case "expand":
+		return strings.Repeat("x", MaxText), nil
 	}
 	return form.ReadDocument(kind, data)
 }
@@ -121,6 +123,11 @@ func TestReadDocuments(t *testing.T) {
 	got, err = r.Read(context.Background(), "echo", []byte(long))
 	if err != nil || len(got) != MaxText || got != long[:MaxText] {
 		t.Errorf("Read(2 MiB of text) = %d bytes, %v; want the first %d", len(got), err, MaxText)
+	}
+	// A small document gives at most 16 times its size and 64 KiB of text (a zip bomb more).
+	got, err = r.Read(context.Background(), "expand", []byte("ab"))
+	if want := 16*2 + 64<<10; err != nil || len(got) != want {
+		t.Errorf("Read(2 bytes expanding to 1 MiB) = %d bytes, %v; want %d", len(got), err, want)
 	}
 	if _, err := r.Read(context.Background(), form.KindPDF, []byte("%PDF-1.4 no more")); !errors.Is(err, ErrUnreadable) {
 		t.Errorf("Read(broken pdf): err = %v, want ErrUnreadable", err)

@@ -131,6 +131,7 @@ type child struct {
 	cmd    *exec.Cmd
 	out    *capWriter
 	exited chan struct{} // closed once the process has exited; it is reaped after that
+	size   int           // of the document
 }
 
 func (r *Reader) start(kind string, data []byte) (*child, error) {
@@ -142,7 +143,7 @@ func (r *Reader) start(kind string, data []byte) (*child, error) {
 	cmd.Env = []string{"GOMAXPROCS=1"}
 	cmd.Dir = "/"
 	cmd.Stdin = bytes.NewReader(data)
-	c := &child{cmd: cmd, out: newCapWriter(l.Output), exited: make(chan struct{})}
+	c := &child{cmd: cmd, out: newCapWriter(min(l.Output, outputCap(len(data)))), exited: make(chan struct{}), size: len(data)}
 	cmd.Stdout = c.out
 	// Stderr goes to /dev/null: a crash report may quote the document.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
@@ -233,7 +234,7 @@ func (c *child) reply() (string, error) {
 	}
 	switch rep.Status {
 	case statusOK:
-		if len(rep.Text) > MaxText {
+		if len(rep.Text) > textCap(c.size) {
 			return "", skip(ReasonOutput)
 		}
 		return rep.Text, nil
