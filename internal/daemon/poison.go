@@ -75,6 +75,9 @@ func (d *Daemon) startPoison(ctx context.Context) error {
 		return err
 	}
 	now := d.clock.Now()
+	if left == nil && cause != causeKilled {
+		d.log.Warn("the previous klachtd died, not while handling a message", "cause", cause)
+	}
 	if left != nil {
 		s, err := d.st.AddStrike(ctx, *left, cause, cause != causeKilled, now)
 		if err != nil {
