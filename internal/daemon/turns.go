@@ -63,7 +63,8 @@ func (d *Daemon) takeTurn(tx *store.Tx, c *complaint.Case, now time.Time) (time.
 }
 
 // releaseWaiting sends a case's waiting confirmation at once, rendered as the case now is:
-// staff are writing to the complainant, and the confirmation must come first.
+// staff are writing to the complainant, and the confirmation must come first. Like every
+// mail a staff command causes, it is not held by the cap.
 func (d *Daemon) releaseWaiting(tx *store.Tx, c *complaint.Case, root string, now time.Time) error {
 	w, err := tx.StaleMail(c.ID)
 	if err != nil || w == nil || w.Template != tmplConfirmation {
@@ -75,7 +76,7 @@ func (d *Daemon) releaseWaiting(tx *store.Tx, c *complaint.Case, root string, no
 	if err != nil {
 		return err
 	}
-	released, err := tx.Refresh(w.ID, out, now)
+	released, err := tx.Refresh(w.ID, out, true)
 	if err != nil || !released {
 		return err
 	}
@@ -100,7 +101,7 @@ func (d *Daemon) refreshAtTurn(ctx context.Context, m *store.OutMail, now time.T
 		if out, err = d.compose(&c, root, cm, now); err != nil {
 			return err
 		}
-		refreshed, err = tx.Refresh(m.ID, out, time.Time{})
+		refreshed, err = tx.Refresh(m.ID, out, false)
 		return err
 	})
 	if err != nil {

@@ -76,14 +76,18 @@ func (t *Tx) StaleMail(caseID string) (*OutMail, error) {
 
 // Refresh replaces the recipients, subject, text, HTML and Date of a stale queued mail (one
 // that waited its turn) with m's, rendered with the case as it is now; its Message-ID and
-// threading stay. With due set, the mail is also due then. It reports false when the mail
-// was no longer stale (refreshed before, or sent).
-func (t *Tx) Refresh(id int64, m OutMail, due time.Time) (bool, error) {
+// threading stay. With release, the mail is due at m.Date and leaves the cap (staff caused
+// it to go now: it neither waits nor counts). It reports false when the mail was no longer
+// stale (refreshed before, or sent).
+func (t *Tx) Refresh(id int64, m OutMail, release bool) (bool, error) {
 	to, _ := json.Marshal(nonNilAddrs(m.To))
 	cc, _ := json.Marshal(nonNilAddrs(m.Cc))
 	res, err := t.tx.ExecContext(t.ctx, `UPDATE outbox SET to_addrs = ?, cc_addrs = ?, subject = ?, text = ?, html = ?,
-		date = ?, stale = 0, next_attempt_at = COALESCE(?, next_attempt_at) WHERE id = ? AND stale = 1 AND status = 'queued'`,
-		string(to), string(cc), m.Subject, m.Text, m.HTML, m.Date.UnixMilli(), ms(due), id)
+		date = ?, stale = 0,
+		next_attempt_at = CASE WHEN ? THEN ? ELSE next_attempt_at END,
+		turn_at = CASE WHEN ? THEN NULL ELSE turn_at END
+		WHERE id = ? AND stale = 1 AND status = 'queued'`,
+		string(to), string(cc), m.Subject, m.Text, m.HTML, m.Date.UnixMilli(), release, m.Date.UnixMilli(), release, id)
 	if err != nil {
 		return false, fmt.Errorf("render waiting mail %d again: %w", id, err)
 	}

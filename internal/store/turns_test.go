@@ -151,12 +151,12 @@ func TestRefreshOnce(t *testing.T) {
 		}
 		nm := m
 		nm.Text, nm.HTML, nm.Date = "new", "new", t0.Add(10*time.Minute)
-		ok, err := tx.Refresh(m.ID, nm, t0.Add(10*time.Minute))
+		ok, err := tx.Refresh(m.ID, nm, true)
 		if err != nil || !ok {
 			t.Errorf("Refresh = %v, %v", ok, err)
 		}
 		nm.Text = "newer"
-		if ok, err := tx.Refresh(m.ID, nm, time.Time{}); err != nil || ok {
+		if ok, err := tx.Refresh(m.ID, nm, false); err != nil || ok {
 			t.Errorf("second Refresh = %v, %v; want false", ok, err)
 		}
 		return nil
@@ -164,11 +164,11 @@ func TestRefreshOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := claimAll(t, s, t0.Add(10*time.Minute), 0)
+	got := claimAll(t, s, t0.Add(10*time.Minute), 1) // released: not held by the cap
 	if len(got) != 2 {
 		t.Fatalf("after the release: %d mails due, want 2", len(got))
 	}
-	if r := got[1]; r.ID != m.ID || r.Text != "new" || r.Stale || !r.Date.Equal(t0.Add(10*time.Minute)) {
+	if r := got[1]; r.ID != m.ID || r.Text != "new" || r.Stale || !r.Turn.IsZero() || !r.Date.Equal(t0.Add(10*time.Minute)) {
 		t.Errorf("after refresh and release: %+v", *r)
 	}
 }
