@@ -121,3 +121,43 @@ func TestOverrideTemplateGetsNoWords(t *testing.T) {
 		t.Errorf("the override's own text is gone:\n%s", conf.Text)
 	}
 }
+
+// TestComplainantAuthenticatedByOurServer: with authentication = "authserv", a complaint is
+// authenticated by our own server's Authentication-Results on top of the trace (dmarc=pass,
+// or an aligned dkim=pass) and then gets its words back; the same header forged below our
+// server's Received line, or one of a foreign server, or a dkim=pass of another domain, does not.
+func TestComplainantAuthenticatedByOurServer(t *testing.T) {
+	tests := []struct {
+		name, prefix, extra string
+		words               bool
+	}{
+		{name: "dmarc=pass of our server", prefix: ourAR + "; dmarc=pass header.from=example.nl\r\n" + ourReceived, words: true},
+		{name: "aligned dkim=pass of our server", prefix: ourAR + "; dkim=pass header.d=example.nl\r\n" + ourReceived, words: true},
+		{name: "dkim=pass of another domain", prefix: ourAR + "; dkim=pass header.d=evil.example\r\n" + ourReceived},
+		{name: "forged below our Received", prefix: ourReceived + ourAR + "; dmarc=pass header.from=example.nl\r\n" + evilReceived},
+		{name: "foreign server", extra: "Authentication-Results: mx.evil.example; dmarc=pass header.from=example.nl"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newCaseEnv(t, func(c *config.Config) {
+				c.Staff.Authentication, c.Staff.AuthservID = config.AuthenticationAuthserv, "mx.intervisie-begeleiding.nl"
+			}, nil)
+			var extra []string
+			if tc.extra != "" {
+				extra = append(extra, tc.extra)
+			}
+			raw := append([]byte(tc.prefix), rawMail("Jan de Vries <"+janAddr+">", orgAddr, "Klacht", "as-1@example.nl", e.clock.Now(),
+				"Omschrijving van de klacht: de training begon een uur te laat.\n", extra...)...)
+			e.feed.feed(t, raw)
+			e.advance(time.Second)
+			conf := onlyOne(t, e.send(), tmplConfirmation)
+			got := strings.Contains(conf.Text, "een uur te laat") && strings.Contains(conf.Text, "Beste Jan de Vries")
+			if got != tc.words {
+				t.Errorf("confirmation repeats the words: %v, want %v:\n%s", got, tc.words, conf.Text)
+			}
+			if c := e.caseOf("KL-2026-0001"); c.Unverified == tc.words {
+				t.Errorf("case unverified %v, want %v", c.Unverified, !tc.words)
+			}
+		})
+	}
+}
