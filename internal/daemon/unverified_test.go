@@ -10,6 +10,7 @@ import (
 	"github.com/emersion/go-imap/v2/imapclient"
 
 	"github.com/groeimeesters/klachtd/internal/complaint"
+	"github.com/groeimeesters/klachtd/internal/config"
 	"github.com/groeimeesters/klachtd/internal/mailtest"
 	"github.com/groeimeesters/klachtd/internal/store"
 )
@@ -30,7 +31,10 @@ type liveCase struct {
 func newLiveCase(t *testing.T) *liveCase {
 	t.Helper()
 	keys := newDKIMKeys(t, staffDomain, janDomain, commDomain)
-	l, imap := startLive(t, time.Date(2026, 11, 26, 10, 0, 0, 0, amsterdam(t)), keys, nil)
+	// As a parsed configuration has it: staff signatures of the staff domain only. A
+	// complainant's or the commissaris' signature counts by their own From domain.
+	l, imap := startLive(t, time.Date(2026, 11, 26, 10, 0, 0, 0, amsterdam(t)), keys,
+		func(c *config.Config) { c.Staff.DKIMDomains = []string{staffDomain} })
 	return &liveCase{live: l, imap: imap, keys: keys}
 }
 
