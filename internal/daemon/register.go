@@ -305,9 +305,9 @@ func (d *Daemon) confirm(tx *store.Tx, c *complaint.Case, root string, r Registr
 			"Afzender niet geverifieerd (%s): de ontvangstbevestiging herhaalt niets van de tekst, de naam of de links van de klager.",
 			"Sender not verified (%s): the confirmation repeats none of the complainant's text, name or links."), orDash(r.UnverifiedWhy)))
 	}
-	mail := d.confirmation(c)
+	conf := d.confirmation(c)
 	if r.Auto {
-		mail.auto = "auto-replied"
+		conf.auto = "auto-replied"
 		n, err := tx.CountAutoReplies(c.Email, !c.Unverified, now.Add(-24*time.Hour))
 		if err != nil {
 			return nil, err
@@ -322,12 +322,12 @@ func (d *Daemon) confirm(tx *store.Tx, c *complaint.Case, root string, r Registr
 		if err != nil {
 			return nil, err
 		}
-		mail.turn = turn
+		conf.turn = turn
 		if note != "" {
 			notes = append(notes, note)
 		}
 	}
-	sent, err := d.queue(tx, c, root, mail, now)
+	sent, err := d.queue(tx, c, root, conf, now)
 	if err != nil {
 		return nil, err
 	}

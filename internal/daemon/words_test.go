@@ -161,3 +161,17 @@ func TestComplainantAuthenticatedByOurServer(t *testing.T) {
 		})
 	}
 }
+
+// TestWebFormAddressIsNotAuthenticated: the organisation's own web form is authenticated, but
+// the address in its Reply-To is whatever the visitor typed: the confirmation goes there
+// without the visitor's words, even with authentication = "none".
+func TestWebFormAddressIsNotAuthenticated(t *testing.T) {
+	e := newCaseEnv(t, func(c *config.Config) { c.Complaints.FormSenders = []string{"formulier@intervisie-begeleiding.nl"} }, nil)
+	e.feed.feed(t, rawMail("Website <formulier@intervisie-begeleiding.nl>", orgAddr, "Klachtformulier", "wf-1@intervisie-begeleiding.nl",
+		e.clock.Now(), forgedBody, "Reply-To: Koop Nu <buyer@spam.example>"))
+	conf := onlyOne(t, to(e.send(), "buyer@spam.example"), tmplConfirmation)
+	leaksWords(t, conf)
+	if c := e.caseOf("KL-2026-0001"); !c.Unverified {
+		t.Errorf("the web form's typed address counts as authenticated")
+	}
+}
