@@ -190,13 +190,15 @@ func TestForgeryMatrix(t *testing.T) {
 			}},
 		{name: "control: Authentication-Results of our own server", mode: config.AuthenticationAuthserv, applied: true,
 			mail: func(id string, at time.Time) []byte {
-				return staffMail(id, "[gegrond]", "ok-2@intervisie-begeleiding.nl", at, verdictBody,
-					"Authentication-Results: mx.intervisie-begeleiding.nl; dkim=pass header.d=intervisie-begeleiding.nl")
+				// Signed, as the mail our server verified is: dkim=pass counts only for a
+				// DKIM-Signature in the message that covers From and Subject.
+				return keys.sign(t, staffMail(id, "[gegrond]", "ok-2@intervisie-begeleiding.nl", at, verdictBody,
+					"Authentication-Results: mx.intervisie-begeleiding.nl; dkim=pass header.d=intervisie-begeleiding.nl"), staffDomain)
 			}},
 		{name: "control: our real header on top of the trace, dkim=pass", mode: config.AuthenticationAuthserv, applied: true,
 			mail: func(id string, at time.Time) []byte {
 				return append([]byte(ourAR+"; dkim=pass header.d=intervisie-begeleiding.nl\r\n"+ourReceived),
-					staffMail(id, "[gegrond]", "ok-3@intervisie-begeleiding.nl", at, verdictBody)...)
+					keys.sign(t, staffMail(id, "[gegrond]", "ok-3@intervisie-begeleiding.nl", at, verdictBody), staffDomain)...)
 			}},
 	}
 	for _, tc := range tests {

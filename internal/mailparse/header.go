@@ -2,6 +2,8 @@ package mailparse
 
 import (
 	"bytes"
+	"cmp"
+	"fmt"
 	"net/textproto"
 	"strings"
 	"unicode"
@@ -357,4 +359,131 @@ func messageID(v string) string {
 		return v
 	}
 	return ""
+}
+
+// SingletonFields returns the header fields that RFC 5322 section 3.6 allows at most once and
+// that decide whose mail this is, what it says and which case it belongs to, spelt as RFC 5322
+// spells them. A mail that carries one of them twice is never a staff command (SPEC §3):
+// readers disagree on which copy counts (mailparse reads the first Subject, a DKIM verifier
+// checks the last one, RFC 6376 section 5.4.2).
+func SingletonFields() []string {
+	return []string{"From", "Sender", "Reply-To", "To", "Cc", "Subject", "Date", "Message-ID",
+		"In-Reply-To", "References"}
+}
+
+// Duplicate is a singleton field (SingletonFields) that a header carries more than once.
+type Duplicate struct {
+	Field string `json:"field"` // as SingletonFields spells it
+	Count int    `json:"count"`
+}
+
+// HeaderFacts is what a header section shows about whether every reader reads it alike:
+// mailparse, go-message and go-msgauth's DKIM verifier each split a header into fields by
+// their own rules, and agree only on a header written as RFC 5322 says.
+type HeaderFacts struct {
+	// Duplicates lists the singleton fields the header carries more than once, in the
+	// order of SingletonFields.
+	Duplicates []Duplicate
+	// Malformed says why readers may split the header section into different fields (a
+	// line without a colon, a bare CR, a field name with characters RFC 5322 does not
+	// allow, a first line that continues nothing), or "" when it is well formed. On such a
+	// header one reader may see a Subject where another sees none, or end the header
+	// section where another reads on.
+	Malformed string
+}
+
+// Problem says in English why the header cannot be trusted to be read alike by every
+// reader, or "" when it can: the duplicated singleton fields first, then a malformed line.
+func (f HeaderFacts) Problem() string {
+	var parts []string
+	if len(f.Duplicates) > 0 {
+		var dups []string
+		for _, d := range f.Duplicates {
+			dups = append(dups, fmt.Sprintf("%d %s", d.Count, d.Field))
+		}
+		one := "one"
+		if len(dups) > 1 {
+			one = "one of each"
+		}
+		parts = append(parts, fmt.Sprintf("message has %s headers where RFC 5322 allows %s: readers "+
+			"disagree on which copy counts (a mail program shows the first, a DKIM verifier checks the last)",
+			joinAnd(dups), one))
+	}
+	if f.Malformed != "" {
+		parts = append(parts, "message header is malformed ("+f.Malformed+"): readers may disagree on its fields")
+	}
+	return strings.Join(parts, "; ")
+}
+
+// joinAnd joins "a", "b", "c" as "a, b and c".
+func joinAnd(list []string) string {
+	if len(list) <= 1 {
+		return strings.Join(list, "")
+	}
+	return strings.Join(list[:len(list)-1], ", ") + " and " + list[len(list)-1]
+}
+
+// ReadHeaderFacts reads the header section at the start of raw, up to the first empty line
+// (or the end of raw), and reports its duplicated singleton fields and the first line that
+// readers may split differently. Field names count case-insensitively and without the white
+// space some mailers leave before the colon, as every reader matches them. It is linear in
+// the size of the header section and never fails.
+func ReadHeaderFacts(raw []byte) HeaderFacts {
+	singles := SingletonFields()
+	counts := make([]int, len(singles))
+	var f HeaderFacts
+	rest := raw
+	for n := 1; len(rest) > 0; n++ {
+		line, next := cutLine(rest)
+		rest = next
+		if l, ok := bytes.CutSuffix(line, []byte("\n")); ok {
+			line = bytes.TrimSuffix(l, []byte("\r"))
+		}
+		if len(line) == 0 {
+			break // the empty line that ends the header section
+		}
+		name, problem := fieldName(line, n)
+		if f.Malformed == "" {
+			f.Malformed = problem
+		}
+		for i, s := range singles {
+			if name != "" && strings.EqualFold(name, s) {
+				counts[i]++
+			}
+		}
+	}
+	for i, s := range singles {
+		if counts[i] > 1 {
+			f.Duplicates = append(f.Duplicates, Duplicate{Field: s, Count: counts[i]})
+		}
+	}
+	return f
+}
+
+// fieldName returns the field name a header line n starts, "" for a continuation line, and
+// why the line is malformed, or "". The name is taken as inclusively as any reader takes it
+// (white space around it trimmed, even on a malformed line), so that no reader counts a
+// singleton field that ReadHeaderFacts does not.
+func fieldName(line []byte, n int) (name, problem string) {
+	if bytes.IndexByte(line, '\r') >= 0 {
+		problem = fmt.Sprintf("line %d holds a carriage return without a line feed", n)
+	}
+	if line[0] == ' ' || line[0] == '\t' {
+		if n > 1 {
+			return "", problem // continues the field above
+		}
+		problem = cmp.Or(problem, "the first line starts with white space")
+	}
+	k, _, ok := bytes.Cut(line, []byte(":"))
+	if !ok {
+		return "", cmp.Or(problem, fmt.Sprintf("line %d has no colon", n))
+	}
+	name = strings.TrimSpace(string(k))
+	switch k = bytes.TrimRight(k, " \t"); {
+	case len(k) == 0:
+		problem = cmp.Or(problem, fmt.Sprintf("line %d has an empty field name", n))
+	case !isPrintableASCII(string(k)):
+		problem = cmp.Or(problem, fmt.Sprintf("line %d has a field name with characters RFC 5322 does not allow", n))
+	}
+	return name, problem
 }

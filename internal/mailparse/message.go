@@ -1,7 +1,8 @@
 // Package mailparse turns raw RFC 5322 bytes into a Message that the rest of klachtd can
 // trust: decoded headers, the text body (HTML-only mail turned into readable text),
 // attachments (including those inside Outlook's winmail.dat), and the facts triage needs
-// (automatic mail, bounces, threading headers). It is pure: no I/O, no clock, no logging.
+// (automatic mail, bounces, threading headers, and the duplicated or malformed header fields
+// that make a mail unfit to carry a command: HeaderFacts). It is pure: no I/O, no clock, no logging.
 // Hostile input gives an error or a best-effort Message, never a panic.
 package mailparse
 
@@ -51,6 +52,13 @@ type Message struct {
 	// Header gives raw access to a few more headers by canonical name (decoded, one line each):
 	// at least Authentication-Results (all of them), X-Klachtd-*, Auto-Submitted, Language hints.
 	Header map[string][]string `json:"-"`
+	// Duplicates lists the fields RFC 5322 allows once (SingletonFields) that the header
+	// carries more than once, and HeaderMalformed why readers may split the header into
+	// different fields (see HeaderFacts). Either makes the mail unfit to carry a command
+	// (SPEC §3): the fields above are read from the first copy, a DKIM verifier checks the
+	// last.
+	Duplicates      []Duplicate `json:"duplicates,omitempty"`
+	HeaderMalformed string      `json:"header_malformed,omitempty"`
 	// Language is "nl" or "en" when it can be told from the text, else "".
 	Language string `json:"language,omitempty"`
 	// Problems lists what was wrong with the mail and repaired or skipped ("unknown charset x-foo",

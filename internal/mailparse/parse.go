@@ -49,6 +49,8 @@ func parseMessage(raw []byte, depth int, budget *int, keep func(string, string, 
 		m.problem("%d malformed header lines skipped", bad)
 	}
 	fillHeaders(m, h)
+	facts := ReadHeaderFacts(raw)
+	m.Duplicates, m.HeaderMalformed = facts.Duplicates, facts.Malformed
 	w := &walker{msg: m, depth: depth, budget: budget, keep: keep}
 	c := &collector{}
 	w.entity(h, body, 0, c)

@@ -5,45 +5,53 @@ import (
 	"strings"
 
 	"github.com/emersion/go-message/textproto"
-	"github.com/emersion/go-msgauth/authres"
 )
 
 // checkAuthserv passes when the topmost Authentication-Results headers, those our own server
-// prepended, report dkim=pass aligned with fromDomain (and allowed by p.Domains), or dmarc=pass
-// for fromDomain. Per RFC 8601 a receiving server prepends its header, so the fields are read
-// from the top of the header section:
+// prepended, report dkim=pass aligned with fromDomain by header.d (and allowed by p.Domains),
+// or dmarc=pass for fromDomain. Per RFC 8601 a receiving server prepends its header, so the
+// fields are read from the top of the header section:
 //   - the first Authentication-Results must carry p.AuthservID: a header of another id on top
-//     means our server did not vouch for this message, and anything below it was written
-//     before our server saw it;
+//     (or of none, or one that does not parse) means our server did not vouch for this
+//     message, and anything below it was written before our server saw it;
 //   - at most p.TrustedReceived Received fields may stand above it (the hops of our own
 //     delivery); a header with our id below more of them came with the message;
 //   - only the contiguous run of Authentication-Results with our id counts (a multi-milter
 //     setup writes several); it ends at the first one of another id or at the next Received
 //     field, and nothing further down is read.
+//
+// A result counts only when it vouches for what decides a command, From and Subject:
+//   - dkim=pass counts by header.d alone (header.i is the signer's to choose and says
+//     nothing about alignment), and only when the DKIM-Signature it names (by header.d, and
+//     header.s and header.b when given) is in the message and covers From and Subject in h=;
+//   - dmarc=pass counts unless the message carries a DKIM-Signature aligned with the From
+//     domain that does not cover From and Subject: DMARC may then have passed on that
+//     signature, and the Subject can have been swapped after signing.
 func checkAuthserv(h textproto.Header, fromDomain string, p Policy) Verdict {
 	const method = "authserv"
 	ourID := strings.TrimSpace(p.AuthservID)
 	if ourID == "" {
 		return fail(method, "authserv: no authserv_id configured")
 	}
+	sigs := parseSignatures(h.Values("DKIM-Signature"))
+	var notes []string
 	received, ours := 0, 0
 	inRun := false
 	for f := h.Fields(); f.Next(); {
 		switch {
 		case strings.EqualFold(f.Key(), "Received"):
 			if inRun {
-				return failRun(fromDomain, ourID, ours)
+				return failRun(fromDomain, ourID, ours, notes)
 			}
 			received++
 		case strings.EqualFold(f.Key(), "Authentication-Results"):
-			id, results, err := authres.Parse(stripComments(f.Value()))
-			id = strings.TrimSpace(id)
-			if !strings.EqualFold(id, ourID) {
+			ar, err := parseAuthResults(f.Value())
+			if ar.ID == "" || !strings.EqualFold(ar.ID, ourID) {
 				if inRun {
-					return failRun(fromDomain, ourID, ours)
+					return failRun(fromDomain, ourID, ours, notes)
 				}
-				return fail(method, "authserv: the topmost Authentication-Results is from %q, not %s: "+
-					"our server did not vouch for this message", truncate(id, 80), ourID)
+				return fail(method, "authserv: the topmost Authentication-Results is %s, not from %s: "+
+					"our server did not vouch for this message", foreign(ar, err), ourID)
 			}
 			if !inRun && received > p.TrustedReceived {
 				return fail(method, "authserv: the topmost Authentication-Results of %s stands below %d Received "+
@@ -52,9 +60,11 @@ func checkAuthserv(h textproto.Header, fromDomain string, p Policy) Verdict {
 			inRun = true
 			ours++
 			if err != nil {
-				continue // a header of our own server that does not parse proves nothing
+				// A header of our own server that does not parse proves nothing.
+				notes = append(notes, truncate(err.Error(), 120))
+				continue
 			}
-			if reason, ok := passingResult(results, fromDomain, p.Domains); ok {
+			if reason, ok := passingResult(ar.Results, fromDomain, p.Domains, sigs, &notes); ok {
 				return Verdict{OK: true, Method: method,
 					Reason: fmt.Sprintf("authserv: %s from %s", reason, ourID)}
 			}
@@ -63,12 +73,33 @@ func checkAuthserv(h textproto.Header, fromDomain string, p Policy) Verdict {
 	if !inRun {
 		return fail(method, "authserv: no Authentication-Results from %s", ourID)
 	}
-	return failRun(fromDomain, ourID, ours)
+	return failRun(fromDomain, ourID, ours, notes)
 }
 
-func failRun(fromDomain, ourID string, ours int) Verdict {
-	return fail("authserv", "authserv: no dkim=pass aligned with %s and no dmarc=pass for it in the topmost "+
+// foreign describes the authserv-id of a topmost header that is not ours.
+func foreign(ar arHeader, err error) string {
+	switch {
+	case strings.Contains(ar.ID, "@"): // no host name: keep an address out of the reason
+		return fmt.Sprintf("from %q", "@"+domainOf(ar.ID))
+	case ar.ID != "":
+		return fmt.Sprintf("from %q", truncate(ar.ID, 80))
+	case err != nil:
+		return "unreadable (" + truncate(err.Error(), 80) + ")"
+	default:
+		return "without an authserv-id"
+	}
+}
+
+func failRun(fromDomain, ourID string, ours int, notes []string) Verdict {
+	v := fail("authserv", "authserv: no dkim=pass aligned with %s and no dmarc=pass for it in the topmost "+
 		"%d Authentication-Results from %s", fromDomain, ours, ourID)
+	if len(notes) > 0 {
+		if len(notes) > 4 {
+			notes = append(notes[:4], fmt.Sprintf("%d more", len(notes)-4))
+		}
+		v.Reason += " (" + strings.Join(notes, "; ") + ")"
+	}
+	return v
 }
 
 // truncate shortens hostile text for a reason.
@@ -79,63 +110,81 @@ func truncate(s string, n int) string {
 	return strings.ToValidUTF8(s[:n], "") + "…"
 }
 
-// passingResult returns a description of the first result that authenticates fromDomain.
-func passingResult(results []authres.Result, fromDomain string, domains []string) (string, bool) {
+// passingResult returns a description of the first result that authenticates fromDomain; a
+// passing result that does not count leaves a note saying why.
+func passingResult(results []arResult, fromDomain string, domains []string, sigs []signature, notes *[]string) (string, bool) {
+	note := func(r arResult, format string, args ...any) {
+		*notes = append(*notes, r.String()+": "+fmt.Sprintf(format, args...))
+	}
 	for _, r := range results {
-		switch r := r.(type) {
-		case *authres.DKIMResult:
-			if r.Value != authres.ResultPass {
-				continue
-			}
-			if d := normDomain(r.Domain); d != "" && aligned(fromDomain, d) && allowed(domains, d) {
+		if r.Result != "pass" {
+			continue
+		}
+		switch r.Method {
+		case "dkim":
+			d, ok := r.prop("header", "d")
+			d = normDomain(d)
+			switch {
+			case !ok || d == "":
+				note(r, "no single header.d (alignment is on header.d, not header.i)")
+			case !aligned(fromDomain, d):
+				note(r, "header.d not aligned with %s", fromDomain)
+			case !allowed(domains, d):
+				note(r, "header.d not among the configured domains")
+			default:
+				if why := signatureCovers(r, d, sigs); why != "" {
+					note(r, "%s", why)
+					continue
+				}
 				return "dkim=pass header.d=" + d, true
 			}
-			if d := domainOf(r.Identifier); d != "" && aligned(fromDomain, d) && allowed(domains, d) {
-				return "dkim=pass header.i=" + r.Identifier, true
+		case "dmarc":
+			if from, ok := r.prop("header", "from"); !ok || normDomain(from) != fromDomain {
+				continue
 			}
-		case *authres.DMARCResult:
-			if r.Value == authres.ResultPass && normDomain(r.From) == fromDomain {
-				return "dmarc=pass header.from=" + fromDomain, true
+			if why := dmarcCovers(fromDomain, sigs); why != "" {
+				note(r, "%s", why)
+				continue
 			}
+			return "dmarc=pass header.from=" + fromDomain, true
 		}
 	}
 	return "", false
 }
 
-// stripComments removes RFC 5322 comments ("(…)", nested, with quoted pairs) outside quoted
-// strings, so that text a server copies into a comment (a HELO name, an address) cannot pose
-// as a result: authres.Parse does not understand comments and splits on ';' inside them.
-func stripComments(s string) string {
-	var b strings.Builder
-	depth, inQuote := 0, false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '\\' && (depth > 0 || inQuote):
-			i++ // skip the escaped byte
-			if depth == 0 && i < len(s) {
-				b.WriteByte('\\')
-				b.WriteByte(s[i])
-			}
-		case inQuote:
-			b.WriteByte(c)
-			if c == '"' {
-				inQuote = false
-			}
-		case c == '(':
-			depth++
-		case c == ')' && depth > 0:
-			depth--
-			if depth == 0 {
-				b.WriteByte(' ')
-			}
-		case depth > 0:
-		case c == '"':
-			inQuote = true
-			b.WriteByte(c)
-		default:
-			b.WriteByte(c)
+// signatureCovers returns why the signatures a dkim=pass result of domain d names do not
+// vouch for From and Subject, or "". The result names them by header.d, and by header.s and
+// header.b (a prefix of b=) when it gives them; every signature it may name must cover both.
+func signatureCovers(r arResult, d string, sigs []signature) string {
+	sel, hasSel := r.prop("header", "s")
+	b, hasB := r.prop("header", "b")
+	matched := 0
+	for _, s := range sigs {
+		if s.d != d || hasSel && !strings.EqualFold(s.s, strings.TrimSpace(sel)) ||
+			hasB && !strings.HasPrefix(s.b, strings.Join(strings.Fields(b), "")) {
+			continue
+		}
+		matched++
+		if missing := s.missing(); missing != "" {
+			return fmt.Sprintf("its DKIM-Signature (s=%s) does not cover %s in h=", truncate(s.s, 40), missing)
 		}
 	}
-	return b.String()
+	if matched == 0 {
+		return "names no DKIM-Signature of the message, so what it covers is unknown"
+	}
+	return ""
+}
+
+// dmarcCovers returns why dmarc=pass for fromDomain may rest on a DKIM signature that does
+// not cover From and Subject, or "".
+func dmarcCovers(fromDomain string, sigs []signature) string {
+	for _, s := range sigs {
+		if s.d == "" || !aligned(fromDomain, s.d) && !aligned(s.d, fromDomain) {
+			continue
+		}
+		if missing := s.missing(); missing != "" {
+			return fmt.Sprintf("may rest on the DKIM-Signature of d=%s, which does not cover %s in h=", s.d, missing)
+		}
+	}
+	return ""
 }

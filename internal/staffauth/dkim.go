@@ -18,8 +18,9 @@ import (
 // maxSignatures bounds the DKIM signatures verified per message: each costs a DNS lookup.
 const maxSignatures = 5
 
-// checkDKIM passes when one DKIM signature verifies, its d= aligns with fromDomain and d is
-// allowed by domains.
+// checkDKIM passes when one DKIM signature verifies, its d= aligns with fromDomain, d is
+// allowed by domains, and its h= covers From and Subject: a signature that leaves Subject
+// out lets anyone who holds the mail put other tags above its body.
 func checkDKIM(ctx context.Context, raw []byte, fromDomain string, domains []string, lookup func(ctx context.Context, domain string) ([]string, error)) Verdict {
 	const method = "dkim"
 	if lookup == nil {
@@ -53,6 +54,8 @@ func checkDKIM(ctx context.Context, raw []byte, fromDomain string, domains []str
 			problems = append(problems, fmt.Sprintf("d=%s: valid but not aligned", d))
 		case !allowed(domains, d):
 			problems = append(problems, fmt.Sprintf("d=%s: valid but not among the configured domains", d))
+		case missingKeys(v.HeaderKeys) != "":
+			problems = append(problems, fmt.Sprintf("d=%s: valid but h= does not cover %s", d, missingKeys(v.HeaderKeys)))
 		default:
 			key := ""
 			if i < len(sigs) {
@@ -96,22 +99,75 @@ func signatureFields(raw []byte) []string {
 // its b= value without whitespace; "" when the value does not name domain d or has no b=
 // (the field does not belong to the verification it was matched with).
 func signatureKey(value, d string) string {
-	var b, sd string
+	sig := parseSignature(value)
+	if sig.b == "" || sig.d != d {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(sig.b))
+	return "dkim:" + hex.EncodeToString(sum[:])
+}
+
+// signature is what a DKIM-Signature field says of itself, read without verifying it.
+type signature struct {
+	d, s string   // normalised domain; selector
+	b    string   // the signature value without whitespace
+	h    []string // the signed header fields, lower case
+}
+
+// parseSignature reads the tags of a DKIM-Signature value as go-msgauth reads them; a value
+// whose tags do not parse (no '=', a tag twice) yields a zero signature, which names no domain.
+func parseSignature(value string) signature {
+	tags := map[string]string{}
 	for _, tag := range strings.Split(value, ";") {
 		k, v, ok := strings.Cut(tag, "=")
 		if !ok {
-			continue
+			if strings.TrimSpace(tag) == "" {
+				continue
+			}
+			return signature{}
 		}
-		switch strings.TrimSpace(k) {
-		case "b":
-			b = strings.Join(strings.Fields(v), "")
-		case "d":
-			sd = normDomain(v)
+		k = strings.TrimSpace(k)
+		if _, dup := tags[k]; dup {
+			return signature{}
+		}
+		tags[k] = v
+	}
+	sig := signature{d: normDomain(strings.Join(strings.Fields(tags["d"]), "")),
+		s: strings.Join(strings.Fields(tags["s"]), ""), b: strings.Join(strings.Fields(tags["b"]), "")}
+	for _, k := range strings.Split(tags["h"], ":") {
+		if k = strings.ToLower(strings.TrimSpace(k)); k != "" {
+			sig.h = append(sig.h, k)
 		}
 	}
-	if b == "" || sd != d {
-		return ""
+	return sig
+}
+
+func parseSignatures(values []string) []signature {
+	out := make([]signature, 0, len(values))
+	for _, v := range values {
+		out = append(out, parseSignature(v))
 	}
-	sum := sha256.Sum256([]byte(b))
-	return "dkim:" + hex.EncodeToString(sum[:])
+	return out
+}
+
+// missing names what of From and Subject the signature leaves out of h=, or "".
+func (s signature) missing() string { return missingKeys(s.h) }
+
+// missingKeys names the fields of From and Subject that the h= list keys leaves out
+// ("Subject", "From and Subject"), or "".
+func missingKeys(keys []string) string {
+	var missing []string
+	for _, want := range []string{"From", "Subject"} {
+		found := false
+		for _, k := range keys {
+			if strings.EqualFold(strings.TrimSpace(k), want) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			missing = append(missing, want)
+		}
+	}
+	return strings.Join(missing, " and ")
 }

@@ -1,32 +1,47 @@
 // Package staffauth decides whether a mail that claims to come from a staff member is
-// authenticated, so that its subject tags may be carried out as commands. A forged From: must
-// change nothing: every doubt yields a Verdict that is not OK, with an English reason for the
-// case timeline. A passing Verdict also carries a replay key (Verdict.Key) when the mode can
-// name what the signature protects.
+// authenticated, so that its subject tags may be carried out as commands; the daemon also
+// asks it whether a complainant's or the commissaris' mail is authenticated (Policy.Domains
+// nil: aligned with the From domain). A forged From: must change nothing: every doubt yields
+// a Verdict that is not OK, with an English reason for the case timeline and the staff
+// notice. A passing Verdict also carries a replay key (Verdict.Key) when the mode can name
+// what the signature protects.
+//
+// First, in every mode ("none" included): a message whose header carries one of the fields
+// RFC 5322 allows once (mailparse.SingletonFields: From, Sender, Reply-To, To, Cc, Subject,
+// Date, Message-ID, In-Reply-To, References) more than once, or whose header is malformed
+// so that readers may split it into different fields, fails, and the reason names the field.
+// This is what keeps the reading consistent by design: mailparse shows the first Subject, a
+// DKIM verifier checks the last one (RFC 6376 section 5.4.2), and on a well-formed header with
+// one of each they are the same field (mailparse's FuzzHeaderFacts holds the readers to it).
 //
 // Three modes:
-//   - "dkim": the message carries a DKIM signature that verifies (github.com/emersion/go-msgauth)
-//     and whose d= domain aligns with the From domain (equal, or the From domain is a subdomain
-//     of d), and, when Policy.Domains is set, d is one of them. Verdict.Key is derived from the
-//     b= value of that signature: a copy of the signed command re-sent under another
+//   - "dkim": the message carries a DKIM signature that verifies (github.com/emersion/go-msgauth),
+//     whose d= domain aligns with the From domain (equal, or the From domain is a subdomain
+//     of d), that is, when Policy.Domains is set, one of them, and whose h= covers From and
+//     Subject (else the Subject could be swapped after signing). Verdict.Key is derived from
+//     the b= value of that signature: a copy of the signed command re-sent under another
 //     Message-ID (or with any unsigned header changed) has the same key.
 //   - "authserv": the organisation's own mail server has written an Authentication-Results
-//     header with its authserv-id (Policy.AuthservID) saying dkim=pass aligned with the From
-//     domain, or dmarc=pass with header.from equal to it. Senders can write such headers too,
-//     with our id, and common servers (OpenDKIM, OpenDMARC) do not remove them by default. So
-//     only the headers our server prepended count (RFC 8601 section 5): the first
-//     Authentication-Results from the top of the header section must carry our id, at most
-//     Policy.TrustedReceived Received fields may stand above it, and only the contiguous run
-//     of headers with our id that starts there is read — never one further down, below a
-//     header of another id or below the next Received field. Verdict.Key is empty.
-//     Known limit: a server that writes its header below its own Received field, directly on
-//     top of the sender's header section, cannot be told apart from a forgery placed first in
-//     that section; configure such a server to remove incoming headers with its id.
-//   - "none": everything passes. For tests and demonstrations only.
+//     header with its authserv-id (Policy.AuthservID) saying dkim=pass with header.d aligned
+//     with the From domain (header.i is not used), of a DKIM-Signature in the message that
+//     covers From and Subject, or dmarc=pass with header.from equal to it that cannot rest
+//     on a signature leaving them out. The field is parsed as RFC 8601 writes it, with a
+//     parser of this package (authresults.go says why not go-msgauth's): text in quoted
+//     strings and comments, which a server copies from strangers, is never a result. Senders
+//     can write such headers too, with our id, and common servers (OpenDKIM, OpenDMARC) do
+//     not remove them by default. So only the headers our server prepended count (RFC 8601
+//     section 5): the first Authentication-Results from the top of the header section must
+//     carry our id, at most Policy.TrustedReceived Received fields may stand above it, and
+//     only the contiguous run of headers with our id that starts there is read — never one
+//     further down, below a header of another id or below the next Received field.
+//     Verdict.Key is empty. Known limit: a server that writes its header below its own
+//     Received field, directly on top of the sender's header section, cannot be told apart
+//     from a forgery placed first in that section; configure such a server to remove
+//     incoming headers with its id.
+//   - "none": everything else passes. For tests and demonstrations only.
 //
-// In "dkim" and "authserv" a message with more than one From header, or whose From header does
-// not name the domain of fromEmail, fails: a DKIM signature covers only one From field, and a
-// second one is the classic way to make a reader show another sender.
+// In "dkim" and "authserv" a message whose From header does not hold exactly one address of
+// the domain of fromEmail fails as well.
 //
 // The package does no I/O of its own beyond the TXT lookup it is given (or the default resolver).
 package staffauth
@@ -41,6 +56,8 @@ import (
 	"github.com/emersion/go-message"
 	"github.com/emersion/go-message/mail"
 	"github.com/emersion/go-message/textproto"
+
+	"github.com/groeimeesters/klachtd/internal/mailparse"
 )
 
 // Mode selects how a staff command is authenticated.
@@ -80,11 +97,15 @@ type Verdict struct {
 func Check(ctx context.Context, raw []byte, fromEmail string, p Policy, lookup func(ctx context.Context, domain string) ([]string, error)) Verdict {
 	method := string(p.Mode)
 	switch p.Mode {
-	case ModeNone:
-		return Verdict{OK: true, Method: method, Reason: "none: staff authentication is switched off"}
-	case ModeDKIM, ModeAuthserv:
+	case ModeNone, ModeDKIM, ModeAuthserv:
 	default:
 		return fail(method, "unknown authentication mode %q", method)
+	}
+	if problem := mailparse.ReadHeaderFacts(raw).Problem(); problem != "" {
+		return fail(method, "%s: %s", method, problem)
+	}
+	if p.Mode == ModeNone {
+		return Verdict{OK: true, Method: method, Reason: "none: staff authentication is switched off"}
 	}
 
 	from := domainOf(fromEmail)
@@ -107,12 +128,11 @@ func Check(ctx context.Context, raw []byte, fromEmail string, p Policy, lookup f
 
 // checkFromHeader returns why the From header cannot be trusted to name fromDomain, or "".
 func checkFromHeader(h textproto.Header, fromDomain string) string {
-	values := h.Values("From")
-	switch len(values) {
+	switch values := h.Values("From"); len(values) {
 	case 0:
 		return "message has no From header"
 	case 1:
-	default:
+	default: // ReadHeaderFacts has refused it already
 		return fmt.Sprintf("message has %d From headers", len(values))
 	}
 	mh := mail.Header{Header: message.Header{Header: h}}
