@@ -127,12 +127,13 @@ func TestOverrideTemplateGetsNoWords(t *testing.T) {
 // or an aligned dkim=pass) and then gets its words back; the same header forged below our
 // server's Received line, or one of a foreign server, or a dkim=pass of another domain, does not.
 func TestComplainantAuthenticatedByOurServer(t *testing.T) {
+	keys := newDKIMKeys(t, janDomain)
 	tests := []struct {
 		name, prefix, extra string
-		words               bool
+		sign, words         bool // sign: carry the DKIM-Signature that our server's dkim=pass is about
 	}{
 		{name: "dmarc=pass of our server", prefix: ourAR + "; dmarc=pass header.from=example.nl\r\n" + ourReceived, words: true},
-		{name: "aligned dkim=pass of our server", prefix: ourAR + "; dkim=pass header.d=example.nl\r\n" + ourReceived, words: true},
+		{name: "aligned dkim=pass of our server", prefix: ourAR + "; dkim=pass header.d=example.nl\r\n" + ourReceived, sign: true, words: true},
 		{name: "dkim=pass of another domain", prefix: ourAR + "; dkim=pass header.d=evil.example\r\n" + ourReceived},
 		{name: "forged below our Received", prefix: ourReceived + ourAR + "; dmarc=pass header.from=example.nl\r\n" + evilReceived},
 		{name: "foreign server", extra: "Authentication-Results: mx.evil.example; dmarc=pass header.from=example.nl"},
@@ -141,13 +142,17 @@ func TestComplainantAuthenticatedByOurServer(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newCaseEnv(t, func(c *config.Config) {
 				c.Staff.Authentication, c.Staff.AuthservID = config.AuthenticationAuthserv, "mx.intervisie-begeleiding.nl"
-			}, nil)
+			}, keys.lookup)
 			var extra []string
 			if tc.extra != "" {
 				extra = append(extra, tc.extra)
 			}
-			raw := append([]byte(tc.prefix), rawMail("Jan de Vries <"+janAddr+">", orgAddr, "Klacht", "as-1@example.nl", e.clock.Now(),
-				"Omschrijving van de klacht: de training begon een uur te laat.\n", extra...)...)
+			raw := rawMail("Jan de Vries <"+janAddr+">", orgAddr, "Klacht", "as-1@example.nl", e.clock.Now(),
+				"Omschrijving van de klacht: de training begon een uur te laat.\n", extra...)
+			if tc.sign {
+				raw = keys.sign(t, raw, janDomain)
+			}
+			raw = append([]byte(tc.prefix), raw...)
 			e.feed.feed(t, raw)
 			e.advance(time.Second)
 			conf := onlyOne(t, e.send(), tmplConfirmation)
