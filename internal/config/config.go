@@ -23,8 +23,9 @@ const (
 	TLSStartTLS = "starttls" // plain connection upgraded with STARTTLS (SMTP 587)
 	TLSNone     = "none"     // no TLS at all: loopback hosts only
 
-	AuthPlain   = "plain"   // username and password
-	AuthXOAuth2 = "xoauth2" // username and OAuth2 bearer token
+	AuthPlain       = "plain"       // username and password
+	AuthXOAuth2     = "xoauth2"     // username and an OAuth2 bearer token of [oauth2] (Google, Microsoft)
+	AuthOAuthBearer = "oauthbearer" // the same as RFC 7628 OAUTHBEARER
 
 	AuthenticationDKIM     = "dkim"     // a staff mail must carry a DKIM signature of its domain
 	AuthenticationAuthserv = "authserv" // trust Authentication-Results of our own mail server
@@ -42,6 +43,8 @@ type Config struct {
 	Complaints   Complaints   `toml:"complaints"`
 	Deadlines    Deadlines    `toml:"deadlines"`
 	Retention    Retention    `toml:"retention"`
+	OAuth2       OAuth2       `toml:"oauth2"`
+	AlarmSMTP    AlarmSMTP    `toml:"alarm_smtp"`
 	Report       Report       `toml:"report"`
 	Storage      Storage      `toml:"storage"`
 	Templates    Templates    `toml:"templates"`
@@ -69,11 +72,8 @@ type IMAP struct {
 	Username     string        `toml:"username"`
 	PasswordFile string        `toml:"password_file"`
 	PasswordEnv  string        `toml:"password_env"`
-	Password     string        `toml:"-"` // read from PasswordFile or PasswordEnv
-	Auth         string        `toml:"auth"`
-	TokenFile    string        `toml:"token_file"`
-	TokenEnv     string        `toml:"token_env"`
-	Token        string        `toml:"-"` // read from TokenFile or TokenEnv
+	Password     string        `toml:"-"`    // read from PasswordFile or PasswordEnv
+	Auth         string        `toml:"auth"` // plain | xoauth2 | oauthbearer (then [oauth2])
 	Mailbox      string        `toml:"mailbox"`
 	Processed    string        `toml:"processed"` // "" = leave processed mail in place, flagged
 	Idle         bool          `toml:"idle"`
@@ -96,9 +96,6 @@ type SMTP struct {
 	PasswordEnv  string        `toml:"password_env"`
 	Password     string        `toml:"-"`
 	Auth         string        `toml:"auth"`
-	TokenFile    string        `toml:"token_file"`
-	TokenEnv     string        `toml:"token_env"`
-	Token        string        `toml:"-"`
 }
 
 // Staff are the people who handle complaints.
@@ -211,6 +208,8 @@ func Default() *Config {
 			Effectiveness: 90 * day, AutoReplyLimit: 3,
 		},
 		Retention: Retention{Keep: 2 * year},
+		OAuth2:    OAuth2{WarnBefore: 14 * day},
+		AlarmSMTP: AlarmSMTP{Port: 587, TLS: TLSStartTLS, Timeout: 30 * time.Second},
 		Report:    Report{Digest: Digest{Enabled: true, Weekday: time.Monday, Hour: 8}},
 		Storage:   Storage{Path: "/var/lib/klachtd/klachtd.db"},
 		Log:       Log{Level: "info", Format: "text"},

@@ -18,6 +18,7 @@ import (
 	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/config"
 	"github.com/groeimeesters/klachtd/internal/intake"
+	"github.com/groeimeesters/klachtd/internal/oauth"
 	"github.com/groeimeesters/klachtd/internal/outbox"
 	"github.com/groeimeesters/klachtd/internal/render"
 	"github.com/groeimeesters/klachtd/internal/store"
@@ -39,8 +40,15 @@ type Options struct {
 	Clock    Clock
 	// LookupTXT serves DNS TXT records for DKIM checks; nil means the system resolver.
 	LookupTXT func(ctx context.Context, domain string) ([]string, error)
-	// Notify is called with systemd states ("READY=1", "WATCHDOG=1", "STOPPING=1"); may be nil.
+	// Notify is called with systemd states ("READY=1", "WATCHDOG=1", "STOPPING=1", "STATUS=…");
+	// may be nil.
 	Notify func(state string)
+	// Tokens is the OAuth2 token manager of [oauth2]; nil builds one when the config uses OAuth2.
+	Tokens *oauth.Manager
+	// ConfigPath names the configuration in the remedies of alarms ("klachtd check --config …").
+	ConfigPath string
+	// LoginAlarmAfter is how long the intake may fail to log in before staff are alarmed; 0 means an hour.
+	LoginAlarmAfter time.Duration
 }
 
 // Daemon is one running klachtd.
@@ -60,6 +68,11 @@ type Daemon struct {
 	sender *outbox.Sender
 	intake *intake.Intake
 	wake   chan struct{} // nudges the timer loop
+
+	tokens          *oauth.Manager // nil without OAuth2
+	configPath      string
+	loginAlarmAfter time.Duration
+	lastStatus      string // the last STATUS= line sent; the alarm watcher's alone
 }
 
 // New checks the options and builds a daemon.
@@ -87,9 +100,18 @@ func New(o Options) (*Daemon, error) {
 		AutoExtendBefore: c.Deadlines.AutoExtendBefore,
 		Effectiveness:    c.Deadlines.Effectiveness, Keep: c.Retention.Keep, Location: c.Organisation.Location,
 	}
-	d.sender = outbox.New(SenderConfig(c), queueAdapter{d}, d.clock, d.log.With("component", "outbox"))
-	d.intake = intake.New(IntakeConfig(c), store.Checkpoints{S: d.st}, d.Handle, d.log.With("component", "intake"))
+	if err := d.initTokens(o); err != nil {
+		return nil, err
+	}
+	d.sender = outbox.New(SenderConfigWith(c, d.tokens), queueAdapter{d}, d.clock, d.log.With("component", "outbox"))
+	if route, ok := alarmRoute(c); ok {
+		if err := d.sender.SetFallback(route); err != nil {
+			return nil, err
+		}
+	}
+	d.intake = intake.New(IntakeConfigWith(c, d.tokens), store.Checkpoints{S: d.st}, d.Handle, d.log.With("component", "intake"))
 	d.intake.SetPurges(mailboxPurges{d})
+	d.intake.SetFiler(mailboxPurges{d})
 	return d, nil
 }
 
@@ -104,7 +126,7 @@ func domainOf(addr string) string {
 func IntakeConfig(c *config.Config) intake.Config {
 	i := c.IMAP
 	return intake.Config{Host: i.Host, Port: i.Port, TLS: i.TLS, CAFile: i.CAFile, Username: i.Username,
-		Password: i.Password, Auth: i.Auth, Token: i.Token, Mailbox: i.Mailbox, Processed: i.Processed,
+		Password: i.Password, Auth: i.Auth, Mailbox: i.Mailbox, Processed: i.Processed,
 		IDLE: i.Idle, PollInterval: i.PollInterval, Timeout: i.Timeout, Backfill: i.Backfill, MaxSize: i.MaxSize}
 }
 
@@ -112,7 +134,7 @@ func IntakeConfig(c *config.Config) intake.Config {
 func SenderConfig(c *config.Config) outbox.Config {
 	s := c.SMTP
 	return outbox.Config{Host: s.Host, Port: s.Port, TLS: s.TLS, CAFile: s.CAFile, Username: s.Username,
-		Password: s.Password, Auth: s.Auth, Token: s.Token, Timeout: s.Timeout, RetryFor: s.RetryFor,
+		Password: s.Password, Auth: s.Auth, Timeout: s.Timeout, RetryFor: s.RetryFor,
 		RetryFirst: s.RetryFirst}
 }
 
@@ -131,6 +153,10 @@ func (d *Daemon) Run(ctx context.Context) error {
 	g.Go(guard("outbox", func() error { return d.sender.Run(ctx) }))
 	g.Go(guard("timers", func() error { return d.runTimers(ctx) }))
 	g.Go(guard("watchdog", func() error { return d.watchdog(ctx) }))
+	g.Go(guard("alarms", func() error { return d.watchAlarms(ctx) }))
+	if d.tokens != nil {
+		g.Go(guard("oauth2", func() error { return d.tokens.Run(ctx) }))
+	}
 	d.notify("READY=1")
 	d.log.Info("klachtd running", "mailbox", d.cfg.IMAP.Mailbox)
 	err := g.Wait()

@@ -152,6 +152,8 @@ func (d *Daemon) process(tx *store.Tx, in *incoming) (caseID, kind string, disp 
 		return d.reply(tx, in)
 	case triage.StaffNew:
 		return d.staffNew(tx, in)
+	case triage.BadRef:
+		return d.badReference(tx, in)
 	case triage.New:
 		id, err := d.registerMail(tx, in)
 		return id, "complaint", intake.Move, err
@@ -204,8 +206,8 @@ func (l *lookup) CaseExists(id string) (string, bool) {
 	return c.Email, true
 }
 
-func (l *lookup) CaseByMessageID(ids []string) (string, string) {
-	id, err := l.st.CaseByMessageID(l.ctx, ids...)
+func (l *lookup) ThreadCase(sender string, ids []string) (string, string) {
+	id, err := l.st.ThreadCase(l.ctx, sender, ids)
 	if err != nil {
 		l.err = cmp.Or(l.err, err)
 		return "", ""

@@ -3,8 +3,6 @@ package daemon
 import (
 	"context"
 	"fmt"
-	"net/mail"
-	"regexp"
 	"strings"
 	"time"
 	"unicode"
@@ -126,6 +124,7 @@ func (d *Daemon) staffNew(tx *store.Tx, in *incoming) (string, string, intake.Di
 	}
 	r := staffRegistration(in.msg)
 	r.By = in.msg.From.Email
+	r.ReceivedAt = in.f.InternalDate // the forward's arrival
 	r.Form = in.form
 	id, err := d.register(tx, r, in.msg, in.raw, in.now)
 	if err != nil {
@@ -134,65 +133,21 @@ func (d *Daemon) staffNew(tx *store.Tx, in *incoming) (string, string, intake.Di
 	return id, "staff-new", intake.Move, tx.AddCommandKeys(id, in.now, keys...)
 }
 
-// staffRegistration reads who the complaint is from: an attached original, an inline forward,
-// or the staff member's notes.
+// staffRegistration reads who the complaint is from: the outermost forwarded mail, for its
+// sender as the forward shows it (see outermostForward), or the staff member's notes. Its
+// terms start when the forward arrived, set by the caller (ReceivedAt): a forwarded Date:
+// is the sender's to choose, and one of 27 days ago would bring an extension notice at once.
 func staffRegistration(m *mailparse.Message) Registration {
 	r := Registration{Via: "staff", Language: m.Language}
-	if len(m.Forwarded) > 0 {
-		o := m.Forwarded[0]
-		r.Name, r.Email, r.Text, r.HTML, r.Attachments = o.From.Name, o.From.Email, o.Text, o.HTML, o.Attachments
-		if o.Language != "" {
-			r.Language = o.Language
+	if f, ok := outermostForward(m); ok {
+		r.Name, r.Email, r.Text, r.HTML, r.Attachments = f.Name, f.Email, f.Text, f.HTML, f.Attachments
+		if f.Language != "" {
+			r.Language = f.Language
 		}
-		if !o.Date.IsZero() {
-			r.ReceivedAt = o.Date
-		}
-		return r
-	}
-	if name, email, body, ok := inlineForward(m.Text); ok {
-		r.Name, r.Email, r.Text = name, email, body
 		return r
 	}
 	r.Text = reply.Strip(m.Text)
 	return r
-}
-
-var fwdFrom = regexp.MustCompile(`(?mi)^[ \t>]*\*?(?:van|from)\*?:[ \t]*(.+)$`)
-
-// inlineForward finds the original sender and text of an inline forward: the first
-// "Van:" / "From:" line of a forwarded header block, and the text after that block.
-func inlineForward(text string) (name, email, body string, ok bool) {
-	loc := fwdFrom.FindStringSubmatchIndex(text)
-	if loc == nil {
-		return "", "", "", false
-	}
-	a, err := mail.ParseAddress(strings.TrimSpace(text[loc[2]:loc[3]]))
-	if err != nil {
-		return "", "", "", false
-	}
-	rest := text[loc[1]:]
-	// Skip the rest of the header block (Verzonden/Sent/Aan/To/Onderwerp/Subject/Datum/Date).
-	lines := strings.Split(rest, "\n")
-	i := 0
-	for i < len(lines) && i < 8 {
-		l := strings.TrimSpace(strings.TrimLeft(lines[i], "> "))
-		if l == "" || strings.Contains(l, ":") && len(l) < 200 && isHeaderish(l) {
-			i++
-			continue
-		}
-		break
-	}
-	body = strings.TrimSpace(strings.Join(lines[i:], "\n"))
-	return a.Name, a.Address, body, true
-}
-
-func isHeaderish(l string) bool {
-	k := strings.ToLower(strings.Trim(strings.SplitN(l, ":", 2)[0], "* "))
-	switch k {
-	case "verzonden", "sent", "aan", "to", "cc", "onderwerp", "subject", "datum", "date", "beantwoorden-aan", "reply-to":
-		return true
-	}
-	return false
 }
 
 // register creates a case with its correspondence, the confirmation to the complainant, the
@@ -271,8 +226,10 @@ func (d *Daemon) register(tx *store.Tx, r Registration, m *mailparse.Message, ra
 			"De e-mail is groter dan %d bytes: alleen de kop is gelezen. Bekijk de e-mail zelf in de mailbox.",
 			"The mail is larger than %d bytes: only its header was read. Read it in the mailbox."), d.cfg.IMAP.MaxSize))
 	}
+	// Staff get the complainant's whole text as written, after the fields read from it: no
+	// word of a complaint is left to the raw mail alone.
 	if _, err := d.queue(tx, &c, root, outMail{template: "melding-nieuw", to: d.staffAddrs(), audience: audStaff,
-		data: render.Data{Detail: strings.Join(notes, "\n")}}, now); err != nil {
+		data: render.Data{Detail: strings.Join(notes, "\n"), Body: firstNonEmpty(fr.Text, r.Text)}}, now); err != nil {
 		return "", err
 	}
 	d.log.Info("complaint registered", "case_id", id, "via", r.Via)

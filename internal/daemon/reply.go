@@ -162,8 +162,14 @@ func (d *Daemon) staffReply(tx *store.Tx, in *incoming, c *complaint.Case, root,
 		// First: a forgery that reuses the Message-ID of a real command is still a forgery.
 		return d.forged(tx, in, c, root)
 	}
-	tags, tagErrs := complaint.ParseTags(in.msg.Subject, in.now, d.cfg.Organisation.Location)
+	// Only the tags the staff member added count: those quoted from the mail answered do not.
+	st, err := d.ownStaffTags(tx, in, c)
+	if err != nil {
+		return err
+	}
+	tags, tagErrs := st.tags, st.errs
 	command := len(tags) > 0 || len(tagErrs) > 0
+	notCarried := d.quotedLines(st, c.ID)
 	applied, err := tx.HasMessage(c.ID, in.msg.MessageID, "reply-staff")
 	if err != nil {
 		return err
@@ -191,11 +197,27 @@ func (d *Daemon) staffReply(tx *store.Tx, in *incoming, c *complaint.Case, root,
 	if err := d.storeIncoming(tx, c.ID, "reply-staff", in, true, in.auth.Method); err != nil {
 		return err
 	}
+	if len(notCarried) > 0 {
+		d.log.Warn("staff tags quoted from the mail answered not carried out", "case_id", c.ID,
+			"quoted", len(st.quoted), "unsure", len(st.unsure))
+		if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "quoted-tags", By: by,
+			Text: d.say("niet uitgevoerd (overgenomen uit de beantwoorde e-mail): ", "not carried out (carried over from the mail answered): ") +
+				strings.Join(append(append([]string{}, st.quoted...), st.unsure...), " ")}); err != nil {
+			return err
+		}
+	}
 	if !command {
-		return tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "mail-staff", By: by, Text: own})
+		if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "mail-staff", By: by, Text: own}); err != nil {
+			return err
+		}
+		if len(notCarried) == 0 {
+			return nil
+		}
+		// Tags stood in the subject but none of them was the staff member's: they are told.
+		return d.commandError(tx, in, c, root, lineErrors(notCarried))
 	}
 	if len(tagErrs) > 0 {
-		return d.commandError(tx, in, c, root, tagErrs)
+		return d.commandError(tx, in, c, root, append(tagErrs, lineErrors(notCarried)...))
 	}
 	res, err := complaint.Apply(*c, complaint.Command{Tags: tags, StaffText: own, By: by}, in.now, d.terms)
 	if err != nil {
@@ -222,8 +244,17 @@ func (d *Daemon) staffReply(tx *store.Tx, in *incoming, c *complaint.Case, root,
 	}
 	d.log.Info("staff command applied", "case_id", c.ID, "tags", len(tags))
 	_, err = d.queue(tx, c, root, outMail{template: "commando-ok", to: addrs([]string{by}), audience: audStaff,
-		data: render.Data{Changes: changes}}, in.now)
+		data: render.Data{Changes: changes, Detail: strings.Join(notCarried, "\n")}}, in.now)
 	return err
+}
+
+// lineErrors makes lines of text errors for commandError.
+func lineErrors(lines []string) []error {
+	out := make([]error, len(lines))
+	for i, l := range lines {
+		out[i] = errors.New(l)
+	}
+	return out
 }
 
 // forged records an unauthenticated command and tells staff; nothing changes.
@@ -322,12 +353,13 @@ func (d *Daemon) replayText(messageID, prevCase, sigKey string) string {
 }
 
 // registrationKeys are the replay keys of a [nieuw]: those of the command itself (over the
-// staff member's own text) and, for an attached original, its Message-ID: the same mail
-// forwarded again is the same complaint.
+// staff member's own text) and, when the forwarded mail is an attached original, its
+// Message-ID: the same mail forwarded again is the same complaint. (A message attached to an
+// inline forward is nested in the forwarded mail, not the complaint itself.)
 func registrationKeys(in *incoming) []string {
 	keys := commandKeys(in, reply.Strip(in.msg.Text))
-	if len(in.msg.Forwarded) > 0 && in.msg.Forwarded[0].MessageID != "" {
-		keys = append(keys, "forward:"+hashParts(strings.ToLower(in.msg.Forwarded[0].MessageID)))
+	if f, ok := outermostForward(in.msg); ok && f.Attached != nil && f.Attached.MessageID != "" {
+		keys = append(keys, "forward:"+hashParts(strings.ToLower(f.Attached.MessageID)))
 	}
 	return keys
 }

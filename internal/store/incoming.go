@@ -56,6 +56,38 @@ func (t *Tx) RecordIncoming(in Incoming) error {
 	return nil
 }
 
+// Filing is where the intake filed a handled message (intake.Filing): the folder it is in
+// now, that folder's UIDVALIDITY and its UID there (0: the server did not say).
+type Filing struct {
+	Mailbox     string
+	UIDValidity uint32
+	UID         uint32
+
+	Folder            string
+	FolderUIDValidity uint32
+	FolderUID         uint32
+}
+
+// RecordFiled notes where the intake filed handled messages, on their incoming rows, for the
+// retention purge. A message handled again later (a redelivery) is filed again and the last
+// filing counts.
+func (s *Store) RecordFiled(ctx context.Context, filings []Filing) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		for _, f := range filings {
+			if _, err := tx.ExecContext(ctx, `UPDATE incoming SET filed_folder = ?, filed_uidvalidity = ?, filed_uid = ?
+				WHERE mailbox = ? AND uidvalidity = ? AND uid = ?`, f.Folder, f.FolderUIDValidity, f.FolderUID,
+				f.Mailbox, f.UIDValidity, f.UID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("record where %d handled messages were filed: %w", len(filings), err)
+	}
+	return nil
+}
+
 // Checkpoints implements the intake's checkpoint storage.
 type Checkpoints struct{ S *Store }
 
