@@ -35,6 +35,9 @@ type incoming struct {
 	// formSender is set when the mail comes from one of [complaints] form_senders (the
 	// organisation's web form); auth then says whether that is authenticated.
 	formSender bool
+	// sender says, for a new complaint and for a reply from the complainant or the
+	// commissaris, whether the From address is authenticated (see authenticateSender).
+	sender staffauth.Verdict
 }
 
 // Handle is the intake's handler: it classifies a message and, in one transaction, records it
@@ -84,6 +87,9 @@ func (d *Daemon) handle(ctx context.Context, f *intake.Fetched) (intake.Disposit
 		}
 		if in.tri.Role == triage.RoleStaff {
 			in.auth = d.authenticate(ctx, in)
+		}
+		if checksSender(in.tri) {
+			in.sender = d.authenticateSender(ctx, in)
 		}
 		if in.tri.Kind == triage.New && len(in.msg.ReplyTo) > 0 && containsFold(d.cfg.Complaints.FormSenders, in.msg.From.Email) {
 			in.formSender = true

@@ -35,6 +35,10 @@ type Registration struct {
 	// alone.
 	Form    *form.Result
 	Skipped []SkippedDocument
+	// Unverified is set when the complainant's address is not authenticated (SPEC section 2):
+	// no automatic mail repeats their words to it. UnverifiedWhy says why, for staff.
+	Unverified    bool
+	UnverifiedWhy string
 }
 
 // registerMail registers a complaint that arrived by mail.
@@ -56,7 +60,11 @@ func mailRegistration(in *incoming) Registration {
 	if len(m.ReplyTo) > 0 && m.ReplyTo[0].Email != "" && in.formSender && in.auth.OK {
 		r.Email = m.ReplyTo[0].Email
 		r.Name = firstNonEmpty(m.ReplyTo[0].Name, r.Name)
+		// Whoever filled in the form typed that address: nothing proves it is theirs.
+		r.Unverified, r.UnverifiedWhy = true, "the address was typed into the web form"
+		return r
 	}
+	r.Unverified, r.UnverifiedWhy = !in.sender.OK, in.sender.Reason
 	return r
 }
 
@@ -149,6 +157,7 @@ func (d *Daemon) register(tx *store.Tx, r Registration, m *mailparse.Message, ra
 		c.Fields[complaint.FieldDienst] = svc
 	}
 	c.Language = r.Language
+	c.Unverified = r.Unverified
 	if c.Language != "nl" && c.Language != "en" {
 		c.Language = d.cfg.Organisation.Language
 	}
@@ -200,7 +209,9 @@ func (d *Daemon) register(tx *store.Tx, r Registration, m *mailparse.Message, ra
 }
 
 // confirm queues the confirmation, unless the complainant has no address or has had
-// auto_reply_limit automatic answers today; it returns notes for staff.
+// auto_reply_limit automatic answers today (counted apart for authenticated and
+// unauthenticated mail); an answer to mail takes its turn under max_new_per_hour. It returns
+// notes for staff.
 func (d *Daemon) confirm(tx *store.Tx, c *complaint.Case, root string, r Registration, now time.Time) ([]string, error) {
 	lang := d.cfg.Organisation.Language
 	if c.Email == "" {
@@ -217,10 +228,16 @@ func (d *Daemon) confirm(tx *store.Tx, c *complaint.Case, root string, r Registr
 		}
 		return []string{note}, tx.AddEvent(c.ID, store.Event{At: now, Kind: "no-confirmation", Text: note})
 	}
-	auto := "auto-generated"
+	var notes []string
+	if c.Unverified {
+		notes = append(notes, fmt.Sprintf(pick(lang,
+			"Afzender niet geverifieerd (%s): de ontvangstbevestiging herhaalt niets van de tekst, de naam of de links van de klager.",
+			"Sender not verified (%s): the confirmation repeats none of the complainant's text, name or links."), orDash(r.UnverifiedWhy)))
+	}
+	conf := d.confirmation(c)
 	if r.Auto {
-		auto = "auto-replied"
-		n, err := tx.CountAutoReplies(c.Email, now.Add(-24*time.Hour))
+		conf.auto = "auto-replied"
+		n, err := tx.CountAutoReplies(c.Email, !c.Unverified, now.Add(-24*time.Hour))
 		if err != nil {
 			return nil, err
 		}
@@ -228,22 +245,29 @@ func (d *Daemon) confirm(tx *store.Tx, c *complaint.Case, root string, r Registr
 			note := fmt.Sprintf(pick(lang,
 				"Geen ontvangstbevestiging verstuurd: %s kreeg al %d automatische antwoorden in 24 uur (auto_reply_limit). Bevestig zo nodig zelf.",
 				"No confirmation sent: %s already had %d automatic answers in 24 hours (auto_reply_limit). Confirm yourself if needed."), c.Email, n)
-			return []string{note}, tx.AddEvent(c.ID, store.Event{At: now, Kind: "no-confirmation", Text: note})
+			return append(notes, note), tx.AddEvent(c.ID, store.Event{At: now, Kind: "no-confirmation", Text: note})
+		}
+		turn, note, err := d.takeTurn(tx, c, now)
+		if err != nil {
+			return nil, err
+		}
+		conf.turn = turn
+		if note != "" {
+			notes = append(notes, note)
 		}
 	}
-	sent, err := d.queue(tx, c, root, outMail{template: "bevestiging", to: complainantAddr(c), audience: audComplainant,
-		lang: c.Language, auto: auto}, now)
+	sent, err := d.queue(tx, c, root, conf, now)
 	if err != nil {
 		return nil, err
 	}
 	if len(sent) == 0 {
-		return []string{pick(lang, "Geen ontvangstbevestiging verstuurd: dit adres gaf eerder een bounce.",
-			"No confirmation sent: this address bounced before.")}, nil
+		return append(notes, pick(lang, "Geen ontvangstbevestiging verstuurd: dit adres gaf eerder een bounce.",
+			"No confirmation sent: this address bounced before.")), nil
 	}
 	if r.Auto {
-		return nil, tx.RecordAutoReply(c.Email, now)
+		return notes, tx.RecordAutoReply(c.Email, !c.Unverified, now)
 	}
-	return nil, nil
+	return notes, nil
 }
 
 // cleanName makes a name fit for a mail header's display name: one line, single spaces, no

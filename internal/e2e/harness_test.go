@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -31,6 +32,10 @@ type options struct {
 	imapTimeout  string // "" = "2s"
 	idle         *bool  // nil = true
 	extra        string // appended TOML (whole sections)
+	// maxNewPerHour is complaints.max_new_per_hour; 0 = the default (30). Tests that push
+	// hundreds of complaints through on the real clock raise it: the cap would make their
+	// confirmations wait hours.
+	maxNewPerHour int
 }
 
 // env is one test's world: Dovecot, the SMTP sink, a folder and the configuration.
@@ -120,13 +125,14 @@ email = "info@ivak.nl"
 
 [complaints]
 services = ["intervisie-begeleiding", "(in company) training", "online cursus"]
+max_new_per_hour = %d
 
 [storage]
 path = %q
 
 [log]
 level = "debug"
-`, e.sink.Host(), e.sink.Port(), staffAddress, e.db)
+`, e.sink.Host(), e.sink.Port(), staffAddress, cmp.Or(o.maxNewPerHour, 30), e.db)
 	b.WriteString(o.extra)
 	path := filepath.Join(e.dir, name)
 	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
