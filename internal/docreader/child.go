@@ -94,8 +94,12 @@ func truncate(s string, n int) string {
 // what the Go runtime has reserved at start, about 0.8–1.2 GiB of mostly untouched address
 // space, plus as), its heap (a soft limit the collector works to, and a watch that exits with
 // exitMemory above it), its CPU time (RLIMIT_CPU; SIGXCPU at the soft limit exits with
-// exitCPU, the kernel kills it a second later), its stack, and no files or core dumps.
+// exitCPU, the kernel kills it a second later), its stack, and no files or core dumps; and it
+// offers itself first to the OOM killer.
 func limitSelf(memory, as int64, cpu time.Duration) error {
+	// Under memory pressure (a service MemoryMax=, the machine), the kernel is to kill this
+	// process rather than the daemon. Raising one's own score needs no privilege.
+	_ = os.WriteFile("/proc/self/oom_score_adj", []byte("1000"), 0)
 	vm := statusField("/proc/self/status", "VmSize:")
 	if vm == 0 {
 		return errors.New("limit the document reader: no VmSize in /proc/self/status")

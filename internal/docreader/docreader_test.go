@@ -78,6 +78,9 @@ func misbehave(kind string, data []byte) (string, error) {
 		return strconv.Itoa(cmd.Process.Pid), nil
 	case "echo":
 		return string(data), nil
+	case "oom-score":
+		b, err := os.ReadFile("/proc/self/oom_score_adj")
+		return strings.TrimSpace(string(b)), err
 	case "expand":
 		return strings.Repeat("x", MaxText), nil
 	}
@@ -128,6 +131,9 @@ func TestReadDocuments(t *testing.T) {
 	got, err = r.Read(context.Background(), "expand", []byte("ab"))
 	if want := 16*2 + 64<<10; err != nil || len(got) != want {
 		t.Errorf("Read(2 bytes expanding to 1 MiB) = %d bytes, %v; want %d", len(got), err, want)
+	}
+	if got, err := r.Read(context.Background(), "oom-score", nil); err != nil || got != "1000" {
+		t.Errorf("the child's oom_score_adj = %q, %v; want 1000 (the OOM killer takes it before the daemon)", got, err)
 	}
 	if _, err := r.Read(context.Background(), form.KindPDF, []byte("%PDF-1.4 no more")); !errors.Is(err, ErrUnreadable) {
 		t.Errorf("Read(broken pdf): err = %v, want ErrUnreadable", err)
