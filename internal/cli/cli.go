@@ -20,6 +20,7 @@ import (
 
 	"github.com/groeimeesters/klachtd/internal/clean"
 	"github.com/groeimeesters/klachtd/internal/config"
+	"github.com/groeimeesters/klachtd/internal/docreader"
 	"github.com/groeimeesters/klachtd/internal/render"
 )
 
@@ -92,6 +93,11 @@ type env struct {
 // Main runs one command and returns the process exit code.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	syscall.Umask(0o077) // everything klachtd writes is for the service user alone
+	if len(args) > 0 && args[0] == docreader.Command {
+		// Hidden: the short-lived process in which the daemon reads one attached document. Its
+		// output is for the daemon, not a terminal: it goes out as it is.
+		return docreader.Serve(args[1:], os.Stdin, stdout)
+	}
 	// What a command prints may hold a complainant's words: no control character or bidi
 	// override reaches the terminal (SPEC section 10), whatever the command.
 	out, errw := clean.NewWriter(stdout), clean.NewWriter(stderr)

@@ -36,7 +36,8 @@ func cmdRun(ctx context.Context, e *env) error {
 		return &config.Error{Problems: []config.Problem{{Key: "oauth2", Reason: err.Error()}}}
 	}
 	d, err := kd.New(kd.Options{Config: c, Store: st, Renderer: r, Log: e.log, Tokens: tokens, ConfigPath: e.configPath,
-		Notify: func(state string) { _, _ = daemon.SdNotify(false, state) }})
+		Executable: selfExecutable(),
+		Notify:     func(state string) { _, _ = daemon.SdNotify(false, state) }})
 	if err != nil {
 		return err
 	}

@@ -101,7 +101,7 @@ func gatherStatus(ctx context.Context, st *store.Store, c *config.Config, now ti
 		s.warn("alarm since %s: %s", a.Raised.In(loc).Format("2006-01-02 15:04"), a.Detail)
 	}
 	s.mailWarnings(c, now)
-	if n, err := st.Quarantined(ctx, now.AddDate(0, 0, -7)); err != nil {
+	if n, err := st.QuarantinedSince(ctx, now.AddDate(0, 0, -7)); err != nil {
 		return nil, err
 	} else if n > 0 {
 		s.warn("%s could not be read in the last 7 days and stayed in the mailbox (staff were told each time)", plural(n, "mail", "mails"))

@@ -121,6 +121,10 @@ type Complaints struct {
 	// FormSenders are the addresses a web form on the organisation's site sends from; their
 	// Reply-To names the complainant (when the mail is authenticated as staff mail is).
 	FormSenders []string `toml:"form_senders"`
+	// MaxNewPerHour caps the new-case confirmations that go out per hour for the whole
+	// mailbox; more wait their turn (SPEC section 2), so a flood of forged complaints cannot
+	// turn the mailbox into a relay.
+	MaxNewPerHour int `toml:"max_new_per_hour"`
 }
 
 // Deadlines are the terms of SPEC section 5.
@@ -196,7 +200,7 @@ func Default() *Config {
 			RetryFor: 3 * day, RetryFirst: 30 * time.Second, Auth: AuthPlain,
 		},
 		Staff:      Staff{Authentication: AuthenticationDKIM},
-		Complaints: Complaints{Keywords: []string{"klacht", "klachtformulier", "complaint", "beklag"}},
+		Complaints: Complaints{Keywords: []string{"klacht", "klachtformulier", "complaint", "beklag"}, MaxNewPerHour: 30},
 		Deadlines: Deadlines{
 			ConfirmWithin: 48 * time.Hour, ConfirmAlarm: 24 * time.Hour,
 			HandleWithin: 4 * week, RemindBefore: 7 * day,

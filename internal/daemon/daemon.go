@@ -17,6 +17,7 @@ import (
 
 	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/config"
+	"github.com/groeimeesters/klachtd/internal/docreader"
 	"github.com/groeimeesters/klachtd/internal/intake"
 	"github.com/groeimeesters/klachtd/internal/oauth"
 	"github.com/groeimeesters/klachtd/internal/outbox"
@@ -53,6 +54,11 @@ type Options struct {
 	ConfigPath string
 	// LoginAlarmAfter is how long the intake may fail to log in before staff are alarmed; 0 means an hour.
 	LoginAlarmAfter time.Duration
+	// Executable is the klachtd binary whose hidden read-document command reads attached
+	// documents in a child process (os.Executable() for `run`; in tests, a test binary that
+	// serves that command). "" means attached documents are not read: each is skipped, and
+	// noted on the case.
+	Executable string
 }
 
 // Daemon is one running klachtd.
@@ -69,8 +75,11 @@ type Daemon struct {
 	domain    string
 	terms     complaint.Terms
 
+	docs *docreader.Reader
+
 	mu     sync.Mutex
-	queued bool // set inside a transaction that queued mail; read after commit
+	poison *poison // strike keeping, while Run runs
+	queued bool    // set inside a transaction that queued mail; read after commit
 	sender *outbox.Sender
 	intake *intake.Intake
 	wake   chan struct{} // nudges the timer loop
@@ -99,6 +108,7 @@ func New(o Options) (*Daemon, error) {
 	d := &Daemon{cfg: c, st: o.Store, render: o.Renderer, log: o.Log, clock: o.Clock, lookup: o.LookupTXT,
 		notify: o.Notify, observer: o.Observe, wake: make(chan struct{}, 1)}
 	d.domain = domainOf(c.Organisation.Address)
+	d.docs = docreader.New(docreader.Options{Executable: o.Executable, Log: d.log.With("component", "docreader")})
 	d.terms = complaint.Terms{
 		ConfirmWithin: c.Deadlines.ConfirmWithin, ConfirmAlarm: c.Deadlines.ConfirmAlarm,
 		HandleWithin: c.Deadlines.HandleWithin, RemindBefore: c.Deadlines.RemindBefore,
@@ -149,6 +159,10 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if err := d.ensureGlobalTimers(ctx); err != nil {
 		return err
 	}
+	if err := d.startPoison(ctx); err != nil {
+		return err
+	}
+	defer d.stopPoison()
 	if n, err := d.st.ReleaseLeases(ctx, d.clock.Now(), 5); err != nil {
 		return err
 	} else if n > 0 {

@@ -18,9 +18,12 @@ import (
 type queueAdapter struct{ d *Daemon }
 
 func (q queueAdapter) Claim(ctx context.Context, now time.Time, lease time.Duration) (*outbox.Row, error) {
-	m, err := q.d.st.Claim(ctx, now, lease)
+	m, err := q.d.st.ClaimLimited(ctx, now, lease, q.d.cfg.Complaints.MaxNewPerHour)
 	if err != nil || m == nil {
 		return nil, err
+	}
+	if m.Stale {
+		q.d.refreshAtTurn(ctx, m, now)
 	}
 	return OutboxRow(m, q.d.cfg.Organisation.Location), nil
 }
@@ -39,7 +42,7 @@ func OutboxRow(m *store.OutMail, loc *time.Location) *outbox.Row {
 
 func (q queueAdapter) Sent(ctx context.Context, id int64, at time.Time) error {
 	return q.d.st.Sent(ctx, id, at, func(tx *store.Tx, m *store.OutMail) error {
-		if m.CaseID == "" || m.Template != "bevestiging" {
+		if m.CaseID == "" || m.Template != tmplConfirmation {
 			return nil
 		}
 		c, _, err := tx.Case(m.CaseID)

@@ -45,6 +45,8 @@ type Options struct {
 	// happens instead (mail in and what it was taken for, case registered, mail out and to
 	// whom, command carried out or refused).
 	Log io.Writer
+	// Executable reads attached documents (daemon.Options.Executable): the klachtd binary.
+	Executable string
 }
 
 const (
@@ -102,7 +104,7 @@ func Run(ctx context.Context, o Options) error {
 		logw = io.Discard
 		observe = func(ob daemon.Observation) { printEvent(out, ob) }
 	}
-	d, err := daemon.New(daemon.Options{Config: cfg, Store: st, Renderer: rnd, Observe: observe,
+	d, err := daemon.New(daemon.Options{Config: cfg, Store: st, Renderer: rnd, Observe: observe, Executable: o.Executable,
 		Log: slog.New(slog.NewTextHandler(logw, &slog.HandlerOptions{Level: slog.LevelInfo}))})
 	if err != nil {
 		return err

@@ -93,6 +93,8 @@ scopes     = ["mail"]
 host = %q
 port = %d
 tls  = "none"
+[complaints]
+max_new_per_hour = 1000 # a complaint every 2 s for minutes: each is confirmed at once
 [storage]
 path = %q
 [log]

@@ -93,8 +93,8 @@ func (s *Store) Outgoing(ctx context.Context, since time.Time) (OutboxSummary, e
 	return o, rows.Err()
 }
 
-// Quarantined counts the incoming mails kept apart since since (they belong to no case).
-func (s *Store) Quarantined(ctx context.Context, since time.Time) (int, error) {
+// QuarantinedSince counts the incoming mails kept apart since since (they belong to no case).
+func (s *Store) QuarantinedSince(ctx context.Context, since time.Time) (int, error) {
 	var n int
 	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM messages WHERE kind = 'quarantine' AND at >= ?`, ms(since)).Scan(&n)
 	if err != nil {
