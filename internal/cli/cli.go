@@ -66,6 +66,7 @@ var commands = []command{
 	{"purge", "[--dry-run]", "the retention purge, on demand", cmdPurge},
 	{"backup", "FILE", "a consistent copy of the database (also while klachtd runs), mode 0600", cmdBackup},
 	{"oauth2", "login [--device|--browser] [--listen 127.0.0.1:8085] | status", "OAuth2: sign in once (grant refresh_token); the tokens' state", cmdOAuth2},
+	{"help", "tags", "the staff tags as a card to print or pass on (help alone: this list)", cmdHelp},
 }
 
 // env is what a command gets: its flags, positional arguments and output.
@@ -107,7 +108,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 func main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	if len(args) == 0 || args[0] == "help" && len(args) == 1 || args[0] == "-h" || args[0] == "--help" {
 		usage(stdout)
 		if len(args) == 0 {
 			return exitUsage
@@ -162,7 +163,7 @@ func usage(w io.Writer) {
 	for _, c := range commands {
 		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.help)
 	}
-	fmt.Fprintln(w, "  help tags  the staff tags, as a card to print or mail\n\n`klachtd COMMAND --help` lists a command's flags.")
+	fmt.Fprintln(w, "\n`klachtd COMMAND --help` lists a command's flags.")
 }
 
 var flagName = regexp.MustCompile(`--([a-z][a-z-]*)`)

@@ -247,3 +247,19 @@ func cleanText(s string) string {
 	}
 	return strings.TrimRight(strings.Join(out, "\n"), "\n") + "\n"
 }
+
+// Partial renders one partial template of lang's text set ("tags": the staff tag card) with
+// d, cleaned like every part of a mail; `klachtd help tags` prints it.
+func (r *Renderer) Partial(lang, name string, d Data) (string, error) {
+	lang = normLang(lang)
+	s, ok := r.sets[lang]["melding-nieuw"] // every set holds the partials
+	if !ok || s.text.Lookup(name) == nil {
+		return "", fmt.Errorf("render partial %q: %w", name, ErrUnknownKind)
+	}
+	d.Language = lang
+	var b strings.Builder
+	if err := s.text.ExecuteTemplate(&b, name, d); err != nil {
+		return "", fmt.Errorf("render partial %s: %w", name, err)
+	}
+	return cleanText(clean.Text(b.String())), nil
+}
