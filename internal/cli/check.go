@@ -160,6 +160,9 @@ func explainConn(section, host string, port int, mode string, err error) string 
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return fmt.Sprintf("nothing accepts connections on %s port %d: check %s.host and %s.port (usually %d with \"implicit\", %d with \"starttls\")",
 			host, port, section, section, implicitPort, starttlsPort)
+	case section == "smtp" && strings.Contains(err.Error(), "does not support SMTP AUTH"):
+		return fmt.Sprintf("the server on port %d offers no login: to send without one (a local relay), remove smtp.username and smtp.password_file; "+
+			"else check smtp.port (%d usually offers a login after STARTTLS)", port, starttlsPort)
 	case mode == config.TLSStartTLS && strings.Contains(strings.ToLower(err.Error()), "starttls"):
 		return fmt.Sprintf(`the server on port %d does not offer STARTTLS: if it speaks TLS from the first byte, set %s.tls = "implicit" (usually port %d)`,
 			port, section, implicitPort)
