@@ -83,6 +83,7 @@ func (c *Config) Validate() error {
 	c.checkStaff(k)
 	c.checkDeadlines(k)
 	c.checkRest(k)
+	c.checkMetrics(k)
 	checkOneLine(c, k)
 	if len(k.probs) > 0 {
 		return &Error{Problems: k.probs}
