@@ -60,6 +60,8 @@ type Daemon struct {
 	sender *outbox.Sender
 	intake *intake.Intake
 	wake   chan struct{} // nudges the timer loop
+
+	metrics *observed // Prometheus metrics and the [metrics] listener (metrics.go)
 }
 
 // New checks the options and builds a daemon.
@@ -87,7 +89,8 @@ func New(o Options) (*Daemon, error) {
 		AutoExtendBefore: c.Deadlines.AutoExtendBefore,
 		Effectiveness:    c.Deadlines.Effectiveness, Keep: c.Retention.Keep, Location: c.Organisation.Location,
 	}
-	d.sender = outbox.New(SenderConfig(c), queueAdapter{d}, d.clock, d.log.With("component", "outbox"))
+	d.metrics = newObserved(d)
+	d.sender = outbox.New(SenderConfig(c), d.metrics.queue(queueAdapter{d}), d.clock, d.log.With("component", "outbox"))
 	d.intake = intake.New(IntakeConfig(c), store.Checkpoints{S: d.st}, d.Handle, d.log.With("component", "intake"))
 	d.intake.SetPurges(mailboxPurges{d})
 	d.intake.SetFiler(mailboxPurges{d})
@@ -127,7 +130,14 @@ func (d *Daemon) Run(ctx context.Context) error {
 	} else if n > 0 {
 		d.log.Info("mail interrupted by a previous stop is due again", "count", n)
 	}
+	metricsLn, merr := d.metrics.listen(ctx, d.cfg.Metrics.Listen)
+	if merr != nil {
+		return merr
+	}
 	g, ctx := errgroup.WithContext(ctx)
+	if metricsLn != nil {
+		g.Go(guard("metrics", func() error { return d.metrics.Serve(ctx, metricsLn) }))
+	}
 	g.Go(guard("intake", func() error { return d.intake.Run(ctx) }))
 	g.Go(guard("outbox", func() error { return d.sender.Run(ctx) }))
 	g.Go(guard("timers", func() error { return d.runTimers(ctx) }))
