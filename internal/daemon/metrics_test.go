@@ -234,6 +234,8 @@ func TestMetricsFailedAndDeferredSends(t *testing.T) {
 	}
 
 	sink.Reject(pietAddr, 0, "")
+	clock.Jump(clock.Now().Add(time.Hour)) // past the retry's backoff: due now
+	d.sender.Wake()
 	waitMetrics(t, url, map[string]float64{
 		`klachtd_mail_sent_total{template="bevestiging"}`:   1,
 		`klachtd_mail_failed_total{template="bevestiging"}`: 1,
