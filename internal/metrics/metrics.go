@@ -61,8 +61,8 @@ func New(o Options) *Metrics {
 		log: o.Log,
 		handled: counter("klachtd_mail_handled_total",
 			"Incoming messages handled since the start, by what klachtd took them for (complaint, reply-staff, "+
-				"reply-complainant, reply-commissaris, reply-unverified, staff-new, bounce, forged-command, too-large, "+
-				"quarantine, own, other, …); duplicate: a message handled before, delivered again.", "kind"),
+				"reply-complainant, reply-commissaris, reply-unverified, staff-new, duplicate-command, bad-reference, "+
+				"forged-command, bounce, too-large, quarantine, own, other); duplicate: a message handled before, delivered again.", "kind"),
 		sent: counter("klachtd_mail_sent_total",
 			"Outgoing mails the SMTP server accepted since the start, by template.", "template"),
 		deferred: counter("klachtd_mail_deferred_total",
