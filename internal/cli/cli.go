@@ -1,5 +1,5 @@
 // Package cli implements klachtd's commands (run, check, demo, list, show, new, report,
-// export, purge): flags that may stand before or after a case number, the configuration, and
+// export, purge, oauth2): flags that may stand before or after a case number, the configuration, and
 // exit codes 0 (success), 1 (a failure the user can fix, said how) and 2 (bad usage or an
 // invalid configuration, which a restart does not fix).
 package cli
@@ -17,6 +17,7 @@ import (
 	"syscall"
 
 	"github.com/groeimeesters/klachtd/internal/config"
+	"github.com/groeimeesters/klachtd/internal/docreader"
 )
 
 // Exit codes.
@@ -53,6 +54,7 @@ var commands = []command{
 	{"report", "[--period 2026H2] [--format text|html|csv|json]", "the half-yearly analysis", cmdReport},
 	{"export", "KL-YYYY-NNNN [--out DIR]", "everything held on a case (subject-access request)", cmdExport},
 	{"purge", "[--dry-run]", "the retention purge, on demand", cmdPurge},
+	{"oauth2", "login [--device|--browser] [--listen 127.0.0.1:8085] | status", "OAuth2: sign in once (grant refresh_token); the tokens' state", cmdOAuth2},
 }
 
 // env is what a command gets: its flags, positional arguments and output.
@@ -69,11 +71,17 @@ type env struct {
 	name, email, phone, text, service string
 	keep                              string
 	exit, verbose                     bool
+	device, browser                   bool   // oauth2 login
+	listen                            string // oauth2 login --browser
 }
 
 // Main runs one command and returns the process exit code.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	syscall.Umask(0o077) // everything klachtd writes is for the service user alone
+	if len(args) > 0 && args[0] == docreader.Command {
+		// Hidden: the short-lived process in which the daemon reads one attached document.
+		return docreader.Serve(args[1:], os.Stdin, stdout)
+	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		usage(stdout)
 		if len(args) == 0 {
@@ -172,6 +180,9 @@ func (e *env) parse(name string, args []string) error {
 	fs.StringVar(&e.keep, "keep", "", "demo: keep the demo's files in this folder")
 	fs.BoolVar(&e.exit, "exit", false, "demo: stop after the flow instead of waiting for Ctrl-C")
 	fs.BoolVar(&e.verbose, "log", false, "demo: show the daemon's log")
+	fs.BoolVar(&e.device, "device", false, "oauth2 login: sign in with a code on another device (the default)")
+	fs.BoolVar(&e.browser, "browser", false, "oauth2 login: sign in in a browser redirected to this machine")
+	fs.StringVar(&e.listen, "listen", defaultListen, "oauth2 login --browser: the loopback address to wait on")
 	e.fs = fs
 	for {
 		if err := fs.Parse(args); err != nil {

@@ -144,5 +144,5 @@ func (e *env) newDaemon(c *config.Config, st *store.Store) (*kd.Daemon, error) {
 	if err != nil {
 		return nil, failf("templates: %v", err)
 	}
-	return kd.New(kd.Options{Config: c, Store: st, Renderer: r, Log: e.log})
+	return kd.New(kd.Options{Config: c, Store: st, Renderer: r, Log: e.log, Executable: selfExecutable()})
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
+	"time"
 
 	"github.com/groeimeesters/klachtd/internal/config"
 	kd "github.com/groeimeesters/klachtd/internal/daemon"
@@ -36,16 +37,25 @@ func cmdCheck(ctx context.Context, e *env) error {
 	if e.offline {
 		return nil
 	}
-	cctx, cancel := context.WithTimeout(ctx, 2*c.IMAP.Timeout)
+	tokens, err := kd.NewTokens(c, e.configPath, e.log)
+	if err != nil {
+		return failf("%v", err)
+	}
+	cctx, cancel := context.WithTimeout(ctx, 2*c.IMAP.Timeout+30*time.Second)
 	defer cancel()
-	caps, err := intake.Check(cctx, kd.IntakeConfig(c))
+	if tokens != nil {
+		if err := checkTokens(cctx, e.stdout, c, tokens); err != nil {
+			return err
+		}
+	}
+	caps, err := intake.Check(cctx, kd.IntakeConfigWith(c, tokens))
 	if err != nil {
 		return failf("IMAP %s:%d: %v", c.IMAP.Host, c.IMAP.Port, err)
 	}
 	fmt.Fprintf(e.stdout, "imap %s:%d: logged in; %s has %d messages (UIDVALIDITY %d); IDLE %s, MOVE %s, UIDPLUS %s; folder %q %s\n",
 		c.IMAP.Host, c.IMAP.Port, c.IMAP.Mailbox, caps.Messages, caps.UIDValidity, yes(caps.IDLE), yes(caps.MOVE), yes(caps.UIDPLUS),
 		c.IMAP.Processed, map[bool]string{true: "exists", false: "does not exist yet (it will be created)"}[caps.ProcessedExists])
-	if err := outbox.Check(cctx, kd.SenderConfig(c)); err != nil {
+	if err := outbox.Check(cctx, kd.SenderConfigWith(c, tokens)); err != nil {
 		return failf("SMTP %s:%d: %v", c.SMTP.Host, c.SMTP.Port, err)
 	}
 	fmt.Fprintf(e.stdout, "smtp %s:%d: logged in\n", c.SMTP.Host, c.SMTP.Port)
@@ -77,8 +87,13 @@ func cmdRun(ctx context.Context, e *env) error {
 		// 25 MB mail does not leave the daemon holding memory it no longer uses.
 		debug.SetMemoryLimit(48 << 20)
 	}
-	d, err := kd.New(kd.Options{Config: c, Store: st, Renderer: r, Log: e.log,
-		Notify: func(state string) { _, _ = daemon.SdNotify(false, state) }})
+	tokens, err := kd.NewTokens(c, e.configPath, e.log.With("component", "oauth2"))
+	if err != nil {
+		return &config.Error{Problems: []config.Problem{{Key: "oauth2", Reason: err.Error()}}}
+	}
+	d, err := kd.New(kd.Options{Config: c, Store: st, Renderer: r, Log: e.log, Tokens: tokens, ConfigPath: e.configPath,
+		Executable: selfExecutable(),
+		Notify:     func(state string) { _, _ = daemon.SdNotify(false, state) }})
 	if err != nil {
 		return err
 	}

@@ -37,6 +37,7 @@ func Parse(data []byte) (*Config, error) {
 	}
 	c.derive()
 	c.scaleDefaults(defined)
+	c.applyOAuth2Defaults(defined)
 	probs = append(probs, c.resolveFiles()...)
 	var verr *Error
 	if err := c.Validate(); errors.As(err, &verr) {
@@ -225,6 +226,9 @@ func (c *Config) derive() {
 	}
 	if b := c.IMAP.Backfill; !b.IsZero() {
 		c.IMAP.Backfill = time.Date(b.Year(), b.Month(), b.Day(), 0, 0, 0, 0, c.Organisation.Location)
+	}
+	if b := c.OAuth2.SecretExpires; !b.IsZero() {
+		c.OAuth2.SecretExpires = time.Date(b.Year(), b.Month(), b.Day(), 0, 0, 0, 0, c.Organisation.Location)
 	}
 	if len(c.Staff.Notify) == 0 {
 		c.Staff.Notify = append([]string(nil), c.Staff.Addresses...)

@@ -32,6 +32,8 @@ type outMail struct {
 	// auto_reply_limit applies), else "auto-generated".
 	auto        string
 	attachments []store.OutAttachment
+	// turn is, for a confirmation under complaints.max_new_per_hour, the moment it may go out.
+	turn time.Time
 }
 
 // messageID makes a stable, unique Message-ID for a mail about a case; the prefix tells our
@@ -81,15 +83,40 @@ func (d *Daemon) queue(tx *store.Tx, c *complaint.Case, threadRoot string, m out
 		}
 		m.to = kept
 	}
+	if m.audience == audComplainant && c != nil && m.template != tmplConfirmation {
+		// Another mail to the complainant (staff write): a confirmation still waiting its
+		// turn goes first.
+		if err := d.releaseWaiting(tx, c, threadRoot, now); err != nil {
+			return nil, err
+		}
+	}
+	out, err := d.compose(c, threadRoot, m, now)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := tx.QueueMail(out); err != nil {
+		return nil, err
+	}
+	d.mu.Lock()
+	d.queued = true
+	d.mu.Unlock()
+	return append(append([]mailparse.Address{}, m.to...), m.cc...), nil
+}
+
+// compose renders a mail about a case (c may be nil) as the outbox keeps it.
+func (d *Daemon) compose(c *complaint.Case, threadRoot string, m outMail, now time.Time) (store.OutMail, error) {
 	lang := m.lang
 	if lang == "" {
 		lang = d.cfg.Organisation.Language
 	}
 	data := m.data
+	if m.audience == audComplainant && c != nil && c.Unverified {
+		d.withholdWords(&data, c, lang, m)
+	}
 	d.fillCommon(&data, c, lang, now)
 	rendered, err := d.render.Render(m.template, lang, data)
 	if err != nil {
-		return nil, fmt.Errorf("render %s: %w", m.template, err)
+		return store.OutMail{}, fmt.Errorf("render %s: %w", m.template, err)
 	}
 	caseID, subject := "", rendered.Subject
 	var inReplyTo string
@@ -110,15 +137,9 @@ func (d *Daemon) queue(tx *store.Tx, c *complaint.Case, threadRoot string, m out
 		From: mailparse.Address{Name: d.cfg.Organisation.Name, Email: d.cfg.Organisation.Address},
 		To:   m.to, Cc: m.cc, Subject: subject, Text: rendered.Text, HTML: rendered.HTML,
 		MessageID: d.messageID(caseID, m.template), InReplyTo: inReplyTo, References: refs,
-		Date: now, AutoSubmitted: auto, Attachments: m.attachments,
+		Date: now, AutoSubmitted: auto, Attachments: m.attachments, Turn: m.turn,
 	}
-	if _, err := tx.QueueMail(out); err != nil {
-		return nil, err
-	}
-	d.mu.Lock()
-	d.queued = true
-	d.mu.Unlock()
-	return append(append([]mailparse.Address{}, m.to...), m.cc...), nil
+	return out, nil
 }
 
 // staffAddrs are the addresses that receive notices.
@@ -138,10 +159,14 @@ func addrs(list []string) []mailparse.Address {
 	return out
 }
 
-// complainantAddr is the case's complainant as a recipient, or nil without an address.
+// complainantAddr is the case's complainant as a recipient, or nil without an address. An
+// unauthenticated complainant is not addressed by the name they gave (it is their words).
 func complainantAddr(c *complaint.Case) []mailparse.Address {
 	if c == nil || c.Email == "" {
 		return nil
+	}
+	if c.Unverified {
+		return []mailparse.Address{{Email: c.Email}}
 	}
 	return []mailparse.Address{{Name: c.Name, Email: c.Email}}
 }

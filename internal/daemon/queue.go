@@ -18,9 +18,12 @@ import (
 type queueAdapter struct{ d *Daemon }
 
 func (q queueAdapter) Claim(ctx context.Context, now time.Time, lease time.Duration) (*outbox.Row, error) {
-	m, err := q.d.st.Claim(ctx, now, lease)
+	m, err := q.d.st.ClaimLimited(ctx, now, lease, q.d.cfg.Complaints.MaxNewPerHour)
 	if err != nil || m == nil {
 		return nil, err
+	}
+	if m.Stale {
+		q.d.refreshAtTurn(ctx, m, now)
 	}
 	row := &outbox.Row{ID: m.ID, CaseID: m.CaseID, Template: m.Template, From: m.From, To: m.To, Cc: m.Cc,
 		Subject: m.Subject, Text: m.Text, HTML: m.HTML, MessageID: m.MessageID, InReplyTo: m.InReplyTo,
@@ -34,7 +37,7 @@ func (q queueAdapter) Claim(ctx context.Context, now time.Time, lease time.Durat
 
 func (q queueAdapter) Sent(ctx context.Context, id int64, at time.Time) error {
 	return q.d.st.Sent(ctx, id, at, func(tx *store.Tx, m *store.OutMail) error {
-		if m.CaseID == "" || m.Template != "bevestiging" {
+		if m.CaseID == "" || m.Template != tmplConfirmation {
 			return nil
 		}
 		c, _, err := tx.Case(m.CaseID)

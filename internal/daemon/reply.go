@@ -33,16 +33,15 @@ func (d *Daemon) reply(tx *store.Tx, in *incoming) (string, string, intake.Dispo
 	case triage.RoleStaff:
 		return caseID, "reply-staff", intake.Move, d.staffReply(tx, in, &c, root, own)
 	case triage.RoleCommissaris:
-		if err := d.storeIncoming(tx, caseID, "reply-commissaris", in, true, ""); err != nil {
-			return "", "", intake.Leave, err
+		if !in.sender.OK {
+			// Never passed on as the commissaris' word.
+			return caseID, "reply-unverified", intake.Move, d.unauthenticatedReply(tx, in, &c, root, own)
 		}
-		if err := tx.AddEvent(caseID, store.Event{At: in.now, Kind: "mail-commissaris", By: in.msg.From.Email, Text: own}); err != nil {
-			return "", "", intake.Leave, err
-		}
-		_, err := d.queue(tx, &c, root, outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
-			data: render.Data{Notice: render.NoticeReplyCommissaris, Body: own}}, in.now)
-		return caseID, "reply-commissaris", intake.Move, err
+		return caseID, "reply-commissaris", intake.Move, d.commissarisReply(tx, in, &c, root, own)
 	case triage.RoleComplainant:
+		if !in.sender.OK && in.msg.Auto == "" {
+			return caseID, "reply-unverified", intake.Move, d.unauthenticatedReply(tx, in, &c, root, own)
+		}
 		return caseID, "reply-complainant", intake.Move, d.complainantReply(tx, in, &c, root, own)
 	}
 	// Someone else: kept, marked unverified, changes nothing; staff are told.
@@ -57,10 +56,28 @@ func (d *Daemon) reply(tx *store.Tx, in *incoming) (string, string, intake.Dispo
 	return caseID, "reply-unverified", intake.Move, err
 }
 
-// complainantReply records the complainant's mail, fills missing form fields it answers, moves
-// a case waiting for information back to in-behandeling, and tells staff.
+// commissarisReply records the commissaris' authenticated mail and passes it to staff.
+func (d *Daemon) commissarisReply(tx *store.Tx, in *incoming, c *complaint.Case, root, own string) error {
+	if err := d.storeIncoming(tx, c.ID, "reply-commissaris", in, true, ""); err != nil {
+		return err
+	}
+	if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "mail-commissaris", By: in.msg.From.Email, Text: own}); err != nil {
+		return err
+	}
+	_, err := d.queue(tx, c, root, outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
+		data: render.Data{Notice: render.NoticeReplyCommissaris, Body: own}}, in.now)
+	return err
+}
+
+// complainantReply records the complainant's authenticated mail, fills missing form fields it
+// answers, moves a case waiting for information back to in-behandeling, and tells staff. An
+// automatic answer from the address (out of office) is only kept, authenticated or not.
 func (d *Daemon) complainantReply(tx *store.Tx, in *incoming, c *complaint.Case, root, own string) error {
-	if err := d.storeIncoming(tx, c.ID, "reply-complainant", in, true, ""); err != nil {
+	why := ""
+	if !in.sender.OK {
+		why = "not authenticated: " + in.sender.Reason
+	}
+	if err := d.storeIncoming(tx, c.ID, "reply-complainant", in, in.sender.OK, why); err != nil {
 		return err
 	}
 	if in.msg.Auto != "" {

@@ -134,7 +134,11 @@ func (d *Daemon) fire(tx *store.Tx, t store.Timer, now time.Time) error {
 		if !c.ConfirmedAt.IsZero() || !c.Status.IsOpen() {
 			return nil
 		}
-		return remind(render.NoticeConfirmAlarm, "")
+		detail, err := d.waitingDetail(tx, c.ID)
+		if err != nil {
+			return err
+		}
+		return remind(render.NoticeConfirmAlarm, detail)
 	case complaint.TimerRemindBeforeDue, complaint.TimerRemindDue:
 		if !complaint.AwaitsVerdict(c) {
 			return nil // a verdict or the commissaris came first: nothing left to remind of

@@ -40,6 +40,8 @@ type Options struct {
 	Wait time.Duration // how long to wait for each step (default 20s)
 	Out  io.Writer
 	Log  io.Writer // daemon logs; nil = discarded
+	// Executable reads attached documents (daemon.Options.Executable): the klachtd binary.
+	Executable string
 }
 
 const (
@@ -95,7 +97,7 @@ func Run(ctx context.Context, o Options) error {
 	if logw == nil {
 		logw = io.Discard
 	}
-	d, err := daemon.New(daemon.Options{Config: cfg, Store: st, Renderer: rnd,
+	d, err := daemon.New(daemon.Options{Config: cfg, Store: st, Renderer: rnd, Executable: o.Executable,
 		Log: slog.New(slog.NewTextHandler(logw, &slog.HandlerOptions{Level: slog.LevelInfo}))})
 	if err != nil {
 		return err

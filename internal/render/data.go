@@ -70,6 +70,11 @@ type Data struct {
 	Body         string     // melding: the incoming text to pass to staff
 	HowToReply   string     // extra hint for staff on the tags they may use
 	Language     string     // "nl" or "en"; Render sets it to the language rendered
+	// Unauthenticated is set on mail to a complainant whose address was not authenticated
+	// (SPEC section 2): such a mail repeats none of their words. The caller leaves their name
+	// and the values of their answers out of Case (the labels stay, to say what was
+	// received); the templates say why instead of showing what was received.
+	Unauthenticated bool
 }
 
 // Notices: the values of Data.Notice understood by the melding and herinnering templates.
@@ -89,6 +94,12 @@ const (
 	NoticeRetentionOpen    = "retention-open"
 	NoticeSendFailed       = "send-failed"
 	NoticeQuarantined      = "quarantined"
+	// NoticeReplyUnauthenticated: a reply claims the complainant's or the commissaris' address
+	// but is not authenticated; Detail names who it claims to be and why it failed.
+	NoticeReplyUnauthenticated = "reply-unauthenticated"
+	// NoticeFlood: more new complaints than complaints.max_new_per_hour; their confirmations
+	// wait their turn. Detail says how many per hour and which case waits first.
+	NoticeFlood = "flood"
 )
 
 // Notices lists every notice the built-in templates know, in a stable order.
@@ -97,7 +108,7 @@ func Notices() []string {
 		NoticeReplyComplainant, NoticeReplyCommissaris, NoticeReplyUnverified, NoticeBounce,
 		NoticeForgedCommand, NoticeTooLarge, NoticeConfirmAlarm, NoticeRemindBeforeDue,
 		NoticeRemindDue, NoticeAutoExtended, NoticeRemedyDue, NoticeEffectiveness,
-		NoticeRetentionOpen, NoticeSendFailed, NoticeQuarantined,
+		NoticeRetentionOpen, NoticeSendFailed, NoticeQuarantined, NoticeReplyUnauthenticated, NoticeFlood,
 	}
 }
 

@@ -38,7 +38,7 @@ func Kinds() []string {
 		"bevestiging", "nadere-info", "status", "verlenging", "uitkomst-gegrond",
 		"uitkomst-ongegrond", "escalatie", "bindend-advies", "afgehandeld",
 		"melding-nieuw", "herinnering", "commando-fout", "commando-ok", "melding",
-		"overzicht", "rapport",
+		"overzicht", "rapport", "storing",
 	}
 }
 
