@@ -7,12 +7,14 @@ import (
 	"time"
 
 	"github.com/groeimeesters/klachtd/internal/metrics"
+	"github.com/groeimeesters/klachtd/internal/oauth"
 	"github.com/groeimeesters/klachtd/internal/outbox"
 	"github.com/groeimeesters/klachtd/internal/render"
 )
 
 // observed is the daemon's side of the Prometheus metrics: the registry, fed at scrape time
-// from the intake's counters and the store, and the listener of [metrics] listen.
+// from the intake's counters, the store and the OAuth2 token manager (when there is one),
+// and the listener of [metrics] listen.
 type observed struct {
 	*metrics.Metrics
 	mu   sync.Mutex
@@ -22,7 +24,7 @@ type observed struct {
 // newObserved builds the registry for d. The intake need not exist yet: it is read at
 // scrape time.
 func newObserved(d *Daemon) *observed {
-	return &observed{Metrics: metrics.New(metrics.Options{
+	o := &observed{Metrics: metrics.New(metrics.Options{
 		Now: d.clock.Now,
 		IMAP: func() metrics.IMAP {
 			s := d.intake.Stats()
@@ -36,6 +38,20 @@ func newObserved(d *Daemon) *observed {
 		Templates: render.Kinds(),
 		Log:       d.log.With("component", "metrics"),
 	})}
+	if d.tokens != nil {
+		if err := o.WatchToken(tokenState(d.tokens)); err != nil {
+			d.log.Error("metrics: OAuth2 token", "err", err) // a fresh registry: cannot happen
+		}
+	}
+	return o
+}
+
+// tokenState reads the OAuth2 manager's status for the token metrics.
+func tokenState(m *oauth.Manager) func() metrics.Token {
+	return func() metrics.Token {
+		s := m.Status()
+		return metrics.Token{Expiry: s.Expiry, RefreshExpiry: s.RefreshExpires, Refused: s.Refused != nil}
+	}
 }
 
 // listen opens the listener of [metrics] listen before the daemon reports itself ready, so a
