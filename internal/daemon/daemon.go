@@ -88,6 +88,8 @@ type Daemon struct {
 	configPath      string
 	loginAlarmAfter time.Duration
 	lastStatus      string // the last STATUS= line sent; the alarm watcher's alone
+
+	metrics *observed // Prometheus metrics and the [metrics] listener (metrics.go)
 }
 
 // New checks the options and builds a daemon.
@@ -119,7 +121,8 @@ func New(o Options) (*Daemon, error) {
 	if err := d.initTokens(o); err != nil {
 		return nil, err
 	}
-	d.sender = outbox.New(SenderConfigWith(c, d.tokens), d.senderQueue(), d.clock, d.log.With("component", "outbox"))
+	d.metrics = newObserved(d)
+	d.sender = outbox.New(SenderConfigWith(c, d.tokens), d.metrics.queue(d.senderQueue()), d.clock, d.log.With("component", "outbox"))
 	if route, ok := alarmRoute(c); ok {
 		if err := d.sender.SetFallback(route); err != nil {
 			return nil, err
@@ -168,7 +171,14 @@ func (d *Daemon) Run(ctx context.Context) error {
 	} else if n > 0 {
 		d.log.Info("mail interrupted by a previous stop is due again", "count", n)
 	}
+	metricsLn, merr := d.metrics.listen(ctx, d.cfg.Metrics.Listen)
+	if merr != nil {
+		return merr
+	}
 	g, ctx := errgroup.WithContext(ctx)
+	if metricsLn != nil {
+		g.Go(guard("metrics", func() error { return d.metrics.Serve(ctx, metricsLn) }))
+	}
 	g.Go(guard("intake", func() error { return d.intake.Run(ctx) }))
 	g.Go(guard("outbox", func() error { return d.sender.Run(ctx) }))
 	g.Go(guard("timers", func() error { return d.runTimers(ctx) }))

@@ -115,6 +115,7 @@ func (d *Daemon) handle(ctx context.Context, f *intake.Fetched) (intake.Disposit
 	if in.parseErr == nil && (in.tri.Kind == triage.Own || in.tri.Kind == triage.Other && !f.TooLarge) {
 		// Ordinary mail is left exactly as it was, and handling it again would change nothing:
 		// there is nothing to record (and nothing of it is kept).
+		d.metrics.Handled(string(in.tri.Kind))
 		return intake.Leave, nil
 	}
 	disp, err := d.record(ctx, in)
@@ -137,6 +138,7 @@ func (d *Daemon) handle(ctx context.Context, f *intake.Fetched) (intake.Disposit
 func (d *Daemon) record(ctx context.Context, in *incoming) (intake.Disposition, error) {
 	f := in.f
 	var disp intake.Disposition
+	outcome := "duplicate" // for the metrics: the kind recorded, or a message handled before
 	err := d.inTx(ctx, func(tx *store.Tx) error {
 		prev, seen, err := tx.SeenIncoming(f.Mailbox, f.UIDValidity, f.UID, in.hash)
 		if err != nil {
@@ -151,7 +153,7 @@ func (d *Daemon) record(ctx context.Context, in *incoming) (intake.Disposition, 
 		if err != nil {
 			return err
 		}
-		disp = dsp
+		disp, outcome = dsp, kind
 		mid := ""
 		if in.msg != nil {
 			mid = in.msg.MessageID
@@ -159,6 +161,9 @@ func (d *Daemon) record(ctx context.Context, in *incoming) (intake.Disposition, 
 		return tx.RecordIncoming(store.Incoming{Mailbox: f.Mailbox, UIDValidity: f.UIDValidity, UID: f.UID,
 			MessageID: mid, Hash: in.hash, Disposition: int(disp), Kind: kind, CaseID: caseID, At: in.now})
 	})
+	if err == nil {
+		d.metrics.Handled(outcome)
+	}
 	return disp, err
 }
 

@@ -70,7 +70,7 @@ func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	s.to = append(s.to, to)
 	return nil
 }
-func (s *session) Reset()        { s.to = nil }
+func (s *session) Reset() { s.to = nil }
 
 // AuthMechanisms offers a login, as a real mailbox's server does, so that a configuration made
 // for a real one (klachtd init) works against the demo too.
