@@ -169,6 +169,10 @@ func (d *Daemon) staffReply(tx *store.Tx, in *incoming, c *complaint.Case, root,
 	}
 	tags, tagErrs := st.tags, st.errs
 	command := len(tags) > 0 || len(tagErrs) > 0
+	if command && !linkVouched(in) {
+		// The signature does not cover what points this command at this case.
+		return d.unlinkedCommand(tx, in, c, root, own)
+	}
 	notCarried := d.quotedLines(st, c.ID)
 	applied, err := tx.HasMessage(c.ID, in.msg.MessageID, "reply-staff")
 	if err != nil {
