@@ -78,6 +78,9 @@ func (d *Daemon) releaseWaiting(tx *store.Tx, c *complaint.Case, root string, no
 	if err != nil || !released {
 		return err
 	}
+	if err := d.recordAsked(tx, c, tmplConfirmation, w.MessageID); err != nil {
+		return err
+	}
 	return tx.AddEvent(c.ID, store.Event{At: now, Kind: "confirmation-released",
 		Text: d.say("de wachtende ontvangstbevestiging gaat nu uit, vóór het bericht aan de klager",
 			"the waiting confirmation goes out now, before the mail to the complainant")})
@@ -99,8 +102,10 @@ func (d *Daemon) refreshAtTurn(ctx context.Context, m *store.OutMail, now time.T
 		if out, err = d.compose(&c, root, cm, now); err != nil {
 			return err
 		}
-		refreshed, err = tx.Refresh(m.ID, out, false)
-		return err
+		if refreshed, err = tx.Refresh(m.ID, out, false); err != nil || !refreshed {
+			return err
+		}
+		return d.recordAsked(tx, &c, tmplConfirmation, m.MessageID)
 	})
 	if err != nil {
 		d.log.Warn("waiting confirmation not rendered again; it goes out as queued", "case_id", m.CaseID, "err", err)
