@@ -49,6 +49,7 @@ type Config struct {
 	Storage      Storage      `toml:"storage"`
 	Templates    Templates    `toml:"templates"`
 	Log          Log          `toml:"log"`
+	Metrics      Metrics      `toml:"metrics"`
 }
 
 // Organisation is who runs the procedure.

@@ -35,10 +35,14 @@ func TestExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	imapPW, smtpPW := writeFile(t, "imap", "imap-geheim\n"), writeFile(t, "smtp", "smtp-geheim")
-	s := strings.ReplaceAll(string(data), "/run/credentials/klachtd.service/imap", imapPW)
-	s = strings.ReplaceAll(s, "/run/credentials/klachtd.service/smtp", smtpPW)
-	got, err := Parse([]byte(s))
+	// As installed: the secrets beside the configuration, found by their bare names.
+	dir := t.TempDir()
+	imapPW, smtpPW := filepath.Join(dir, "imap"), filepath.Join(dir, "smtp")
+	os.WriteFile(imapPW, []byte("imap-geheim\n"), 0o600)
+	os.WriteFile(smtpPW, []byte("smtp-geheim"), 0o600)
+	os.WriteFile(filepath.Join(dir, "config.toml"), data, 0o644)
+	t.Setenv("CREDENTIALS_DIRECTORY", "")
+	got, err := Load(filepath.Join(dir, "config.toml"))
 	if err != nil {
 		t.Fatalf("Parse(config.example.toml):\n%v", err)
 	}

@@ -84,6 +84,7 @@ func (c *Config) Validate() error {
 	c.checkDeadlines(k)
 	c.checkRest(k)
 	c.checkOAuth2(k)
+	c.checkMetrics(k)
 	checkOneLine(c, k)
 	if len(k.probs) > 0 {
 		return &Error{Problems: k.probs}

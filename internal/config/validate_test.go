@@ -146,7 +146,7 @@ func TestBadConfigs(t *testing.T) {
 		{`deadlines.auto_extend_before = "4w"`, "deadlines.auto_extend_before", "must be shorter than deadlines.handle_within"},
 		{`deadlines.auto_extend_before = "0s"`, "deadlines.auto_extend_before", "must be a positive duration"},
 		{`deadlines.auto_reply_limit = -1`, "deadlines.auto_reply_limit", "must be 0 or more"},
-		{`deadlines.handle_within = "4 weken"`, "deadlines.handle_within", `unknown unit`},
+		{`deadlines.handle_within = "4 weken"`, "deadlines.handle_within", `written as a number and a one-letter unit, without a space: "30s", "15m", "48h", "3d", "4w", "2y" (or combined, "1w3d"). Did you mean "4w"?`},
 		{`deadlines.effectiveness = 90`, "deadlines.effectiveness", "must be a quoted duration, as in \"30s\", \"48h\", \"3d\" or \"4w\", not a number"},
 		{`deadlines.auto_extend = 1`, "deadlines.auto_extend", "must be true or false, not a number"},
 		{`retention.keep = "1w"`, "retention.keep", "must be longer than deadlines.handle_within"},

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/groeimeesters/klachtd/internal/clean"
 	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/mailparse"
 	"github.com/groeimeesters/klachtd/internal/render"
@@ -71,7 +72,7 @@ func (d *Daemon) queue(tx *store.Tx, c *complaint.Case, threadRoot string, m out
 			}
 		}
 		if len(kept) < len(m.to) && c != nil {
-			if err := tx.AddEvent(c.ID, store.Event{At: now, Kind: "mail-held", Text: m.template + d.say(" niet aan de klager verstuurd: het adres gaf eerder een bounce", " not sent to the complainant: the address bounced before")}); err != nil {
+			if err := tx.AddEvent(c.ID, store.Event{At: now, Kind: "mail-held", Text: render.Capital(render.Describe(m.template, d.cfg.Organisation.Language)) + d.say(" niet aan de klager verstuurd: het adres gaf eerder een bounce", " not sent to the complainant: the address bounced before")}); err != nil {
 				return nil, err
 			}
 		}
@@ -137,12 +138,22 @@ func (d *Daemon) compose(c *complaint.Case, threadRoot string, m outMail, now ti
 	}
 	out := store.OutMail{
 		CaseID: caseID, Template: m.template, Audience: m.audience,
-		From: mailparse.Address{Name: d.cfg.Organisation.Name, Email: d.cfg.Organisation.Address},
-		To:   m.to, Cc: m.cc, Subject: subject, Text: rendered.Text, HTML: rendered.HTML,
+		From: mailparse.Address{Name: clean.Line(d.cfg.Organisation.Name), Email: d.cfg.Organisation.Address},
+		To:   displayNames(m.to), Cc: displayNames(m.cc), Subject: subject, Text: rendered.Text, HTML: rendered.HTML,
 		MessageID: d.messageID(caseID, m.template), InReplyTo: inReplyTo, References: refs,
 		Date: now, AutoSubmitted: auto, Attachments: m.attachments, Turn: m.turn,
 	}
 	return out, nil
+}
+
+// displayNames are the addresses with names a mail client may show: without control
+// characters or bidi overrides (a complainant's name comes from their own mail or form).
+func displayNames(list []mailparse.Address) []mailparse.Address {
+	out := make([]mailparse.Address, len(list))
+	for i, a := range list {
+		out[i] = mailparse.Address{Name: strings.Join(strings.Fields(clean.Line(a.Name)), " "), Email: a.Email}
+	}
+	return out
 }
 
 // staffAddrs are the addresses that receive notices.
@@ -287,7 +298,9 @@ func summary(c *complaint.Case, lang string) string {
 	}
 	b.WriteString(".")
 	if desc != "" {
-		b.WriteString("\n" + desc)
+		// A paragraph of its own: the complaint in the complainant's words, not a sentence
+		// that runs on from "ons oordeel: gegrond."
+		b.WriteString("\n\n" + desc)
 	}
 	return b.String()
 }

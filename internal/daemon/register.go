@@ -30,8 +30,11 @@ type Registration struct {
 	// Auto marks the confirmation as an automatic answer to the complainant's own mail, which
 	// auto_reply_limit limits.
 	Auto bool
-	// Form is the klachtformulier read beforehand (outside the transaction); nil: read it now.
-	Form *form.Result
+	// Form is the klachtformulier read beforehand (outside the transaction, see extract), and
+	// Skipped the attached documents that were not read; nil Form: read it now, from the text
+	// alone.
+	Form    *form.Result
+	Skipped []SkippedDocument
 	// Unverified is set when the complainant's address is not authenticated (SPEC section 2):
 	// no automatic mail repeats their words to it. UnverifiedWhy says why, for staff.
 	Unverified    bool
@@ -41,7 +44,7 @@ type Registration struct {
 // registerMail registers a complaint that arrived by mail.
 func (d *Daemon) registerMail(tx *store.Tx, in *incoming) (string, error) {
 	r := mailRegistration(in)
-	r.Form = in.form
+	r.Form, r.Skipped = in.form, in.skipped
 	return d.register(tx, r, in.msg, in.raw, in.now)
 }
 
@@ -63,42 +66,6 @@ func mailRegistration(in *incoming) Registration {
 	}
 	r.Unverified, r.UnverifiedWhy = !in.sender.OK, in.sender.Reason
 	return r
-}
-
-// extractTimeout bounds reading a complaint's form from its text and attached documents.
-const extractTimeout = 20 * time.Second
-
-// extract reads the klachtformulier of a registration. Attached .docx and .pdf files come
-// from strangers: if reading them takes longer than extractTimeout (a hostile document), the
-// form is read from the mail's own text alone and the reading is abandoned.
-func (d *Daemon) extract(r Registration) form.Result {
-	services := d.cfg.Complaints.Services
-	var atts []form.Attachment
-	for _, a := range r.Attachments {
-		atts = append(atts, form.Attachment{Filename: a.Filename, ContentType: a.ContentType, Data: a.Data})
-	}
-	if len(atts) == 0 {
-		return form.Extract(r.Text, r.HTML, nil, r.Name, services)
-	}
-	done := make(chan form.Result, 1)
-	go func() {
-		defer func() {
-			if p := recover(); p != nil {
-				d.log.Error("reading attached documents panicked", "panic", fmt.Sprint(p))
-				done <- form.Extract(r.Text, r.HTML, nil, r.Name, services)
-			}
-		}()
-		done <- form.Extract(r.Text, r.HTML, atts, r.Name, services)
-	}()
-	t := time.NewTimer(extractTimeout)
-	defer t.Stop()
-	select {
-	case res := <-done:
-		return res
-	case <-t.C:
-		d.log.Warn("attached documents not read: took too long", "attachments", len(atts))
-		return form.Extract(r.Text, r.HTML, nil, r.Name, services)
-	}
 }
 
 // staffNew registers a complaint a staff member forwarded with [nieuw], for the original
@@ -125,7 +92,7 @@ func (d *Daemon) staffNew(tx *store.Tx, in *incoming) (string, string, intake.Di
 	r := staffRegistration(in.msg)
 	r.By = in.msg.From.Email
 	r.ReceivedAt = in.f.InternalDate // the forward's arrival
-	r.Form = in.form
+	r.Form, r.Skipped = in.form, in.skipped
 	id, err := d.register(tx, r, in.msg, in.raw, in.now)
 	if err != nil {
 		return "", "", intake.Leave, err
@@ -170,7 +137,7 @@ func (d *Daemon) register(tx *store.Tx, r Registration, m *mailparse.Message, ra
 	if r.Form != nil {
 		fr = *r.Form
 	} else {
-		fr = d.extract(r)
+		fr = form.Extract(r.Text, r.HTML, nil, r.Name, d.cfg.Complaints.Services)
 	}
 	c := complaint.NewCase(id, received, d.terms)
 	c.Fields = fr.Fields
@@ -221,6 +188,11 @@ func (d *Daemon) register(tx *store.Tx, r Registration, m *mailparse.Message, ra
 	if err != nil {
 		return "", err
 	}
+	skipNotes, err := d.noteSkipped(tx, id, r.Skipped, now)
+	if err != nil {
+		return "", err
+	}
+	notes = append(notes, skipNotes...)
 	if r.TooLarge {
 		notes = append(notes, fmt.Sprintf(pick(d.cfg.Organisation.Language,
 			"De e-mail is groter dan %d bytes: alleen de kop is gelezen. Bekijk de e-mail zelf in de mailbox.",
@@ -343,6 +315,13 @@ func (d *Daemon) Register(ctx context.Context, r Registration, raw []byte) (stri
 		if r.Language == "" {
 			r.Language = pm.Language
 		}
+	}
+	if r.Form == nil {
+		fr, skipped, err := d.extract(ctx, r)
+		if err != nil {
+			return "", err
+		}
+		r.Form, r.Skipped = &fr, skipped
 	}
 	var id string
 	err := d.inTx(ctx, func(tx *store.Tx) error {

@@ -48,6 +48,7 @@ type env struct {
 	db   string
 
 	procs []*proc // every daemon started, oldest first
+	bin   string  // the klachtd to run; "" = the one TestMain built
 }
 
 func newEnv(t testing.TB, o options) *env {
@@ -167,7 +168,7 @@ func (e *env) startDaemon() *proc {
 	if err != nil {
 		e.t.Fatalf("daemon log: %v", err)
 	}
-	p.cmd = exec.Command(binary, "run", "--config", e.cfg)
+	p.cmd = exec.Command(or(e.bin, binary), "run", "--config", e.cfg)
 	p.cmd.Stdout, p.cmd.Stderr = f, f
 	p.cmd.Env = append(os.Environ(), "NOTIFY_SOCKET=")
 	if err := p.cmd.Start(); err != nil {

@@ -111,6 +111,8 @@ type Checkpoints interface {
 
 // Stats are counters for health checks and the watchdog.
 type Stats struct {
+	Connected  bool   // a session is open with the mailbox selected
+	IDLE       bool   // that session waits for new mail with IDLE (configured, and the server has it)
 	Fetched    uint64 // messages fetched from the server
 	Handled    uint64 // messages the handler accepted
 	Errors     uint64 // handler, disposition and session errors

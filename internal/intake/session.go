@@ -38,6 +38,8 @@ func (in *Intake) session(ctx context.Context) (healthy bool, err error) {
 	if err := in.open(ctx, s); err != nil {
 		return false, err
 	}
+	in.count(func(st *Stats) { st.Connected, st.IDLE = true, in.cfg.IDLE && s.caps.Has(imap.CapIdle) })
+	defer in.count(func(st *Stats) { st.Connected, st.IDLE = false, false })
 	failures := 0
 	for {
 		wait, wake := in.cfg.PollInterval, true

@@ -68,7 +68,8 @@ type Data struct {
 	Changes      []string   // commando-ok: what changed and what was sent to whom
 	Cases        []CaseView // overzicht: open cases
 	Overdue      []CaseView // overzicht: cases past their decision term
-	Period       string     // rapport: "2026H2"
+	Period       string     // rapport: "2026H2", as --period takes it
+	PeriodName   string     // rapport: the period in words, "tweede helft 2026, 1 juli t/m 31 december"
 	Report       string     // rapport: the analysis as preformatted text
 	ChartPNGCID  string     // rapport: Content-ID of an attached chart, "" when none
 	Body         string     // melding: the incoming text to pass to staff
@@ -168,6 +169,7 @@ func SampleData() Data {
 		Cases:       []CaseView{c, other},
 		Overdue:     []CaseView{other},
 		Period:      "2026H2",
+		PeriodName:  "tweede helft 2026, 1 juli t/m 31 december",
 		Report:      "dienst                   aantal  gegrond  ongegrond\nintervisie-begeleiding        3        1          2\n",
 		ChartPNGCID: "chart-2026H2@klachtd",
 		Body:        "Hierbij de gevraagde gegevens.\nIk zou graag een vervangende bijeenkomst krijgen.",

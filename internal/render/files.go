@@ -155,13 +155,3 @@ func indent(n int, s string) string {
 	}
 	return strings.Join(lines, "\n")
 }
-
-// htmlLines escapes multi-line text for HTML and turns its line breaks into <br>.
-func htmlLines(s string) htmltemplate.HTML {
-	s = strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		lines[i] = htmltemplate.HTMLEscapeString(l)
-	}
-	return htmltemplate.HTML(strings.Join(lines, "<br>\n"))
-}

@@ -39,6 +39,7 @@ func sampleFor(kind, lang string) Data {
 		return d
 	}
 	d.Language = "en"
+	d.PeriodName = "second half of 2026, 1 July to 31 December"
 	en := map[string]string{
 		"Naam van indiener": "Name of the complainant", "Datum van de klacht": "Date of the complaint",
 		"Omschrijving van de klacht": "Description of the complaint", "Gevolgen voor u": "Consequences for you",
