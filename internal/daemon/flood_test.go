@@ -67,6 +67,14 @@ func (l *live) quiet() {
 	}
 }
 
+// nudgeTimers wakes the timer loop, which sleeps on the real clock.
+func (l *live) nudgeTimers() {
+	select {
+	case l.d.wake <- struct{}{}:
+	default:
+	}
+}
+
 // jump moves the clock on and nudges the sender, which sleeps on the real clock.
 func (l *live) jump(to time.Time) {
 	l.clock.Jump(to)
@@ -107,10 +115,13 @@ func outside(mails []*outMsg) []*outMsg {
 }
 
 // TestFloodOfForgedComplaints: an auto-responder rotating its forged From address sends 100
-// complaints within a minute, each with a link. Every case is registered and staff see every
-// complaint in full, but no mail to an outside address carries a link, a name or a word of
+// complaints within a minute, each with a link. Every case is registered and kept in full,
+// and staff get every word of it, but no mail to an outside address carries a link, a name or a word of
 // the senders; no more than max_new_per_hour confirmations go out in any hour, the rest wait
-// their turn and go out later, each exactly once; staff are told of the flood once.
+// their turn and go out later, each exactly once. Staff are told of the flood once: a flood
+// notice, their notices of the complaints while it lasts left for one summary when it is over
+// (every complaint listed in it once), fewer than max_new_per_hour+2 mails to staff in the
+// flood's first hour.
 func TestFloodOfForgedComplaints(t *testing.T) {
 	const n, perHour = 100, 30
 	loc := amsterdam(t)
@@ -159,6 +170,14 @@ func TestFloodOfForgedComplaints(t *testing.T) {
 		l.jump(base.Add(time.Duration(stage+1) * (time.Hour + 5*time.Minute)))
 	}
 
+	// The flood is over an hour after the last waiting confirmation's turn: staff get one
+	// summary of the complaints whose notices waited for it.
+	sentSoFar := len(l.sink.Messages())
+	l.jump(base.Add(5 * time.Hour))
+	l.nudgeTimers()
+	l.sink.WaitFor(t, sentSoFar+1, 30*time.Second)
+	l.quiet()
+
 	mails := l.all()
 	conf := withTemplate(mails, tmplConfirmation)
 	ids, confirmed := map[string]bool{}, map[string]int{}
@@ -200,24 +219,70 @@ func TestFloodOfForgedComplaints(t *testing.T) {
 			}
 		}
 	}
-	var flood, notices int
-	for _, m := range mails {
-		if m.Template == "melding" && strings.Contains(m.Subject, "Veel nieuwe klachten tegelijk") {
-			flood++
-		}
-		if m.Template == "melding-nieuw" {
-			notices++
+	// Staff are told once: one flood notice, one summary, and a notice of its own only for
+	// each complaint that came before the flood began; each complaint reaches staff once.
+	var flood, summaries []*outMsg
+	for _, m := range to(mails, staffAddr) {
+		switch {
+		case m.Template == "melding" && strings.Contains(m.Subject, "Veel nieuwe klachten tegelijk"):
+			flood = append(flood, m)
+		case m.Template == "melding" && strings.Contains(m.Subject, "Overzicht na de golf van nieuwe klachten"):
+			summaries = append(summaries, m)
 		}
 	}
-	if flood != 1 {
-		t.Errorf("%d flood notices to staff, want 1", flood)
+	if len(flood) != 1 || len(summaries) != 1 {
+		t.Fatalf("%d flood notices and %d summaries to staff, want 1 and 1", len(flood), len(summaries))
 	}
-	if notices != n {
-		t.Errorf("%d new-complaint notices to staff, want %d (every case registered as usual)", notices, n)
+	if !strings.Contains(flood[0].Text, "één overzicht") {
+		t.Errorf("the flood notice does not say the notices wait for one summary:\n%s", flood[0].Text)
+	}
+	summary := summaries[0]
+	summaryText := strings.ReplaceAll(summary.Text, "\r\n", "\n")
+	notices := withTemplate(mails, "melding-nieuw")
+	told := map[string]int{}
+	for _, m := range notices {
+		told[strings.TrimPrefix(strings.SplitN(m.Subject, "]", 2)[0], "[")]++
+	}
+	listed := 0
+	for _, c := range cases {
+		inSummary := strings.Count(summaryText, "klachtd show "+c.ID+"\n")
+		if inSummary > 0 {
+			listed++
+			if !strings.Contains(summaryText, c.ID+"  "+c.Email+"\n") || !strings.Contains(summary.HTML, "<code>klachtd show "+c.ID+"</code>") {
+				t.Errorf("%s: the summary does not name it with its sender %s (text and HTML)", c.ID, c.Email)
+			}
+			if ev := timeline(t, l.st, c.ID); !hasEvent(ev, "notice-held") {
+				t.Errorf("%s: listed in the summary, but its timeline does not say its notice waited", c.ID)
+			}
+		}
+		if inSummary+told[c.ID] != 1 {
+			t.Errorf("%s: %d notices of its own and listed %d times in the summary, want once in all", c.ID, told[c.ID], inSummary)
+		}
+	}
+	if len(notices) != perHour || listed != n-perHour {
+		t.Errorf("%d notices of their own and %d complaints in the summary, want %d and %d", len(notices), listed, perHour, n-perHour)
+	}
+	for _, want := range []string{"niet geverifieerd", "map Klachten", "Begin: FLOODWORD099"} {
+		if !strings.Contains(summary.Text, want) {
+			t.Errorf("the summary lacks %q:\n%s", want, summary.Text)
+		}
+	}
+	if want := fmt.Sprintf(": %d klachten", n-perHour); !strings.HasSuffix(summary.Subject, want) {
+		t.Errorf("summary subject %q, want it to end in %q", summary.Subject, want)
+	}
+	// In the hour the flood began, fewer than max_new_per_hour+2 mails went to staff.
+	inHour := 0
+	for _, m := range to(mails, staffAddr) {
+		if at, _ := m.Header.Date(); at.Before(base.Add(time.Hour)) {
+			inHour++
+		}
+	}
+	if inHour >= perHour+2 {
+		t.Errorf("%d mails to staff in the flood's first hour, want fewer than %d", inHour, perHour+2)
 	}
 	// Staff always get the full text.
-	if nw := withTemplate(mails, "melding-nieuw"); len(nw) > 0 && !strings.Contains(nw[0].Text, "FLOODWORD") {
-		t.Errorf("staff notice lacks the complaint's text:\n%s", nw[0].Text)
+	if len(notices) > 0 && !strings.Contains(notices[0].Text, "FLOODWORD") {
+		t.Errorf("staff notice lacks the complaint's text:\n%s", notices[0].Text)
 	}
 	for _, c := range l.waitCases(n) {
 		if c.ConfirmedAt.IsZero() || !c.Unverified {

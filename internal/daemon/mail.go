@@ -98,6 +98,9 @@ func (d *Daemon) queue(tx *store.Tx, c *complaint.Case, threadRoot string, m out
 	if _, err := tx.QueueMail(out); err != nil {
 		return nil, err
 	}
+	if err := d.recordAsked(tx, c, m.template, out.MessageID); err != nil {
+		return nil, err
+	}
 	d.mu.Lock()
 	d.queued = true
 	d.mu.Unlock()

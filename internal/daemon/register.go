@@ -199,10 +199,17 @@ func (d *Daemon) register(tx *store.Tx, r Registration, m *mailparse.Message, ra
 			"The mail is larger than %d bytes: only its header was read. Read it in the mailbox."), d.cfg.IMAP.MaxSize))
 	}
 	// Staff get the complainant's whole text as written, after the fields read from it: no
-	// word of a complaint is left to the raw mail alone.
-	if _, err := d.queue(tx, &c, root, outMail{template: "melding-nieuw", to: d.staffAddrs(), audience: audStaff,
-		data: render.Data{Detail: strings.Join(notes, "\n"), Body: firstNonEmpty(fr.Text, r.Text)}}, now); err != nil {
+	// word of a complaint is left to the raw mail alone. During a flood the notice waits for
+	// the flood's summary (flood.go).
+	held, err := d.holdNewCaseNotice(tx, &c, r.Via, notes, now)
+	if err != nil {
 		return "", err
+	}
+	if !held {
+		if _, err := d.queue(tx, &c, root, outMail{template: "melding-nieuw", to: d.staffAddrs(), audience: audStaff,
+			data: render.Data{Detail: strings.Join(notes, "\n"), Body: firstNonEmpty(fr.Text, r.Text)}}, now); err != nil {
+			return "", err
+		}
 	}
 	d.log.Info("complaint registered", "case_id", id, "via", r.Via)
 	return id, d.setTimers(tx, c)

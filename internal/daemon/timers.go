@@ -119,6 +119,8 @@ func (d *Daemon) fire(tx *store.Tx, t store.Timer, now time.Time) error {
 			return err
 		}
 		return d.scheduleGlobal(tx, now)
+	case timerFloodSummary:
+		return d.floodSummary(tx, now)
 	}
 	c, root, err := tx.Case(t.CaseID)
 	if err != nil {

@@ -19,7 +19,8 @@ import (
 // then is and never arrives after their mail.
 //
 // A flood begins when a confirmation must wait, and ends an hour after the turn of the last
-// confirmation that waited: staff are told once, when it begins.
+// confirmation that waited: staff are told once, when it begins, and get one summary of the
+// cases registered during it when it ends (flood.go).
 
 const tmplConfirmation = "bevestiging"
 
@@ -47,12 +48,9 @@ func (d *Daemon) takeTurn(tx *store.Tx, c *complaint.Case, now time.Time) (time.
 	if err := tx.AddEvent(c.ID, store.Event{At: now, Kind: "confirmation-waits", Text: note}); err != nil {
 		return time.Time{}, "", err
 	}
-	last, waitedBefore, err := tx.LastWaitedTurn()
-	if err != nil {
-		return time.Time{}, "", err
-	}
-	if waitedBefore && last.After(now.Add(-floodQuiet)) {
-		return turn, note, nil // the same flood: staff know
+	begins, err := d.beginFlood(tx, turn, now)
+	if err != nil || !begins {
+		return turn, note, err // the same flood: staff know
 	}
 	d.log.Warn("more new complaints than max_new_per_hour: confirmations wait their turn", "case_id", c.ID, "max_new_per_hour", perHour)
 	detail := fmt.Sprintf(pick(lang, "ten hoogste %d bevestigingen per uur; de eerste die moet wachten is die van %s, die uitgaat op %s",
@@ -80,6 +78,9 @@ func (d *Daemon) releaseWaiting(tx *store.Tx, c *complaint.Case, root string, no
 	if err != nil || !released {
 		return err
 	}
+	if err := d.recordAsked(tx, c, tmplConfirmation, w.MessageID); err != nil {
+		return err
+	}
 	return tx.AddEvent(c.ID, store.Event{At: now, Kind: "confirmation-released",
 		Text: d.say("de wachtende ontvangstbevestiging gaat nu uit, vóór het bericht aan de klager",
 			"the waiting confirmation goes out now, before the mail to the complainant")})
@@ -101,8 +102,10 @@ func (d *Daemon) refreshAtTurn(ctx context.Context, m *store.OutMail, now time.T
 		if out, err = d.compose(&c, root, cm, now); err != nil {
 			return err
 		}
-		refreshed, err = tx.Refresh(m.ID, out, false)
-		return err
+		if refreshed, err = tx.Refresh(m.ID, out, false); err != nil || !refreshed {
+			return err
+		}
+		return d.recordAsked(tx, &c, tmplConfirmation, m.MessageID)
 	})
 	if err != nil {
 		d.log.Warn("waiting confirmation not rendered again; it goes out as queued", "case_id", m.CaseID, "err", err)

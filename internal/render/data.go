@@ -45,6 +45,10 @@ type CaseView struct {
 	// NextDeadline is the next deadline with what it is ("12 januari 2027 (beslistermijn)"),
 	// for digests.
 	NextDeadline string
+	// Unverified: the complainant's address was not authenticated; Excerpt is the first line
+	// of the complaint, shortened. For the list in a flood's summary to staff.
+	Unverified bool
+	Excerpt    string
 }
 
 // Data is everything a template may use. Callers fill what the kind needs; the rest stays empty.
@@ -101,6 +105,9 @@ const (
 	// NoticeFlood: more new complaints than complaints.max_new_per_hour; their confirmations
 	// wait their turn. Detail says how many per hour and which case waits first.
 	NoticeFlood = "flood"
+	// NoticeFloodSummary: the flood is over; Cases lists the complaints registered during it,
+	// whose own notices were not sent, and Detail names the mailbox folder of their mails.
+	NoticeFloodSummary = "flood-summary"
 )
 
 // Notices lists every notice the built-in templates know, in a stable order.
@@ -110,6 +117,7 @@ func Notices() []string {
 		NoticeForgedCommand, NoticeTooLarge, NoticeConfirmAlarm, NoticeRemindBeforeDue,
 		NoticeRemindDue, NoticeAutoExtended, NoticeRemedyDue, NoticeEffectiveness,
 		NoticeRetentionOpen, NoticeSendFailed, NoticeQuarantined, NoticeReplyUnauthenticated, NoticeFlood,
+		NoticeFloodSummary,
 	}
 }
 
@@ -140,8 +148,9 @@ func SampleData() Data {
 		Summary:      "De heer De Vries klaagt dat een intervisiebijeenkomst zonder bericht is vervallen.",
 		NextDeadline: "12 januari 2027 (beslistermijn)",
 	}
-	other := CaseView{ID: "KL-2026-0005", Service: "online cursus", Status: "info-nodig",
-		Received: "20 november 2026", Due: "18 december 2026", NextDeadline: "18 december 2026 (beslistermijn)"}
+	other := CaseView{ID: "KL-2026-0005", Email: "klant5@example.nl", Service: "online cursus", Status: "info-nodig",
+		Received: "20 november 2026", Due: "18 december 2026", NextDeadline: "18 december 2026 (beslistermijn)",
+		Unverified: true, Excerpt: "De online cursus was drie dagen niet bereikbaar …"}
 	return Data{
 		Org: Org{Name: "Groeimeesters", Address: "info@intervisie-begeleiding.nl",
 			Phone: "06 58949869", Officer: "Milou Meijer"},
