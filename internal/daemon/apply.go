@@ -69,11 +69,13 @@ func (d *Daemon) applyResult(tx *store.Tx, c *complaint.Case, root string, res c
 			return nil, err
 		}
 		if len(sent) > 0 {
-			changes = append(changes, fmt.Sprintf(pick(staffLang, "Mail ‘%s’ verstuurd aan %s.", "Mail ‘%s’ sent to %s."), m.Template, joinEmails(sent)))
+			changes = append(changes, fmt.Sprintf(pick(staffLang, "%s verstuurd aan %s.", "%s sent to %s."),
+				render.Capital(render.Describe(m.Template, staffLang)), joinEmails(sent)))
 		}
 		if aud == audComplainant && len(to) > 0 && !containsAddr(sent, to[0].Email) {
-			changes = append(changes, fmt.Sprintf(pick(staffLang, "Mail ‘%s’ NIET verstuurd aan %s: dit adres gaf eerder een bounce. Antwoord met [adres-ok] als het adres weer klopt.",
-				"Mail ‘%s’ NOT sent to %s: the address bounced before. Reply with [adres-ok] when the address is right again."), m.Template, to[0].Email))
+			changes = append(changes, fmt.Sprintf(pick(staffLang, "%s NIET verstuurd aan %s: dit adres gaf eerder een bounce. Antwoord met [adres-ok] als het adres weer klopt.",
+				"%s NOT sent to %s: the address bounced before. Reply with [adres-ok] when the address is right again."),
+				render.Capital(render.Describe(m.Template, staffLang)), to[0].Email))
 		}
 	}
 	if len(changes) == 0 {

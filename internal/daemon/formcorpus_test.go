@@ -36,7 +36,9 @@ func TestFormCorpusReachesStaff(t *testing.T) {
 	}
 	clock := &fakeClock{}
 	clock.Set(time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC))
-	d, st := newTestDaemon(t, testConfig(t, "", "", "", 0), clock, nil)
+	cfg := testConfig(t, "", "", "", 0)
+	cfg.Complaints.MaxNewPerHour = 1000 // the whole corpus arrives at one moment; each is confirmed at once
+	d, st := newTestDaemon(t, cfg, clock, nil)
 	f := &feeder{d: d}
 	n := 0
 	for _, p := range paths {

@@ -33,16 +33,15 @@ func (d *Daemon) reply(tx *store.Tx, in *incoming) (string, string, intake.Dispo
 	case triage.RoleStaff:
 		return caseID, "reply-staff", intake.Move, d.staffReply(tx, in, &c, root, own)
 	case triage.RoleCommissaris:
-		if err := d.storeIncoming(tx, caseID, "reply-commissaris", in, true, ""); err != nil {
-			return "", "", intake.Leave, err
+		if !in.sender.OK {
+			// Never passed on as the commissaris' word.
+			return caseID, "reply-unverified", intake.Move, d.unauthenticatedReply(tx, in, &c, root, own)
 		}
-		if err := tx.AddEvent(caseID, store.Event{At: in.now, Kind: "mail-commissaris", By: in.msg.From.Email, Text: own}); err != nil {
-			return "", "", intake.Leave, err
-		}
-		_, err := d.queue(tx, &c, root, outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
-			data: render.Data{Notice: render.NoticeReplyCommissaris, Body: own}}, in.now)
-		return caseID, "reply-commissaris", intake.Move, err
+		return caseID, "reply-commissaris", intake.Move, d.commissarisReply(tx, in, &c, root, own)
 	case triage.RoleComplainant:
+		if !in.sender.OK && in.msg.Auto == "" {
+			return caseID, "reply-unverified", intake.Move, d.unauthenticatedReply(tx, in, &c, root, own)
+		}
 		return caseID, "reply-complainant", intake.Move, d.complainantReply(tx, in, &c, root, own)
 	}
 	// Someone else: kept, marked unverified, changes nothing; staff are told.
@@ -57,10 +56,28 @@ func (d *Daemon) reply(tx *store.Tx, in *incoming) (string, string, intake.Dispo
 	return caseID, "reply-unverified", intake.Move, err
 }
 
-// complainantReply records the complainant's mail, fills missing form fields it answers, moves
-// a case waiting for information back to in-behandeling, and tells staff.
+// commissarisReply records the commissaris' authenticated mail and passes it to staff.
+func (d *Daemon) commissarisReply(tx *store.Tx, in *incoming, c *complaint.Case, root, own string) error {
+	if err := d.storeIncoming(tx, c.ID, "reply-commissaris", in, true, ""); err != nil {
+		return err
+	}
+	if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "mail-commissaris", By: in.msg.From.Email, Text: own}); err != nil {
+		return err
+	}
+	_, err := d.queue(tx, c, root, outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
+		data: render.Data{Notice: render.NoticeReplyCommissaris, Body: own}}, in.now)
+	return err
+}
+
+// complainantReply records the complainant's authenticated mail, fills missing form fields it
+// answers, moves a case waiting for information back to in-behandeling, and tells staff. An
+// automatic answer from the address (out of office) is only kept, authenticated or not.
 func (d *Daemon) complainantReply(tx *store.Tx, in *incoming, c *complaint.Case, root, own string) error {
-	if err := d.storeIncoming(tx, c.ID, "reply-complainant", in, true, ""); err != nil {
+	why := ""
+	if !in.sender.OK {
+		why = "not authenticated: " + in.sender.Reason
+	}
+	if err := d.storeIncoming(tx, c.ID, "reply-complainant", in, in.sender.OK, why); err != nil {
 		return err
 	}
 	if in.msg.Auto != "" {
@@ -72,7 +89,10 @@ func (d *Daemon) complainantReply(tx *store.Tx, in *incoming, c *complaint.Case,
 		return err
 	}
 	before := *c
-	filled := d.fillMissing(c, own, in)
+	filled, err := d.fillMissing(tx, c, own, in)
+	if err != nil {
+		return err
+	}
 	next, events := complaint.ComplainantReplied(*c, in.now)
 	*c = next
 	if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "mail-complainant", By: c.Email, Text: own}); err != nil {
@@ -94,17 +114,22 @@ func (d *Daemon) complainantReply(tx *store.Tx, in *incoming, c *complaint.Case,
 			return err
 		}
 	}
-	_, err := d.queue(tx, c, root, outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
+	_, err = d.queue(tx, c, root, outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
 		data: render.Data{Notice: render.NoticeReplyComplainant, Body: own}}, in.now)
 	return err
 }
 
-// fillMissing takes form answers from a complainant's reply for fields still empty.
-func (d *Daemon) fillMissing(c *complaint.Case, own string, in *incoming) []string {
-	r := form.Extract(own, "", nil, "", d.cfg.Complaints.Services)
-	if r.Labels == 0 {
-		return nil
+// fillMissing fills the form fields still empty from the complainant's reply (only an
+// authenticated one comes here): what it answers by label, by the numbers of the questions
+// the mail it answers asked, or by what its free text says (form.ReadReply). An answer given
+// before is never overwritten; the reply's whole text stays on the timeline either way.
+func (d *Daemon) fillMissing(tx *store.Tx, c *complaint.Case, own string, in *incoming) ([]string, error) {
+	asked, err := d.askedOf(tx, c, in)
+	if err != nil {
+		return nil, err
 	}
+	services := d.cfg.Complaints.Services
+	r := form.ReadReply(reply.WithoutCourtesy(own), asked, services)
 	var filled []string
 	for _, f := range complaint.FormFields {
 		if strings.TrimSpace(c.Fields[f]) == "" && strings.TrimSpace(r.Fields[f]) != "" {
@@ -113,12 +138,12 @@ func (d *Daemon) fillMissing(c *complaint.Case, own string, in *incoming) []stri
 			}
 			c.Fields[f] = r.Fields[f]
 			filled = append(filled, f)
-			if f == complaint.FieldDienst {
-				c.Service = r.Fields[f]
+			if svc, ok := form.MatchService(r.Fields[f], services); ok && f == complaint.FieldDienst {
+				c.Service = svc
 			}
 		}
 	}
-	return filled
+	return filled, nil
 }
 
 func (d *Daemon) addEvents(tx *store.Tx, caseID, by string, events []complaint.Event, in *incoming) error {
@@ -152,6 +177,10 @@ func (d *Daemon) staffReply(tx *store.Tx, in *incoming, c *complaint.Case, root,
 	}
 	tags, tagErrs := st.tags, st.errs
 	command := len(tags) > 0 || len(tagErrs) > 0
+	if command && !linkVouched(in) {
+		// The signature does not cover what points this command at this case.
+		return d.unlinkedCommand(tx, in, c, root, own)
+	}
 	notCarried := d.quotedLines(st, c.ID)
 	applied, err := tx.HasMessage(c.ID, in.msg.MessageID, "reply-staff")
 	if err != nil {

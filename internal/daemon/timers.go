@@ -167,14 +167,16 @@ func (d *Daemon) fire(tx *store.Tx, t store.Timer, now time.Time) (firing, error
 			return firing{}, err
 		}
 		return firing{}, d.scheduleGlobal(tx, now)
+	case timerFloodSummary:
+		return firing{}, d.floodSummary(tx, now)
 	}
 	c, root, err := tx.Case(t.CaseID)
 	if err != nil {
 		return firing{}, err
 	}
-	remind := func(notice string) (firing, error) {
+	remind := func(notice, detail string) (firing, error) {
 		_, err := d.queue(tx, &c, root, outMail{template: "herinnering", to: d.staffAddrs(), audience: audStaff,
-			data: noticeData(notice, "")}, now)
+			data: noticeData(notice, detail)}, now)
 		return firing{}, err
 	}
 	switch complaint.TimerKind(t.Kind) {
@@ -182,21 +184,25 @@ func (d *Daemon) fire(tx *store.Tx, t store.Timer, now time.Time) (firing, error
 		if !c.ConfirmedAt.IsZero() || !c.Status.IsOpen() {
 			return skip("the case was confirmed or closed first")
 		}
-		return remind(render.NoticeConfirmAlarm)
+		detail, err := d.waitingDetail(tx, c.ID)
+		if err != nil {
+			return firing{}, err
+		}
+		return remind(render.NoticeConfirmAlarm, detail)
 	case complaint.TimerRemindBeforeDue, complaint.TimerRemindDue:
 		if !complaint.AwaitsVerdict(c) {
 			return skip("a verdict or the commissaris came first: nothing left to remind of")
 		}
 		if t.Kind == string(complaint.TimerRemindDue) {
-			return remind(render.NoticeRemindDue)
+			return remind(render.NoticeRemindDue, "")
 		}
-		return remind(render.NoticeRemindBeforeDue)
+		return remind(render.NoticeRemindBeforeDue, "")
 	case complaint.TimerAutoExtend:
 		return d.autoExtend(tx, &c, root, now)
 	case complaint.TimerRemedyDue:
-		return remind(render.NoticeRemedyDue)
+		return remind(render.NoticeRemedyDue, "")
 	case complaint.TimerEffectiveness:
-		return remind(render.NoticeEffectiveness)
+		return remind(render.NoticeEffectiveness, "")
 	case complaint.TimerRetention:
 		return d.retention(tx, &c, root, now)
 	}

@@ -43,7 +43,7 @@ func BenchmarkBacklog(b *testing.B) {
 			b.Fatalf("mbsync copied %d messages, want %d", n, total)
 		}
 
-		e := newEnvWith(b, dv, options{backfill: time.Now().AddDate(0, 0, -1).Format(time.DateOnly)})
+		e := newEnvWith(b, dv, options{backfill: time.Now().AddDate(0, 0, -1).Format(time.DateOnly), maxNewPerHour: total})
 		b.StartTimer()
 		start := time.Now()
 		p := e.startDaemon()

@@ -14,7 +14,6 @@
 package form
 
 import (
-	"path"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -36,11 +35,14 @@ type Result struct {
 	Text string
 }
 
-// Attachment is a file that may hold the filled-in form.
+// Attachment is a file that may hold the filled-in form. A document read beforehand (in a
+// separate process: internal/docreader) comes with its Kind and Text, and its Data is then
+// not opened.
 type Attachment struct {
 	Filename    string
 	ContentType string
 	Data        []byte
+	Kind, Text  string
 }
 
 // maxDocuments bounds how many attachments are opened.
@@ -208,17 +210,15 @@ func looseOmschrijving(res *Result, srcs []source, used []bool, text string) {
 // documentText recognises a .docx or .pdf attachment and returns its kind and text; an
 // unreadable document is skipped.
 func documentText(a Attachment) (string, string) {
-	ext := strings.ToLower(path.Ext(a.Filename))
-	ct := strings.ToLower(a.ContentType)
-	switch {
-	case ext == ".docx" || strings.Contains(ct, "wordprocessingml"):
-		if t, err := DocxText(a.Data); err == nil && t != "" {
-			return "docx", t
-		}
-	case ext == ".pdf" || strings.Contains(ct, "application/pdf") || strings.HasPrefix(string(a.Data[:min(len(a.Data), 5)]), "%PDF-"):
-		if t, err := PDFText(a.Data); err == nil && t != "" {
-			return "pdf", t
-		}
+	if a.Text != "" {
+		return a.Kind, a.Text
+	}
+	kind := DocumentKind(a.Filename, a.ContentType, a.Data[:min(len(a.Data), 5)])
+	if kind == "" {
+		return "", ""
+	}
+	if t, err := ReadDocument(kind, a.Data); err == nil && t != "" {
+		return kind, t
 	}
 	return "", ""
 }

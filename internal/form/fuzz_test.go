@@ -167,6 +167,9 @@ func FuzzDocx(f *testing.F) {
 	f.Add(makeDocx(f, para("Naam")+sdt("Jan", false)+legacyBox("a", true)), "Wat is er gebeurd?", "De les ging niet door.")
 	f.Add(makeDocx(f, `<w:sdt><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent><w:sdt><w:sdtContent>`), "<&>", "\"'")
 	f.Add([]byte("PK\x05\x06"+strings.Repeat("\x00", 18)), "", "x\ty")
+	for _, doc := range hostileSeeds(KindDocx) {
+		f.Add(doc, "", "")
+	}
 	f.Fuzz(func(t *testing.T, data []byte, question, answer string) {
 		text, err := DocxText(data)
 		if err != nil && text != "" {
@@ -209,6 +212,9 @@ func FuzzPDF(f *testing.F) {
 	f.Add(acroPDF(), "Naam van indiener", "José Jansen", "online")
 	f.Add(textPDF(f, []string{"Naam: a", "Datum: b"}), "(", ")\\", "x")
 	f.Add(radioPDF(), "Omschrijving", "regel een\nregel twee", "")
+	for _, doc := range hostileSeeds(KindPDF) {
+		f.Add(doc, "", "", "")
+	}
 	f.Fuzz(func(t *testing.T, data []byte, label, value, choice string) {
 		text, err := PDFText(data)
 		if err != nil && text != "" {

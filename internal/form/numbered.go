@@ -67,21 +67,7 @@ func numberedAnswers(lines []string) (parsed, bool) {
 // numberedForm checks that the answers look like the form's: a name first, then a date, and
 // none of them a label (a form with labels is read by its labels).
 func numberedForm(answers [][]string) bool {
-	name, date := joinAnswer(answers[0]), joinAnswer(answers[1])
-	nw := strings.Fields(normWords(name))
-	if len(nw) == 0 || len(nw) > 5 || len(name) > 60 || proseStarts[nw[0]] ||
-		strings.ContainsAny(name, "\n!?:;,") || strings.HasSuffix(name, ".") && len(nw[len(nw)-1]) > 2 {
-		return false
-	}
-	dw := strings.Fields(normWords(date))
-	if len(dw) == 0 || len(dw) > 6 || strings.Contains(date, "\n") {
-		return false
-	}
-	dated := strings.ContainsAny(date, "0123456789")
-	for _, w := range dw {
-		dated = dated || dateWords[w]
-	}
-	if !dated {
+	if !looksLikeName(joinAnswer(answers[0])) || !looksLikeDate(joinAnswer(answers[1]), 6) {
 		return false
 	}
 	for _, a := range answers {
@@ -92,4 +78,26 @@ func numberedForm(answers [][]string) bool {
 		}
 	}
 	return true
+}
+
+// looksLikeName reports whether an answer can be a person's name: a few words on one line,
+// not the start of a sentence.
+func looksLikeName(name string) bool {
+	nw := strings.Fields(normWords(name))
+	return len(nw) > 0 && len(nw) <= 5 && len(name) <= 60 && !proseStarts[nw[0]] &&
+		!strings.ContainsAny(name, "\n!?:;,") && (!strings.HasSuffix(name, ".") || len(nw[len(nw)-1]) <= 2)
+}
+
+// looksLikeDate reports whether an answer can be a date: at most maxWords words on one line,
+// with a digit or a word of dates in it ("3 maart", "vorige week dinsdag").
+func looksLikeDate(date string, maxWords int) bool {
+	dw := strings.Fields(normWords(date))
+	if len(dw) == 0 || len(dw) > maxWords || strings.Contains(date, "\n") {
+		return false
+	}
+	dated := strings.ContainsAny(date, "0123456789")
+	for _, w := range dw {
+		dated = dated || dateWords[w]
+	}
+	return dated
 }

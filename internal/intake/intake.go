@@ -36,6 +36,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/groeimeesters/klachtd/internal/oauth"
 )
 
 // Config is what the intake needs to reach and read the mailbox.
@@ -46,8 +48,8 @@ type Config struct {
 	CAFile   string // PEM file with a private CA to trust beside the system's
 	Username string
 	Password string
-	Auth     string // "plain" | "xoauth2"
-	Token    string // the OAuth2 access token for "xoauth2"
+	Auth     string // "plain" | "xoauth2" | "oauthbearer"
+	Tokens   Tokens // the OAuth2 tokens of "xoauth2" and "oauthbearer"
 
 	Mailbox   string
 	Processed string // folder for handled mail; "" = flag it (\Flagged) instead of moving
@@ -57,6 +59,14 @@ type Config struct {
 	Timeout      time.Duration // the longest the server may stay silent during a command
 	Backfill     time.Time     // zero: on first start, only mail arriving from then on
 	MaxSize      int64         // larger mail is handed over as header only; <= 0: 25 MB
+}
+
+// Tokens hands out OAuth2 access tokens: an *oauth.Manager.
+type Tokens interface {
+	Token(ctx context.Context) (oauth.Token, error)
+	// Refused tells that a server refused the token or ended the session it opened: the
+	// next Token renews it.
+	Refused(access string)
 }
 
 // Fetched is one message handed to the handler.
@@ -101,11 +111,16 @@ type Checkpoints interface {
 
 // Stats are counters for health checks and the watchdog.
 type Stats struct {
+	Connected  bool   // a session is open with the mailbox selected
+	IDLE       bool   // that session waits for new mail with IDLE (configured, and the server has it)
 	Fetched    uint64 // messages fetched from the server
 	Handled    uint64 // messages the handler accepted
 	Errors     uint64 // handler, disposition and session errors
 	Reconnects uint64
 	LastPoll   time.Time // the end of the last successful poll
+	LastLogin  time.Time // the last successful login
+	// LoginError is why the last attempt to connect and log in failed; "" after a success.
+	LoginError string
 }
 
 const (
@@ -261,12 +276,12 @@ func validate(cfg Config) error {
 	}
 	switch cfg.Auth {
 	case "", "plain":
-	case "xoauth2":
-		if cfg.Token == "" {
-			problems = append(problems, "auth xoauth2 needs a token")
+	case oauth.MechXOAuth2, oauth.MechOAuthBearer:
+		if cfg.Tokens == nil {
+			problems = append(problems, fmt.Sprintf("auth %s needs an OAuth2 token source", cfg.Auth))
 		}
 	default:
-		problems = append(problems, fmt.Sprintf("auth %q is not plain or xoauth2", cfg.Auth))
+		problems = append(problems, fmt.Sprintf("auth %q is not plain, xoauth2 or oauthbearer", cfg.Auth))
 	}
 	if cfg.Username == "" {
 		problems = append(problems, "username is empty")

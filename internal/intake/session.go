@@ -23,12 +23,23 @@ func (in *Intake) session(ctx context.Context) (healthy bool, err error) {
 	}()
 	s, err := connect(ctx, in.cfg, nil)
 	if err != nil {
+		in.count(func(st *Stats) { st.LoginError = err.Error() })
 		return false, err
 	}
+	in.count(func(st *Stats) { st.LastLogin, st.LoginError = in.now(), "" })
 	defer s.close()
+	defer func() {
+		// A session the server ended may have ended because its token expired (Microsoft:
+		// BYE … AccessTokenExpired): the reconnect must not offer the same token.
+		if s.token != "" && s.endedByServer() {
+			in.cfg.Tokens.Refused(s.token)
+		}
+	}()
 	if err := in.open(ctx, s); err != nil {
 		return false, err
 	}
+	in.count(func(st *Stats) { st.Connected, st.IDLE = true, in.cfg.IDLE && s.caps.Has(imap.CapIdle) })
+	defer in.count(func(st *Stats) { st.Connected, st.IDLE = false, false })
 	failures := 0
 	for {
 		wait, wake := in.cfg.PollInterval, true

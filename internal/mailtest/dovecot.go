@@ -37,6 +37,7 @@ type Dovecot struct {
 
 	conf    string
 	logPath string
+	oauth2  string // introspection URL of WithOAuth2; "" = no OAuth2
 	runDir  string // base_dir and state_dir: short, for unix socket paths
 
 	mu  sync.Mutex
@@ -46,7 +47,9 @@ type Dovecot struct {
 // StartDovecot starts Dovecot for the test. It skips the test when Dovecot
 // is not installed or the test does not run as root (Dovecot needs to
 // switch users), unless KLACHTD_REQUIRE_DOVECOT=1, when it fails instead.
-func StartDovecot(t testing.TB) *Dovecot {
+//
+// Options change the configuration; without any it is the plain one above.
+func StartDovecot(t testing.TB, opts ...DovecotOption) *Dovecot {
 	t.Helper()
 	unavailable := t.Skipf
 	if os.Getenv("KLACHTD_REQUIRE_DOVECOT") == "1" {
@@ -61,6 +64,9 @@ func StartDovecot(t testing.TB) *Dovecot {
 	uid, gid := ensureVmail(t)
 
 	d := &Dovecot{Host: "127.0.0.1", User: "klachtd", Password: "dovecot-secret", Dir: t.TempDir()}
+	for _, o := range opts {
+		o(d)
+	}
 	runDir, err := os.MkdirTemp("", "dv")
 	if err != nil {
 		t.Fatalf("mailtest: dovecot run dir: %v", err)
@@ -84,7 +90,11 @@ func StartDovecot(t testing.TB) *Dovecot {
 	if err := os.WriteFile(passwd, []byte(d.User+":{PLAIN}"+d.Password+"\n"), 0o644); err != nil {
 		t.Fatalf("mailtest: %v", err)
 	}
-	if err := os.WriteFile(d.conf, []byte(d.config(mailDir, passwd)), 0o644); err != nil {
+	conf := d.config(mailDir, passwd)
+	if d.oauth2 != "" {
+		conf = d.withOAuth2(t, conf)
+	}
+	if err := os.WriteFile(d.conf, []byte(conf), 0o644); err != nil {
 		t.Fatalf("mailtest: %v", err)
 	}
 	t.Cleanup(func() {

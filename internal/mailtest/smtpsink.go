@@ -39,6 +39,7 @@ type SMTPSink struct {
 	dir      string
 	written  int
 	sessions int // SMTP sessions opened so far
+	oauth    sinkOAuth
 }
 
 // Received is one message the sink accepted.
@@ -303,11 +304,20 @@ type sinkSession struct {
 	to   []string
 	fail *smtp.SMTPError // set for a transaction chosen by FailNext
 	seen bool            // a RCPT of this transaction has been handled
+	user string          // who logged in with a token (RequireOAuth)
 }
 
-func (ss *sinkSession) AuthMechanisms() []string { return []string{sasl.Plain, sasl.Login} }
+func (ss *sinkSession) AuthMechanisms() []string {
+	if ss.sink.oauthVerifier() != nil {
+		return oauthMechanisms()
+	}
+	return []string{sasl.Plain, sasl.Login}
+}
 
 func (ss *sinkSession) Auth(mech string) (sasl.Server, error) {
+	if v := ss.sink.oauthVerifier(); v != nil {
+		return ss.oauthServer(mech, v)
+	}
 	switch mech {
 	case sasl.Plain:
 		return sasl.NewPlainServer(func(_, _, _ string) error { return nil }), nil
@@ -318,6 +328,9 @@ func (ss *sinkSession) Auth(mech string) (sasl.Server, error) {
 }
 
 func (ss *sinkSession) Mail(from string, _ *smtp.MailOptions) error {
+	if ss.sink.oauthVerifier() != nil && ss.user == "" {
+		return &smtp.SMTPError{Code: 530, EnhancedCode: smtp.EnhancedCode{5, 7, 0}, Message: "Authentication required"}
+	}
 	ss.from = from
 	return nil
 }

@@ -121,25 +121,6 @@ func (c Checkpoints) Save(ctx context.Context, mailbox string, uidValidity, last
 	})
 }
 
-// CountAutoReplies counts automatic answers to address since a moment.
-func (t *Tx) CountAutoReplies(address string, since time.Time) (int, error) {
-	var n int
-	err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM auto_replies WHERE address = ? AND at >= ?`,
-		address, since.UnixMilli()).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("count automatic answers: %w", err)
-	}
-	return n, nil
-}
-
-// RecordAutoReply notes an automatic answer to address.
-func (t *Tx) RecordAutoReply(address string, at time.Time) error {
-	if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO auto_replies(address, at) VALUES(?,?)`, address, at.UnixMilli()); err != nil {
-		return fmt.Errorf("record automatic answer: %w", err)
-	}
-	return nil
-}
-
 // HoldAddress stops mail to an address that bounced, until staff clear it.
 func (t *Tx) HoldAddress(address, reason string, at time.Time) error {
 	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO bounce_holds(address, since, reason) VALUES(?,?,?)

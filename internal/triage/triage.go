@@ -69,7 +69,21 @@ type Result struct {
 	// Refs are the distinct case references of the subject and Unknown those of them that
 	// name no case, for BadRef.
 	Refs, Unknown []string
+	// Link says, for a reply, what tied it to its case: the reference in its subject, or
+	// the Message-IDs of its In-Reply-To or, when those name no case mail, its References.
+	// A command counts only when its sender's signature vouches for that field.
+	Link Link
 }
+
+// Link is the header field that tied a reply to its case.
+type Link string
+
+// The links, in the order Classify tries them.
+const (
+	LinkSubject    Link = "Subject"
+	LinkInReplyTo  Link = "In-Reply-To"
+	LinkReferences Link = "References"
+)
 
 // Classify applies the rules of SPEC section 2 in order.
 func Classify(m *mailparse.Message, r Rules, lk Lookup) Result {
@@ -93,15 +107,19 @@ func Classify(m *mailparse.Message, r Rules, lk Lookup) Result {
 	}
 	// A reply to a case: reference in the subject or threading headers naming our mail (or
 	// the sender's own earlier mail).
-	caseID, complainant := "", ""
+	caseID, complainant, link := "", "", LinkSubject
 	if len(refs) > 0 {
 		if email, exists := lk.CaseExists(refs[0]); exists {
 			caseID, complainant = refs[0], email
 		}
 	}
-	if caseID == "" {
-		ids := append(append([]string{}, m.InReplyTo...), m.References...)
-		caseID, complainant = lk.ThreadCase(from, ids)
+	if caseID == "" && len(m.InReplyTo) > 0 {
+		caseID, complainant = lk.ThreadCase(from, m.InReplyTo)
+		link = LinkInReplyTo
+	}
+	if caseID == "" && len(m.References) > 0 {
+		caseID, complainant = lk.ThreadCase(from, m.References)
+		link = LinkReferences
 	}
 	if caseID != "" {
 		role := RoleUnknown
@@ -113,7 +131,7 @@ func Classify(m *mailparse.Message, r Rules, lk Lookup) Result {
 		case from != "" && from == strings.ToLower(complainant):
 			role = RoleComplainant
 		}
-		return Result{Kind: Reply, CaseID: caseID, Role: role, Reason: "reply to " + caseID}
+		return Result{Kind: Reply, CaseID: caseID, Role: role, Reason: "reply to " + caseID, Link: link}
 	}
 	if staff && hasNewTag(m.Subject) {
 		return Result{Kind: StaffNew, Role: RoleStaff, Reason: "staff registration"}
