@@ -133,3 +133,32 @@ func TestTimerPostpone(t *testing.T) {
 		t.Errorf("postponing a timer that no longer exists: no error")
 	}
 }
+
+// TestBacklogCountsPostponedTimersFromTheirNewMoment: a timer postponed (a retention purge
+// waiting a day for queued mail) is not overdue before the moment it is due again.
+func TestBacklogCountsPostponedTimersFromTheirNewMoment(t *testing.T) {
+	s := open(t)
+	ctx := context.Background()
+	tm := Timer{CaseID: "KL-2026-0001", Kind: "retention", At: t0}
+	err := s.InTx(ctx, func(tx *Tx) error {
+		if err := tx.EnsureTimer(tm); err != nil {
+			return err
+		}
+		if _, err := tx.FireTimer(tm, t0); err != nil {
+			return err
+		}
+		return tx.PostponeTimer(tm, t0.Add(24*time.Hour))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		at   time.Time
+		want int
+	}{{t0.Add(time.Hour), 0}, {t0.Add(25 * time.Hour), 1}} {
+		b, err := s.Backlog(ctx, tt.at)
+		if err != nil || b.TimersOverdue != tt.want {
+			t.Errorf("backlog at %s: %d overdue timers (err %v), want %d", tt.at, b.TimersOverdue, err, tt.want)
+		}
+	}
+}
