@@ -47,7 +47,7 @@ func TestNewListShow(t *testing.T) {
 	// list: a header and the row.
 	r = mustRun(t, 0, "list", "--config", cfg)
 	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
-	if len(lines) != 2 || !strings.HasPrefix(lines[0], "CASE") || !strings.Contains(lines[0], "STATUS") ||
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "KLACHT") || !strings.Contains(lines[0], "STATUS") ||
 		!strings.HasPrefix(lines[1], id) || !strings.Contains(lines[1], "nieuw") || !strings.Contains(lines[1], "online cursus") {
 		t.Errorf("list: want a header and the row of %s, got:\n%s", id, r.stdout)
 	}
@@ -92,8 +92,9 @@ func TestNewListShow(t *testing.T) {
 
 	// show in text.
 	r = mustRun(t, 0, "show", id, "--config", cfg)
-	for _, s := range []string{id + "  nieuw", "Jan Jansen <jan@example.nl>", "online cursus", "Klachtformulier:",
-		"omschrijving:", "De online module", "missing: datum, gevolgen, gewenste_afhandeling", "Timeline:", "registered", "Correspondence:"} {
+	for _, s := range []string{id + "  nieuw", "Jan Jansen <jan@example.nl>", "online cursus", "Klachtformulier\n",
+		"  Omschrijving          De online module", "Ontbreekt             datum, gevolgen, gewenste afhandeling", "Tijdlijn\n", "geregistreerd",
+		"Correspondentie\n", "ontvangstbevestiging, in de wachtrij"} {
 		if !strings.Contains(r.stdout, s) {
 			t.Errorf("show %s does not contain %q:\n%s", id, s, r.stdout)
 		}

@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 
 	klachtd "github.com/groeimeesters/klachtd"
+	"github.com/groeimeesters/klachtd/internal/clean"
 	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/config"
 	kd "github.com/groeimeesters/klachtd/internal/daemon"
@@ -20,9 +21,10 @@ import (
 )
 
 // openExisting is open for commands that only read or prune: a database that does not exist
-// yet is an error (probably a wrong --config), not a reason to create an empty one.
+// yet is an error (probably a wrong --config), not a reason to create an empty one; the
+// secrets are not read.
 func (e *env) openExisting(ctx context.Context) (*config.Config, *store.Store, error) {
-	c, err := e.loadConfig()
+	c, err := e.readConfig()
 	if err != nil {
 		return nil, nil, err
 	}
@@ -36,7 +38,8 @@ func (e *env) existingStore(ctx context.Context, c *config.Config) (*config.Conf
 	return e.openStore(ctx, c)
 }
 
-// open loads the configuration and opens the database, creating it if needed.
+// open loads the configuration with its secrets (run logs in with them) and opens the
+// database, creating it if needed.
 func (e *env) open(ctx context.Context) (*config.Config, *store.Store, error) {
 	c, err := e.loadConfig()
 	if err != nil {
@@ -85,10 +88,15 @@ func (e *env) getCase(ctx context.Context, st *store.Store, id string) (complain
 	return c, err
 }
 
+// writeJSON writes v as indented JSON in which control characters and bidi overrides are
+// escaped (package clean): the values are exact, the terminal shows none of them.
 func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(clean.JSON(b), '\n'))
+	return err
 }
 
 func cmdList(ctx context.Context, e *env) error {
@@ -114,26 +122,31 @@ func cmdList(ctx context.Context, e *env) error {
 		}
 		return writeJSON(e.stdout, out)
 	}
-	loc := c.Organisation.Location
+	loc, l := c.Organisation.Location, lang(c.Organisation.Language)
 	w := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(w, "CASE\tSTATUS\tVERDICT\tRECEIVED\tNEXT DEADLINE\tSERVICE")
+	fmt.Fprintln(w, l.t("KLACHT\tSTATUS\tOORDEEL\tONTVANGEN\tVOLGENDE TERMIJN\tDIENST\tKLAGER",
+		"CASE\tSTATUS\tVERDICT\tRECEIVED\tNEXT DEADLINE\tSERVICE\tCOMPLAINANT"))
 	for _, cs := range cases {
-		next := "-"
-		if t, _ := cs.NextDeadline(); !t.IsZero() {
-			next = t.In(loc).Format("2006-01-02 15:04")
-			if cs.Extended {
-				next += " (verlengd)"
+		next := "–"
+		if t, what := cs.NextDeadline(); !t.IsZero() {
+			next = complaint.FormatStamp(t, loc)
+			switch {
+			case what == "remedy":
+				next += l.t(" (herstel)", " (remedy)")
+			case cs.Extended:
+				next += l.t(" (verlengd)", " (extended)")
 			}
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", cs.ID, cs.Status, orDash(string(cs.Verdict)),
-			cs.ReceivedAt.In(loc).Format("2006-01-02 15:04"), next, orDash(cs.Service))
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cs.ID, cs.Status, orDash(string(cs.Verdict)),
+			complaint.FormatStamp(cs.ReceivedAt, loc), next, cell(orDash(cs.Service)), cell(orDash(cs.Name)))
 	}
 	return w.Flush()
 }
 
+// orDash is s, or an en dash for a value that is not there.
 func orDash(s string) string {
-	if s == "" {
-		return "-"
+	if strings.TrimSpace(s) == "" {
+		return "–"
 	}
 	return s
 }
@@ -144,5 +157,5 @@ func (e *env) newDaemon(c *config.Config, st *store.Store) (*kd.Daemon, error) {
 	if err != nil {
 		return nil, failf("templates: %v", err)
 	}
-	return kd.New(kd.Options{Config: c, Store: st, Renderer: r, Log: e.log})
+	return kd.New(kd.Options{Config: c, Store: st, Renderer: r, Log: e.log, Executable: selfExecutable()})
 }

@@ -15,5 +15,6 @@ func cmdDemo(ctx context.Context, e *env) error {
 	if e.verbose {
 		logw = e.stderr
 	}
-	return demo.Run(ctx, demo.Options{Dir: e.keep, Exit: e.exit, Out: e.stdout, Log: logw})
+	return demo.Run(ctx, demo.Options{Dir: e.keep, Exit: e.exit, Out: e.stdout, Log: logw,
+		Executable: selfExecutable()})
 }

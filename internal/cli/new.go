@@ -6,10 +6,12 @@ import (
 	"io"
 	"net/mail"
 	"os"
+	"strings"
 
 	kd "github.com/groeimeesters/klachtd/internal/daemon"
 
 	"github.com/groeimeesters/klachtd/internal/complaint"
+	"github.com/groeimeesters/klachtd/internal/form"
 )
 
 func cmdNew(ctx context.Context, e *env) error {
@@ -57,5 +59,13 @@ func cmdNew(ctx context.Context, e *env) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "%s registered; the confirmation is queued and goes out with the running daemon.\n", id)
+	if _, ok := form.MatchService(e.service, c.Complaints.Services); e.service != "" && !ok {
+		known := "none are configured"
+		if len(c.Complaints.Services) > 0 {
+			known = "they are: " + strings.Join(c.Complaints.Services, ", ")
+		}
+		fmt.Fprintf(e.stderr, "warning: --service %q is not one of the services in [complaints] services (%s): it is kept as the form's answer, but the case counts as without a service in the report; `klachtd show %s` shows it\n",
+			e.service, known, id)
+	}
 	return nil
 }

@@ -39,6 +39,7 @@ func TestPurge(t *testing.T) {
 		closed = register(t, d, st, kd.Registration{Name: "Oud Gesloten", Email: "oud@example.nl", Text: "Oude klacht", ReceivedAt: old})
 		open = register(t, d, st, kd.Registration{Name: "Oud Open", Email: "open@example.nl", Text: "Oude open klacht", ReceivedAt: old.Add(time.Minute)})
 		closeCase(t, st, closed, complaint.VerdictOngegrond, old.Add(30*time.Second))
+		sendQueued(t, st) // a case with mail still queued waits (TestPurgeWaitsForQueuedMail)
 	})
 
 	r = mustRun(t, 0, "purge", "--config", cfg, "--dry-run")
@@ -132,18 +133,18 @@ func TestReport(t *testing.T) {
 	}
 	byMeasure := map[string]string{}
 	for _, row := range rows[1:] {
-		if len(row) == len(rows[0]) && (col["subkey"] == 0 || row[col["subkey"]] == "") {
-			byMeasure[row[col["measure"]]+"/"+row[col["key"]]] = row[col["value"]]
+		if len(row) == len(rows[0]) && (col["Oordeel"] == 0 || row[col["Oordeel"]] == "") {
+			byMeasure[row[col["Cijfer"]]+"/"+row[col["Dienst of tekst"]]] = row[col["Waarde"]]
 		}
 	}
-	for k, want := range map[string]string{"total/": "3", "closed/": "1", "open/": "2", "service/online cursus": "2"} {
+	for k, want := range map[string]string{"Klachten ontvangen/": "3", "Afgehandeld/": "1", "Nog open/": "2", "Per dienst/online cursus": "2"} {
 		if byMeasure[k] != want {
 			t.Errorf("report csv %s = %q, want %q\n%s", k, byMeasure[k], want, r.stdout)
 		}
 	}
 
 	r = mustRun(t, 0, "report", "--period", "2026H2", "--config", cfg)
-	for _, s := range []string{"Groeimeesters", "2026H2", "Klachten ontvangen", "online cursus"} {
+	for _, s := range []string{"Groeimeesters", "tweede helft 2026", "Klachten ontvangen", "online cursus"} {
 		if !strings.Contains(r.stdout, s) {
 			t.Errorf("report text does not contain %q:\n%s", s, r.stdout)
 		}
@@ -153,7 +154,7 @@ func TestReport(t *testing.T) {
 	}
 
 	r = mustRun(t, 0, "report", "--period", "2026H2", "--format", "html", "--config", cfg)
-	for _, s := range []string{"<html", "Groeimeesters", "2026H2", "online cursus", "</html>"} {
+	for _, s := range []string{"<html", "Groeimeesters", "tweede helft 2026", "online cursus", "</html>"} {
 		if !strings.Contains(r.stdout, s) {
 			t.Errorf("report html does not contain %q", s)
 		}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/groeimeesters/klachtd/internal/complaint"
+	"github.com/groeimeesters/klachtd/internal/config"
 	"github.com/groeimeesters/klachtd/internal/report"
 	"github.com/groeimeesters/klachtd/internal/store"
 )
@@ -20,14 +21,15 @@ func cmdReport(ctx context.Context, e *env) error {
 	default:
 		return usageError{fmt.Sprintf("unknown --format %q (text, html, csv or json)", e.format)}
 	}
-	c, err := e.loadConfig()
+	c, err := e.readConfig()
 	if err != nil {
 		return err
 	}
-	loc := c.Organisation.Location
+	loc, language := c.Organisation.Location, c.Organisation.Language
+	now := time.Now()
 	period := e.period
 	if period == "" { // the last complete half year
-		_, current, _ := complaint.HalfYearPeriod(time.Now(), loc)
+		_, current, _ := complaint.HalfYearPeriod(now, loc)
 		period, _, _ = complaint.HalfYearPeriod(current.Add(-time.Hour), loc)
 	}
 	start, _, err := complaint.ParsePeriod(period, loc)
@@ -39,21 +41,52 @@ func cmdReport(ctx context.Context, e *env) error {
 		return err
 	}
 	defer st.Close()
-	r, err := report.Build(start, time.Now(), loc, func(s, e time.Time) ([]store.CaseStat, error) { return st.Stats(ctx, s, e) })
+	load := func(s, e time.Time) ([]store.CaseStat, error) { return st.Stats(ctx, s, e) }
+	r, err := report.Build(start, now, loc, load)
 	if err != nil {
 		return err
 	}
 	switch e.format {
 	case "text":
-		_, err = fmt.Fprintf(e.stdout, "%s %s — %s\n\n%s", c.Organisation.Name, "klachtenanalyse", r.Period, r.Text(c.Organisation.Language))
+		fmt.Fprintf(e.stdout, "%s — %s\n\n%s", c.Organisation.Name, r.Title(language), r.Text(language))
+		if r.Total == 0 {
+			return e.pointToCurrent(r, now, c, load)
+		}
 	case "csv":
-		_, err = io.WriteString(e.stdout, r.CSV())
+		_, err = io.WriteString(e.stdout, r.CSV(language))
 	case "json":
 		_, err = io.WriteString(e.stdout, r.JSON())
 	case "html":
-		_, err = io.WriteString(e.stdout, r.HTML(c.Organisation.Name, c.Organisation.Language))
-	default:
-		return usageError{fmt.Sprintf("unknown --format %q (text, html, csv or json)", e.format)}
+		_, err = io.WriteString(e.stdout, r.HTML(c.Organisation.Name, language))
 	}
+	return err
+}
+
+// pointToCurrent follows a report of a period without complaints with the half year under
+// way: how many complaints it holds so far, and the command that reports on it.
+func (e *env) pointToCurrent(r report.Report, now time.Time, c *config.Config, load report.Loader) error {
+	loc, l := c.Organisation.Location, lang(c.Organisation.Language)
+	label, start, end := complaint.HalfYearPeriod(now, loc)
+	if label == r.Period {
+		return nil
+	}
+	stats, err := load(start, end)
+	if err != nil {
+		return fmt.Errorf("statistics of %s: %w", label, err)
+	}
+	cur := report.Report{Period: label, Start: start, End: end}
+	command := "klachtd report --period " + label
+	if e.configPath != defaultConfig() {
+		command += " --config " + e.configPath
+	}
+	count := fmt.Sprintf(l.t("zijn tot nu toe %d klachten ontvangen", "%d complaints have been received so far"), len(stats))
+	switch len(stats) {
+	case 0:
+		count = l.t("zijn nog geen klachten ontvangen", "no complaints have been received yet")
+	case 1:
+		count = l.t("is tot nu toe 1 klacht ontvangen", "1 complaint has been received so far")
+	}
+	_, err = fmt.Fprintf(e.stdout, "\n"+l.t("In de lopende periode, de %s, %s. Het overzicht daarvan:\n  %s\n",
+		"In the current period, the %s, %s. Its report:\n  %s\n"), cur.PeriodWords(string(l)), count, command)
 	return err
 }

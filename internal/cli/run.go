@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"runtime/debug"
 
@@ -11,53 +10,8 @@ import (
 
 	"github.com/coreos/go-systemd/v22/daemon"
 	klachtd "github.com/groeimeesters/klachtd"
-	"github.com/groeimeesters/klachtd/internal/intake"
-	"github.com/groeimeesters/klachtd/internal/outbox"
 	"github.com/groeimeesters/klachtd/internal/render"
 )
-
-func cmdCheck(ctx context.Context, e *env) error {
-	if err := e.noArgs(); err != nil {
-		return err
-	}
-	c, err := e.loadConfig()
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "config %s: ok\n", e.configPath)
-	r, err := render.New(klachtd.Templates, c.Templates.Dir)
-	if err != nil {
-		return failf("templates: %v", err)
-	}
-	if err := r.Check(); err != nil {
-		return failf("templates: %v", err)
-	}
-	fmt.Fprintf(e.stdout, "templates: ok (%d kinds in nl and en)\n", len(render.Kinds()))
-	if e.offline {
-		return nil
-	}
-	cctx, cancel := context.WithTimeout(ctx, 2*c.IMAP.Timeout)
-	defer cancel()
-	caps, err := intake.Check(cctx, kd.IntakeConfig(c))
-	if err != nil {
-		return failf("IMAP %s:%d: %v", c.IMAP.Host, c.IMAP.Port, err)
-	}
-	fmt.Fprintf(e.stdout, "imap %s:%d: logged in; %s has %d messages (UIDVALIDITY %d); IDLE %s, MOVE %s, UIDPLUS %s; folder %q %s\n",
-		c.IMAP.Host, c.IMAP.Port, c.IMAP.Mailbox, caps.Messages, caps.UIDValidity, yes(caps.IDLE), yes(caps.MOVE), yes(caps.UIDPLUS),
-		c.IMAP.Processed, map[bool]string{true: "exists", false: "does not exist yet (it will be created)"}[caps.ProcessedExists])
-	if err := outbox.Check(cctx, kd.SenderConfig(c)); err != nil {
-		return failf("SMTP %s:%d: %v", c.SMTP.Host, c.SMTP.Port, err)
-	}
-	fmt.Fprintf(e.stdout, "smtp %s:%d: logged in\n", c.SMTP.Host, c.SMTP.Port)
-	return nil
-}
-
-func yes(b bool) string {
-	if b {
-		return "yes"
-	}
-	return "no"
-}
 
 func cmdRun(ctx context.Context, e *env) error {
 	if err := e.noArgs(); err != nil {
@@ -77,8 +31,13 @@ func cmdRun(ctx context.Context, e *env) error {
 		// 25 MB mail does not leave the daemon holding memory it no longer uses.
 		debug.SetMemoryLimit(48 << 20)
 	}
-	d, err := kd.New(kd.Options{Config: c, Store: st, Renderer: r, Log: e.log,
-		Notify: func(state string) { _, _ = daemon.SdNotify(false, state) }})
+	tokens, err := kd.NewTokens(c, e.configPath, e.log.With("component", "oauth2"))
+	if err != nil {
+		return &config.Error{Problems: []config.Problem{{Key: "oauth2", Reason: err.Error()}}}
+	}
+	d, err := kd.New(kd.Options{Config: c, Store: st, Renderer: r, Log: e.log, Tokens: tokens, ConfigPath: e.configPath,
+		Executable: selfExecutable(),
+		Notify:     func(state string) { _, _ = daemon.SdNotify(false, state) }})
 	if err != nil {
 		return err
 	}

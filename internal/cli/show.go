@@ -3,13 +3,15 @@ package cli
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
+	"io"
 	"strings"
+	"text/tabwriter"
 	"time"
 
+	"github.com/groeimeesters/klachtd/internal/clean"
 	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/config"
+	"github.com/groeimeesters/klachtd/internal/render"
 	"github.com/groeimeesters/klachtd/internal/store"
 )
 
@@ -44,43 +46,92 @@ func cmdShow(ctx context.Context, e *env) error {
 	if e.json {
 		return writeJSON(e.stdout, v)
 	}
-	loc := c.Organisation.Location
-	f := func(t *time.Time) string {
+	return printCase(e.stdout, v, lang(c.Organisation.Language), c.Organisation.Location, true)
+}
+
+// printCase writes a case for a person, in the organisation's language, in aligned columns;
+// withMail adds its correspondence.
+func printCase(out io.Writer, v fullCaseJSON, l lang, loc *time.Location, withMail bool) error {
+	at := func(t *time.Time) string {
 		if t == nil {
-			return "-"
+			return "–"
 		}
-		return t.In(loc).Format("2006-01-02 15:04")
+		return complaint.FormatStamp(*t, loc)
 	}
-	w := e.stdout
-	fmt.Fprintf(w, "%s  %s", v.ID, v.Status)
+	head := v.ID + "  " + v.Status
 	if v.Verdict != "" {
-		fmt.Fprintf(w, " (%s)", v.Verdict)
+		head += " (" + v.Verdict + ")"
 	}
-	fmt.Fprintf(w, "\nComplainant: %s <%s> %s\nService:     %s\nReceived:    %s\nConfirmed:   %s\nDue:         %s%s\nClosed:      %s\n",
-		v.Complainant.Name, v.Complainant.Email, v.Complainant.Phone, orDash(v.Service), f(v.ReceivedAt),
-		f(v.ConfirmedAt), f(v.DueAt), map[bool]string{true: " (extended)"}[v.Extended], f(v.ClosedAt))
-	fmt.Fprintln(w, "\nKlachtformulier:")
+	fmt.Fprintln(out, head)
+	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	who := v.Complainant.Name
+	if v.Complainant.Email != "" {
+		who = strings.TrimSpace(who + " <" + v.Complainant.Email + ">")
+	}
+	due := at(v.DueAt)
+	if v.Extended {
+		due += l.t(" (verlengd)", " (extended)")
+	}
+	rows := [][2]string{
+		{l.t("Klager", "Complainant"), who},
+		{l.t("Telefoon", "Phone"), v.Complainant.Phone},
+		{l.t("Dienst", "Service"), v.Service},
+		{l.t("Ontvangen", "Received"), at(v.ReceivedAt)},
+		{l.t("Bevestigd", "Confirmed"), at(v.ConfirmedAt)},
+		{l.t("Beslistermijn", "Decision term"), due},
+		{l.t("Hersteltermijn", "Remediation term"), at(v.RemedyDueAt)},
+		{l.t("Afgesloten", "Closed"), at(v.ClosedAt)},
+		{l.t("Oorzaak", "Cause"), v.Cause},
+		{l.t("Maatregel", "Measure"), v.Measure},
+	}
+	for _, r := range rows {
+		if r[1] != "" || r[0] != l.t("Oorzaak", "Cause") && r[0] != l.t("Maatregel", "Measure") {
+			fmt.Fprintf(w, "  %s\t%s\n", r[0], cell(orDash(r[1])))
+		}
+	}
+	fmt.Fprintf(w, "\n%s\n", l.t("Klachtformulier", "Complaint form"))
 	for _, k := range complaint.FormFields {
-		fmt.Fprintf(w, "  %-21s %s\n", k+":", strings.ReplaceAll(orDash(v.Fields[k]), "\n", "\n"+strings.Repeat(" ", 24)))
+		lines := strings.Split(strings.TrimSpace(v.Fields[k]), "\n")
+		fmt.Fprintf(w, "  %s\t%s\n", l.field(k), cell(orDash(lines[0])))
+		for _, line := range lines[1:] {
+			fmt.Fprintf(w, "  \t%s\n", cell(line))
+		}
 	}
 	if len(v.Missing) > 0 {
-		fmt.Fprintf(w, "  missing: %s\n", strings.Join(v.Missing, ", "))
-	}
-	fmt.Fprintln(w, "\nTimeline:")
-	for _, t := range v.Timeline {
-		fmt.Fprintf(w, "  %s  %-16s %-28s %s\n", t.At.In(loc).Format("2006-01-02 15:04"), t.Kind, t.By, firstLine(t.Text))
-	}
-	fmt.Fprintln(w, "\nCorrespondence:")
-	for _, m := range v.Messages {
-		arrow := "←"
-		who := m.From
-		if m.Direction == "out" {
-			arrow, who = "→", strings.Join(append(m.To, m.Cc...), ", ")
+		var names []string
+		for _, k := range v.Missing {
+			names = append(names, strings.ToLower(l.field(k)))
 		}
-		fmt.Fprintf(w, "  %s %s %-40s %s %s\n", m.At.In(loc).Format("2006-01-02 15:04"), arrow, who, m.Subject, m.Status)
+		fmt.Fprintf(w, "  %s\t%s\n", l.t("Ontbreekt", "Missing"), strings.Join(names, ", "))
 	}
-	return nil
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "\n%s\n", l.t("Tijdlijn", "Timeline"))
+	w = tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	for _, t := range v.Timeline {
+		fmt.Fprintf(w, "  %s\t%s\t%s\t%s\n", complaint.FormatStamp(t.At, loc), l.event(t.Kind), cell(orDash(t.By)), cell(firstLine(t.Text)))
+	}
+	if err := w.Flush(); err != nil || !withMail {
+		return err
+	}
+	fmt.Fprintf(out, "\n%s\n", l.t("Correspondentie", "Correspondence"))
+	w = tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	for _, m := range v.Messages {
+		arrow, who, what := "←", m.From, l.incoming(m.Kind)
+		if m.Direction == "out" {
+			arrow, who = "→", strings.Join(append(append([]string{}, m.To...), m.Cc...), ", ")
+			what = render.Describe(m.Template, string(l)) + ", " + l.mailStatus(m.Status)
+		} else if !m.Verified {
+			what += l.t(", niet geverifieerd", ", not verified")
+		}
+		fmt.Fprintf(w, "  %s\t%s %s\t%s\t%s\n", complaint.FormatStamp(m.At, loc), arrow, cell(who), cell(firstLine(m.Subject)), what)
+	}
+	return w.Flush()
 }
+
+// cell is a value for one cell of a column: one clean line (a tab would break the column).
+func cell(s string) string { return clean.Line(s) }
 
 func firstLine(s string) string {
 	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
@@ -88,61 +139,4 @@ func firstLine(s string) string {
 		s = string(r[:80]) + "…"
 	}
 	return s
-}
-
-func cmdExport(ctx context.Context, e *env) error {
-	_, st, v, err := e.loadCase(ctx)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	id := v.ID
-	msgs, err := st.Messages(ctx, id, true)
-	if err != nil {
-		return err
-	}
-	if e.out == "" {
-		type withText struct {
-			fullCaseJSON
-			Correspondence []map[string]any `json:"correspondence"`
-		}
-		out := withText{fullCaseJSON: v}
-		for _, m := range msgs {
-			out.Correspondence = append(out.Correspondence, map[string]any{"at": m.At, "direction": m.Direction,
-				"from": m.From, "subject": m.Subject, "text": m.Text, "raw": string(m.Raw)})
-		}
-		return writeJSON(e.stdout, out)
-	}
-	if err := os.MkdirAll(e.out, 0o700); err != nil {
-		return failf("create %s: %v", e.out, err)
-	}
-	f, err := os.OpenFile(filepath.Join(e.out, id+".json"), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
-	if err != nil {
-		return failf("write export: %v", err)
-	}
-	defer f.Close()
-	if err := writeJSON(f, v); err != nil {
-		return err
-	}
-	for i, m := range msgs {
-		name := fmt.Sprintf("%03d-%s-%s.eml", i+1, m.Direction, safeName(m.Kind))
-		body := m.Raw
-		if body == nil {
-			body = []byte("Subject: " + m.Subject + "\r\n\r\n" + m.Text)
-		}
-		if err := os.WriteFile(filepath.Join(e.out, name), body, 0o600); err != nil {
-			return failf("write export: %v", err)
-		}
-	}
-	fmt.Fprintf(e.stdout, "%s exported to %s (%d messages)\n", id, e.out, len(msgs))
-	return nil
-}
-
-func safeName(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' {
-			return r
-		}
-		return '_'
-	}, strings.ToLower(s))
 }

@@ -74,6 +74,9 @@ func (c *Config) checkDeadlines(k *checker) {
 
 func (c *Config) checkRest(k *checker) {
 	k.emails("complaints.form_senders", c.Complaints.FormSenders)
+	if c.Complaints.MaxNewPerHour < 1 {
+		k.add("complaints.max_new_per_hour", "must be 1 or more: every complaint is owed a confirmation; beyond this many an hour they wait their turn")
+	}
 	if len(c.Complaints.Keywords) == 0 {
 		k.add("complaints.keywords", "needs at least one word, such as \"klacht\"")
 	}

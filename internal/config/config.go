@@ -23,8 +23,9 @@ const (
 	TLSStartTLS = "starttls" // plain connection upgraded with STARTTLS (SMTP 587)
 	TLSNone     = "none"     // no TLS at all: loopback hosts only
 
-	AuthPlain   = "plain"   // username and password
-	AuthXOAuth2 = "xoauth2" // username and OAuth2 bearer token
+	AuthPlain       = "plain"       // username and password
+	AuthXOAuth2     = "xoauth2"     // username and an OAuth2 bearer token of [oauth2] (Google, Microsoft)
+	AuthOAuthBearer = "oauthbearer" // the same as RFC 7628 OAUTHBEARER
 
 	AuthenticationDKIM     = "dkim"     // a staff mail must carry a DKIM signature of its domain
 	AuthenticationAuthserv = "authserv" // trust Authentication-Results of our own mail server
@@ -42,10 +43,13 @@ type Config struct {
 	Complaints   Complaints   `toml:"complaints"`
 	Deadlines    Deadlines    `toml:"deadlines"`
 	Retention    Retention    `toml:"retention"`
+	OAuth2       OAuth2       `toml:"oauth2"`
+	AlarmSMTP    AlarmSMTP    `toml:"alarm_smtp"`
 	Report       Report       `toml:"report"`
 	Storage      Storage      `toml:"storage"`
 	Templates    Templates    `toml:"templates"`
 	Log          Log          `toml:"log"`
+	Metrics      Metrics      `toml:"metrics"`
 }
 
 // Organisation is who runs the procedure.
@@ -69,11 +73,8 @@ type IMAP struct {
 	Username     string        `toml:"username"`
 	PasswordFile string        `toml:"password_file"`
 	PasswordEnv  string        `toml:"password_env"`
-	Password     string        `toml:"-"` // read from PasswordFile or PasswordEnv
-	Auth         string        `toml:"auth"`
-	TokenFile    string        `toml:"token_file"`
-	TokenEnv     string        `toml:"token_env"`
-	Token        string        `toml:"-"` // read from TokenFile or TokenEnv
+	Password     string        `toml:"-"`    // read from PasswordFile or PasswordEnv
+	Auth         string        `toml:"auth"` // plain | xoauth2 | oauthbearer (then [oauth2])
 	Mailbox      string        `toml:"mailbox"`
 	Processed    string        `toml:"processed"` // "" = leave processed mail in place, flagged
 	Idle         bool          `toml:"idle"`
@@ -96,9 +97,6 @@ type SMTP struct {
 	PasswordEnv  string        `toml:"password_env"`
 	Password     string        `toml:"-"`
 	Auth         string        `toml:"auth"`
-	TokenFile    string        `toml:"token_file"`
-	TokenEnv     string        `toml:"token_env"`
-	Token        string        `toml:"-"`
 }
 
 // Staff are the people who handle complaints.
@@ -124,6 +122,10 @@ type Complaints struct {
 	// FormSenders are the addresses a web form on the organisation's site sends from; their
 	// Reply-To names the complainant (when the mail is authenticated as staff mail is).
 	FormSenders []string `toml:"form_senders"`
+	// MaxNewPerHour caps the new-case confirmations that go out per hour for the whole
+	// mailbox; more wait their turn (SPEC section 2), so a flood of forged complaints cannot
+	// turn the mailbox into a relay.
+	MaxNewPerHour int `toml:"max_new_per_hour"`
 }
 
 // Deadlines are the terms of SPEC section 5.
@@ -199,7 +201,7 @@ func Default() *Config {
 			RetryFor: 3 * day, RetryFirst: 30 * time.Second, Auth: AuthPlain,
 		},
 		Staff:      Staff{Authentication: AuthenticationDKIM},
-		Complaints: Complaints{Keywords: []string{"klacht", "klachtformulier", "complaint", "beklag"}},
+		Complaints: Complaints{Keywords: []string{"klacht", "klachtformulier", "complaint", "beklag"}, MaxNewPerHour: 30},
 		Deadlines: Deadlines{
 			ConfirmWithin: 48 * time.Hour, ConfirmAlarm: 24 * time.Hour,
 			HandleWithin: 4 * week, RemindBefore: 7 * day,
@@ -207,6 +209,8 @@ func Default() *Config {
 			Effectiveness: 90 * day, AutoReplyLimit: 3,
 		},
 		Retention: Retention{Keep: 2 * year},
+		OAuth2:    OAuth2{WarnBefore: 14 * day},
+		AlarmSMTP: AlarmSMTP{Port: 587, TLS: TLSStartTLS, Timeout: 30 * time.Second},
 		Report:    Report{Digest: Digest{Enabled: true, Weekday: time.Monday, Hour: 8}},
 		Storage:   Storage{Path: "/var/lib/klachtd/klachtd.db"},
 		Log:       Log{Level: "info", Format: "text"},

@@ -35,10 +35,14 @@ func TestExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	imapPW, smtpPW := writeFile(t, "imap", "imap-geheim\n"), writeFile(t, "smtp", "smtp-geheim")
-	s := strings.ReplaceAll(string(data), "/run/credentials/klachtd.service/imap", imapPW)
-	s = strings.ReplaceAll(s, "/run/credentials/klachtd.service/smtp", smtpPW)
-	got, err := Parse([]byte(s))
+	// As installed: the secrets beside the configuration, found by their bare names.
+	dir := t.TempDir()
+	imapPW, smtpPW := filepath.Join(dir, "imap"), filepath.Join(dir, "smtp")
+	os.WriteFile(imapPW, []byte("imap-geheim\n"), 0o600)
+	os.WriteFile(smtpPW, []byte("smtp-geheim"), 0o600)
+	os.WriteFile(filepath.Join(dir, "config.toml"), data, 0o644)
+	t.Setenv("CREDENTIALS_DIRECTORY", "")
+	got, err := Load(filepath.Join(dir, "config.toml"))
 	if err != nil {
 		t.Fatalf("Parse(config.example.toml):\n%v", err)
 	}
@@ -178,14 +182,15 @@ func TestSecrets(t *testing.T) {
 		env      map[string]string
 		edits    []string
 		password string // IMAP password, when valid
-		token    string // SMTP token, when valid
+		token    string // OAuth2 client secret, when valid
 		problem  Problem
 	}{
 		{"file, trailing newline trimmed", nil,
 			[]string{"imap.password_env -", `imap.password_file = "` + file + `"`}, "van-bestand", "", Problem{}},
 		{"env", map[string]string{"KLACHTD_TEST_IMAP": "uit-env"}, nil, "uit-env", "", Problem{}},
-		{"xoauth2 token from env", map[string]string{"KLACHTD_TEST_TOKEN": "tok"},
-			[]string{`smtp.username = "info@example.nl"`, `smtp.auth = "xoauth2"`, `smtp.token_env = "KLACHTD_TEST_TOKEN"`}, "geheim", "tok", Problem{}},
+		{"oauth2 client secret from env", map[string]string{"KLACHTD_TEST_TOKEN": "tok"},
+			[]string{`smtp.username = "info@example.nl"`, `smtp.auth = "xoauth2"`, `oauth2.provider = "microsoft"`, `oauth2.tenant = "contoso.onmicrosoft.com"`,
+				`oauth2.client_id = "id"`, `oauth2.client_secret_env = "KLACHTD_TEST_TOKEN"`}, "geheim", "tok", Problem{}},
 		{"both file and env", nil, []string{`imap.password_file = "` + file + `"`}, "", "",
 			Problem{"imap.password_file", "set only one of password_file and password_env"}},
 		{"env not set", nil, []string{`imap.password_env = "KLACHTD_TEST_UNSET"`}, "", "",
@@ -214,8 +219,8 @@ func TestSecrets(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Parse: %v", err)
 			}
-			if c.IMAP.Password != tt.password || c.SMTP.Token != tt.token {
-				t.Errorf("password %q, token %q; want %q, %q", c.IMAP.Password, c.SMTP.Token, tt.password, tt.token)
+			if c.IMAP.Password != tt.password || c.OAuth2.ClientSecret != tt.token {
+				t.Errorf("password %q, client secret %q; want %q, %q", c.IMAP.Password, c.OAuth2.ClientSecret, tt.password, tt.token)
 			}
 		})
 	}

@@ -20,24 +20,17 @@ func (c *Config) resolveFiles() []Problem {
 	add := func(key, reason string) { probs = append(probs, Problem{key, reason}) }
 
 	im := &c.IMAP
-	switch im.Auth {
-	case AuthPlain:
+	if im.Auth == AuthPlain {
 		im.Password = secret("imap.password", im.PasswordFile, im.PasswordEnv, add)
-	case AuthXOAuth2:
-		im.Token = secret("imap.token", im.TokenFile, im.TokenEnv, add)
 	}
 	checkCAFile("imap.ca_file", im.CAFile, add)
 
 	sm := &c.SMTP
-	if sm.Username != "" {
-		switch sm.Auth {
-		case AuthPlain:
-			sm.Password = secret("smtp.password", sm.PasswordFile, sm.PasswordEnv, add)
-		case AuthXOAuth2:
-			sm.Token = secret("smtp.token", sm.TokenFile, sm.TokenEnv, add)
-		}
+	if sm.Username != "" && sm.Auth == AuthPlain {
+		sm.Password = secret("smtp.password", sm.PasswordFile, sm.PasswordEnv, add)
 	}
 	checkCAFile("smtp.ca_file", sm.CAFile, add)
+	c.resolveOAuth2Files(add)
 	return probs
 }
 
@@ -151,8 +144,10 @@ func suggest(name string, known []string, prefix string) string {
 	switch strings.ToLower(name) {
 	case "password", "pass", "passwd", "secret":
 		return "; secrets go in password_file or password_env, never in the config file"
-	case "token":
-		return "; secrets go in token_file or token_env, never in the config file"
+	case "token", "token_file", "token_env":
+		return "; klachtd gets its OAuth2 tokens itself: set auth = \"xoauth2\" and fill in [oauth2]"
+	case "client_secret":
+		return "; secrets go in client_secret_file or client_secret_env, never in the config file"
 	}
 	best, bestDist := "", 3 // at most two edits, and no more than half the name
 	for _, k := range known {

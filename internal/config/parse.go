@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"time"
@@ -14,13 +15,26 @@ import (
 )
 
 // Load reads the file at path, resolves its secrets and validates it. A bad file gives an
-// *Error (wrapped with the path) that lists every problem.
-func Load(path string) (*Config, error) {
+// *Error (wrapped with the path) that lists every problem. A *_file key with a relative path
+// is found beside the file or among systemd's credentials (see resolvePaths).
+func Load(path string) (*Config, error) { return load(path, true) }
+
+// LoadForReading is Load for commands that only read the database (list, show, report,
+// export, purge): the file is decoded and validated, but the secrets and CA files it names are
+// not read, so such a command works without the IMAP or SMTP password (outside systemd, where
+// /run/credentials does not exist, or as a user who may not read them).
+func LoadForReading(path string) (*Config, error) { return load(path, false) }
+
+func load(path string, withFiles bool) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
 	}
-	c, err := Parse(data)
+	base, err := filepath.Abs(filepath.Dir(path))
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	c, err := parse(data, base, withFiles)
 	if err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
@@ -29,7 +43,11 @@ func Load(path string) (*Config, error) {
 
 // Parse decodes a TOML document over the defaults, reads the secrets and CA files it names
 // and validates the result. Every problem found is reported at once in an *Error.
-func Parse(data []byte) (*Config, error) {
+func Parse(data []byte) (*Config, error) { return parse(data, "", true) }
+
+// parse is Parse with relative file names taken from base; withFiles false leaves the secrets
+// and CA files unread (LoadForReading).
+func parse(data []byte, base string, withFiles bool) (*Config, error) {
 	c := Default()
 	probs, defined := decode(data, c)
 	if len(probs) == 1 && strings.HasPrefix(probs[0].Key, "line ") {
@@ -37,7 +55,11 @@ func Parse(data []byte) (*Config, error) {
 	}
 	c.derive()
 	c.scaleDefaults(defined)
-	probs = append(probs, c.resolveFiles()...)
+	c.applyOAuth2Defaults(defined)
+	c.resolvePaths(base)
+	if withFiles {
+		probs = append(probs, c.resolveFiles()...)
+	}
 	var verr *Error
 	if err := c.Validate(); errors.As(err, &verr) {
 		probs = merge(probs, verr.Problems)
@@ -225,6 +247,9 @@ func (c *Config) derive() {
 	}
 	if b := c.IMAP.Backfill; !b.IsZero() {
 		c.IMAP.Backfill = time.Date(b.Year(), b.Month(), b.Day(), 0, 0, 0, 0, c.Organisation.Location)
+	}
+	if b := c.OAuth2.SecretExpires; !b.IsZero() {
+		c.OAuth2.SecretExpires = time.Date(b.Year(), b.Month(), b.Day(), 0, 0, 0, 0, c.Organisation.Location)
 	}
 	if len(c.Staff.Notify) == 0 {
 		c.Staff.Notify = append([]string(nil), c.Staff.Addresses...)

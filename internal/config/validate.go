@@ -83,6 +83,8 @@ func (c *Config) Validate() error {
 	c.checkStaff(k)
 	c.checkDeadlines(k)
 	c.checkRest(k)
+	c.checkOAuth2(k)
+	c.checkMetrics(k)
 	checkOneLine(c, k)
 	if len(k.probs) > 0 {
 		return &Error{Problems: k.probs}
@@ -109,8 +111,8 @@ func (c *Config) checkIMAP(k *checker) {
 	c.checkServer(k, "imap", m.Host, m.Port, m.TLS)
 	k.positive("imap.timeout", m.Timeout)
 	k.required("imap.username", m.Username)
-	k.oneOf("imap.auth", m.Auth, AuthPlain, AuthXOAuth2)
-	checkSecrets(k, "imap", m.Auth, secretKeys{m.PasswordFile, m.PasswordEnv, m.Password, m.TokenFile, m.TokenEnv, m.Token})
+	k.oneOf("imap.auth", m.Auth, AuthPlain, AuthXOAuth2, AuthOAuthBearer)
+	checkSecrets(k, "imap", m.Auth, m.PasswordFile, m.PasswordEnv, m.Password)
 	if k.required("imap.mailbox", m.Mailbox) && strings.EqualFold(m.Processed, m.Mailbox) {
 		k.add("imap.processed", "must differ from imap.mailbox (%q): mail would be moved to where it already is; use \"\" to flag it instead", m.Mailbox)
 	}
@@ -129,15 +131,13 @@ func (c *Config) checkSMTP(k *checker) {
 	if s.RetryFirst > time.Hour {
 		k.add("smtp.retry_first", "must be at most 1h (retries double from it up to an hour)")
 	}
-	k.oneOf("smtp.auth", s.Auth, AuthPlain, AuthXOAuth2)
-	keys := secretKeys{s.PasswordFile, s.PasswordEnv, s.Password, s.TokenFile, s.TokenEnv, s.Token}
+	k.oneOf("smtp.auth", s.Auth, AuthPlain, AuthXOAuth2, AuthOAuthBearer)
 	if s.Username != "" {
-		checkSecrets(k, "smtp", s.Auth, keys)
+		checkSecrets(k, "smtp", s.Auth, s.PasswordFile, s.PasswordEnv, s.Password)
 		return
 	}
 	for _, f := range []struct{ key, value string }{
 		{"smtp.password_file", s.PasswordFile}, {"smtp.password_env", s.PasswordEnv},
-		{"smtp.token_file", s.TokenFile}, {"smtp.token_env", s.TokenEnv},
 	} {
 		if f.value != "" {
 			k.add(f.key, "needs smtp.username; without a username klachtd sends without logging in")
@@ -158,32 +158,21 @@ func (c *Config) checkServer(k *checker, section, host string, port int, tls str
 	}
 }
 
-// secretKeys are the secret settings of one section.
-type secretKeys struct {
-	passwordFile, passwordEnv, password string
-	tokenFile, tokenEnv, token          string
-}
-
-// checkSecrets demands exactly one source for the secret the auth method uses, and none for
-// the other. A secret set directly in code (Password, Token) counts as configured.
-func checkSecrets(k *checker, section, auth string, s secretKeys) {
-	use, other := [3]string{"password", s.passwordFile, s.passwordEnv}, [3]string{"token", s.tokenFile, s.tokenEnv}
-	value := s.password
-	if auth == AuthXOAuth2 {
-		use, other, value = other, use, s.token
-	} else if auth != AuthPlain {
-		return
-	}
-	file, env := section+"."+use[0]+"_file", section+"."+use[0]+"_env"
+// checkSecrets demands exactly one source of the password with auth "plain", and none with
+// OAuth2, whose tokens come from [oauth2]. A password set directly in code counts as configured.
+func checkSecrets(k *checker, section, auth, file, env, value string) {
+	fileKey, envKey := section+".password_file", section+".password_env"
 	switch {
-	case use[1] != "" && use[2] != "":
-		k.add(file, "set only one of %s_file and %s_env", use[0], use[0])
-	case use[1] == "" && use[2] == "" && value == "":
-		k.add(file, "is required with auth = %q (or %s); secrets go in a file or an environment variable", auth, env)
-	}
-	for i, suffix := range []string{"_file", "_env"} {
-		if other[i+1] != "" {
-			k.add(section+"."+other[0]+suffix, "is not used with auth = %q", auth)
+	case IsOAuth2(auth):
+		for _, f := range []struct{ key, value string }{{fileKey, file}, {envKey, env}} {
+			if f.value != "" {
+				k.add(f.key, "is not used with auth = %q: the token comes from [oauth2]", auth)
+			}
 		}
+	case auth != AuthPlain:
+	case file != "" && env != "":
+		k.add(fileKey, "set only one of password_file and password_env")
+	case file == "" && env == "" && value == "":
+		k.add(fileKey, "is required with auth = %q (or %s); secrets go in a file or an environment variable", auth, envKey)
 	}
 }

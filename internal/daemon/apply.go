@@ -69,11 +69,13 @@ func (d *Daemon) applyResult(tx *store.Tx, c *complaint.Case, root string, res c
 			return nil, err
 		}
 		if len(sent) > 0 {
-			changes = append(changes, fmt.Sprintf(pick(staffLang, "Mail ‘%s’ verstuurd aan %s.", "Mail ‘%s’ sent to %s."), m.Template, joinEmails(sent)))
+			changes = append(changes, fmt.Sprintf(pick(staffLang, "%s verstuurd aan %s.", "%s sent to %s."),
+				render.Capital(render.Describe(m.Template, staffLang)), joinEmails(sent)))
 		}
 		if aud == audComplainant && len(to) > 0 && !containsAddr(sent, to[0].Email) {
-			changes = append(changes, fmt.Sprintf(pick(staffLang, "Mail ‘%s’ NIET verstuurd aan %s: dit adres gaf eerder een bounce. Antwoord met [adres-ok] als het adres weer klopt.",
-				"Mail ‘%s’ NOT sent to %s: the address bounced before. Reply with [adres-ok] when the address is right again."), m.Template, to[0].Email))
+			changes = append(changes, fmt.Sprintf(pick(staffLang, "%s NIET verstuurd aan %s: dit adres gaf eerder een bounce. Antwoord met [adres-ok] als het adres weer klopt.",
+				"%s NOT sent to %s: the address bounced before. Reply with [adres-ok] when the address is right again."),
+				render.Capital(render.Describe(m.Template, staffLang)), to[0].Email))
 		}
 	}
 	if len(changes) == 0 {
@@ -118,11 +120,6 @@ func (d *Daemon) setTimers(tx *store.Tx, c complaint.Case) error {
 	var want []store.Timer
 	for _, t := range complaint.Timers(c, d.terms) {
 		want = append(want, store.Timer{CaseID: c.ID, Kind: string(t.Kind), At: t.At})
-	}
-	// A case closed after it passed the retention limit while open (its retention timer fired
-	// then, and only reminded staff) is purged a day after closing, once its last mails are out.
-	if keep := d.terms.Keep; keep > 0 && !c.Status.IsOpen() && !c.ClosedAt.IsZero() && !c.ClosedAt.Before(c.ReceivedAt.Add(keep)) {
-		want = append(want, store.Timer{CaseID: c.ID, Kind: string(complaint.TimerRetention), At: c.ClosedAt.Add(24 * time.Hour)})
 	}
 	return tx.SetTimers(c.ID, want)
 }

@@ -17,7 +17,9 @@ import (
 
 	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/config"
+	"github.com/groeimeesters/klachtd/internal/docreader"
 	"github.com/groeimeesters/klachtd/internal/intake"
+	"github.com/groeimeesters/klachtd/internal/oauth"
 	"github.com/groeimeesters/klachtd/internal/outbox"
 	"github.com/groeimeesters/klachtd/internal/render"
 	"github.com/groeimeesters/klachtd/internal/store"
@@ -39,27 +41,55 @@ type Options struct {
 	Clock    Clock
 	// LookupTXT serves DNS TXT records for DKIM checks; nil means the system resolver.
 	LookupTXT func(ctx context.Context, domain string) ([]string, error)
-	// Notify is called with systemd states ("READY=1", "WATCHDOG=1", "STOPPING=1"); may be nil.
+	// Notify is called with systemd states ("READY=1", "WATCHDOG=1", "STOPPING=1", "STATUS=…");
+	// may be nil.
 	Notify func(state string)
+	// Observe, when set, is told of each message handled and each mail sent or failed, after
+	// the commit (see Observation); it runs on the intake's or the sender's goroutine and
+	// must not block.
+	Observe func(Observation)
+	// Tokens is the OAuth2 token manager of [oauth2]; nil builds one when the config uses OAuth2.
+	Tokens *oauth.Manager
+	// ConfigPath names the configuration in the remedies of alarms ("klachtd check --config …").
+	ConfigPath string
+	// LoginAlarmAfter is how long the intake may fail to log in before staff are alarmed; 0 means an hour.
+	LoginAlarmAfter time.Duration
+	// Executable is the klachtd binary whose hidden read-document command reads attached
+	// documents in a child process (os.Executable() for `run`; in tests, a test binary that
+	// serves that command). "" means attached documents are not read: each is skipped, and
+	// noted on the case.
+	Executable string
 }
 
 // Daemon is one running klachtd.
 type Daemon struct {
-	cfg    *config.Config
-	st     *store.Store
-	render *render.Renderer
-	log    *slog.Logger
-	clock  Clock
-	lookup func(ctx context.Context, domain string) ([]string, error)
-	notify func(string)
-	domain string
-	terms  complaint.Terms
+	cfg       *config.Config
+	st        *store.Store
+	render    *render.Renderer
+	log       *slog.Logger
+	clock     Clock
+	lookup    func(ctx context.Context, domain string) ([]string, error)
+	notify    func(string)
+	observer  func(Observation)
+	observeMu sync.Mutex // orders observations: a message before the mails it caused
+	domain    string
+	terms     complaint.Terms
+
+	docs *docreader.Reader
 
 	mu     sync.Mutex
-	queued bool // set inside a transaction that queued mail; read after commit
+	poison *poison // strike keeping, while Run runs
+	queued bool    // set inside a transaction that queued mail; read after commit
 	sender *outbox.Sender
 	intake *intake.Intake
 	wake   chan struct{} // nudges the timer loop
+
+	tokens          *oauth.Manager // nil without OAuth2
+	configPath      string
+	loginAlarmAfter time.Duration
+	lastStatus      string // the last STATUS= line sent; the alarm watcher's alone
+
+	metrics *observed // Prometheus metrics and the [metrics] listener (metrics.go)
 }
 
 // New checks the options and builds a daemon.
@@ -78,8 +108,9 @@ func New(o Options) (*Daemon, error) {
 	}
 	c := o.Config
 	d := &Daemon{cfg: c, st: o.Store, render: o.Renderer, log: o.Log, clock: o.Clock, lookup: o.LookupTXT,
-		notify: o.Notify, wake: make(chan struct{}, 1)}
+		notify: o.Notify, observer: o.Observe, wake: make(chan struct{}, 1)}
 	d.domain = domainOf(c.Organisation.Address)
+	d.docs = docreader.New(docreader.Options{Executable: o.Executable, Log: d.log.With("component", "docreader")})
 	d.terms = complaint.Terms{
 		ConfirmWithin: c.Deadlines.ConfirmWithin, ConfirmAlarm: c.Deadlines.ConfirmAlarm,
 		HandleWithin: c.Deadlines.HandleWithin, RemindBefore: c.Deadlines.RemindBefore,
@@ -87,9 +118,19 @@ func New(o Options) (*Daemon, error) {
 		AutoExtendBefore: c.Deadlines.AutoExtendBefore,
 		Effectiveness:    c.Deadlines.Effectiveness, Keep: c.Retention.Keep, Location: c.Organisation.Location,
 	}
-	d.sender = outbox.New(SenderConfig(c), queueAdapter{d}, d.clock, d.log.With("component", "outbox"))
-	d.intake = intake.New(IntakeConfig(c), store.Checkpoints{S: d.st}, d.Handle, d.log.With("component", "intake"))
+	if err := d.initTokens(o); err != nil {
+		return nil, err
+	}
+	d.metrics = newObserved(d)
+	d.sender = outbox.New(SenderConfigWith(c, d.tokens), d.metrics.queue(d.senderQueue()), d.clock, d.log.With("component", "outbox"))
+	if route, ok := alarmRoute(c); ok {
+		if err := d.sender.SetFallback(route); err != nil {
+			return nil, err
+		}
+	}
+	d.intake = intake.New(IntakeConfigWith(c, d.tokens), store.Checkpoints{S: d.st}, d.handler(), d.log.With("component", "intake"))
 	d.intake.SetPurges(mailboxPurges{d})
+	d.intake.SetFiler(mailboxPurges{d})
 	return d, nil
 }
 
@@ -104,7 +145,7 @@ func domainOf(addr string) string {
 func IntakeConfig(c *config.Config) intake.Config {
 	i := c.IMAP
 	return intake.Config{Host: i.Host, Port: i.Port, TLS: i.TLS, CAFile: i.CAFile, Username: i.Username,
-		Password: i.Password, Auth: i.Auth, Token: i.Token, Mailbox: i.Mailbox, Processed: i.Processed,
+		Password: i.Password, Auth: i.Auth, Mailbox: i.Mailbox, Processed: i.Processed,
 		IDLE: i.Idle, PollInterval: i.PollInterval, Timeout: i.Timeout, Backfill: i.Backfill, MaxSize: i.MaxSize}
 }
 
@@ -112,7 +153,7 @@ func IntakeConfig(c *config.Config) intake.Config {
 func SenderConfig(c *config.Config) outbox.Config {
 	s := c.SMTP
 	return outbox.Config{Host: s.Host, Port: s.Port, TLS: s.TLS, CAFile: s.CAFile, Username: s.Username,
-		Password: s.Password, Auth: s.Auth, Token: s.Token, Timeout: s.Timeout, RetryFor: s.RetryFor,
+		Password: s.Password, Auth: s.Auth, Timeout: s.Timeout, RetryFor: s.RetryFor,
 		RetryFirst: s.RetryFirst}
 }
 
@@ -121,23 +162,41 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if err := d.ensureGlobalTimers(ctx); err != nil {
 		return err
 	}
+	if err := d.startPoison(ctx); err != nil {
+		return err
+	}
+	defer d.stopPoison()
 	if n, err := d.st.ReleaseLeases(ctx, d.clock.Now(), 5); err != nil {
 		return err
 	} else if n > 0 {
 		d.log.Info("mail interrupted by a previous stop is due again", "count", n)
 	}
+	metricsLn, merr := d.metrics.listen(ctx, d.cfg.Metrics.Listen)
+	if merr != nil {
+		return merr
+	}
 	g, ctx := errgroup.WithContext(ctx)
+	if metricsLn != nil {
+		g.Go(guard("metrics", func() error { return d.metrics.Serve(ctx, metricsLn) }))
+	}
 	g.Go(guard("intake", func() error { return d.intake.Run(ctx) }))
 	g.Go(guard("outbox", func() error { return d.sender.Run(ctx) }))
 	g.Go(guard("timers", func() error { return d.runTimers(ctx) }))
 	g.Go(guard("watchdog", func() error { return d.watchdog(ctx) }))
+	g.Go(guard("heartbeat", func() error { return d.heartbeat(ctx) }))
+	g.Go(guard("alarms", func() error { return d.watchAlarms(ctx) }))
+	if d.tokens != nil {
+		g.Go(guard("oauth2", func() error { return d.tokens.Run(ctx) }))
+	}
 	d.notify("READY=1")
 	d.log.Info("klachtd running", "mailbox", d.cfg.IMAP.Mailbox)
 	err := g.Wait()
 	d.notify("STOPPING=1")
 	if ctx.Err() != nil && (err == nil || err == context.Canceled) {
+		d.log.Info("klachtd stopped")
 		return nil
 	}
+	d.log.Error("klachtd stopped", "err", err)
 	return err
 }
 

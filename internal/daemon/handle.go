@@ -1,12 +1,12 @@
 package daemon
 
 import (
-	"bytes"
 	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
-	"path"
 	"strings"
 	"time"
 
@@ -30,44 +30,96 @@ type incoming struct {
 	tri      triage.Result
 	auth     staffauth.Verdict // for staff mail
 	form     *form.Result      // for new complaints: the klachtformulier, read before the transaction
+	skipped  []SkippedDocument // attached documents not read (over a limit)
 	now      time.Time
 	// formSender is set when the mail comes from one of [complaints] form_senders (the
 	// organisation's web form); auth then says whether that is authenticated.
 	formSender bool
+	// sender says, for a new complaint and for a reply from the complainant or the
+	// commissaris, whether the From address is authenticated (see authenticateSender).
+	sender staffauth.Verdict
 }
 
 // Handle is the intake's handler: it classifies a message and, in one transaction, records it
 // and everything it causes. It is idempotent: a message seen before (same IMAP identity, or
 // the same bytes after a UIDVALIDITY change) gets its earlier disposition and causes nothing.
-// An error is temporary (the database); bad mail is quarantined, never an error.
+// An error is temporary (the database); bad mail is quarantined, never an error: a message
+// that makes klachtd panic at once, one that killed it twice without being read again
+// (poison.go).
 func (d *Daemon) Handle(ctx context.Context, f *intake.Fetched) (intake.Disposition, error) {
+	key := store.MessageKey{Mailbox: f.Mailbox, UIDValidity: f.UIDValidity, UID: f.UID}
+	p := d.currentPoison()
+	s, struck := p.struck(key)
+	if struck && poisoned(s) {
+		return d.handleStruck(ctx, f, s)
+	}
+	p.begin(key, d)
+	defer p.end(d)
+	disp, err := d.handleSafely(ctx, f)
+	if struck && err == nil {
+		d.forgetStrike(ctx, key)
+	}
+	return disp, err
+}
+
+// newIncoming starts what is learnt about a fetched message: its bytes and their hash (for a
+// message that is recorded without being read: record makes a view whole first).
+func newIncoming(f *intake.Fetched, now time.Time) *incoming {
+	in := &incoming{f: f, raw: f.Raw, now: now}
+	if f.TooLarge || in.raw == nil {
+		in.raw = f.Header
+	}
+	sum := sha256.Sum256(in.raw)
+	in.hash = hex.EncodeToString(sum[:])
+	return in
+}
+
+// handle is Handle for one message, without the strike keeping. It reads what triage needs
+// first (whole.go) and stops there for ordinary mail.
+func (d *Daemon) handle(ctx context.Context, f *intake.Fetched) (intake.Disposition, error) {
 	in := &incoming{f: f, raw: readable(f), now: d.clock.Now()}
+	faultHook(in.raw)
 	if err := d.classify(ctx, in); err != nil {
 		return intake.Leave, fmt.Errorf("handle uid %d: %w", f.UID, err)
 	}
 	if ordinary(in) {
 		// Ordinary mail is left exactly as it was, and handling it again would change nothing:
 		// there is nothing to record (and nothing of it is kept).
+		d.metrics.Handled(string(in.tri.Kind))
 		return intake.Leave, nil
 	}
 	if more, err := d.readWhole(ctx, in); !more || err != nil {
+		if err == nil && ordinary(in) {
+			d.metrics.Handled(string(in.tri.Kind))
+		}
 		return intake.Leave, err
 	}
 	if in.parseErr == nil {
 		if in.tri.Role == triage.RoleStaff {
 			in.auth = d.authenticate(ctx, in)
 		}
+		if checksSender(in.tri) {
+			in.sender = d.authenticateSender(ctx, in)
+		}
 		if in.tri.Kind == triage.New && len(in.msg.ReplyTo) > 0 && containsFold(d.cfg.Complaints.FormSenders, in.msg.From.Email) {
 			in.formSender = true
 			in.auth = d.authenticate(ctx, in)
 		}
+		var reg *Registration
 		switch {
 		case in.tri.Kind == triage.New:
-			fr := d.extract(mailRegistration(in))
-			in.form = &fr
+			r := mailRegistration(in)
+			reg = &r
 		case in.tri.Kind == triage.StaffNew && in.auth.OK:
-			fr := d.extract(staffRegistration(in.msg))
-			in.form = &fr
+			r := staffRegistration(in.msg)
+			reg = &r
+		}
+		if reg != nil {
+			fr, skipped, err := d.extract(ctx, *reg)
+			if err != nil {
+				return intake.Leave, fmt.Errorf("handle uid %d: %w", f.UID, err)
+			}
+			in.form, in.skipped = &fr, skipped
 		}
 	}
 	disp, err := d.record(ctx, in)
@@ -89,10 +141,11 @@ func (d *Daemon) Handle(ctx context.Context, f *intake.Fetched) (intake.Disposit
 // record carries out a message in one transaction, unless it was seen before.
 func (d *Daemon) record(ctx context.Context, in *incoming) (intake.Disposition, error) {
 	f := in.f
-	if partial(in) { // never archived, hashed or authenticated as if it were the message
-		return intake.Leave, fmt.Errorf("uid %d: only a view of the message was read", f.UID)
+	if gone, err := d.keepWhole(ctx, in); gone || err != nil { // never a view archived as the message
+		return intake.Leave, err
 	}
 	var disp intake.Disposition
+	outcome := "duplicate" // for the metrics: the kind recorded, or a message handled before
 	err := d.inTx(ctx, func(tx *store.Tx) error {
 		prev, seen, err := tx.SeenIncoming(f.Mailbox, f.UIDValidity, f.UID, in.hash)
 		if err != nil {
@@ -107,7 +160,7 @@ func (d *Daemon) record(ctx context.Context, in *incoming) (intake.Disposition, 
 		if err != nil {
 			return err
 		}
-		disp = dsp
+		disp, outcome = dsp, kind
 		mid := ""
 		if in.msg != nil {
 			mid = in.msg.MessageID
@@ -115,6 +168,9 @@ func (d *Daemon) record(ctx context.Context, in *incoming) (intake.Disposition, 
 		return tx.RecordIncoming(store.Incoming{Mailbox: f.Mailbox, UIDValidity: f.UIDValidity, UID: f.UID,
 			MessageID: mid, Hash: in.hash, Disposition: int(disp), Kind: kind, CaseID: caseID, At: in.now})
 	})
+	if err == nil {
+		d.metrics.Handled(outcome)
+	}
 	return disp, err
 }
 
@@ -141,30 +197,13 @@ func (d *Daemon) process(tx *store.Tx, in *incoming) (caseID, kind string, disp 
 		return d.reply(tx, in)
 	case triage.StaffNew:
 		return d.staffNew(tx, in)
+	case triage.BadRef:
+		return d.badReference(tx, in)
 	case triage.New:
 		id, err := d.registerMail(tx, in)
 		return id, "complaint", intake.Move, err
 	}
 	return "", "other", intake.Leave, nil
-}
-
-// maxFormDocument is the largest attachment form extraction opens. A filled-in klachtformulier
-// (.docx or .pdf) is tens of kilobytes; a bigger document is a scan or a report, not the form.
-// It is below form's own cap on documents (20 MB), so what is kept is never refused there.
-const maxFormDocument = 5 << 20
-
-// formDocument tells which attachments' data Handle keeps: only what form.Extract may open
-// (.docx and .pdf, by name, type or the PDF magic; see form.documentText), up to
-// maxFormDocument. Other attachments are measured, not decoded: a 25 MB video or a 25 MB PDF
-// costs no memory.
-func formDocument(filename, contentType string, size int, head []byte) bool {
-	if size > maxFormDocument {
-		return false
-	}
-	ext := strings.ToLower(path.Ext(filename))
-	ct := strings.ToLower(contentType)
-	return ext == ".docx" || ext == ".pdf" || strings.Contains(ct, "wordprocessingml") ||
-		strings.Contains(ct, "application/pdf") || bytes.HasPrefix(head, []byte("%PDF-"))
 }
 
 func (d *Daemon) rules() triage.Rules {
@@ -193,8 +232,8 @@ func (l *lookup) CaseExists(id string) (string, bool) {
 	return c.Email, true
 }
 
-func (l *lookup) CaseByMessageID(ids []string) (string, string) {
-	id, err := l.st.CaseByMessageID(l.ctx, ids...)
+func (l *lookup) ThreadCase(sender string, ids []string) (string, string) {
+	id, err := l.st.ThreadCase(l.ctx, sender, ids)
 	if err != nil {
 		l.err = cmp.Or(l.err, err)
 		return "", ""
@@ -292,7 +331,7 @@ func (d *Daemon) bounce(tx *store.Tx, in *incoming) (string, string, intake.Disp
 			recips = []string{strings.ToLower(orig.To[0].Email)}
 		}
 	}
-	text := fmt.Sprintf(d.say("bezorging van %s aan %s mislukt (%s)", "delivery of %s to %s failed (%s)"), orDash(template), orDash(strings.Join(recips, ", ")), orDash(b.Status))
+	text := fmt.Sprintf(d.say("bezorging van %s aan %s mislukt (%s)", "delivery of %s to %s failed (%s)"), orDash(render.Describe(template, d.cfg.Organisation.Language)), orDash(strings.Join(recips, ", ")), orDash(b.Status))
 	if orig == nil {
 		text = fmt.Sprintf(d.say("een bezorgrapport (%s) dat geen e-mail van klachtd over deze zaak noemt; niets tegengehouden",
 			"a delivery report (%s) that names no mail klachtd sent about this case; nothing held"), orDash(b.Status))

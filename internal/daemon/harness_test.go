@@ -134,7 +134,7 @@ func newTestDaemon(t testing.TB, cfg *config.Config, clock Clock, lookup func(co
 	if os.Getenv("KLACHTD_TEST_LOG") == "1" {
 		logw = os.Stderr
 	}
-	d, err := New(Options{Config: cfg, Store: st, Renderer: rnd, Clock: clock, LookupTXT: lookup,
+	d, err := New(Options{Config: cfg, Store: st, Renderer: rnd, Clock: clock, LookupTXT: lookup, Executable: testExecutable(t),
 		Log: slog.New(slog.NewTextHandler(logw, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	if err != nil {
 		t.Fatal(err)

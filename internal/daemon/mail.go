@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/groeimeesters/klachtd/internal/clean"
 	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/mailparse"
 	"github.com/groeimeesters/klachtd/internal/render"
@@ -32,6 +33,8 @@ type outMail struct {
 	// auto_reply_limit applies), else "auto-generated".
 	auto        string
 	attachments []store.OutAttachment
+	// turn is, for a confirmation under complaints.max_new_per_hour, the moment it may go out.
+	turn time.Time
 }
 
 // messageID makes a stable, unique Message-ID for a mail about a case; the prefix tells our
@@ -69,7 +72,7 @@ func (d *Daemon) queue(tx *store.Tx, c *complaint.Case, threadRoot string, m out
 			}
 		}
 		if len(kept) < len(m.to) && c != nil {
-			if err := tx.AddEvent(c.ID, store.Event{At: now, Kind: "mail-held", Text: m.template + d.say(" niet aan de klager verstuurd: het adres gaf eerder een bounce", " not sent to the complainant: the address bounced before")}); err != nil {
+			if err := tx.AddEvent(c.ID, store.Event{At: now, Kind: "mail-held", Text: render.Capital(render.Describe(m.template, d.cfg.Organisation.Language)) + d.say(" niet aan de klager verstuurd: het adres gaf eerder een bounce", " not sent to the complainant: the address bounced before")}); err != nil {
 				return nil, err
 			}
 		}
@@ -81,15 +84,43 @@ func (d *Daemon) queue(tx *store.Tx, c *complaint.Case, threadRoot string, m out
 		}
 		m.to = kept
 	}
+	if m.audience == audComplainant && c != nil && m.template != tmplConfirmation {
+		// Another mail to the complainant (staff write): a confirmation still waiting its
+		// turn goes first.
+		if err := d.releaseWaiting(tx, c, threadRoot, now); err != nil {
+			return nil, err
+		}
+	}
+	out, err := d.compose(c, threadRoot, m, now)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := tx.QueueMail(out); err != nil {
+		return nil, err
+	}
+	if err := d.recordAsked(tx, c, m.template, out.MessageID); err != nil {
+		return nil, err
+	}
+	d.mu.Lock()
+	d.queued = true
+	d.mu.Unlock()
+	return append(append([]mailparse.Address{}, m.to...), m.cc...), nil
+}
+
+// compose renders a mail about a case (c may be nil) as the outbox keeps it.
+func (d *Daemon) compose(c *complaint.Case, threadRoot string, m outMail, now time.Time) (store.OutMail, error) {
 	lang := m.lang
 	if lang == "" {
 		lang = d.cfg.Organisation.Language
 	}
 	data := m.data
+	if m.audience == audComplainant && c != nil && c.Unverified {
+		d.withholdWords(&data, c, lang, m)
+	}
 	d.fillCommon(&data, c, lang, now)
 	rendered, err := d.render.Render(m.template, lang, data)
 	if err != nil {
-		return nil, fmt.Errorf("render %s: %w", m.template, err)
+		return store.OutMail{}, fmt.Errorf("render %s: %w", m.template, err)
 	}
 	caseID, subject := "", rendered.Subject
 	var inReplyTo string
@@ -107,18 +138,22 @@ func (d *Daemon) queue(tx *store.Tx, c *complaint.Case, threadRoot string, m out
 	}
 	out := store.OutMail{
 		CaseID: caseID, Template: m.template, Audience: m.audience,
-		From: mailparse.Address{Name: d.cfg.Organisation.Name, Email: d.cfg.Organisation.Address},
-		To:   m.to, Cc: m.cc, Subject: subject, Text: rendered.Text, HTML: rendered.HTML,
+		From: mailparse.Address{Name: clean.Line(d.cfg.Organisation.Name), Email: d.cfg.Organisation.Address},
+		To:   displayNames(m.to), Cc: displayNames(m.cc), Subject: subject, Text: rendered.Text, HTML: rendered.HTML,
 		MessageID: d.messageID(caseID, m.template), InReplyTo: inReplyTo, References: refs,
-		Date: now, AutoSubmitted: auto, Attachments: m.attachments,
+		Date: now, AutoSubmitted: auto, Attachments: m.attachments, Turn: m.turn,
 	}
-	if _, err := tx.QueueMail(out); err != nil {
-		return nil, err
+	return out, nil
+}
+
+// displayNames are the addresses with names a mail client may show: without control
+// characters or bidi overrides (a complainant's name comes from their own mail or form).
+func displayNames(list []mailparse.Address) []mailparse.Address {
+	out := make([]mailparse.Address, len(list))
+	for i, a := range list {
+		out[i] = mailparse.Address{Name: strings.Join(strings.Fields(clean.Line(a.Name)), " "), Email: a.Email}
 	}
-	d.mu.Lock()
-	d.queued = true
-	d.mu.Unlock()
-	return append(append([]mailparse.Address{}, m.to...), m.cc...), nil
+	return out
 }
 
 // staffAddrs are the addresses that receive notices.
@@ -138,10 +173,14 @@ func addrs(list []string) []mailparse.Address {
 	return out
 }
 
-// complainantAddr is the case's complainant as a recipient, or nil without an address.
+// complainantAddr is the case's complainant as a recipient, or nil without an address. An
+// unauthenticated complainant is not addressed by the name they gave (it is their words).
 func complainantAddr(c *complaint.Case) []mailparse.Address {
 	if c == nil || c.Email == "" {
 		return nil
+	}
+	if c.Unverified {
+		return []mailparse.Address{{Email: c.Email}}
 	}
 	return []mailparse.Address{{Name: c.Name, Email: c.Email}}
 }
@@ -259,7 +298,9 @@ func summary(c *complaint.Case, lang string) string {
 	}
 	b.WriteString(".")
 	if desc != "" {
-		b.WriteString("\n" + desc)
+		// A paragraph of its own: the complaint in the complainant's words, not a sentence
+		// that runs on from "ons oordeel: gegrond."
+		b.WriteString("\n\n" + desc)
 	}
 	return b.String()
 }

@@ -18,23 +18,31 @@ import (
 type queueAdapter struct{ d *Daemon }
 
 func (q queueAdapter) Claim(ctx context.Context, now time.Time, lease time.Duration) (*outbox.Row, error) {
-	m, err := q.d.st.Claim(ctx, now, lease)
+	m, err := q.d.st.ClaimLimited(ctx, now, lease, q.d.cfg.Complaints.MaxNewPerHour)
 	if err != nil || m == nil {
 		return nil, err
 	}
+	if m.Stale {
+		q.d.refreshAtTurn(ctx, m, now)
+	}
+	return OutboxRow(m, q.d.cfg.Organisation.Location), nil
+}
+
+// OutboxRow is a queued mail as the sender sends it ("Date:" in the organisation's zone).
+// An export composes the same row into the .eml that went out.
+func OutboxRow(m *store.OutMail, loc *time.Location) *outbox.Row {
 	row := &outbox.Row{ID: m.ID, CaseID: m.CaseID, Template: m.Template, From: m.From, To: m.To, Cc: m.Cc,
 		Subject: m.Subject, Text: m.Text, HTML: m.HTML, MessageID: m.MessageID, InReplyTo: m.InReplyTo,
-		References: m.References, Date: m.Date.In(q.d.cfg.Organisation.Location), // "Date:" in local time
-		AutoSubmitted: m.AutoSubmitted, Attempts: m.Attempts - 1}
+		References: m.References, Date: m.Date.In(loc), AutoSubmitted: m.AutoSubmitted, Attempts: m.Attempts - 1}
 	for _, a := range m.Attachments {
 		row.Attachments = append(row.Attachments, outbox.Attachment{Name: a.Name, ContentType: a.ContentType, Data: a.Data, Inline: a.Inline})
 	}
-	return row, nil
+	return row
 }
 
 func (q queueAdapter) Sent(ctx context.Context, id int64, at time.Time) error {
 	return q.d.st.Sent(ctx, id, at, func(tx *store.Tx, m *store.OutMail) error {
-		if m.CaseID == "" || m.Template != "bevestiging" {
+		if m.CaseID == "" || m.Template != tmplConfirmation {
 			return nil
 		}
 		c, _, err := tx.Case(m.CaseID)
@@ -65,7 +73,7 @@ func (q queueAdapter) Failed(ctx context.Context, id int64, at time.Time, reason
 		if m.CaseID == "" {
 			return nil
 		}
-		if err := tx.AddEvent(m.CaseID, store.Event{At: at, Kind: "send-failed", Text: m.Template + ": " + reason}); err != nil {
+		if err := tx.AddEvent(m.CaseID, store.Event{At: at, Kind: "send-failed", Text: render.Capital(render.Describe(m.Template, d.cfg.Organisation.Language)) + ": " + reason}); err != nil {
 			return err
 		}
 		if m.Audience == audStaff {
@@ -75,7 +83,7 @@ func (q queueAdapter) Failed(ctx context.Context, id int64, at time.Time, reason
 		if err != nil {
 			return err
 		}
-		detail := m.Template + " → " + joinEmails(m.To) + ": " + reason
+		detail := render.Capital(render.Describe(m.Template, d.cfg.Organisation.Language)) + " → " + joinEmails(m.To) + ": " + reason
 		if c.Phone != "" {
 			detail += " (telefoon/phone: " + c.Phone + ")"
 		}

@@ -3,8 +3,6 @@ package daemon
 import (
 	"context"
 	"fmt"
-	"net/mail"
-	"regexp"
 	"strings"
 	"time"
 	"unicode"
@@ -32,14 +30,21 @@ type Registration struct {
 	// Auto marks the confirmation as an automatic answer to the complainant's own mail, which
 	// auto_reply_limit limits.
 	Auto bool
-	// Form is the klachtformulier read beforehand (outside the transaction); nil: read it now.
-	Form *form.Result
+	// Form is the klachtformulier read beforehand (outside the transaction, see extract), and
+	// Skipped the attached documents that were not read; nil Form: read it now, from the text
+	// alone.
+	Form    *form.Result
+	Skipped []SkippedDocument
+	// Unverified is set when the complainant's address is not authenticated (SPEC section 2):
+	// no automatic mail repeats their words to it. UnverifiedWhy says why, for staff.
+	Unverified    bool
+	UnverifiedWhy string
 }
 
 // registerMail registers a complaint that arrived by mail.
 func (d *Daemon) registerMail(tx *store.Tx, in *incoming) (string, error) {
 	r := mailRegistration(in)
-	r.Form = in.form
+	r.Form, r.Skipped = in.form, in.skipped
 	return d.register(tx, r, in.msg, in.raw, in.now)
 }
 
@@ -55,44 +60,12 @@ func mailRegistration(in *incoming) Registration {
 	if len(m.ReplyTo) > 0 && m.ReplyTo[0].Email != "" && in.formSender && in.auth.OK {
 		r.Email = m.ReplyTo[0].Email
 		r.Name = firstNonEmpty(m.ReplyTo[0].Name, r.Name)
+		// Whoever filled in the form typed that address: nothing proves it is theirs.
+		r.Unverified, r.UnverifiedWhy = true, "the address was typed into the web form"
+		return r
 	}
+	r.Unverified, r.UnverifiedWhy = !in.sender.OK, in.sender.Reason
 	return r
-}
-
-// extractTimeout bounds reading a complaint's form from its text and attached documents.
-const extractTimeout = 20 * time.Second
-
-// extract reads the klachtformulier of a registration. Attached .docx and .pdf files come
-// from strangers: if reading them takes longer than extractTimeout (a hostile document), the
-// form is read from the mail's own text alone and the reading is abandoned.
-func (d *Daemon) extract(r Registration) form.Result {
-	services := d.cfg.Complaints.Services
-	var atts []form.Attachment
-	for _, a := range r.Attachments {
-		atts = append(atts, form.Attachment{Filename: a.Filename, ContentType: a.ContentType, Data: a.Data})
-	}
-	if len(atts) == 0 {
-		return form.Extract(r.Text, r.HTML, nil, r.Name, services)
-	}
-	done := make(chan form.Result, 1)
-	go func() {
-		defer func() {
-			if p := recover(); p != nil {
-				d.log.Error("reading attached documents panicked", "panic", fmt.Sprint(p))
-				done <- form.Extract(r.Text, r.HTML, nil, r.Name, services)
-			}
-		}()
-		done <- form.Extract(r.Text, r.HTML, atts, r.Name, services)
-	}()
-	t := time.NewTimer(extractTimeout)
-	defer t.Stop()
-	select {
-	case res := <-done:
-		return res
-	case <-t.C:
-		d.log.Warn("attached documents not read: took too long", "attachments", len(atts))
-		return form.Extract(r.Text, r.HTML, nil, r.Name, services)
-	}
 }
 
 // staffNew registers a complaint a staff member forwarded with [nieuw], for the original
@@ -118,7 +91,8 @@ func (d *Daemon) staffNew(tx *store.Tx, in *incoming) (string, string, intake.Di
 	}
 	r := staffRegistration(in.msg)
 	r.By = in.msg.From.Email
-	r.Form = in.form
+	r.ReceivedAt = in.f.InternalDate // the forward's arrival
+	r.Form, r.Skipped = in.form, in.skipped
 	id, err := d.register(tx, r, in.msg, in.raw, in.now)
 	if err != nil {
 		return "", "", intake.Leave, err
@@ -126,65 +100,21 @@ func (d *Daemon) staffNew(tx *store.Tx, in *incoming) (string, string, intake.Di
 	return id, "staff-new", intake.Move, tx.AddCommandKeys(id, in.now, keys...)
 }
 
-// staffRegistration reads who the complaint is from: an attached original, an inline forward,
-// or the staff member's notes.
+// staffRegistration reads who the complaint is from: the outermost forwarded mail, for its
+// sender as the forward shows it (see outermostForward), or the staff member's notes. Its
+// terms start when the forward arrived, set by the caller (ReceivedAt): a forwarded Date:
+// is the sender's to choose, and one of 27 days ago would bring an extension notice at once.
 func staffRegistration(m *mailparse.Message) Registration {
 	r := Registration{Via: "staff", Language: m.Language}
-	if len(m.Forwarded) > 0 {
-		o := m.Forwarded[0]
-		r.Name, r.Email, r.Text, r.HTML, r.Attachments = o.From.Name, o.From.Email, o.Text, o.HTML, o.Attachments
-		if o.Language != "" {
-			r.Language = o.Language
+	if f, ok := outermostForward(m); ok {
+		r.Name, r.Email, r.Text, r.HTML, r.Attachments = f.Name, f.Email, f.Text, f.HTML, f.Attachments
+		if f.Language != "" {
+			r.Language = f.Language
 		}
-		if !o.Date.IsZero() {
-			r.ReceivedAt = o.Date
-		}
-		return r
-	}
-	if name, email, body, ok := inlineForward(m.Text); ok {
-		r.Name, r.Email, r.Text = name, email, body
 		return r
 	}
 	r.Text = reply.Strip(m.Text)
 	return r
-}
-
-var fwdFrom = regexp.MustCompile(`(?mi)^[ \t>]*\*?(?:van|from)\*?:[ \t]*(.+)$`)
-
-// inlineForward finds the original sender and text of an inline forward: the first
-// "Van:" / "From:" line of a forwarded header block, and the text after that block.
-func inlineForward(text string) (name, email, body string, ok bool) {
-	loc := fwdFrom.FindStringSubmatchIndex(text)
-	if loc == nil {
-		return "", "", "", false
-	}
-	a, err := mail.ParseAddress(strings.TrimSpace(text[loc[2]:loc[3]]))
-	if err != nil {
-		return "", "", "", false
-	}
-	rest := text[loc[1]:]
-	// Skip the rest of the header block (Verzonden/Sent/Aan/To/Onderwerp/Subject/Datum/Date).
-	lines := strings.Split(rest, "\n")
-	i := 0
-	for i < len(lines) && i < 8 {
-		l := strings.TrimSpace(strings.TrimLeft(lines[i], "> "))
-		if l == "" || strings.Contains(l, ":") && len(l) < 200 && isHeaderish(l) {
-			i++
-			continue
-		}
-		break
-	}
-	body = strings.TrimSpace(strings.Join(lines[i:], "\n"))
-	return a.Name, a.Address, body, true
-}
-
-func isHeaderish(l string) bool {
-	k := strings.ToLower(strings.Trim(strings.SplitN(l, ":", 2)[0], "* "))
-	switch k {
-	case "verzonden", "sent", "aan", "to", "cc", "onderwerp", "subject", "datum", "date", "beantwoorden-aan", "reply-to":
-		return true
-	}
-	return false
 }
 
 // register creates a case with its correspondence, the confirmation to the complainant, the
@@ -207,7 +137,7 @@ func (d *Daemon) register(tx *store.Tx, r Registration, m *mailparse.Message, ra
 	if r.Form != nil {
 		fr = *r.Form
 	} else {
-		fr = d.extract(r)
+		fr = form.Extract(r.Text, r.HTML, nil, r.Name, d.cfg.Complaints.Services)
 	}
 	c := complaint.NewCase(id, received, d.terms)
 	c.Fields = fr.Fields
@@ -227,6 +157,7 @@ func (d *Daemon) register(tx *store.Tx, r Registration, m *mailparse.Message, ra
 		c.Fields[complaint.FieldDienst] = svc
 	}
 	c.Language = r.Language
+	c.Unverified = r.Unverified
 	if c.Language != "nl" && c.Language != "en" {
 		c.Language = d.cfg.Organisation.Language
 	}
@@ -257,21 +188,37 @@ func (d *Daemon) register(tx *store.Tx, r Registration, m *mailparse.Message, ra
 	if err != nil {
 		return "", err
 	}
+	skipNotes, err := d.noteSkipped(tx, id, r.Skipped, now)
+	if err != nil {
+		return "", err
+	}
+	notes = append(notes, skipNotes...)
 	if r.TooLarge {
 		notes = append(notes, fmt.Sprintf(pick(d.cfg.Organisation.Language,
 			"De e-mail is groter dan %d bytes: alleen de kop is gelezen. Bekijk de e-mail zelf in de mailbox.",
 			"The mail is larger than %d bytes: only its header was read. Read it in the mailbox."), d.cfg.IMAP.MaxSize))
 	}
-	if _, err := d.queue(tx, &c, root, outMail{template: "melding-nieuw", to: d.staffAddrs(), audience: audStaff,
-		data: render.Data{Detail: strings.Join(notes, "\n")}}, now); err != nil {
+	// Staff get the complainant's whole text as written, after the fields read from it: no
+	// word of a complaint is left to the raw mail alone. During a flood the notice waits for
+	// the flood's summary (flood.go).
+	held, err := d.holdNewCaseNotice(tx, &c, r.Via, notes, now)
+	if err != nil {
 		return "", err
+	}
+	if !held {
+		if _, err := d.queue(tx, &c, root, outMail{template: "melding-nieuw", to: d.staffAddrs(), audience: audStaff,
+			data: render.Data{Detail: strings.Join(notes, "\n"), Body: firstNonEmpty(fr.Text, r.Text)}}, now); err != nil {
+			return "", err
+		}
 	}
 	d.log.Info("complaint registered", "case_id", id, "via", r.Via)
 	return id, d.setTimers(tx, c)
 }
 
 // confirm queues the confirmation, unless the complainant has no address or has had
-// auto_reply_limit automatic answers today; it returns notes for staff.
+// auto_reply_limit automatic answers today (counted apart for authenticated and
+// unauthenticated mail); an answer to mail takes its turn under max_new_per_hour. It returns
+// notes for staff.
 func (d *Daemon) confirm(tx *store.Tx, c *complaint.Case, root string, r Registration, now time.Time) ([]string, error) {
 	lang := d.cfg.Organisation.Language
 	if c.Email == "" {
@@ -288,10 +235,16 @@ func (d *Daemon) confirm(tx *store.Tx, c *complaint.Case, root string, r Registr
 		}
 		return []string{note}, tx.AddEvent(c.ID, store.Event{At: now, Kind: "no-confirmation", Text: note})
 	}
-	auto := "auto-generated"
+	var notes []string
+	if c.Unverified {
+		notes = append(notes, fmt.Sprintf(pick(lang,
+			"Afzender niet geverifieerd (%s): de ontvangstbevestiging herhaalt niets van de tekst, de naam of de links van de klager.",
+			"Sender not verified (%s): the confirmation repeats none of the complainant's text, name or links."), orDash(r.UnverifiedWhy)))
+	}
+	conf := d.confirmation(c)
 	if r.Auto {
-		auto = "auto-replied"
-		n, err := tx.CountAutoReplies(c.Email, now.Add(-24*time.Hour))
+		conf.auto = "auto-replied"
+		n, err := tx.CountAutoReplies(c.Email, !c.Unverified, now.Add(-24*time.Hour))
 		if err != nil {
 			return nil, err
 		}
@@ -299,22 +252,29 @@ func (d *Daemon) confirm(tx *store.Tx, c *complaint.Case, root string, r Registr
 			note := fmt.Sprintf(pick(lang,
 				"Geen ontvangstbevestiging verstuurd: %s kreeg al %d automatische antwoorden in 24 uur (auto_reply_limit). Bevestig zo nodig zelf.",
 				"No confirmation sent: %s already had %d automatic answers in 24 hours (auto_reply_limit). Confirm yourself if needed."), c.Email, n)
-			return []string{note}, tx.AddEvent(c.ID, store.Event{At: now, Kind: "no-confirmation", Text: note})
+			return append(notes, note), tx.AddEvent(c.ID, store.Event{At: now, Kind: "no-confirmation", Text: note})
+		}
+		turn, note, err := d.takeTurn(tx, c, now)
+		if err != nil {
+			return nil, err
+		}
+		conf.turn = turn
+		if note != "" {
+			notes = append(notes, note)
 		}
 	}
-	sent, err := d.queue(tx, c, root, outMail{template: "bevestiging", to: complainantAddr(c), audience: audComplainant,
-		lang: c.Language, auto: auto}, now)
+	sent, err := d.queue(tx, c, root, conf, now)
 	if err != nil {
 		return nil, err
 	}
 	if len(sent) == 0 {
-		return []string{pick(lang, "Geen ontvangstbevestiging verstuurd: dit adres gaf eerder een bounce.",
-			"No confirmation sent: this address bounced before.")}, nil
+		return append(notes, pick(lang, "Geen ontvangstbevestiging verstuurd: dit adres gaf eerder een bounce.",
+			"No confirmation sent: this address bounced before.")), nil
 	}
 	if r.Auto {
-		return nil, tx.RecordAutoReply(c.Email, now)
+		return notes, tx.RecordAutoReply(c.Email, !c.Unverified, now)
 	}
-	return nil, nil
+	return notes, nil
 }
 
 // cleanName makes a name fit for a mail header's display name: one line, single spaces, no
@@ -355,6 +315,13 @@ func (d *Daemon) Register(ctx context.Context, r Registration, raw []byte) (stri
 		if r.Language == "" {
 			r.Language = pm.Language
 		}
+	}
+	if r.Form == nil {
+		fr, skipped, err := d.extract(ctx, r)
+		if err != nil {
+			return "", err
+		}
+		r.Form, r.Skipped = &fr, skipped
 	}
 	var id string
 	err := d.inTx(ctx, func(tx *store.Tx) error {

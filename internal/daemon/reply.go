@@ -33,16 +33,15 @@ func (d *Daemon) reply(tx *store.Tx, in *incoming) (string, string, intake.Dispo
 	case triage.RoleStaff:
 		return caseID, "reply-staff", intake.Move, d.staffReply(tx, in, &c, root, own)
 	case triage.RoleCommissaris:
-		if err := d.storeIncoming(tx, caseID, "reply-commissaris", in, true, ""); err != nil {
-			return "", "", intake.Leave, err
+		if !in.sender.OK {
+			// Never passed on as the commissaris' word.
+			return caseID, "reply-unverified", intake.Move, d.unauthenticatedReply(tx, in, &c, root, own)
 		}
-		if err := tx.AddEvent(caseID, store.Event{At: in.now, Kind: "mail-commissaris", By: in.msg.From.Email, Text: own}); err != nil {
-			return "", "", intake.Leave, err
-		}
-		_, err := d.queue(tx, &c, root, outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
-			data: render.Data{Notice: render.NoticeReplyCommissaris, Body: own}}, in.now)
-		return caseID, "reply-commissaris", intake.Move, err
+		return caseID, "reply-commissaris", intake.Move, d.commissarisReply(tx, in, &c, root, own)
 	case triage.RoleComplainant:
+		if !in.sender.OK && in.msg.Auto == "" {
+			return caseID, "reply-unverified", intake.Move, d.unauthenticatedReply(tx, in, &c, root, own)
+		}
 		return caseID, "reply-complainant", intake.Move, d.complainantReply(tx, in, &c, root, own)
 	}
 	// Someone else: kept, marked unverified, changes nothing; staff are told.
@@ -57,10 +56,28 @@ func (d *Daemon) reply(tx *store.Tx, in *incoming) (string, string, intake.Dispo
 	return caseID, "reply-unverified", intake.Move, err
 }
 
-// complainantReply records the complainant's mail, fills missing form fields it answers, moves
-// a case waiting for information back to in-behandeling, and tells staff.
+// commissarisReply records the commissaris' authenticated mail and passes it to staff.
+func (d *Daemon) commissarisReply(tx *store.Tx, in *incoming, c *complaint.Case, root, own string) error {
+	if err := d.storeIncoming(tx, c.ID, "reply-commissaris", in, true, ""); err != nil {
+		return err
+	}
+	if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "mail-commissaris", By: in.msg.From.Email, Text: own}); err != nil {
+		return err
+	}
+	_, err := d.queue(tx, c, root, outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
+		data: render.Data{Notice: render.NoticeReplyCommissaris, Body: own}}, in.now)
+	return err
+}
+
+// complainantReply records the complainant's authenticated mail, fills missing form fields it
+// answers, moves a case waiting for information back to in-behandeling, and tells staff. An
+// automatic answer from the address (out of office) is only kept, authenticated or not.
 func (d *Daemon) complainantReply(tx *store.Tx, in *incoming, c *complaint.Case, root, own string) error {
-	if err := d.storeIncoming(tx, c.ID, "reply-complainant", in, true, ""); err != nil {
+	why := ""
+	if !in.sender.OK {
+		why = "not authenticated: " + in.sender.Reason
+	}
+	if err := d.storeIncoming(tx, c.ID, "reply-complainant", in, in.sender.OK, why); err != nil {
 		return err
 	}
 	if in.msg.Auto != "" {
@@ -72,7 +89,10 @@ func (d *Daemon) complainantReply(tx *store.Tx, in *incoming, c *complaint.Case,
 		return err
 	}
 	before := *c
-	filled := d.fillMissing(c, own, in)
+	filled, err := d.fillMissing(tx, c, own, in)
+	if err != nil {
+		return err
+	}
 	next, events := complaint.ComplainantReplied(*c, in.now)
 	*c = next
 	if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "mail-complainant", By: c.Email, Text: own}); err != nil {
@@ -94,17 +114,22 @@ func (d *Daemon) complainantReply(tx *store.Tx, in *incoming, c *complaint.Case,
 			return err
 		}
 	}
-	_, err := d.queue(tx, c, root, outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
+	_, err = d.queue(tx, c, root, outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
 		data: render.Data{Notice: render.NoticeReplyComplainant, Body: own}}, in.now)
 	return err
 }
 
-// fillMissing takes form answers from a complainant's reply for fields still empty.
-func (d *Daemon) fillMissing(c *complaint.Case, own string, in *incoming) []string {
-	r := form.Extract(own, "", nil, "", d.cfg.Complaints.Services)
-	if r.Labels == 0 {
-		return nil
+// fillMissing fills the form fields still empty from the complainant's reply (only an
+// authenticated one comes here): what it answers by label, by the numbers of the questions
+// the mail it answers asked, or by what its free text says (form.ReadReply). An answer given
+// before is never overwritten; the reply's whole text stays on the timeline either way.
+func (d *Daemon) fillMissing(tx *store.Tx, c *complaint.Case, own string, in *incoming) ([]string, error) {
+	asked, err := d.askedOf(tx, c, in)
+	if err != nil {
+		return nil, err
 	}
+	services := d.cfg.Complaints.Services
+	r := form.ReadReply(reply.WithoutCourtesy(own), asked, services)
 	var filled []string
 	for _, f := range complaint.FormFields {
 		if strings.TrimSpace(c.Fields[f]) == "" && strings.TrimSpace(r.Fields[f]) != "" {
@@ -113,12 +138,12 @@ func (d *Daemon) fillMissing(c *complaint.Case, own string, in *incoming) []stri
 			}
 			c.Fields[f] = r.Fields[f]
 			filled = append(filled, f)
-			if f == complaint.FieldDienst {
-				c.Service = r.Fields[f]
+			if svc, ok := form.MatchService(r.Fields[f], services); ok && f == complaint.FieldDienst {
+				c.Service = svc
 			}
 		}
 	}
-	return filled
+	return filled, nil
 }
 
 func (d *Daemon) addEvents(tx *store.Tx, caseID, by string, events []complaint.Event, in *incoming) error {
@@ -145,8 +170,18 @@ func (d *Daemon) staffReply(tx *store.Tx, in *incoming, c *complaint.Case, root,
 		// First: a forgery that reuses the Message-ID of a real command is still a forgery.
 		return d.forged(tx, in, c, root)
 	}
-	tags, tagErrs := complaint.ParseTags(in.msg.Subject, in.now, d.cfg.Organisation.Location)
+	// Only the tags the staff member added count: those quoted from the mail answered do not.
+	st, err := d.ownStaffTags(tx, in, c)
+	if err != nil {
+		return err
+	}
+	tags, tagErrs := st.tags, st.errs
 	command := len(tags) > 0 || len(tagErrs) > 0
+	if command && !linkVouched(in) {
+		// The signature does not cover what points this command at this case.
+		return d.unlinkedCommand(tx, in, c, root, own)
+	}
+	notCarried := d.quotedLines(st, c.ID)
 	applied, err := tx.HasMessage(c.ID, in.msg.MessageID, "reply-staff")
 	if err != nil {
 		return err
@@ -174,11 +209,27 @@ func (d *Daemon) staffReply(tx *store.Tx, in *incoming, c *complaint.Case, root,
 	if err := d.storeIncoming(tx, c.ID, "reply-staff", in, true, in.auth.Method); err != nil {
 		return err
 	}
+	if len(notCarried) > 0 {
+		d.log.Warn("staff tags quoted from the mail answered not carried out", "case_id", c.ID,
+			"quoted", len(st.quoted), "unsure", len(st.unsure))
+		if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "quoted-tags", By: by,
+			Text: d.say("niet uitgevoerd (overgenomen uit de beantwoorde e-mail): ", "not carried out (carried over from the mail answered): ") +
+				strings.Join(append(append([]string{}, st.quoted...), st.unsure...), " ")}); err != nil {
+			return err
+		}
+	}
 	if !command {
-		return tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "mail-staff", By: by, Text: own})
+		if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "mail-staff", By: by, Text: own}); err != nil {
+			return err
+		}
+		if len(notCarried) == 0 {
+			return nil
+		}
+		// Tags stood in the subject but none of them was the staff member's: they are told.
+		return d.commandError(tx, in, c, root, lineErrors(notCarried))
 	}
 	if len(tagErrs) > 0 {
-		return d.commandError(tx, in, c, root, tagErrs)
+		return d.commandError(tx, in, c, root, append(tagErrs, lineErrors(notCarried)...))
 	}
 	res, err := complaint.Apply(*c, complaint.Command{Tags: tags, StaffText: own, By: by}, in.now, d.terms)
 	if err != nil {
@@ -205,8 +256,17 @@ func (d *Daemon) staffReply(tx *store.Tx, in *incoming, c *complaint.Case, root,
 	}
 	d.log.Info("staff command applied", "case_id", c.ID, "tags", len(tags))
 	_, err = d.queue(tx, c, root, outMail{template: "commando-ok", to: addrs([]string{by}), audience: audStaff,
-		data: render.Data{Changes: changes}}, in.now)
+		data: render.Data{Changes: changes, Detail: strings.Join(notCarried, "\n")}}, in.now)
 	return err
+}
+
+// lineErrors makes lines of text errors for commandError.
+func lineErrors(lines []string) []error {
+	out := make([]error, len(lines))
+	for i, l := range lines {
+		out[i] = errors.New(l)
+	}
+	return out
 }
 
 // forged records an unauthenticated command and tells staff; nothing changes.
@@ -305,12 +365,13 @@ func (d *Daemon) replayText(messageID, prevCase, sigKey string) string {
 }
 
 // registrationKeys are the replay keys of a [nieuw]: those of the command itself (over the
-// staff member's own text) and, for an attached original, its Message-ID: the same mail
-// forwarded again is the same complaint.
+// staff member's own text) and, when the forwarded mail is an attached original, its
+// Message-ID: the same mail forwarded again is the same complaint. (A message attached to an
+// inline forward is nested in the forwarded mail, not the complaint itself.)
 func registrationKeys(in *incoming) []string {
 	keys := commandKeys(in, reply.Strip(in.msg.Text))
-	if len(in.msg.Forwarded) > 0 && in.msg.Forwarded[0].MessageID != "" {
-		keys = append(keys, "forward:"+hashParts(strings.ToLower(in.msg.Forwarded[0].MessageID)))
+	if f, ok := outermostForward(in.msg); ok && f.Attached != nil && f.Attached.MessageID != "" {
+		keys = append(keys, "forward:"+hashParts(strings.ToLower(f.Attached.MessageID)))
 	}
 	return keys
 }

@@ -19,7 +19,7 @@ func (d *Daemon) halfYearReport(tx *store.Tx, at time.Time) error {
 	if err != nil {
 		return err
 	}
-	data := render.Data{Period: r.Period, Report: r.Text(lang)}
+	data := render.Data{Period: r.Period, PeriodName: r.PeriodWords(lang), Report: r.Text(lang)}
 	var atts []store.OutAttachment
 	if png, err := r.Chart(lang, report.FormatPNG); err != nil {
 		d.log.Warn("report chart", "period", r.Period, "err", err)

@@ -35,8 +35,11 @@ func TestHalfYearReport(t *testing.T) {
 	}
 	sent := sendAll(t, d, clock.Now())
 	rep := onlyOne(t, sent, "rapport")
-	if !strings.Contains(rep.Subject, "2026H2") {
-		t.Errorf("report subject %q does not name 2026H2", rep.Subject)
+	if !strings.Contains(rep.Subject, "tweede helft 2026") {
+		t.Errorf("report subject %q does not name the second half of 2026", rep.Subject)
+	}
+	if !strings.Contains(rep.Text, "klachtd report --period 2026H2") {
+		t.Errorf("report text does not give the command for 2026H2:\n%s", rep.Text)
 	}
 	for _, want := range []string{"online cursus", "intervisie-begeleiding", "3"} {
 		if !strings.Contains(rep.Text, want) {

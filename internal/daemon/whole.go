@@ -68,15 +68,10 @@ func partial(in *incoming) bool {
 // out ordinary, or it was expunged from the mailbox meanwhile (left alone: it is not there).
 func (d *Daemon) readWhole(ctx context.Context, in *incoming) (more bool, err error) {
 	if partial(in) {
-		raw, err := in.f.Whole(ctx)
-		if errors.Is(err, intake.ErrGone) {
-			d.log.Info("message gone from the mailbox before it was read whole; left", "uid", in.f.UID)
-			return false, nil
+		gone, err := d.keepWhole(ctx, in)
+		if gone || err != nil {
+			return false, err
 		}
-		if err != nil {
-			return false, fmt.Errorf("handle uid %d: %w", in.f.UID, err)
-		}
-		in.raw = raw
 		if err := d.classify(ctx, in); err != nil {
 			return false, fmt.Errorf("handle uid %d: %w", in.f.UID, err)
 		}
@@ -91,6 +86,28 @@ func (d *Daemon) readWhole(ctx context.Context, in *incoming) (more bool, err er
 		detectLanguages(in.msg)
 	}
 	return true, nil
+}
+
+// keepWhole fetches the whole message when only a view of it was read, for what is kept of it:
+// its bytes, and their hash. Every path that records a message comes through here (record),
+// also those that quarantine it without reading it. gone reports a message expunged from the
+// mailbox meanwhile: there is nothing to keep.
+func (d *Daemon) keepWhole(ctx context.Context, in *incoming) (gone bool, err error) {
+	if !partial(in) {
+		return false, nil
+	}
+	raw, err := in.f.Whole(ctx)
+	if errors.Is(err, intake.ErrGone) {
+		d.log.Info("message gone from the mailbox before it was read whole; left", "uid", in.f.UID)
+		return true, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("handle uid %d: %w", in.f.UID, err)
+	}
+	in.raw = raw
+	sum := sha256.Sum256(raw)
+	in.hash = hex.EncodeToString(sum[:])
+	return false, nil
 }
 
 // detectLanguages fills Language of a message and of the messages it forwards, as a parse

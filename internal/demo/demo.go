@@ -35,11 +35,18 @@ import (
 
 // Options of a demo run.
 type Options struct {
-	Dir  string        // where the database and the outgoing mail go; "" = a temporary folder, removed after
+	// Dir is where the database, the outgoing mail and a config.toml for the read-only
+	// commands go; "" = a temporary folder, removed after.
+	Dir  string
 	Exit bool          // stop after the flow instead of waiting for Ctrl-C
 	Wait time.Duration // how long to wait for each step (default 20s)
 	Out  io.Writer
-	Log  io.Writer // daemon logs; nil = discarded
+	// Log receives the daemon's log; nil = the demo prints each thing the daemon does as it
+	// happens instead (mail in and what it was taken for, case registered, mail out and to
+	// whom, command carried out or refused).
+	Log io.Writer
+	// Executable reads attached documents (daemon.Options.Executable): the klachtd binary.
+	Executable string
 }
 
 const (
@@ -53,7 +60,7 @@ func Run(ctx context.Context, o Options) error {
 	if o.Wait == 0 {
 		o.Wait = 20 * time.Second
 	}
-	out := o.Out
+	out := &lockedWriter{w: o.Out}
 	dir := o.Dir
 	if dir == "" {
 		tmp, err := os.MkdirTemp("", "klachtd-demo-")
@@ -92,13 +99,21 @@ func Run(ctx context.Context, o Options) error {
 		return err
 	}
 	logw := o.Log
+	var observe func(daemon.Observation)
 	if logw == nil {
 		logw = io.Discard
+		observe = func(ob daemon.Observation) { printEvent(out, ob) }
 	}
-	d, err := daemon.New(daemon.Options{Config: cfg, Store: st, Renderer: rnd,
+	d, err := daemon.New(daemon.Options{Config: cfg, Store: st, Renderer: rnd, Observe: observe, Executable: o.Executable,
 		Log: slog.New(slog.NewTextHandler(logw, &slog.HandlerOptions{Level: slog.LevelInfo}))})
 	if err != nil {
 		return err
+	}
+	var cfgPath string
+	if o.Dir != "" {
+		if cfgPath, err = writeConfig(dir, cfg); err != nil {
+			return err
+		}
 	}
 
 	fmt.Fprintf(out, "klachtd demo: everything runs on this machine; no mail leaves it.\n\n")
@@ -108,7 +123,11 @@ func Run(ctx context.Context, o Options) error {
 		keep = " (removed when the demo stops; --keep DIR keeps it)"
 	}
 	fmt.Fprintf(out, "  SMTP      %s  every outgoing mail lands in %s%s\n", smtpSrv.addr, outDir, keep)
-	fmt.Fprintf(out, "  database  %s\n  staff     %s (tags in the subject of a reply are commands)\n\n", cfg.Storage.Path, staffAddr)
+	fmt.Fprintf(out, "  database  %s\n", cfg.Storage.Path)
+	if cfgPath != "" {
+		fmt.Fprintf(out, "  config    %s (for klachtd list, show, report, export)\n", cfgPath)
+	}
+	fmt.Fprintf(out, "  staff     %s (tags in the subject of a reply are commands)\n\n", staffAddr)
 
 	samples, err := fs.Glob(klachtd.Samples, "testdata/mail/*.eml")
 	if err != nil {
@@ -130,6 +149,9 @@ func Run(ctx context.Context, o Options) error {
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	done := make(chan error, 1)
+	if observe != nil {
+		fmt.Fprintf(out, "\nklachtd starts; what it does, as it happens:\n\n")
+	}
 	go func() { done <- d.Run(runCtx) }()
 
 	complaints := len(samples) - 1 // gewone-mail.eml is no complaint
@@ -164,9 +186,15 @@ func Run(ctx context.Context, o Options) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "  %-8s %d message(s)\n", box, len(msgs))
+		fmt.Fprintf(out, "  %-8s %s\n", box, messages(len(msgs)))
 		for _, m := range msgs {
 			fmt.Fprintf(out, "           %-52s flags %s\n", m.subject, m.flags)
+		}
+	}
+	if cfgPath != "" {
+		fmt.Fprintf(out, "\nThe cases stay in %s; look at them with:\n\n", dir)
+		for _, c := range []string{"list", "show " + firstCase(ctx, st), "report --period " + currentPeriod(cfg), "export " + firstCase(ctx, st) + " --out " + filepath.Join(dir, "export")} {
+			fmt.Fprintf(out, "  klachtd %s --config %s\n", c, cfgPath)
 		}
 	}
 	if o.Exit {
@@ -267,7 +295,9 @@ func printCases(ctx context.Context, out io.Writer, st *store.Store, cfg *config
 	}
 	sort.Slice(cases, func(i, j int) bool { return cases[i].ID < cases[j].ID })
 	loc := cfg.Organisation.Location
-	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	var buf bytes.Buffer // one write: the daemon may print an event meanwhile
+	defer func() { out.Write(buf.Bytes()) }()
+	w := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(w, "  CASE\tSTATUS\tCOMPLAINANT\tSERVICE\tDUE\tMISSING")
 	for _, c := range cases {
 		missing := c.Missing()

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 )
 
@@ -69,7 +70,21 @@ func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	s.to = append(s.to, to)
 	return nil
 }
-func (s *session) Reset()        { s.to = nil }
+func (s *session) Reset() { s.to = nil }
+
+// AuthMechanisms offers a login, as a real mailbox's server does, so that a configuration made
+// for a real one (klachtd init) works against the demo too.
+func (s *session) AuthMechanisms() []string { return []string{sasl.Plain} }
+
+// Auth accepts the demo mailbox's own login.
+func (s *session) Auth(string) (sasl.Server, error) {
+	return sasl.NewPlainServer(func(_, username, password string) error {
+		if username != imapUser || password != imapPass {
+			return errors.New("wrong user name or password")
+		}
+		return nil
+	}), nil
+}
 func (s *session) Logout() error { return nil }
 
 func (s *session) Data(rd io.Reader) error {

@@ -40,7 +40,7 @@ func Parse(s string) (time.Duration, error) {
 			i++
 		}
 		if i == 0 {
-			return 0, fmt.Errorf("duration %q: expected a number, as in 30s, 48h, 3d, 4w or 2y", s)
+			return 0, fmt.Errorf("duration %q: expected a number; %s%s", s, howWritten, suggestion(s))
 		}
 		n, err := strconv.ParseInt(in[:i], 10, 64)
 		if err != nil {
@@ -53,7 +53,7 @@ func Parse(s string) (time.Duration, error) {
 		}
 		unit, ok := units[in[:j]]
 		if !ok {
-			return 0, fmt.Errorf("duration %q: unknown unit %q (use s, m, h, d, w or y)", s, in[:j])
+			return 0, unitError(s, in[:j], in)
 		}
 		if n > int64(1<<62)/int64(unit) {
 			return 0, fmt.Errorf("duration %q: too large", s)
@@ -62,6 +62,71 @@ func Parse(s string) (time.Duration, error) {
 		in = in[j:]
 	}
 	return total, nil
+}
+
+// howWritten says how a duration is written, for error messages.
+const howWritten = `durations are written as a number and a one-letter unit, without a space: "30s", "15m", "48h", "3d", "4w", "2y" (or combined, "1w3d")`
+
+// unitWords are the ways people write units in Dutch and English, and the letter klachtd
+// takes for each; months are no unit (they differ in length), so they have none.
+var unitWords = map[string]string{
+	"s": "s", "sec": "s", "secs": "s", "second": "s", "seconds": "s", "seconde": "s", "seconden": "s",
+	"m": "m", "min": "m", "mins": "m", "minute": "m", "minutes": "m", "minuut": "m", "minuten": "m",
+	"h": "h", "u": "h", "hr": "h", "hrs": "h", "hour": "h", "hours": "h", "uur": "h", "uren": "h",
+	"d": "d", "day": "d", "days": "d", "dag": "d", "dagen": "d",
+	"w": "w", "wk": "w", "week": "w", "weeks": "w", "weken": "w",
+	"y": "y", "yr": "y", "year": "y", "years": "y", "jaar": "y", "jaren": "y", "j": "y",
+}
+
+// unitError explains an unknown unit (rest is the input from the unit on), with the
+// duration meant when it can tell.
+func unitError(s, unit, rest string) error {
+	word := unit
+	if f := strings.Fields(rest); word == "" && len(f) > 0 {
+		word = f[0]
+	}
+	switch {
+	case word == "":
+		n := strings.TrimSpace(s)
+		return fmt.Errorf("duration %q: unknown unit: a number needs its unit, as in %q or %q; %s", s, n+"s", n+"m", howWritten)
+	case strings.HasPrefix(word, "maand") || strings.HasPrefix(word, "month"):
+		return fmt.Errorf("duration %q: unknown unit %q: a month differs in length, so write weeks or days, as in \"13w\" or \"90d\"; %s", s, word, howWritten)
+	}
+	return fmt.Errorf("duration %q: unknown unit %q; %s%s", s, word, howWritten, suggestion(s))
+}
+
+// suggestion is `. Did you mean "4w"?` for "4 weken", or "" when s cannot be read that way.
+func suggestion(s string) string {
+	var fields []string
+	for _, f := range strings.Fields(strings.ReplaceAll(strings.ToLower(s), ",", " ")) {
+		if f != "en" && f != "and" {
+			fields = append(fields, f)
+		}
+	}
+	var out strings.Builder
+	for i := 0; i < len(fields); i++ {
+		num, word := fields[i], ""
+		if k := strings.IndexFunc(num, func(r rune) bool { return r < '0' || r > '9' }); k > 0 {
+			num, word = num[:k], num[k:]
+		} else if k == 0 {
+			return ""
+		} else if i+1 < len(fields) {
+			i++
+			word = fields[i]
+		}
+		letter, ok := unitWords[strings.TrimSuffix(word, ".")]
+		if !ok {
+			return ""
+		}
+		out.WriteString(num + letter)
+	}
+	if out.Len() == 0 || out.String() == strings.TrimSpace(strings.ToLower(s)) {
+		return ""
+	}
+	if _, err := Parse(out.String()); err != nil {
+		return ""
+	}
+	return fmt.Sprintf(". Did you mean %q?", out.String())
 }
 
 // Format writes d in the largest whole unit that divides it, for messages and config dumps.

@@ -1,6 +1,7 @@
 package dur
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -62,6 +63,34 @@ func TestParseSize(t *testing.T) {
 		got, err := ParseSize(tt.in)
 		if (err != nil) != tt.err || got != tt.want {
 			t.Errorf("ParseSize(%q) = %v, %v; want %v, err %v", tt.in, got, err, tt.want, tt.err)
+		}
+	}
+}
+
+// TestParseExplains: a duration written as people say it gets an answer that shows how
+// durations are written, with the one meant where it can be told.
+func TestParseExplains(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"4 weken", `Did you mean "4w"?`},
+		{"48 uur", `Did you mean "48h"?`},
+		{"2 years", `Did you mean "2y"?`},
+		{"1 week en 3 dagen", `Did you mean "1w3d"?`},
+		{"30 sec", `Did you mean "30s"?`},
+		{"3 maanden", `a month differs in length`},
+		{"60", `a number needs its unit, as in "60s" or "60m"`},
+		{"vier weken", `expected a number`},
+		{"4x", `unknown unit "x"`},
+	}
+	for _, tt := range tests {
+		_, err := Parse(tt.in)
+		if err == nil {
+			t.Errorf("Parse(%q) = no error", tt.in)
+			continue
+		}
+		for _, want := range []string{tt.want, `"30s", "15m", "48h", "3d", "4w", "2y"`} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("Parse(%q): %q lacks %q", tt.in, err, want)
+			}
 		}
 	}
 }

@@ -59,7 +59,7 @@ func benchBacklog(b *testing.B, raws [][]byte, complainants []string, link mailt
 	if n := countFiles(b, filepath.Join(mb.dir, "INBOX")); n != len(raws) {
 		b.Fatalf("mbsync copied %d messages, want %d", n, len(raws))
 	}
-	o := options{backfill: time.Now().AddDate(0, 0, -1).Format(time.DateOnly)}
+	o := options{backfill: time.Now().AddDate(0, 0, -1).Format(time.DateOnly), maxNewPerHour: len(raws)}
 	var proxy *mailtest.Proxy
 	if shaped {
 		proxy = mailtest.NewLinkProxy(b, dv.Addr(), link)

@@ -24,7 +24,7 @@ func TestCrashSafety(t *testing.T) {
 		total      = 150 * time.Second // then let the last daemon finish within this
 		seed       = 20261126
 	)
-	e := newEnv(t, options{})
+	e := newEnv(t, options{maxNewPerHour: 10 * complaints})
 	p := e.startFresh()
 
 	cs := make([]complaint, complaints)

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -31,6 +32,10 @@ type options struct {
 	imapTimeout  string // "" = "2s"
 	idle         *bool  // nil = true
 	extra        string // appended TOML (whole sections)
+	// maxNewPerHour is complaints.max_new_per_hour; 0 = the default (30). Tests that push
+	// hundreds of complaints through on the real clock raise it: the cap would make their
+	// confirmations wait hours.
+	maxNewPerHour int
 }
 
 // env is one test's world: Dovecot, the SMTP sink, a folder and the configuration.
@@ -43,6 +48,7 @@ type env struct {
 	db   string
 
 	procs []*proc // every daemon started, oldest first
+	bin   string  // the klachtd to run; "" = the one TestMain built
 }
 
 func newEnv(t testing.TB, o options) *env {
@@ -119,13 +125,14 @@ email = "info@ivak.nl"
 
 [complaints]
 services = ["intervisie-begeleiding", "(in company) training", "online cursus"]
+max_new_per_hour = %d
 
 [storage]
 path = %q
 
 [log]
 level = "debug"
-`, e.sink.Host(), e.sink.Port(), staffAddress, e.db)
+`, e.sink.Host(), e.sink.Port(), staffAddress, cmp.Or(o.maxNewPerHour, 30), e.db)
 	b.WriteString(o.extra)
 	path := filepath.Join(e.dir, name)
 	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
@@ -161,7 +168,7 @@ func (e *env) startDaemon() *proc {
 	if err != nil {
 		e.t.Fatalf("daemon log: %v", err)
 	}
-	p.cmd = exec.Command(binary, "run", "--config", e.cfg)
+	p.cmd = exec.Command(or(e.bin, binary), "run", "--config", e.cfg)
 	p.cmd.Stdout, p.cmd.Stderr = f, f
 	p.cmd.Env = append(os.Environ(), "NOTIFY_SOCKET=")
 	if err := p.cmd.Start(); err != nil {

@@ -48,14 +48,8 @@ func DocxText(data []byte) (string, error) {
 			return "", fmt.Errorf("open docx document.xml: %w", err)
 		}
 		defer rc.Close()
-		xmlData, err := io.ReadAll(io.LimitReader(rc, maxDocumentXML+1))
-		if err != nil {
-			return "", fmt.Errorf("read docx document.xml: %w", err)
-		}
-		if len(xmlData) > maxDocumentXML {
-			return "", fmt.Errorf("read docx document.xml: %w", ErrTooLarge)
-		}
-		return wordText(xmlData)
+		// Streamed, not read whole: the declared size may lie, and the text is cut at maxText.
+		return wordText(&capReader{r: rc, left: maxDocumentXML})
 	}
 	return "", errors.New("read docx: no word/document.xml")
 }
@@ -80,9 +74,26 @@ type dropDown struct {
 	result  int
 }
 
-// wordText walks the XML of word/document.xml.
-func wordText(data []byte) (string, error) {
-	d := xml.NewDecoder(bytes.NewReader(data))
+// capReader fails with ErrTooLarge once more than left bytes are read.
+type capReader struct {
+	r    io.Reader
+	left int
+}
+
+func (c *capReader) Read(p []byte) (int, error) {
+	if c.left < 0 {
+		return 0, ErrTooLarge
+	}
+	n, err := c.r.Read(p[:min(len(p), c.left+1)])
+	if c.left -= n; c.left < 0 {
+		return n, ErrTooLarge
+	}
+	return n, err
+}
+
+// wordText walks the XML of word/document.xml; the text ends at maxText.
+func wordText(r io.Reader) (string, error) {
+	d := xml.NewDecoder(r)
 	d.Strict = false
 	var s docxState
 	for {
@@ -91,7 +102,7 @@ func wordText(data []byte) (string, error) {
 			break
 		}
 		if err != nil {
-			if s.out.Len() > 0 {
+			if s.out.Len() > 0 && !errors.Is(err, ErrTooLarge) {
 				break // keep what could be read
 			}
 			return "", fmt.Errorf("parse docx xml: %w", err)
@@ -103,8 +114,11 @@ func wordText(data []byte) (string, error) {
 			s.end(t)
 		case xml.CharData:
 			if s.inText && s.skip == 0 && !s.placeholder() {
-				s.out.Write(t)
+				s.out.Write(t[:min(len(t), max(0, maxText-s.out.Len()))])
 			}
+		}
+		if s.out.Len() >= maxText {
+			break
 		}
 	}
 	return tidyLines(s.out.String()), nil

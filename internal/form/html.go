@@ -8,9 +8,10 @@ import (
 )
 
 // htmlLines renders an HTML body as lines of text for the form parser: every block and every
-// table cell starts a line (so a label cell and its answer cell become a label line followed
-// by its answer), <br> breaks a line, a <blockquote> becomes "> " lines, and signatures marked
-// by the mail client are left out.
+// table cell starts a line, except that a table row of two cells becomes "label<TAB>answer"
+// (a form pasted from Word); <br> breaks a line, a block that is bold throughout is written
+// "**like this**" (the question of a form, set in bold), a <blockquote> becomes "> " lines,
+// and signatures marked by the mail client are left out.
 func htmlLines(src string) []string {
 	if len(src) > maxText {
 		src = src[:maxText]
@@ -106,7 +107,13 @@ func (r *htmlRenderer) walk(n *html.Node, depth int) {
 		r.input(n)
 		return
 	}
+	if n.DataAtom == atom.Tr && r.pairRow(n, depth) {
+		return
+	}
 	block := isBlock(n.DataAtom)
+	if block && r.pre == 0 && r.boldBlock(n, depth) {
+		return
+	}
 	if block {
 		r.newline()
 	}
@@ -116,6 +123,114 @@ func (r *htmlRenderer) walk(n *html.Node, depth int) {
 	if block {
 		r.newline()
 	}
+}
+
+// maxPairLabel bounds the first cell of a row read as "label<TAB>answer".
+const maxPairLabel = 300
+
+// pairRow renders a table row of exactly two cells whose first is one short line as
+// "label<TAB>answer", the answer's further lines below it. It reports whether it did.
+func (r *htmlRenderer) pairRow(tr *html.Node, depth int) bool {
+	var cells []*html.Node
+	for c := tr.FirstChild; c != nil; c = c.NextSibling {
+		switch {
+		case c.Type == html.ElementNode && (c.DataAtom == atom.Td || c.DataAtom == atom.Th):
+			cells = append(cells, c)
+		case c.Type == html.TextNode && strings.TrimSpace(c.Data) == "":
+		case c.Type == html.CommentNode:
+		default:
+			return false
+		}
+	}
+	if len(cells) != 2 {
+		return false
+	}
+	first := r.sub(cells[0], depth)
+	if len(first) != 1 || len(first[0]) > maxPairLabel {
+		return false
+	}
+	second := r.sub(cells[1], depth)
+	r.newline()
+	if len(second) == 0 {
+		r.lines = append(r.lines, first[0])
+	} else {
+		r.lines = append(r.lines, first[0]+"\t"+second[0])
+		r.lines = append(r.lines, second[1:]...)
+	}
+	r.lines = append(r.lines, "")
+	return true
+}
+
+// sub renders n's children on their own and returns the lines, without blank ones at the
+// start or end.
+func (r *htmlRenderer) sub(n *html.Node, depth int) []string {
+	inner := &htmlRenderer{pre: r.pre}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		inner.walk(c, depth+1)
+	}
+	inner.newline()
+	lines := inner.lines
+	for len(lines) > 0 && lines[0] == "" {
+		lines = lines[1:]
+	}
+	for len(lines) > 0 && lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	return lines
+}
+
+// boldBlock renders a block with no blocks inside it whose text is bold throughout as one
+// "**text**" line. It reports whether it did.
+func (r *htmlRenderer) boldBlock(n *html.Node, depth int) bool {
+	if n.DataAtom == atom.Td || n.DataAtom == atom.Th || n.DataAtom == atom.Body || !allBold(n) {
+		return false
+	}
+	lines := r.sub(n, depth)
+	if len(lines) != 1 || strings.Trim(lines[0], "*_ ") == "" {
+		return false
+	}
+	r.newline()
+	r.lines = append(r.lines, "**"+strings.Trim(lines[0], "* ")+"**")
+	return true
+}
+
+// allBold reports whether n has text and every piece of it is inside <b> or <strong>, with
+// no block element and no line break in n.
+func allBold(n *html.Node) bool {
+	ok, found := boldText(n, false, 0)
+	return ok && found
+}
+
+// boldText walks n: ok is false when some text is not bold (or n holds a block or a break),
+// found says whether there is any text.
+func boldText(n *html.Node, bold bool, depth int) (ok, found bool) {
+	if depth > 32 {
+		return false, false
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch c.Type {
+		case html.TextNode:
+			if strings.TrimSpace(strings.ReplaceAll(c.Data, "\u00a0", " ")) != "" {
+				if !bold {
+					return false, found
+				}
+				found = true
+			}
+		case html.ElementNode:
+			if skipElement(c) {
+				continue
+			}
+			if isBlock(c.DataAtom) || c.DataAtom == atom.Br || c.DataAtom == atom.Input {
+				return false, found
+			}
+			cok, cfound := boldText(c, bold || c.DataAtom == atom.B || c.DataAtom == atom.Strong, depth+1)
+			if !cok {
+				return false, found
+			}
+			found = found || cfound
+		}
+	}
+	return true, found
 }
 
 // quote renders a blockquote's content as "> " lines.

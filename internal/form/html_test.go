@@ -66,7 +66,7 @@ func TestExtractHTML(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := Extract(tt.text, tt.html, nil, "", testServices)
-			if diff := cmp.Diff(tt.want, got, cmpopts.EquateEmpty()); diff != "" {
+			if diff := cmp.Diff(tt.want, got, cmpopts.EquateEmpty(), ignoreText); diff != "" {
 				t.Errorf("Extract() mismatch (-want +got):\n%s", diff)
 			}
 		})

@@ -3,6 +3,8 @@ package form
 import (
 	"strings"
 
+	"github.com/agnivade/levenshtein"
+
 	"github.com/groeimeesters/klachtd/internal/complaint"
 )
 
@@ -39,6 +41,22 @@ var shortLabels = buildLabels(map[string][]string{
 	labelPhone: {"Telefoon", "Tel", "Phone", "Telefoonnummer", "Telefoon nummer", "Phone number",
 		"Mobiel", "Mobile", "Telephone"},
 	labelStop: {"Handtekening", "Signature", "Ondertekening", "Handtekening indiener"},
+})
+
+// spokenLabels are labels complainants make up themselves, and words a web form puts before
+// the message. Like rephrased questions they are labels only in a text that has two or more,
+// and triage does not count them: "Naam: …" and "Bericht: …" is any web form's enquiry.
+var spokenLabels = buildLabels(map[string][]string{
+	complaint.FieldOmschrijving: {"Bericht", "Uw bericht", "Message", "Your message", "Toelichting"},
+	complaint.FieldGevolgen: {"Gevolgen voor mij", "Consequences for me", "Impact on me",
+		"Effect on me"},
+	complaint.FieldGewensteAfhandeling: {"Gewenste uitkomst", "Mijn wens", "Wens", "Verzoek",
+		"Mijn verzoek", "Wat ik wil", "Wat ik graag zou willen", "Wat verwacht ik", "Wat ik verwacht",
+		"Wat wil ik", "Requested outcome", "Outcome sought", "Desired result", "What I would like",
+		"What I want", "What I expect"},
+	complaint.FieldAanvullend: {"Opmerking", "Comment", "Remark", "Other comments", "Overig",
+		"Overige informatie", "Other information"},
+	complaint.FieldDienst: {"Cursus", "Course", "Betreft", "Regarding"},
 })
 
 // questionPrefixes recognises the long questions of the form (and their English versions) by
@@ -128,7 +146,11 @@ func lookupLabel(raw string) (string, bool) {
 	if len(raw) > maxLabelLen {
 		return "", false
 	}
-	n := normLabel(raw)
+	return lookupNormLabel(normLabel(raw))
+}
+
+// lookupNormLabel is lookupLabel of a label already normalised by normLabel.
+func lookupNormLabel(n string) (string, bool) {
 	if n == "" {
 		return "", false
 	}
@@ -153,14 +175,85 @@ func lookupLabel(raw string) (string, bool) {
 	return "", false
 }
 
+// fuzzyLabels are the short labels with their spaces removed, for labels typed with one typo.
+var fuzzyLabels = buildFuzzy(shortLabels)
+
+// minFuzzyLabel is the shortest label (spaces removed) that is recognised with a typo: in a
+// shorter word one letter makes another word.
+const minFuzzyLabel = 7
+
+func buildFuzzy(labels map[string]string) map[string]string {
+	out := make(map[string]string, len(labels))
+	for l, f := range labels {
+		if k := strings.ReplaceAll(l, " ", ""); len(k) >= minFuzzyLabel {
+			out[k] = f
+		}
+	}
+	return out
+}
+
+// lookupTypo finds the one field whose short label is a single edit away from n.
+func lookupTypo(n string) (string, bool) {
+	k := strings.ReplaceAll(n, " ", "")
+	if len(k) < minFuzzyLabel || len(k) > 40 {
+		return "", false
+	}
+	found := ""
+	for l, f := range fuzzyLabels {
+		if d := len(l) - len(k); d < -1 || d > 1 {
+			continue
+		}
+		if levenshtein.ComputeDistance(k, l) <= 1 {
+			if found != "" && found != f {
+				return "", false
+			}
+			found = f
+		}
+	}
+	return found, found != ""
+}
+
+// labelMode says which labels beside the form's own are recognised.
+type labelMode int
+
+const (
+	formLabels   labelMode = iota // the form's own labels and questions only (lookupLabel)
+	spokenToo                     // also spokenLabels and a short label with one typo
+	questionsToo                  // also rephrased questions (lookupParaphrase)
+)
+
+// lookupAny recognises a label as lookupLabel does and, as mode allows, also as people write
+// labels: one of spokenLabels, a short label with one typo, a rephrased question.
+func lookupAny(raw string, mode labelMode) (string, bool) {
+	if len(raw) > maxLabelLen {
+		return "", false
+	}
+	n := normLabel(raw)
+	if f, ok := lookupNormLabel(n); ok || mode == formLabels {
+		return f, ok
+	}
+	if f, ok := spokenLabels[n]; ok {
+		return f, true
+	}
+	if f, ok := lookupTypo(n); ok {
+		return f, true
+	}
+	if mode == questionsToo {
+		return lookupParaphrase(n)
+	}
+	return "", false
+}
+
 // isField reports whether name is one of the seven klachtformulier fields.
 func isField(name string) bool {
 	return name != "" && name[0] != '#'
 }
 
 // CountLabels counts the distinct klachtformulier fields whose label occurs in text (outside
-// quoted history). Triage treats two or more as a filled-in form.
+// quoted history). Triage treats two or more as a filled-in form. Only the form's own labels
+// count, not rephrased questions: a mail that asks "Wanneer begint de cursus?" and "Welke
+// training past bij mij?" is no complaint.
 func CountLabels(text string) int {
-	p := parseLines(mainLines(text, false))
+	p := parseWith(mainLines(text, false), parseOptions{})
 	return len(p.seen)
 }

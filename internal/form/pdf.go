@@ -1,7 +1,6 @@
 package form
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"strings"
@@ -10,28 +9,44 @@ import (
 	"github.com/ledongthuc/pdf"
 )
 
-// Limits for PDF reading.
+// Limits for PDF reading (the read budgets are in pdfbudget.go).
 const (
 	maxPDFPages      = 50
 	maxPDFFields     = 2000
 	maxPDFFieldDepth = 16
+	maxPDFNodes      = 1000 // page tree nodes visited
 )
 
 // PDFText returns the AcroForm field values of a PDF as "Label: value" lines (the label is the
 // field's tooltip when it has one, else its name; ticked checkboxes follow as "[x] name" lines
 // under a "Dienst:" line when no field answers the service question), or, for a PDF without
-// filled-in fields, the text of its pages. A malformed PDF gives an error, never a panic.
+// filled-in fields, the text of its pages. A malformed PDF gives an error, never a panic; one
+// that needs more work than the budgets allow gives ErrTooComplex, one too large ErrTooLarge.
 func PDFText(data []byte) (text string, err error) {
 	if len(data) > maxDocument {
 		return "", fmt.Errorf("read pdf: %w", ErrTooLarge)
 	}
+	if extendsTrouble(data) {
+		return "", fmt.Errorf("read pdf: object streams extend each other in a cycle or a long chain: %w", ErrTooComplex)
+	}
+	if prevTrouble(data) {
+		return "", fmt.Errorf("read pdf: cross-reference sections in a cycle or a long chain: %w", ErrTooComplex)
+	}
 	defer func() {
 		if r := recover(); r != nil {
+			if _, ok := r.(errBudget); ok {
+				text, err = "", fmt.Errorf("read pdf: %w", ErrTooComplex)
+				return
+			}
 			text, err = "", fmt.Errorf("read pdf: malformed: %v", r)
 		}
 	}()
-	r, err := pdf.NewReader(bytes.NewReader(data), int64(len(data)))
+	r, err := pdf.NewReader(newBudgetReader(data), int64(len(data)))
 	if err != nil {
+		var b errBudget
+		if errors.As(err, &b) {
+			return "", fmt.Errorf("read pdf: %w", ErrTooComplex)
+		}
 		return "", fmt.Errorf("read pdf: %w", err)
 	}
 	if t := acroFormText(r); t != "" {
@@ -131,31 +146,51 @@ func collectFields(v pdf.Value, parent string, depth int, count *int, out *[]pdf
 	}
 }
 
-// pageText extracts the text of the pages, a new line wherever the text moves vertically.
+// pageText extracts the text of the pages, a new line wherever the text moves vertically. A
+// page whose content inflates beyond maxPDFContent is left out, and reading stops once all
+// content read reaches maxPDFContentAll; when nothing could be read for that reason the
+// error is ErrTooLarge.
 func pageText(r *pdf.Reader) (string, error) {
 	var b strings.Builder
-	budget := maxPDFOps
+	bud := pageBudget{ops: maxPDFOps, decode: maxPDFDecodeUnits, content: maxPDFContentAll}
 	var pages []pdf.Value
-	walkPages(r.Trailer().Key("Root").Key("Pages"), 0, &pages)
+	nodes := maxPDFNodes
+	walkPages(r.Trailer().Key("Root").Key("Pages"), 0, &nodes, &pages)
+	skipped := false
 	for _, pg := range pages {
-		if b.Len() >= maxText || budget <= 0 {
+		if b.Len() >= maxText || bud.ops <= 0 || bud.decode <= 0 {
 			break
 		}
-		pageLines(pg, &b, &budget)
+		n := streamSize(pg.Key("Contents"), min(maxPDFContent, bud.content))
+		if n > maxPDFContent || n > bud.content {
+			skipped = true
+			if n > bud.content {
+				break
+			}
+			continue
+		}
+		bud.content -= n
+		pageLines(pg, &b, &bud)
 		b.WriteString("\n\n")
 	}
 	t := tidyLines(b.String())
-	if t == "" {
+	switch {
+	case t == "" && skipped:
+		return "", fmt.Errorf("read pdf: page content: %w", ErrTooLarge)
+	case t == "" && nodes < 0:
+		return "", fmt.Errorf("read pdf: page tree: %w", ErrTooComplex)
+	case t == "":
 		return "", errors.New("read pdf: no text")
 	}
 	return t, nil
 }
 
 // walkPages collects page dictionaries in order. The library's own page lookup follows the
-// page tree without bounds and loops forever on a cyclic one; this walk is bounded in depth
-// and count.
-func walkPages(node pdf.Value, depth int, out *[]pdf.Value) {
-	if depth > maxPDFFieldDepth || len(*out) >= maxPDFPages || node.Kind() != pdf.Dict {
+// page tree without bounds and loops forever on a cyclic one; this walk is bounded in depth,
+// in pages and in the nodes it visits (a node that lists itself fifty times, fifty levels
+// deep, is never a tree to walk).
+func walkPages(node pdf.Value, depth int, nodes *int, out *[]pdf.Value) {
+	if *nodes--; *nodes < 0 || depth > maxPDFFieldDepth || len(*out) >= maxPDFPages || node.Kind() != pdf.Dict {
 		return
 	}
 	if node.Key("Type").Name() == "Page" || node.Key("Kids").Kind() != pdf.Array {
@@ -163,8 +198,8 @@ func walkPages(node pdf.Value, depth int, out *[]pdf.Value) {
 		return
 	}
 	kids := node.Key("Kids")
-	for i := 0; i < kids.Len() && i < maxPDFPages && len(*out) < maxPDFPages; i++ {
-		walkPages(kids.Index(i), depth+1, out)
+	for i := 0; i < kids.Len() && i < maxPDFPages && len(*out) < maxPDFPages && *nodes >= 0; i++ {
+		walkPages(kids.Index(i), depth+1, nodes, out)
 	}
 }
 
@@ -183,12 +218,23 @@ func resources(page pdf.Value) pdf.Value {
 // maxPDFOps bounds the content stream operators interpreted over all pages.
 const maxPDFOps = 2_000_000
 
-// errStop ends the interpretation of a content stream early.
+// pageBudget is what is left for the pages still to read: operators, units of text decoding
+// (a byte of text through a font whose encoding has n entries costs 1+n) and inflated content.
+type pageBudget struct {
+	ops, decode int
+	content     int64
+}
+
+// errStop ends the interpretation of a content stream early. Like errBudget it is a
+// runtime.Error, so that the library passes it on.
 type errStop struct{}
 
+func (errStop) Error() string { return "pdf: stop" }
+func (errStop) RuntimeError() {}
+
 // pageLines writes one page's text to b: linear in the content stream, unlike the library's
-// row grouping, and stopped at the text and operator budgets.
-func pageLines(page pdf.Value, b *strings.Builder, budget *int) {
+// row grouping, and stopped at the text, operator and decoding budgets.
+func pageLines(page pdf.Value, b *strings.Builder, bud *pageBudget) {
 	defer func() {
 		if r := recover(); r != nil {
 			if _, ok := r.(errStop); !ok {
@@ -201,13 +247,16 @@ func pageLines(page pdf.Value, b *strings.Builder, budget *int) {
 	if strm.Kind() == pdf.Null {
 		return
 	}
-	encs := map[string]pdf.TextEncoding{}
-	var enc pdf.TextEncoding
+	encs := map[string]fontEncoding{}
+	var enc fontEncoding
 	y, lastY, space := 0.0, 0.0, false
 	started := false
 	show := func(raw string) {
 		t := raw
-		if enc != nil {
+		if enc.TextEncoding != nil {
+			if bud.decode -= len(raw) * enc.cost; bud.decode < 0 {
+				panic(errStop{})
+			}
 			t = enc.Decode(raw)
 		}
 		if started && y != lastY {
@@ -222,8 +271,7 @@ func pageLines(page pdf.Value, b *strings.Builder, budget *int) {
 		}
 	}
 	pdf.Interpret(strm, func(stk *pdf.Stack, op string) {
-		*budget--
-		if *budget < 0 {
+		if bud.ops--; bud.ops < 0 {
 			panic(errStop{})
 		}
 		args := make([]pdf.Value, stk.Len())
@@ -238,8 +286,7 @@ func pageLines(page pdf.Value, b *strings.Builder, budget *int) {
 				name := args[0].Name()
 				e, ok := encs[name]
 				if !ok && len(encs) < 100 {
-					f := pdf.Font{V: fonts.Key(name)}
-					e = f.Encoder()
+					e = encoding(fonts.Key(name))
 					encs[name] = e
 				}
 				enc = e
@@ -276,4 +323,23 @@ func pageLines(page pdf.Value, b *strings.Builder, budget *int) {
 			}
 		}
 	})
+}
+
+// fontEncoding is a font's text encoding with what decoding one byte through it costs.
+type fontEncoding struct {
+	pdf.TextEncoding
+	cost int
+}
+
+// encoding reads a font's encoding, unless its ToUnicode CMap is beyond the limits (the text
+// is then taken as it is). Decoding a byte searches the font's /Differences and the CMap's
+// entries one by one, so each entry adds to the cost.
+func encoding(font pdf.Value) fontEncoding {
+	toUnicode := font.Key("ToUnicode")
+	if !cmapReadable(toUnicode) {
+		return fontEncoding{}
+	}
+	cost := 1 + font.Key("Encoding").Key("Differences").Len() + int(min(streamSize(toUnicode, maxPDFCMap), maxPDFCMap)/16)
+	f := pdf.Font{V: font}
+	return fontEncoding{TextEncoding: f.Encoder(), cost: int(cost)}
 }

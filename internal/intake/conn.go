@@ -9,13 +9,17 @@ import (
 	"net"
 	"os"
 	"runtime/debug"
+	"slices"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 	"github.com/emersion/go-sasl"
+
+	"github.com/groeimeesters/klachtd/internal/oauth"
 )
 
 // errTimeout is returned when the server stayed silent longer than Timeout
@@ -29,6 +33,7 @@ type session struct {
 	timeout time.Duration
 	caps    imap.CapSet
 	newMail chan struct{} // signalled by untagged EXISTS (during IDLE)
+	token   string        // the OAuth2 access token the session logged in with
 }
 
 // countingConn counts the bytes read, so that a watchdog can tell a slow
@@ -90,8 +95,32 @@ func (s *session) await(ctx context.Context, what string, fn func() error) error
 	return nil
 }
 
-// connect dials, secures and logs in.
-func connect(ctx context.Context, cfg Config, opts *imapclient.Options) (s *session, err error) {
+// connect dials, secures and logs in. With OAuth2, a token the server refuses is renewed and
+// tried once more, on a new connection.
+func connect(ctx context.Context, cfg Config, opts *imapclient.Options) (*session, error) {
+	s, err := connectOnce(ctx, cfg, opts)
+	var refused *tokenRefusedError
+	if err == nil || cfg.Tokens == nil || !errors.As(err, &refused) {
+		return s, err
+	}
+	cfg.Tokens.Refused(refused.token)
+	s, err = connectOnce(ctx, cfg, opts)
+	if errors.As(err, &refused) {
+		return nil, fmt.Errorf("the renewed OAuth2 token was refused too: %w", err)
+	}
+	return s, err
+}
+
+// tokenRefusedError is a server refusing the session's OAuth2 token.
+type tokenRefusedError struct {
+	token string
+	err   error
+}
+
+func (e *tokenRefusedError) Error() string { return e.err.Error() }
+func (e *tokenRefusedError) Unwrap() error { return e.err }
+
+func connectOnce(ctx context.Context, cfg Config, opts *imapclient.Options) (s *session, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = fmt.Errorf("connect: panic: %v\n%s", v, debug.Stack())
@@ -101,6 +130,15 @@ func connect(ctx context.Context, cfg Config, opts *imapclient.Options) (s *sess
 	if err != nil {
 		return nil, err
 	}
+	var token string
+	if cfg.Tokens != nil && isOAuth(cfg.Auth) {
+		// Before dialing: a token server that is slow must not keep an IMAP connection silent.
+		t, err := cfg.Tokens.Token(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("oauth2 token: %w", err)
+		}
+		token = t.Access
+	}
 	addr := net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port))
 	d := net.Dialer{Timeout: cfg.Timeout, KeepAlive: 30 * time.Second}
 	conn, err := d.DialContext(ctx, "tcp", addr)
@@ -108,7 +146,7 @@ func connect(ctx context.Context, cfg Config, opts *imapclient.Options) (s *sess
 		return nil, fmt.Errorf("dial %s: %w", addr, err)
 	}
 	raw := &countingConn{Conn: conn}
-	s = &session{raw: raw, timeout: cfg.Timeout, newMail: make(chan struct{}, 1)}
+	s = &session{raw: raw, timeout: cfg.Timeout, newMail: make(chan struct{}, 1), token: token}
 	if opts == nil {
 		opts = &imapclient.Options{}
 	}
@@ -184,10 +222,19 @@ func (s *session) login(ctx context.Context, cfg Config) error {
 	}); err != nil {
 		return err
 	}
+	if isOAuth(cfg.Auth) {
+		if err := s.tokenLogin(ctx, cfg, caps); err != nil {
+			return err
+		}
+		return s.await(ctx, "capability", func() error {
+			if s.caps = s.c.Caps(); s.caps == nil {
+				return errors.New("no capability list after login")
+			}
+			return nil
+		})
+	}
 	err := s.await(ctx, "login", func() error {
 		switch {
-		case cfg.Auth == "xoauth2":
-			return s.c.Authenticate(&xoauth2{user: cfg.Username, token: cfg.Token})
 		case caps.Has(imap.Cap("AUTH=PLAIN")):
 			return s.c.Authenticate(sasl.NewPlainClient("", cfg.Username, cfg.Password))
 		case caps.Has(imap.CapLoginDisabled):
@@ -226,16 +273,54 @@ func (s *session) close() {
 	_ = s.raw.Close()
 }
 
-// xoauth2 is the SASL XOAUTH2 mechanism (Google, Microsoft).
-type xoauth2 struct{ user, token string }
+func isOAuth(auth string) bool { return auth == oauth.MechXOAuth2 || auth == oauth.MechOAuthBearer }
 
-func (x *xoauth2) Start() (string, []byte, error) {
-	return "XOAUTH2", []byte("user=" + x.user + "\x01auth=Bearer " + x.token + "\x01\x01"), nil
+// errLoginRefused marks a server that refused the credentials (NO to AUTHENTICATE or LOGIN).
+var errLoginRefused = errors.New("login refused")
+
+// tokenLogin authenticates with the session's OAuth2 token; a refusal is a
+// *tokenRefusedError, so that connect renews the token and tries again.
+func (s *session) tokenLogin(ctx context.Context, cfg Config, caps imap.CapSet) error {
+	mechName := strings.ToUpper(cfg.Auth)
+	if !caps.Has(imap.Cap("AUTH=" + mechName)) {
+		return fmt.Errorf("the server does not offer AUTH=%s (it offers %s)", mechName, authCaps(caps))
+	}
+	mech := oauth.IMAPClient(cfg.Auth, cfg.Username, s.token, cfg.Host, cfg.Port)
+	err := s.await(ctx, "authenticate "+cfg.Auth, func() error { return s.c.Authenticate(mech) })
+	var ie *imap.Error
+	if errors.Is(err, oauth.ErrTokenRefused) || errors.As(err, &ie) && ie.Type == imap.StatusResponseTypeNo {
+		return &tokenRefusedError{token: s.token, err: fmt.Errorf("%w: %w", errLoginRefused, err)}
+	}
+	return err
 }
 
-// Next answers the server's error challenge with an empty response, after
-// which the server fails the command with its reason.
-func (x *xoauth2) Next([]byte) ([]byte, error) { return []byte{}, nil }
+func authCaps(caps imap.CapSet) string {
+	var out []string
+	for c := range caps {
+		if strings.HasPrefix(string(c), "AUTH=") {
+			out = append(out, string(c))
+		}
+	}
+	slices.Sort(out)
+	if len(out) == 0 {
+		return "no AUTH mechanism"
+	}
+	return strings.Join(out, " ")
+}
+
+// endedByServer reports whether the connection is already closed: the server ended the
+// session (Microsoft sends BYE when the token expires) or the network dropped it.
+func (s *session) endedByServer() bool {
+	if s.c == nil {
+		return false
+	}
+	select {
+	case <-s.c.Closed():
+		return true
+	default:
+		return false
+	}
+}
 
 // Capabilities is what `klachtd check` reports about the IMAP server.
 type Capabilities struct {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/emersion/go-imap/v2"
 )
@@ -15,9 +17,12 @@ type settlement struct {
 }
 
 // settle flags, then moves, what a batch owes. A refusal by the server (NO)
-// is logged and the messages count as done: the handler has committed them,
-// and one stubborn message must not stop the intake. A broken connection is
+// is logged and the messages count as done for the checkpoint: the handler has
+// committed them, and one stubborn message must not stop the intake; a refused
+// move is tried again on the next passes (retryMoves). A broken connection is
 // an error: the messages are handed over again and the handler dedupes.
+// Where each message was filed is reported to the Filer afterwards, also for
+// the part done before an error.
 func (in *Intake) settle(ctx context.Context, s *session, owed settlement) error {
 	if len(owed.flag) == 0 && len(owed.move) == 0 {
 		return nil
@@ -29,8 +34,10 @@ func (in *Intake) settle(ctx context.Context, s *session, owed settlement) error
 			return fmt.Errorf("make the handled messages durable: %w", err)
 		}
 	}
+	var filed []Filing
+	defer func() { in.recordFiled(ctx, filed) }()
 	if len(owed.flag) > 0 {
-		if err := in.apply(ctx, s, "flag", owed.flag, in.flag); err != nil {
+		if err := in.apply(ctx, s, "flag", owed.flag, in.flag, &filed); err != nil {
 			return err
 		}
 	}
@@ -38,17 +45,21 @@ func (in *Intake) settle(ctx context.Context, s *session, owed settlement) error
 		if err := in.ensureProcessed(ctx, s); err != nil {
 			return in.refusal("move", owed.move, err)
 		}
-		return in.apply(ctx, s, "move", owed.move, in.move)
+		return in.apply(ctx, s, "move", owed.move, in.move, &filed)
 	}
 	return nil
 }
 
+// settleOp flags or moves uids with one command and says where they were filed.
+type settleOp func(ctx context.Context, s *session, uids []uint32) ([]Filing, error)
+
 // apply runs op on all of uids with one command. When the server refuses,
 // it tries them one by one, so that one message it will not touch does not
-// hold back the others.
-func (in *Intake) apply(ctx context.Context, s *session, what string, uids []uint32, op func(context.Context, *session, []uint32) error) error {
+// hold back the others. What was filed is added to filed.
+func (in *Intake) apply(ctx context.Context, s *session, what string, uids []uint32, op settleOp, filed *[]Filing) error {
 	start := in.now()
-	err := op(ctx, s, uids)
+	f, err := op(ctx, s, uids)
+	*filed = append(*filed, f...)
 	if !refused(err) || len(uids) == 1 {
 		if err == nil {
 			in.log.Debug("handled messages settled", "action", what, "count", len(uids), "took", in.now().Sub(start))
@@ -56,7 +67,9 @@ func (in *Intake) apply(ctx context.Context, s *session, what string, uids []uin
 		return in.refusal(what, uids, err)
 	}
 	for _, uid := range uids {
-		if err := in.refusal(what, []uint32{uid}, op(ctx, s, []uint32{uid})); err != nil {
+		f, err := op(ctx, s, []uint32{uid})
+		*filed = append(*filed, f...)
+		if err := in.refusal(what, []uint32{uid}, err); err != nil {
 			return err
 		}
 	}
@@ -68,10 +81,19 @@ func refused(err error) bool {
 	return errors.As(err, &imapErr)
 }
 
-// refusal logs a server's refusal and swallows it; other errors pass.
+// refusal logs a server's refusal and swallows it; other errors pass. A refused move is
+// tried again on the next passes (retryMoves).
 func (in *Intake) refusal(what string, uids []uint32, err error) error {
 	if !refused(err) {
 		return err
+	}
+	if what == "move" {
+		if in.state.unmoved == nil {
+			in.state.unmoved = map[uint32]int{}
+		}
+		for _, uid := range uids {
+			in.state.unmoved[uid]++
+		}
 	}
 	in.count(func(st *Stats) { st.Errors++ })
 	in.log.Error("server refused to "+what+" handled messages", "uids", uidSet(uids...).String(),
@@ -80,30 +102,75 @@ func (in *Intake) refusal(what string, uids []uint32, err error) error {
 	return nil
 }
 
-func (in *Intake) flag(ctx context.Context, s *session, uids []uint32) error {
-	return s.await(ctx, fmt.Sprintf("flag %d messages", len(uids)), func() error {
+// maxMoveRetries is how many later passes move again a handled message whose move the server
+// refused. After that it is left in the mailbox, logged: one message the server will not
+// move must not cost a command on every pass for ever.
+const maxMoveRetries = 3
+
+// retryMoves moves again, once per pass, the handled messages whose move the server refused
+// before. The handler has committed them: they are not handed over again. A broken connection
+// is an error, and the moves wait for the next session.
+func (in *Intake) retryMoves(ctx context.Context, s *session) error {
+	st := &in.state
+	if len(st.unmoved) == 0 {
+		return nil
+	}
+	before := maps.Clone(st.unmoved)
+	uids := slices.Sorted(maps.Keys(before))
+	if err := in.settle(ctx, s, settlement{move: uids}); err != nil {
+		return err
+	}
+	for _, uid := range uids {
+		switch n := st.unmoved[uid]; {
+		case n == before[uid]:
+			delete(st.unmoved, uid) // moved now
+		case n > maxMoveRetries:
+			in.log.Error("server keeps refusing to move a handled message; it stays in the mailbox",
+				"uid", uid, "uidvalidity", st.uidValidity, "refusals", n)
+			delete(st.unmoved, uid)
+		}
+	}
+	return nil
+}
+
+func (in *Intake) flag(ctx context.Context, s *session, uids []uint32) ([]Filing, error) {
+	err := s.await(ctx, fmt.Sprintf("flag %d messages", len(uids)), func() error {
 		return s.c.Store(uidSet(uids...), &imap.StoreFlags{
 			Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagFlagged},
 		}, nil).Close()
 	})
+	if err != nil {
+		return nil, err
+	}
+	return in.flagged(uids), nil
 }
 
 // move uses UID MOVE where offered, else UID COPY, \Deleted and UID EXPUNGE
 // of exactly these UIDs (UIDPLUS); without UIDPLUS the copies stay marked
-// \Deleted rather than expunging other mail.
-func (in *Intake) move(ctx context.Context, s *session, uids []uint32) error {
+// \Deleted rather than expunging other mail. The server's COPYUID answer says
+// where the messages went; without UIDPLUS it says nothing and the filings
+// name the folder only.
+func (in *Intake) move(ctx context.Context, s *session, uids []uint32) ([]Filing, error) {
 	set := uidSet(uids...)
 	to := in.cfg.Processed
-	return s.await(ctx, fmt.Sprintf("move %d messages", len(uids)), func() error {
+	var filed []Filing
+	err := s.await(ctx, fmt.Sprintf("move %d messages", len(uids)), func() error {
 		if s.caps.Has(imap.CapMove) {
-			_, err := s.c.Move(set, to).Wait()
+			data, err := s.c.Move(set, to).Wait()
+			if err != nil {
+				return err
+			}
+			filed = in.moved(uids, to, data.UIDValidity, uidSetOf(data.SourceUIDs), uidSetOf(data.DestUIDs))
+			return nil
+		}
+		data, err := s.c.Copy(set, to).Wait()
+		if err != nil {
 			return err
 		}
-		if _, err := s.c.Copy(set, to).Wait(); err != nil {
-			return err
-		}
+		filed = in.moved(uids, to, data.UIDValidity, data.SourceUIDs, data.DestUIDs)
 		return s.remove(set)
 	})
+	return filed, err
 }
 
 // remove flags exactly the UIDs of set \Deleted and, with UIDPLUS, expunges exactly those;

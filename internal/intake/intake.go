@@ -8,8 +8,10 @@
 // A backlog goes in batches of up to 500 UIDs: sizes first, then the
 // messages in FETCHes of at most 8 MB (a larger message alone), each handed
 // over in UID order; then one UID MOVE and one UID STORE for the whole batch,
-// and only then the checkpoint. A crash in between hands the batch over
-// again and the handler answers with the same dispositions.
+// a report to the Filer of where each message went (for the retention purge,
+// which deletes exactly those), and only then the checkpoint. A crash in
+// between hands the batch over again and the handler answers with the same
+// dispositions.
 //
 // The package must never change mail the handler did not ask it to change: it
 // fetches with BODY.PEEK (no \Seen), never expunges other mail, and logs UIDs,
@@ -34,6 +36,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/groeimeesters/klachtd/internal/oauth"
 )
 
 // Config is what the intake needs to reach and read the mailbox.
@@ -44,8 +48,8 @@ type Config struct {
 	CAFile   string // PEM file with a private CA to trust beside the system's
 	Username string
 	Password string
-	Auth     string // "plain" | "xoauth2"
-	Token    string // the OAuth2 access token for "xoauth2"
+	Auth     string // "plain" | "xoauth2" | "oauthbearer"
+	Tokens   Tokens // the OAuth2 tokens of "xoauth2" and "oauthbearer"
 
 	Mailbox   string
 	Processed string // folder for handled mail; "" = flag it (\Flagged) instead of moving
@@ -59,6 +63,14 @@ type Config struct {
 	// structure (Fetched.Partial). 0: 64 KiB; < 0: all mail by structure, as a view wherever
 	// the structure allows, however little it saves (for tests).
 	WholeUpTo int64
+}
+
+// Tokens hands out OAuth2 access tokens: an *oauth.Manager.
+type Tokens interface {
+	Token(ctx context.Context) (oauth.Token, error)
+	// Refused tells that a server refused the token or ended the session it opened: the
+	// next Token renews it.
+	Refused(access string)
 }
 
 // Disposition is what to do with a message once the handler has committed it.
@@ -91,11 +103,16 @@ type Checkpoints interface {
 
 // Stats are counters for health checks and the watchdog.
 type Stats struct {
+	Connected  bool   // a session is open with the mailbox selected
+	IDLE       bool   // that session waits for new mail with IDLE (configured, and the server has it)
 	Fetched    uint64 // messages fetched from the server
 	Handled    uint64 // messages the handler accepted
 	Errors     uint64 // handler, disposition and session errors
 	Reconnects uint64
 	LastPoll   time.Time // the end of the last successful poll
+	LastLogin  time.Time // the last successful login
+	// LoginError is why the last attempt to connect and log in failed; "" after a success.
+	LoginError string
 }
 
 const (
@@ -122,6 +139,7 @@ type Intake struct {
 	rand func() float64
 
 	purges Purges // mailbox copies of purged cases to delete; nil: none
+	filer  Filer  // where handled messages were filed; nil: not reported
 
 	state mailboxState // owned by Run's goroutine
 
@@ -141,6 +159,9 @@ type mailboxState struct {
 	floor     uint32          // with recovery: the checkpoint to save when pending is done
 	processed bool            // the Processed folder is known to exist
 	wholeOnly map[uint32]bool // UIDs whose fetch by structure failed: fetched whole
+	// unmoved are handled UIDs whose move the server refused, with how often: the next
+	// passes move them again (retryMoves).
+	unmoved map[uint32]int
 }
 
 // New returns an intake; it does no I/O.
@@ -252,12 +273,12 @@ func validate(cfg Config) error {
 	}
 	switch cfg.Auth {
 	case "", "plain":
-	case "xoauth2":
-		if cfg.Token == "" {
-			problems = append(problems, "auth xoauth2 needs a token")
+	case oauth.MechXOAuth2, oauth.MechOAuthBearer:
+		if cfg.Tokens == nil {
+			problems = append(problems, fmt.Sprintf("auth %s needs an OAuth2 token source", cfg.Auth))
 		}
 	default:
-		problems = append(problems, fmt.Sprintf("auth %q is not plain or xoauth2", cfg.Auth))
+		problems = append(problems, fmt.Sprintf("auth %q is not plain, xoauth2 or oauthbearer", cfg.Auth))
 	}
 	if cfg.Username == "" {
 		problems = append(problems, "username is empty")

@@ -23,12 +23,23 @@ func (in *Intake) session(ctx context.Context) (healthy bool, err error) {
 	}()
 	s, err := connect(ctx, in.cfg, nil)
 	if err != nil {
+		in.count(func(st *Stats) { st.LoginError = err.Error() })
 		return false, err
 	}
+	in.count(func(st *Stats) { st.LastLogin, st.LoginError = in.now(), "" })
 	defer s.close()
+	defer func() {
+		// A session the server ended may have ended because its token expired (Microsoft:
+		// BYE … AccessTokenExpired): the reconnect must not offer the same token.
+		if s.token != "" && s.endedByServer() {
+			in.cfg.Tokens.Refused(s.token)
+		}
+	}()
 	if err := in.open(ctx, s); err != nil {
 		return false, err
 	}
+	in.count(func(st *Stats) { st.Connected, st.IDLE = true, in.cfg.IDLE && s.caps.Has(imap.CapIdle) })
+	defer in.count(func(st *Stats) { st.Connected, st.IDLE = false, false })
 	failures := 0
 	for {
 		wait, wake := in.cfg.PollInterval, true
@@ -120,7 +131,7 @@ func (in *Intake) resync(ctx context.Context, s *session, uidValidity, uidNext u
 	}
 	uids := sortedUIDs(data.AllUIDs(), 0)
 	st := &in.state
-	st.loaded, st.uidValidity, st.lastUID = true, uidValidity, 0
+	st.loaded, st.uidValidity, st.lastUID, st.unmoved = true, uidValidity, 0, nil
 	st.pending, st.recovery, st.floor = uids, true, uidNext-1
 	if len(uids) > 0 {
 		st.floor = max(st.floor, uids[len(uids)-1])
@@ -168,6 +179,9 @@ func (in *Intake) statusUIDNext(ctx context.Context, s *session) (uint32, error)
 // same on a mailbox of 100 or 100,000 messages.
 func (in *Intake) poll(ctx context.Context, s *session) error {
 	st := &in.state
+	if err := in.retryMoves(ctx, s); err != nil {
+		return err
+	}
 	if len(st.pending) == 0 {
 		var data *imap.SearchData
 		err := s.await(ctx, "search new", func() (err error) {

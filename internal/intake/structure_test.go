@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -226,10 +225,7 @@ func TestFetchUntrustedWhole(t *testing.T) {
 func TestStructureFailureFetchesWhole(t *testing.T) {
 	eachServer(t, func(t *testing.T, srv *testServer) {
 		proxy := mailtest.NewProxy(t, srv.addr())
-		var cuts atomic.Int32
-		proxy.CutWhen(func(b []byte) bool {
-			return bytes.Contains(b, []byte("BODYSTRUCTURE")) && cuts.Add(1) == 1
-		})
+		proxy.CutOn("BODYSTRUCTURE")
 		cfg := testConfig(srv)
 		cfg.Host, cfg.Port = splitAddr(t, proxy.Addr())
 		large := mixedMail("kapot", "Vraag", "tekst", attachment("application/pdf", "x.pdf", 200<<10))
@@ -246,8 +242,8 @@ func TestStructureFailureFetchesWhole(t *testing.T) {
 		if len(all) != 1 || !bytes.Equal(all[0].Raw, large) || all[0].Partial != nil {
 			t.Fatalf("handler got %d hand-overs (first: %d raw bytes); want one, whole", len(all), len(all[0].Raw))
 		}
-		if cuts.Load() < 1 || in.Stats().Reconnects < 1 {
-			t.Errorf("cuts %d, reconnects %d: the fault did not happen", cuts.Load(), in.Stats().Reconnects)
+		if proxy.Cuts() != 1 || in.Stats().Reconnects < 1 {
+			t.Errorf("cuts %d, reconnects %d: the fault did not happen", proxy.Cuts(), in.Stats().Reconnects)
 		}
 	})
 }

@@ -57,10 +57,10 @@ func makeAddress(name, email string) Address {
 	return Address{Name: name, Email: email}
 }
 
-// lenientAddresses splits on commas outside quotes and angle brackets and takes <addr> or a
-// bare token with an "@" from each piece; the rest is the display name.
+// lenientAddresses splits on commas outside quotes, angle brackets and encoded words and
+// takes <addr> or a bare token with an "@" from each piece; the rest is the display name,
+// decoded after the split (a decoded name may hold a comma or a semicolon of its own).
 func lenientAddresses(v string) []Address {
-	v, _ = decodeHeader(v)
 	var out []Address
 	for _, piece := range splitAddressList(v) {
 		piece = strings.TrimSpace(piece)
@@ -83,6 +83,7 @@ func lenientAddresses(v string) []Address {
 				}
 			}
 		}
+		name, _ = decodeHeader(name) // encoded words, or raw 8-bit text in a legacy charset
 		a := makeAddress(name, email)
 		if a.Email == "" && a.Name == "" {
 			continue
@@ -92,11 +93,19 @@ func lenientAddresses(v string) []Address {
 	return out
 }
 
+// splitAddressList splits an address list at commas and semicolons outside quoted strings,
+// angle brackets and RFC 2047 encoded words (some encoders leave ';' in a Q-encoded name).
 func splitAddressList(v string) []string {
 	var parts []string
 	quoted, angle := false, false
 	start := 0
 	for i := 0; i < len(v); i++ {
+		if !quoted && strings.HasPrefix(v[i:], "=?") {
+			if n := encodedWordLen(v[i:]); n > 0 {
+				i += n - 1
+				continue
+			}
+		}
 		switch v[i] {
 		case '"':
 			quoted = !quoted
@@ -112,6 +121,22 @@ func splitAddressList(v string) []string {
 		}
 	}
 	return append(parts, v[start:])
+}
+
+// encodedWordLen is the length of the RFC 2047 encoded word "=?charset?enc?text?=" at the
+// start of s, or 0 when s does not start with one.
+func encodedWordLen(s string) int {
+	rest := s[2:]
+	cs := strings.IndexByte(rest, '?')
+	if cs <= 0 || len(rest) < cs+3 || rest[cs+2] != '?' {
+		return 0
+	}
+	text := rest[cs+3:]
+	end := strings.Index(text, "?=")
+	if end < 0 || strings.ContainsAny(text[:end], " \t\r\n") {
+		return 0
+	}
+	return 2 + cs + 3 + end + 2
 }
 
 // dateLayouts are tried after net/mail's parser, for the dates broken mailers write.

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/groeimeesters/klachtd/internal/mailtest/bombs"
 )
 
 func TestTNEF(t *testing.T) {
@@ -53,6 +55,7 @@ func TestTNEF(t *testing.T) {
 func FuzzTNEF(f *testing.F) {
 	f.Add(buildTNEF("body", []tnefFile{{title: "a.txt", longName: "long.txt", mimeTag: "text/plain", data: []byte("x")}}))
 	f.Add(bytes.Repeat([]byte{0x78, 0x9f, 0x3e, 0x22}, 4))
+	f.Add(bombs.TNEFLongName(64 << 10)) // the 18 MB name, scaled down
 	f.Fuzz(func(t *testing.T, b []byte) {
 		r, err := parseTNEF(b)
 		if err != nil {

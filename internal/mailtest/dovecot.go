@@ -37,6 +37,7 @@ type Dovecot struct {
 
 	conf    string
 	logPath string
+	oauth2  string // introspection URL of WithOAuth2; "" = no OAuth2
 	runDir  string // base_dir and state_dir: short, for unix socket paths
 
 	mu  sync.Mutex
@@ -46,7 +47,9 @@ type Dovecot struct {
 // StartDovecot starts Dovecot for the test. It skips the test when Dovecot
 // is not installed or the test does not run as root (Dovecot needs to
 // switch users), unless KLACHTD_REQUIRE_DOVECOT=1, when it fails instead.
-func StartDovecot(t testing.TB) *Dovecot {
+//
+// Options change the configuration; without any it is the plain one above.
+func StartDovecot(t testing.TB, opts ...DovecotOption) *Dovecot {
 	t.Helper()
 	unavailable := t.Skipf
 	if os.Getenv("KLACHTD_REQUIRE_DOVECOT") == "1" {
@@ -61,6 +64,9 @@ func StartDovecot(t testing.TB) *Dovecot {
 	uid, gid := ensureVmail(t)
 
 	d := &Dovecot{Host: "127.0.0.1", User: "klachtd", Password: "dovecot-secret", Dir: t.TempDir()}
+	for _, o := range opts {
+		o(d)
+	}
 	runDir, err := os.MkdirTemp("", "dv")
 	if err != nil {
 		t.Fatalf("mailtest: dovecot run dir: %v", err)
@@ -84,7 +90,11 @@ func StartDovecot(t testing.TB) *Dovecot {
 	if err := os.WriteFile(passwd, []byte(d.User+":{PLAIN}"+d.Password+"\n"), 0o644); err != nil {
 		t.Fatalf("mailtest: %v", err)
 	}
-	if err := os.WriteFile(d.conf, []byte(d.config(mailDir, passwd)), 0o644); err != nil {
+	conf := d.config(mailDir, passwd)
+	if d.oauth2 != "" {
+		conf = d.withOAuth2(t, conf)
+	}
+	if err := os.WriteFile(d.conf, []byte(conf), 0o644); err != nil {
 		t.Fatalf("mailtest: %v", err)
 	}
 	t.Cleanup(func() {
@@ -264,6 +274,24 @@ func (d *Dovecot) Seed(t testing.TB, mailbox string, raws [][]byte) {
 	}
 }
 
+// SeedAt writes one message straight into mailbox's maildir (which must exist) with the
+// given internal date (the file's time, which Dovecot reports as INTERNALDATE).
+func (d *Dovecot) SeedAt(t testing.TB, mailbox string, raw []byte, at time.Time) {
+	t.Helper()
+	uid, gid := ensureVmail(t)
+	name := fmt.Sprintf("%d.M%06dP%d.klachtd-at,S=%d", at.Unix(), at.Nanosecond()/1000, os.Getpid(), len(raw))
+	p := filepath.Join(d.maildir(mailbox), "new", name)
+	if err := os.WriteFile(p, raw, 0o600); err != nil {
+		t.Fatalf("mailtest: seed: %v", err)
+	}
+	if err := os.Chown(p, uid, gid); err != nil {
+		t.Fatalf("mailtest: seed: %v", err)
+	}
+	if err := os.Chtimes(p, at, at); err != nil {
+		t.Fatalf("mailtest: seed: %v", err)
+	}
+}
+
 func (d *Dovecot) maildir(mailbox string) string {
 	root := filepath.Join(d.Dir, "mail", d.User)
 	if strings.EqualFold(mailbox, "INBOX") {
@@ -287,8 +315,19 @@ func (d *Dovecot) List(t testing.TB, mailbox string) []MailboxMessage {
 // again. Sessions are cut. It fails the test if the UIDVALIDITY did not change.
 func (d *Dovecot) ResetUIDValidity(t testing.TB, mailbox string) {
 	t.Helper()
+	d.ResetUIDValidityWith(t, mailbox, nil)
+}
+
+// ResetUIDValidityWith is ResetUIDValidity, calling whileStopped (when not nil) while the
+// server is down: mail put in the maildir then (SeedAt) is there when the mailbox comes back
+// renumbered, as after a server move, and no session saw it arrive before.
+func (d *Dovecot) ResetUIDValidityWith(t testing.TB, mailbox string, whileStopped func()) {
+	t.Helper()
 	before := d.uidValidity(t, mailbox)
 	d.Stop()
+	if whileStopped != nil {
+		whileStopped()
+	}
 	root := filepath.Join(d.Dir, "mail", d.User)
 	dir := d.maildir(mailbox)
 	for _, pattern := range []string{"dovecot-uidlist", "dovecot.index*"} {

@@ -27,10 +27,6 @@ func NewLinkProxy(t testing.TB, target string, link Link) *Proxy {
 // a figure that does not depend on the machine's load.
 func (p *Proxy) Bytes() (up, down int64) { return p.up.Load(), p.down.Load() }
 
-// CutWhen makes the proxy cut a connection (both sides, at once) when f returns true for data
-// a client sends, before that data is forwarded. Set it before clients connect.
-func (p *Proxy) CutWhen(f func(clientData []byte) bool) { p.cut = f }
-
 // linkInFlight bounds the bytes on their way across a link: about two round trips of a
 // 100 Mbit/s path of 20 ms, enough to keep it full.
 const linkInFlight = 1 << 20

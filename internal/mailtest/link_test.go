@@ -60,35 +60,3 @@ func TestLinkProxy(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
-
-// TestProxyCutWhen: a connection is cut, both ways, when the client sends what CutWhen
-// looks for; the data is not forwarded, and a new connection works.
-func TestProxyCutWhen(t *testing.T) {
-	p := NewProxy(t, echoServer(t))
-	p.CutWhen(func(b []byte) bool { return bytes.Contains(b, []byte("BODYSTRUCTURE")) })
-	conn, err := net.Dial("tcp", p.Addr())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(5 * time.Second))
-	r := bufio.NewReader(conn)
-	conn.Write([]byte("a1 FETCH 1 (UID)\n"))
-	if line, err := r.ReadString('\n'); err != nil || line != "a1 FETCH 1 (UID)\n" {
-		t.Fatalf("before the cut: %q, %v", line, err)
-	}
-	conn.Write([]byte("a2 FETCH 1 (BODYSTRUCTURE)\n"))
-	if line, err := r.ReadString('\n'); err == nil {
-		t.Fatalf("the connection was not cut: got %q", line)
-	}
-	fresh, err := net.Dial("tcp", p.Addr())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fresh.Close()
-	fresh.SetDeadline(time.Now().Add(5 * time.Second))
-	fresh.Write([]byte("hello\n"))
-	if line, err := bufio.NewReader(fresh).ReadString('\n'); err != nil || line != "hello\n" {
-		t.Fatalf("after the cut, a new connection: %q, %v", line, err)
-	}
-}

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/groeimeesters/klachtd/internal/mailparse"
+	"github.com/groeimeesters/klachtd/internal/oauth"
 )
 
 // Row is one outgoing mail as the store keeps it.
@@ -86,13 +87,20 @@ type Config struct {
 	CAFile   string // PEM bundle of a private CA, added to the system roots
 	Username string // empty: no SMTP AUTH
 	Password string
-	Auth     string // "plain" (default) | "login" | "xoauth2" (then Token is sent)
-	Token    string
+	Auth     string        // "plain" (default) | "login" | "xoauth2" | "oauthbearer" (then Tokens)
+	Tokens   Tokens        // the OAuth2 tokens of "xoauth2" and "oauthbearer"
 	Timeout  time.Duration // per connection; 0 means DefaultTimeout
 	RetryFor time.Duration // give up on a row this long after its Date; 0 means DefaultRetryFor
 	// RetryFirst is the wait before the first retry; it doubles up to an hour. 0 means 30s.
 	RetryFirst time.Duration
 	HeloName   string // empty: the host name
+}
+
+// Tokens hands out OAuth2 access tokens: an *oauth.Manager.
+type Tokens interface {
+	Token(ctx context.Context) (oauth.Token, error)
+	// Refused tells that a server refused the token: the next Token renews it.
+	Refused(access string)
 }
 
 // Defaults for zero Config fields.
@@ -136,12 +144,12 @@ func (cfg Config) normalized() (Config, error) {
 	}
 	switch cfg.Auth {
 	case "plain", "login":
-	case "xoauth2":
-		if cfg.Username != "" && cfg.Token == "" {
-			problems = append(problems, "auth \"xoauth2\" needs a token")
+	case oauth.MechXOAuth2, oauth.MechOAuthBearer:
+		if cfg.Username != "" && cfg.Tokens == nil {
+			problems = append(problems, fmt.Sprintf("auth %q needs an OAuth2 token source", cfg.Auth))
 		}
 	default:
-		problems = append(problems, fmt.Sprintf("auth %q: want plain, login or xoauth2", cfg.Auth))
+		problems = append(problems, fmt.Sprintf("auth %q: want plain, login, xoauth2 or oauthbearer", cfg.Auth))
 	}
 	if cfg.Timeout < 0 || cfg.RetryFor < 0 {
 		problems = append(problems, "timeout and retry_for must not be negative")

@@ -36,7 +36,8 @@ type Sender struct {
 	lease  time.Duration
 	// open is the SMTP session kept between the mails of one burst (the sender's goroutine
 	// alone uses it); it is closed when the queue is drained.
-	open *conn
+	open     *conn
+	fallback *Fallback // a second route for alarms; nil: none
 }
 
 // New returns a Sender. A configuration problem is reported by Run (and by Check), not here.
@@ -152,6 +153,9 @@ func (s *Sender) deliver(ctx context.Context, r *Row) {
 	})
 	defer stopGrace()
 	err := s.send(sctx, r)
+	if err != nil && Classify(err) && s.urgent(r) && sctx.Err() == nil {
+		err = s.sendFallback(sctx, r, err)
+	}
 	if err != nil && ctx.Err() != nil {
 		// A send that failed during a shutdown (most likely cut off by it) has an uncertain
 		// outcome: record nothing, and let the lease decide when it is tried again.
@@ -170,7 +174,7 @@ func (s *Sender) deliver(ctx context.Context, r *Row) {
 		log.Warn("mail refused permanently", "reason", logReason(err))
 		log.Debug("mail refused permanently", "err", err)
 		recErr = record(rctx, func(c context.Context) error { return s.q.Failed(c, r.ID, now, err.Error()) })
-	case !now.Before(r.Date.Add(s.cfg.RetryFor)):
+	case !now.Before(r.Date.Add(s.cfg.RetryFor)) && !s.urgent(r):
 		log.Error("mail not delivered in time; giving up", "reason", logReason(err), "retry_for", s.cfg.RetryFor)
 		reason := fmt.Sprintf("not delivered within %s after %d attempts: %v", s.cfg.RetryFor, attempt, err)
 		recErr = record(rctx, func(c context.Context) error { return s.q.Failed(c, r.ID, now, reason) })

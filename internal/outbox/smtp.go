@@ -16,6 +16,8 @@ import (
 
 	"github.com/wneessen/go-mail"
 	"github.com/wneessen/go-mail/smtp"
+
+	"github.com/groeimeesters/klachtd/internal/oauth"
 )
 
 // connectError is a failure before any mail transaction: the connection, TLS, EHLO or login.
@@ -114,8 +116,38 @@ func (c *conn) abort() {
 	}
 }
 
-// dial connects, says EHLO, secures the connection and logs in. cfg must be normalized.
+// dial connects, says EHLO, secures the connection and logs in. cfg must be normalized. With
+// OAuth2 a token the server refuses is renewed and tried once more, on a new connection.
 func dial(ctx context.Context, cfg Config) (*conn, error) {
+	if cfg.Username == "" || cfg.Tokens == nil || !isOAuth(cfg.Auth) {
+		return dialWith(ctx, cfg, nil)
+	}
+	addr := net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port))
+	for attempt := 0; ; attempt++ {
+		t, err := cfg.Tokens.Token(ctx)
+		if err != nil {
+			return nil, &connectError{addr: addr, err: fmt.Errorf("oauth2 token: %w", err)}
+		}
+		auth := oauth.SMTPAuth(cfg.Auth, cfg.Username, t.Access, cfg.Host, cfg.Port)
+		c, err := dialWith(ctx, cfg, auth)
+		if err == nil || attempt > 0 || (!authRefused(err) && auth.Refusal() == nil) {
+			return c, err
+		}
+		cfg.Tokens.Refused(t.Access)
+	}
+}
+
+func isOAuth(auth string) bool { return auth == oauth.MechXOAuth2 || auth == oauth.MechOAuthBearer }
+
+// authRefused reports whether the server refused the credentials (535, or 534 and 530 which
+// some servers send for a token they will not take).
+func authRefused(err error) bool {
+	var te *textproto.Error
+	return errors.As(err, &te) && (te.Code == 535 || te.Code == 534 || te.Code == 530)
+}
+
+// dialWith is dial with the given OAuth2 login (nil for a password or no login).
+func dialWith(ctx context.Context, cfg Config, auth smtp.Auth) (*conn, error) {
 	addr := net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port))
 	fail := func(err error) (*conn, error) { return nil, &connectError{addr: addr, err: err} }
 
@@ -175,8 +207,8 @@ func dial(ctx context.Context, cfg Config) (*conn, error) {
 	if cfg.Username != "" {
 		opts = append(opts, mail.WithUsername(cfg.Username))
 		switch cfg.Auth {
-		case "xoauth2":
-			opts = append(opts, mail.WithSMTPAuth(mail.SMTPAuthXOAUTH2), mail.WithPassword(cfg.Token))
+		case oauth.MechXOAuth2, oauth.MechOAuthBearer:
+			opts = append(opts, mail.WithSMTPAuthCustom(auth))
 		case "login":
 			opts = append(opts, mail.WithSMTPAuth(mail.SMTPAuthLogin), mail.WithPassword(cfg.Password))
 		default:

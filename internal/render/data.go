@@ -45,6 +45,10 @@ type CaseView struct {
 	// NextDeadline is the next deadline with what it is ("12 januari 2027 (beslistermijn)"),
 	// for digests.
 	NextDeadline string
+	// Unverified: the complainant's address was not authenticated; Excerpt is the first line
+	// of the complaint, shortened. For the list in a flood's summary to staff.
+	Unverified bool
+	Excerpt    string
 }
 
 // Data is everything a template may use. Callers fill what the kind needs; the rest stays empty.
@@ -64,12 +68,18 @@ type Data struct {
 	Changes      []string   // commando-ok: what changed and what was sent to whom
 	Cases        []CaseView // overzicht: open cases
 	Overdue      []CaseView // overzicht: cases past their decision term
-	Period       string     // rapport: "2026H2"
+	Period       string     // rapport: "2026H2", as --period takes it
+	PeriodName   string     // rapport: the period in words, "tweede helft 2026, 1 juli t/m 31 december"
 	Report       string     // rapport: the analysis as preformatted text
 	ChartPNGCID  string     // rapport: Content-ID of an attached chart, "" when none
 	Body         string     // melding: the incoming text to pass to staff
 	HowToReply   string     // extra hint for staff on the tags they may use
 	Language     string     // "nl" or "en"; Render sets it to the language rendered
+	// Unauthenticated is set on mail to a complainant whose address was not authenticated
+	// (SPEC section 2): such a mail repeats none of their words. The caller leaves their name
+	// and the values of their answers out of Case (the labels stay, to say what was
+	// received); the templates say why instead of showing what was received.
+	Unauthenticated bool
 }
 
 // Notices: the values of Data.Notice understood by the melding and herinnering templates.
@@ -89,6 +99,15 @@ const (
 	NoticeRetentionOpen    = "retention-open"
 	NoticeSendFailed       = "send-failed"
 	NoticeQuarantined      = "quarantined"
+	// NoticeReplyUnauthenticated: a reply claims the complainant's or the commissaris' address
+	// but is not authenticated; Detail names who it claims to be and why it failed.
+	NoticeReplyUnauthenticated = "reply-unauthenticated"
+	// NoticeFlood: more new complaints than complaints.max_new_per_hour; their confirmations
+	// wait their turn. Detail says how many per hour and which case waits first.
+	NoticeFlood = "flood"
+	// NoticeFloodSummary: the flood is over; Cases lists the complaints registered during it,
+	// whose own notices were not sent, and Detail names the mailbox folder of their mails.
+	NoticeFloodSummary = "flood-summary"
 )
 
 // Notices lists every notice the built-in templates know, in a stable order.
@@ -97,7 +116,8 @@ func Notices() []string {
 		NoticeReplyComplainant, NoticeReplyCommissaris, NoticeReplyUnverified, NoticeBounce,
 		NoticeForgedCommand, NoticeTooLarge, NoticeConfirmAlarm, NoticeRemindBeforeDue,
 		NoticeRemindDue, NoticeAutoExtended, NoticeRemedyDue, NoticeEffectiveness,
-		NoticeRetentionOpen, NoticeSendFailed, NoticeQuarantined,
+		NoticeRetentionOpen, NoticeSendFailed, NoticeQuarantined, NoticeReplyUnauthenticated, NoticeFlood,
+		NoticeFloodSummary,
 	}
 }
 
@@ -128,8 +148,9 @@ func SampleData() Data {
 		Summary:      "De heer De Vries klaagt dat een intervisiebijeenkomst zonder bericht is vervallen.",
 		NextDeadline: "12 januari 2027 (beslistermijn)",
 	}
-	other := CaseView{ID: "KL-2026-0005", Service: "online cursus", Status: "info-nodig",
-		Received: "20 november 2026", Due: "18 december 2026", NextDeadline: "18 december 2026 (beslistermijn)"}
+	other := CaseView{ID: "KL-2026-0005", Email: "klant5@example.nl", Service: "online cursus", Status: "info-nodig",
+		Received: "20 november 2026", Due: "18 december 2026", NextDeadline: "18 december 2026 (beslistermijn)",
+		Unverified: true, Excerpt: "De online cursus was drie dagen niet bereikbaar …"}
 	return Data{
 		Org: Org{Name: "Groeimeesters", Address: "info@intervisie-begeleiding.nl",
 			Phone: "06 58949869", Officer: "Milou Meijer"},
@@ -148,6 +169,7 @@ func SampleData() Data {
 		Cases:       []CaseView{c, other},
 		Overdue:     []CaseView{other},
 		Period:      "2026H2",
+		PeriodName:  "tweede helft 2026, 1 juli t/m 31 december",
 		Report:      "dienst                   aantal  gegrond  ongegrond\nintervisie-begeleiding        3        1          2\n",
 		ChartPNGCID: "chart-2026H2@klachtd",
 		Body:        "Hierbij de gevraagde gegevens.\nIk zou graag een vervangende bijeenkomst krijgen.",

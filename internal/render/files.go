@@ -123,6 +123,7 @@ func textFuncs() texttemplate.FuncMap {
 		"join":   join,
 		"indent": indent,
 		"lines":  func(s string) string { return strings.ReplaceAll(s, "\r\n", "\n") },
+		"inc":    inc,
 	}
 }
 
@@ -132,8 +133,12 @@ func htmlFuncs() htmltemplate.FuncMap {
 		"join":   join,
 		"indent": indent,
 		"lines":  htmlLines,
+		"inc":    inc,
 	}
 }
+
+// inc is i+1, for numbering from a range's index: {{range $i, $m := .Case.Missing}}{{inc $i}}.
+func inc(i int) int { return i + 1 }
 
 // join joins items with sep: {{join ", " .Case.Missing}}.
 func join(sep string, items []string) string { return strings.Join(items, sep) }
@@ -149,14 +154,4 @@ func indent(n int, s string) string {
 		}
 	}
 	return strings.Join(lines, "\n")
-}
-
-// htmlLines escapes multi-line text for HTML and turns its line breaks into <br>.
-func htmlLines(s string) htmltemplate.HTML {
-	s = strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		lines[i] = htmltemplate.HTMLEscapeString(l)
-	}
-	return htmltemplate.HTML(strings.Join(lines, "<br>\n"))
 }

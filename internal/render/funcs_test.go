@@ -1,6 +1,10 @@
 package render
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/groeimeesters/klachtd/internal/clean"
+)
 
 func TestCleanText(t *testing.T) {
 	tests := []struct{ in, want string }{
@@ -38,6 +42,15 @@ func TestHTMLLines(t *testing.T) {
 		{"a\nb", "a<br>\nb"},
 		{"<b>x</b>\r\n&", "&lt;b&gt;x&lt;/b&gt;<br>\n&amp;"},
 		{"\n a \n", "a"},
+		// A mail program's wrapping is taken out; the writer's paragraphs stay.
+		{"Op 3 november begon de training een uur te laat en niemand liet\niets weten. Ik heb een halve dag vrij genomen, die ik nu kwijt\nben.\n\nMet groet,\nJan",
+			"Op 3 november begon de training een uur te laat en niemand liet iets weten. Ik heb een halve dag vrij genomen, die ik nu kwijt ben.<br>\n<br>\nMet groet,<br>\nJan"},
+		// A list and form labels keep their lines.
+		{"Dit wil ik graag als oplossing zien, in deze volgorde:\n- geld terug\n- excuses",
+			"Dit wil ik graag als oplossing zien, in deze volgorde:<br>\n- geld terug<br>\n- excuses"},
+		{"Naam: Jan de Vries, wonend in de gemeente Utrecht sinds 2019\nDatum: 3 november",
+			"Naam: Jan de Vries, wonend in de gemeente Utrecht sinds 2019<br>\nDatum: 3 november"},
+		{"  ingesprongen, en lang genoeg om door het mailprogramma\n   afgebroken te zijn", "ingesprongen, en lang genoeg om door het mailprogramma afgebroken te zijn"},
 	}
 	for _, tt := range tests {
 		if got := string(htmlLines(tt.in)); got != tt.want {
@@ -52,10 +65,12 @@ func TestCleanSubject(t *testing.T) {
 		ok       bool
 	}{
 		{"  Bevestiging\n", "Bevestiging", true},
-		{"a\nb", "", false},
-		{"a\tb", "", false},
+		{"a\nb", "a b", true},
+		{"a\tb", "a b", true},
+		{"a\x1b[31mb\u202e", "a[31mb", true},
 		{"", "", false},
-		{"\xff", "", false},
+		{" \n\x07 ", "", false},
+		{"\xff", "\uFFFD", true},
 	}
 	for _, tt := range tests {
 		got, err := cleanSubject(tt.in)
@@ -82,6 +97,11 @@ func FuzzRender(f *testing.F) {
 			}
 			if containsFold(m.HTML, "<script") {
 				t.Fatalf("%s: script in html", kind)
+			}
+			for part, s := range map[string]string{"subject": m.Subject, "text": m.Text, "html": m.HTML} {
+				if c, bad := clean.Find(s); bad {
+					t.Fatalf("%s: %s holds %U", kind, part, c)
+				}
 			}
 		}
 	})

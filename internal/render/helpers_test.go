@@ -30,11 +30,16 @@ func sampleFor(kind, lang string) Data {
 		d.Body = "Goedendag,\nIk wil een klacht indienen over de intervisie van 10 december.\nJan de Vries"
 	case "commando-fout", "commando-ok":
 		d.Detail = ""
+	case "storing":
+		d.Notice, d.Body = "oauth2-refused", ""
+		d.Detail = "the OAuth2 server refused klachtd's refresh token (invalid_grant: AADSTS700082: The refresh token has expired due to inactivity.), so klachtd can no longer log in to the mailbox"
+		d.StaffText = "sign in again, once: klachtd oauth2 login --config /etc/klachtd/config.toml"
 	}
 	if lang != "en" {
 		return d
 	}
 	d.Language = "en"
+	d.PeriodName = "second half of 2026, 1 July to 31 December"
 	en := map[string]string{
 		"Naam van indiener": "Name of the complainant", "Datum van de klacht": "Date of the complaint",
 		"Omschrijving van de klacht": "Description of the complaint", "Gevolgen voor u": "Consequences for you",

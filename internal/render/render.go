@@ -12,8 +12,9 @@ import (
 	"io/fs"
 	"strings"
 	texttemplate "text/template"
-	"unicode"
 	"unicode/utf8"
+
+	"github.com/groeimeesters/klachtd/internal/clean"
 )
 
 // Mail is one rendered mail. Subject is one line without the case reference, which the
@@ -26,7 +27,7 @@ const MaxSubject = 200
 // Errors callers may test with errors.Is.
 var (
 	ErrUnknownKind = errors.New("unknown mail kind")
-	ErrSubject     = errors.New("subject is not a single line")
+	ErrSubject     = errors.New("subject is empty")
 )
 
 // Languages lists the languages every kind exists in; the first is the default.
@@ -38,7 +39,7 @@ func Kinds() []string {
 		"bevestiging", "nadere-info", "status", "verlenging", "uitkomst-gegrond",
 		"uitkomst-ongegrond", "escalatie", "bindend-advies", "afgehandeld",
 		"melding-nieuw", "herinnering", "commando-fout", "commando-ok", "melding",
-		"overzicht", "rapport",
+		"overzicht", "rapport", "storing",
 	}
 }
 
@@ -162,8 +163,9 @@ func parseInto(s *set, f file) error {
 	return nil
 }
 
-// Render renders kind in lang ("nl" or "en"; anything else renders Dutch). The subject must
-// come out as one line; it is trimmed and shortened to MaxSubject characters.
+// Render renders kind in lang ("nl" or "en"; anything else renders Dutch). Every part loses
+// control characters and bidirectional overrides (package clean), whatever the data held;
+// the subject is made one line, trimmed and shortened to MaxSubject characters.
 func (r *Renderer) Render(kind, lang string, d Data) (m Mail, err error) {
 	lang = normLang(lang)
 	s, ok := r.sets[lang][kind]
@@ -188,12 +190,12 @@ func (r *Renderer) Render(kind, lang string, d Data) (m Mail, err error) {
 	if err := s.text.ExecuteTemplate(&b, "text", d); err != nil {
 		return Mail{}, fmt.Errorf("render %s text: %w", s.source, err)
 	}
-	m.Text = cleanText(b.String())
+	m.Text = cleanText(clean.Text(b.String()))
 	b.Reset()
 	if err := s.html.ExecuteTemplate(&b, "html", d); err != nil {
 		return Mail{}, fmt.Errorf("render %s html: %w", s.source, err)
 	}
-	m.HTML = strings.TrimSpace(b.String()) + "\n"
+	m.HTML = strings.TrimSpace(clean.Text(b.String())) + "\n"
 	return m, nil
 }
 
@@ -209,19 +211,13 @@ func normLang(lang string) string {
 	return "nl"
 }
 
-// cleanSubject trims the subject, refuses line breaks and control characters, and shortens it.
+// cleanSubject makes the subject one clean line (a line break in a service name or a term
+// becomes a space, control characters go: nothing of the data can add a header), trims it,
+// and shortens it. Only an empty subject is an error.
 func cleanSubject(s string) (string, error) {
-	s = strings.TrimSpace(s)
+	s = strings.Join(strings.Fields(clean.Line(s)), " ")
 	if s == "" {
 		return "", fmt.Errorf("empty subject: %w", ErrSubject)
-	}
-	if !utf8.ValidString(s) {
-		return "", fmt.Errorf("subject is not valid UTF-8: %w", ErrSubject)
-	}
-	for _, c := range s {
-		if unicode.IsControl(c) || c == '\u2028' || c == '\u2029' {
-			return "", fmt.Errorf("subject contains control character %U: %w", c, ErrSubject)
-		}
 	}
 	if utf8.RuneCountInString(s) > MaxSubject {
 		runes := []rune(s)
@@ -250,4 +246,20 @@ func cleanText(s string) string {
 		out = append(out, l)
 	}
 	return strings.TrimRight(strings.Join(out, "\n"), "\n") + "\n"
+}
+
+// Partial renders one partial template of lang's text set ("tags": the staff tag card) with
+// d, cleaned like every part of a mail; `klachtd help tags` prints it.
+func (r *Renderer) Partial(lang, name string, d Data) (string, error) {
+	lang = normLang(lang)
+	s, ok := r.sets[lang]["melding-nieuw"] // every set holds the partials
+	if !ok || s.text.Lookup(name) == nil {
+		return "", fmt.Errorf("render partial %q: %w", name, ErrUnknownKind)
+	}
+	d.Language = lang
+	var b strings.Builder
+	if err := s.text.ExecuteTemplate(&b, name, d); err != nil {
+		return "", fmt.Errorf("render partial %s: %w", name, err)
+	}
+	return cleanText(clean.Text(b.String())), nil
 }

@@ -2,8 +2,8 @@ package render
 
 import (
 	"errors"
+	"github.com/groeimeesters/klachtd/internal/clean"
 	"strings"
-	"sync"
 	"testing"
 	"unicode/utf8"
 )
@@ -29,7 +29,7 @@ func TestKindsRenderInBothLanguages(t *testing.T) {
 						t.Errorf("%s shows <no value>:\n%s", part, s)
 					}
 				}
-				if kind != "rapport" && kind != "overzicht" && !strings.Contains(m.Text, d.Case.ID) {
+				if kind != "rapport" && kind != "overzicht" && kind != "storing" && !strings.Contains(m.Text, d.Case.ID) {
 					t.Errorf("text lacks the case id %s:\n%s", d.Case.ID, m.Text)
 				}
 				if !strings.HasPrefix(m.HTML, "<!DOCTYPE html>") || !strings.Contains(m.HTML, `<html lang="`+lang+`">`) {
@@ -248,18 +248,27 @@ func TestSubjectMustBeOneLine(t *testing.T) {
 	tests := []struct {
 		name, kind string
 		edit       func(*Data)
+		want       string // in the subject
 	}{
-		{"newline in service", "melding-nieuw", func(d *Data) { d.Case.Service = "online\nBcc: x@example.nl" }},
-		{"carriage return in due date", "herinnering", func(d *Data) { d.Case.Due = "12 januari\r2027" }},
-		{"control character in period", "rapport", func(d *Data) { d.Period = "2026\x07H2" }},
-		{"line separator", "rapport", func(d *Data) { d.Period = "2026\u2028H2" }},
+		{"newline in service", "melding-nieuw", func(d *Data) { d.Case.Service = "online\nBcc: x@example.nl" }, "online Bcc: x@example.nl"},
+		{"carriage return in due date", "herinnering", func(d *Data) { d.Case.Due = "12 januari\r2027" }, "12 januari 2027"},
+		{"control character in period", "rapport", func(d *Data) { d.PeriodName = "2026\x07H2" }, "2026H2"},
+		{"line separator", "rapport", func(d *Data) { d.PeriodName = "2026\u2028H2" }, "2026 H2"},
+		{"bidi override in service", "melding-nieuw", func(d *Data) { d.Case.Service = "\u202eesruc enilno" }, "esruc enilno"},
 	}
 	for _, tt := range tests {
 		d := SampleData()
 		tt.edit(&d)
-		_, err := r.Render(tt.kind, "nl", d)
-		if !errors.Is(err, ErrSubject) {
-			t.Errorf("%s: got %v, want ErrSubject", tt.name, err)
+		m, err := r.Render(tt.kind, "nl", d)
+		if err != nil {
+			t.Errorf("%s: %v", tt.name, err)
+			continue
+		}
+		if strings.ContainsAny(m.Subject, "\r\n\u2028") || !strings.Contains(m.Subject, tt.want) {
+			t.Errorf("%s: subject %q, want one line holding %q", tt.name, m.Subject, tt.want)
+		}
+		if c, bad := clean.Find(m.Subject); bad {
+			t.Errorf("%s: subject %q holds %U", tt.name, m.Subject, c)
 		}
 	}
 }
@@ -307,25 +316,4 @@ func TestZeroDataRenders(t *testing.T) {
 			}
 		}
 	}
-}
-
-func TestCheckBuiltin(t *testing.T) {
-	if err := newTest(t, "").Check(); err != nil {
-		t.Fatalf("Check: %v", err)
-	}
-}
-
-func TestConcurrentRender(t *testing.T) {
-	r := newTest(t, "")
-	var wg sync.WaitGroup
-	for i := range 8 {
-		wg.Go(func() {
-			for _, kind := range Kinds() {
-				if _, err := r.Render(kind, Languages()[i%2], SampleData()); err != nil {
-					t.Error(err)
-				}
-			}
-		})
-	}
-	wg.Wait()
 }

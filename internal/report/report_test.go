@@ -141,8 +141,8 @@ func sample() Report {
 		with(openCase(171, 28), func(s *Stat) { s.Service = "Teamtraining" }),
 	}
 	return Analyse(Input{Period: "2026H1", Start: periodStart, End: periodEnd, Stats: stats}).CompareTo(
-		Summary{Period: "2025H1", Total: 3, Gegrond: 1, Ongegrond: 2, DeadlinesKept: 3, DeadlinesJudged: 3, MedianDays: 12},
-		Summary{Period: "2025H2", Total: 5, Gegrond: 2, Ongegrond: 3, Escalated: 1, DeadlinesKept: 4, DeadlinesJudged: 5, MedianDays: 21.5},
+		Summary{Period: "2025H1", Total: 3, Closed: 3, Gegrond: 1, Ongegrond: 2, DeadlinesKept: 3, DeadlinesJudged: 3, MedianDays: 12},
+		Summary{Period: "2025H2", Total: 5, Closed: 5, Gegrond: 2, Ongegrond: 3, Escalated: 1, DeadlinesKept: 4, DeadlinesJudged: 5, MedianDays: 21.5},
 	)
 }
 

@@ -31,6 +31,15 @@ func (l lang) num(f float64) string {
 	return s
 }
 
+// days writes a figure in days of n cases, or "–" when there are none to measure: a median of
+// no handling times is not 0,0.
+func (l lang) days(f float64, n int) string {
+	if n == 0 {
+		return "–"
+	}
+	return l.num(f)
+}
+
 // pct writes a share such as "4 van 5 (80%)", or "–" when there is nothing to share.
 func (l lang) pct(n, of int) string {
 	if of == 0 {
@@ -67,15 +76,20 @@ func clip(s string) string {
 	return string([]rune(s)[:maxLabel-1]) + "…"
 }
 
-// Text is the report as plain text, in Dutch or, when lang is "en", English.
+// Text is the report as plain text, in Dutch or, when lang is "en", English. A period without
+// complaints says so, with the trend of the earlier periods when there is one.
 func (r Report) Text(language string) string {
 	l := lang(language)
 	var b strings.Builder
-	writeTable(&b, r.summaryRows(l), 0)
-	b.WriteString("\n" + l.t("Per dienst en oordeel", "Per service and verdict") + "\n")
-	writeTable(&b, r.crossRows(l), 1)
-	writeCounts(&b, l.t("Oorzaken", "Causes"), r.Causes)
-	writeCounts(&b, l.t("Maatregelen", "Measures"), r.Measures)
+	if r.Total == 0 {
+		b.WriteString(r.NoComplaints(language) + "\n")
+	} else {
+		writeTable(&b, r.summaryRows(l), 0)
+		b.WriteString("\n" + l.t("Per dienst en oordeel", "Per service and verdict") + "\n")
+		writeTable(&b, r.crossRows(l), 1)
+		writeCounts(&b, l.t("Oorzaken", "Causes"), r.Causes)
+		writeCounts(&b, l.t("Maatregelen", "Measures"), r.Measures)
+	}
 	if t := r.trend(); len(t) > 0 {
 		b.WriteString("\n" + l.t("Trend", "Trend") + "\n")
 		writeTable(&b, r.trendRows(l, t), 1)
@@ -83,14 +97,58 @@ func (r Report) Text(language string) string {
 	return b.String()
 }
 
+// NoComplaints is the sentence for a period in which no complaint was received.
+func (r Report) NoComplaints(language string) string {
+	l := lang(language)
+	return fmt.Sprintf(l.t("In de %s zijn geen klachten ontvangen.", "No complaints were received in the %s."), r.PeriodWords(language))
+}
+
+// Title is the report's title: "klachtenanalyse tweede helft 2026, 1 juli t/m 31 december".
+func (r Report) Title(language string) string {
+	l := lang(language)
+	return l.t("klachtenanalyse ", "complaints analysis, ") + r.PeriodWords(language)
+}
+
+// PeriodWords is the period as a person says it: "tweede helft 2026, 1 juli t/m 31 december"
+// ("second half of 2026, 1 July to 31 December"); a period that is not a half year is named
+// by its label and its first and last day.
+func (r Report) PeriodWords(language string) string {
+	l := lang(language)
+	name := PeriodName(r.Period, language)
+	if r.Start.IsZero() || !r.End.After(r.Start) {
+		return name
+	}
+	loc := r.Start.Location()
+	first := complaint.FormatDate(r.Start, string(l), loc)
+	last := complaint.FormatDate(r.End.AddDate(0, 0, -1), string(l), loc)
+	if name != r.Period && r.Start.Year() == r.End.AddDate(0, 0, -1).Year() {
+		// The year is in the name already.
+		year := " " + strconv.Itoa(r.Start.Year())
+		first, last = strings.TrimSuffix(first, year), strings.TrimSuffix(last, year)
+	}
+	return fmt.Sprintf("%s, %s %s %s", name, first, l.t("t/m", "to"), last)
+}
+
+// PeriodName names a half year in words: "2026H2" is "tweede helft 2026" ("second half of
+// 2026"); any other label is returned as it is.
+func PeriodName(label, language string) string {
+	l := lang(language)
+	year, half, ok := strings.Cut(strings.ToUpper(label), "H")
+	if !ok || len(year) != 4 || (half != "1" && half != "2") {
+		return label
+	}
+	if _, err := strconv.Atoi(year); err != nil {
+		return label
+	}
+	if half == "1" {
+		return l.t("eerste helft ", "first half of ") + year
+	}
+	return l.t("tweede helft ", "second half of ") + year
+}
+
 // summaryRows is the table of key figures: label, value.
 func (r Report) summaryRows(l lang) [][]string {
-	period := r.Period
-	if !r.Start.IsZero() && r.End.After(r.Start) {
-		loc := r.Start.Location()
-		period += fmt.Sprintf(" (%s %s %s)", complaint.FormatDate(r.Start, string(l), loc),
-			l.t("t/m", "to"), complaint.FormatDate(r.End.AddDate(0, 0, -1), string(l), loc))
-	}
+	period := r.PeriodWords(string(l))
 	received := strconv.Itoa(r.Total)
 	if r.Purged > 0 {
 		received += fmt.Sprintf(l.t(" (waarvan %d geanonimiseerd na de bewaartermijn)",
@@ -106,10 +164,8 @@ func (r Report) summaryRows(l lang) [][]string {
 		{l.t("Klachten ontvangen", "Complaints received"), received},
 		{l.t("Afgehandeld", "Closed"), strconv.Itoa(r.Closed)},
 		{l.t("Nog open", "Still open"), strconv.Itoa(r.Open)},
-		{l.t("Doorlooptijd in dagen", "Handling time in days"), fmt.Sprintf(l.t("mediaan %s, gemiddeld %s, langst %s",
-			"median %s, mean %s, longest %s"), l.num(r.MedianDays), l.num(r.MeanDays), l.num(r.MaxDays))},
-		{l.t("Leeftijd open klachten in dagen", "Age of open complaints in days"), fmt.Sprintf(l.t("mediaan %s, oudste %s",
-			"median %s, oldest %s"), l.num(r.OpenMedianAgeDays), l.num(r.OpenMaxAgeDays))},
+		{l.t("Doorlooptijd in dagen", "Handling time in days"), r.handlingText(l)},
+		{l.t("Leeftijd open klachten in dagen", "Age of open complaints in days"), r.openAgeText(l)},
 		{l.t("Ontvangst bevestigd binnen 48 uur", "Receipt confirmed within 48 hours"), l.pct(r.ConfirmedIn48, r.Total)},
 		{l.t("Binnen de (verlengde) termijn beslist", "Decided within the (extended) term"), l.pct(r.DeadlinesKept, r.DeadlinesJudged())},
 		{l.t("Termijn verstreken, nog open", "Term passed, still open"), strconv.Itoa(r.Overdue)},
@@ -117,6 +173,23 @@ func (r Report) summaryRows(l lang) [][]string {
 		{l.t("Termijn verlengd", "Term extended"), extended},
 		{l.t("Voorgelegd aan de klachtencommissaris", "Referred to the complaints commissioner"), strconv.Itoa(r.Escalated)},
 	}
+}
+
+// handlingText is the handling time of the closed cases, "–" when none was closed.
+func (r Report) handlingText(l lang) string {
+	if r.Closed == 0 {
+		return "–"
+	}
+	return fmt.Sprintf(l.t("mediaan %s, gemiddeld %s, langst %s", "median %s, mean %s, longest %s"),
+		l.num(r.MedianDays), l.num(r.MeanDays), l.num(r.MaxDays))
+}
+
+// openAgeText is the age of the open cases, "–" when none is open.
+func (r Report) openAgeText(l lang) string {
+	if r.Open == 0 {
+		return "–"
+	}
+	return fmt.Sprintf(l.t("mediaan %s, oudste %s", "median %s, oldest %s"), l.num(r.OpenMedianAgeDays), l.num(r.OpenMaxAgeDays))
 }
 
 // crossRows is the service × verdict table with a header and a total row.
@@ -147,8 +220,8 @@ func (r Report) trendRows(l lang, t []Summary) [][]string {
 		l.t("ongegrond", "unjustified"), l.t("termijn gehaald", "term kept"), l.t("mediane doorlooptijd", "median handling time"),
 		l.t("commissaris", "commissioner")}}
 	for _, s := range append(t, *r.Summarize()) {
-		rows = append(rows, []string{clip(s.Period), strconv.Itoa(s.Total), strconv.Itoa(s.Gegrond), strconv.Itoa(s.Ongegrond),
-			l.pct(s.DeadlinesKept, s.DeadlinesJudged), l.num(s.MedianDays), strconv.Itoa(s.Escalated)})
+		rows = append(rows, []string{clip(PeriodName(s.Period, string(l))), strconv.Itoa(s.Total), strconv.Itoa(s.Gegrond), strconv.Itoa(s.Ongegrond),
+			l.pct(s.DeadlinesKept, s.DeadlinesJudged), l.days(s.MedianDays, s.Closed), strconv.Itoa(s.Escalated)})
 	}
 	return rows
 }

@@ -13,6 +13,7 @@ const maxTrend = 4
 type Summary struct {
 	Period          string  `json:"period"`
 	Total           int     `json:"total"`
+	Closed          int     `json:"closed"`
 	Gegrond         int     `json:"gegrond"`
 	Ongegrond       int     `json:"ongegrond"`
 	Escalated       int     `json:"escalated"`
@@ -32,7 +33,7 @@ func (s Summary) KeptPercent() float64 {
 
 // Summarize gives the trend figures of a report.
 func (r Report) Summarize() *Summary {
-	return &Summary{Period: r.Period, Total: r.Total, Gegrond: r.PerVerdict["gegrond"],
+	return &Summary{Period: r.Period, Total: r.Total, Closed: r.Closed, Gegrond: r.PerVerdict["gegrond"],
 		Ongegrond: r.PerVerdict["ongegrond"], Escalated: r.Escalated, Extended: r.Extended,
 		DeadlinesKept: r.DeadlinesKept, DeadlinesJudged: r.DeadlinesJudged(), MedianDays: r.MedianDays}
 }

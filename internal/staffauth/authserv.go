@@ -64,8 +64,8 @@ func checkAuthserv(h textproto.Header, fromDomain string, p Policy) Verdict {
 				notes = append(notes, truncate(err.Error(), 120))
 				continue
 			}
-			if reason, ok := passingResult(ar.Results, fromDomain, p.Domains, sigs, &notes); ok {
-				return Verdict{OK: true, Method: method,
+			if reason, cov, ok := passingResult(ar.Results, fromDomain, p.Domains, sigs, &notes); ok {
+				return Verdict{OK: true, Method: method, Covered: cov.keys, AllCovered: cov.all,
 					Reason: fmt.Sprintf("authserv: %s from %s", reason, ourID)}
 			}
 		}
@@ -110,9 +110,16 @@ func truncate(s string, n int) string {
 	return strings.ToValidUTF8(s[:n], "") + "…"
 }
 
-// passingResult returns a description of the first result that authenticates fromDomain; a
-// passing result that does not count leaves a note saying why.
-func passingResult(results []arResult, fromDomain string, domains []string, sigs []signature, notes *[]string) (string, bool) {
+// coverage is what a passing result vouches for besides From and Subject (Verdict.Covered,
+// Verdict.AllCovered).
+type coverage struct {
+	keys []string
+	all  bool
+}
+
+// passingResult returns a description of the first result that authenticates fromDomain, and
+// what it vouches for; a passing result that does not count leaves a note saying why.
+func passingResult(results []arResult, fromDomain string, domains []string, sigs []signature, notes *[]string) (string, coverage, bool) {
 	note := func(r arResult, format string, args ...any) {
 		*notes = append(*notes, r.String()+": "+fmt.Sprintf(format, args...))
 	}
@@ -132,59 +139,81 @@ func passingResult(results []arResult, fromDomain string, domains []string, sigs
 			case !allowed(domains, d):
 				note(r, "header.d not among the configured domains")
 			default:
-				if why := signatureCovers(r, d, sigs); why != "" {
+				cov, why := signatureCovers(r, d, sigs)
+				if why != "" {
 					note(r, "%s", why)
 					continue
 				}
-				return "dkim=pass header.d=" + d, true
+				return "dkim=pass header.d=" + d, cov, true
 			}
 		case "dmarc":
 			if from, ok := r.prop("header", "from"); !ok || normDomain(from) != fromDomain {
 				continue
 			}
-			if why := dmarcCovers(fromDomain, sigs); why != "" {
+			cov, why := dmarcCovers(fromDomain, sigs)
+			if why != "" {
 				note(r, "%s", why)
 				continue
 			}
-			return "dmarc=pass header.from=" + fromDomain, true
+			return "dmarc=pass header.from=" + fromDomain, cov, true
 		}
 	}
-	return "", false
+	return "", coverage{}, false
 }
 
 // signatureCovers returns why the signatures a dkim=pass result of domain d names do not
-// vouch for From and Subject, or "". The result names them by header.d, and by header.s and
-// header.b (a prefix of b=) when it gives them; every signature it may name must cover both.
-func signatureCovers(r arResult, d string, sigs []signature) string {
+// vouch for From and Subject, or "" and the fields they all cover. The result names them by
+// header.d, and by header.s and header.b (a prefix of b=) when it gives them; every signature
+// it may name must cover both, and only what all of them cover is vouched for.
+func signatureCovers(r arResult, d string, sigs []signature) (coverage, string) {
 	sel, hasSel := r.prop("header", "s")
 	b, hasB := r.prop("header", "b")
+	var cov coverage
 	matched := 0
 	for _, s := range sigs {
 		if s.d != d || hasSel && !strings.EqualFold(s.s, strings.TrimSpace(sel)) ||
 			hasB && !strings.HasPrefix(s.b, strings.Join(strings.Fields(b), "")) {
 			continue
 		}
-		matched++
 		if missing := s.missing(); missing != "" {
-			return fmt.Sprintf("its DKIM-Signature (s=%s) does not cover %s in h=", truncate(s.s, 40), missing)
+			return coverage{}, fmt.Sprintf("its DKIM-Signature (s=%s) does not cover %s in h=", truncate(s.s, 40), missing)
 		}
+		if matched == 0 {
+			cov.keys = coveredKeys(nil, s.h)
+		} else {
+			cov.keys = commonKeys(cov.keys, s.h)
+		}
+		matched++
 	}
 	if matched == 0 {
-		return "names no DKIM-Signature of the message, so what it covers is unknown"
+		return coverage{}, "names no DKIM-Signature of the message, so what it covers is unknown"
 	}
-	return ""
+	return cov, ""
 }
 
 // dmarcCovers returns why dmarc=pass for fromDomain may rest on a DKIM signature that does
-// not cover From and Subject, or "".
-func dmarcCovers(fromDomain string, sigs []signature) string {
+// not cover From and Subject, or "" and what it vouches for: the fields every aligned
+// signature covers, since DMARC may have passed on any of them; with no aligned signature
+// DMARC passed on SPF, and the message is as the domain's server sent it.
+func dmarcCovers(fromDomain string, sigs []signature) (coverage, string) {
+	var cov coverage
+	nAligned := 0
 	for _, s := range sigs {
 		if s.d == "" || !aligned(fromDomain, s.d) && !aligned(s.d, fromDomain) {
 			continue
 		}
 		if missing := s.missing(); missing != "" {
-			return fmt.Sprintf("may rest on the DKIM-Signature of d=%s, which does not cover %s in h=", s.d, missing)
+			return coverage{}, fmt.Sprintf("may rest on the DKIM-Signature of d=%s, which does not cover %s in h=", s.d, missing)
 		}
+		if nAligned == 0 {
+			cov.keys = coveredKeys(nil, s.h)
+		} else {
+			cov.keys = commonKeys(cov.keys, s.h)
+		}
+		nAligned++
 	}
-	return ""
+	if nAligned == 0 {
+		cov.all = true
+	}
+	return cov, ""
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net"
 	"net/textproto"
+	"slices"
 	"strings"
 
 	"github.com/emersion/go-msgauth/dkim"
@@ -45,6 +46,7 @@ func checkDKIM(ctx context.Context, raw []byte, fromDomain string, domains []str
 
 	sigs := signatureFields(raw)
 	var problems []string
+	var pass *Verdict
 	for i, v := range verifs {
 		d := normDomain(v.Domain)
 		switch {
@@ -56,16 +58,45 @@ func checkDKIM(ctx context.Context, raw []byte, fromDomain string, domains []str
 			problems = append(problems, fmt.Sprintf("d=%s: valid but not among the configured domains", d))
 		case missingKeys(v.HeaderKeys) != "":
 			problems = append(problems, fmt.Sprintf("d=%s: valid but h= does not cover %s", d, missingKeys(v.HeaderKeys)))
-		default:
+		case pass == nil:
 			key := ""
 			if i < len(sigs) {
 				key = signatureKey(sigs[i], d)
 			}
-			return Verdict{OK: true, Method: method, Key: key,
+			pass = &Verdict{OK: true, Method: method, Key: key, Covered: coveredKeys(nil, v.HeaderKeys),
 				Reason: fmt.Sprintf("dkim: valid signature of d=%s aligned with %s", d, fromDomain)}
+		default:
+			// Another valid signature that would pass on its own: what it covers is vouched
+			// for as well (a field it covers cannot have changed since it was signed).
+			pass.Covered = coveredKeys(pass.Covered, v.HeaderKeys)
 		}
 	}
+	if pass != nil {
+		return *pass
+	}
 	return fail(method, "dkim: no valid signature aligned with %s (%s)", fromDomain, strings.Join(problems, "; "))
+}
+
+// coveredKeys adds to list, in lower case and once each, the fields of h= list keys.
+func coveredKeys(list, keys []string) []string {
+	for _, k := range keys {
+		k = strings.ToLower(strings.TrimSpace(k))
+		if k != "" && !slices.Contains(list, k) {
+			list = append(list, k)
+		}
+	}
+	return list
+}
+
+// commonKeys returns the fields of list that h= list keys also holds.
+func commonKeys(list, keys []string) []string {
+	var out []string
+	for _, k := range list {
+		if slices.ContainsFunc(keys, func(x string) bool { return strings.EqualFold(strings.TrimSpace(x), k) }) {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // signatureFields returns the values of the DKIM-Signature fields of raw's header, top to

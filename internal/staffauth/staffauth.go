@@ -20,7 +20,9 @@
 //     of d), that is, when Policy.Domains is set, one of them, and whose h= covers From and
 //     Subject (else the Subject could be swapped after signing). Verdict.Key is derived from
 //     the b= value of that signature: a copy of the signed command re-sent under another
-//     Message-ID (or with any unsigned header changed) has the same key.
+//     Message-ID (or with any unsigned header changed) has the same key. Verdict.Covered
+//     lists what the valid signatures cover in h= (In-Reply-To, References, …), for callers
+//     that act on other fields than From and Subject.
 //   - "authserv": the organisation's own mail server has written an Authentication-Results
 //     header with its authserv-id (Policy.AuthservID) saying dkim=pass with header.d aligned
 //     with the From domain (header.i is not used), of a DKIM-Signature in the message that
@@ -34,10 +36,11 @@
 //     carry our id, at most Policy.TrustedReceived Received fields may stand above it, and
 //     only the contiguous run of headers with our id that starts there is read — never one
 //     further down, below a header of another id or below the next Received field.
-//     Verdict.Key is empty. Known limit: a server that writes its header below its own
-//     Received field, directly on top of the sender's header section, cannot be told apart
-//     from a forgery placed first in that section; configure such a server to remove
-//     incoming headers with its id.
+//     Verdict.Key is empty; Verdict.Covered is what every signature the passing result may
+//     rest on covers (for dmarc=pass without an aligned signature, everything). Known limit:
+//     a server that writes its header below its own Received field, directly on top of the
+//     sender's header section, cannot be told apart from a forgery placed first in that
+//     section; configure such a server to remove incoming headers with its id.
 //   - "none": everything else passes. For tests and demonstrations only.
 //
 // In "dkim" and "authserv" a message whose From header does not hold exactly one address of
@@ -90,6 +93,37 @@ type Verdict struct {
 	// "dkim:" and the hex SHA-256 of the signature's b= value (whitespace removed). Empty when
 	// the verdict fails or the mode has no signature of its own to name ("authserv", "none").
 	Key string
+	// Covered lists, in lower case, the header fields that what passed vouches for besides
+	// From and Subject, which every passing verdict covers: in "dkim" the fields in h= of the
+	// valid signatures that decide (aligned, allowed, covering From and Subject); in
+	// "authserv" the fields every DKIM-Signature the passing result may rest on covers. A
+	// field not listed may have been added, changed or removed after signing. Empty when the
+	// verdict fails. Use Covers rather than reading it.
+	Covered []string
+	// AllCovered is set when the whole header is vouched for as much as From and Subject
+	// are: in "none" (nothing is checked), and in "authserv" for a dmarc=pass of our server
+	// when the message carries no DKIM-Signature aligned with the From domain, so that DMARC
+	// can only have passed on SPF: the message came from a server of the domain as it is.
+	AllCovered bool
+}
+
+// Covers reports whether a passing verdict vouches for the header field named key (in any
+// case): From and Subject always, another field when the verifying signature covers it
+// (see Covered and AllCovered). A failing verdict covers nothing.
+func (v Verdict) Covers(key string) bool {
+	if !v.OK {
+		return false
+	}
+	key = strings.ToLower(strings.TrimSpace(key))
+	if v.AllCovered || key == "from" || key == "subject" {
+		return true
+	}
+	for _, k := range v.Covered {
+		if k == key {
+			return true
+		}
+	}
+	return false
 }
 
 // Check reports whether raw, a complete message claiming to come from fromEmail, is
@@ -105,7 +139,7 @@ func Check(ctx context.Context, raw []byte, fromEmail string, p Policy, lookup f
 		return fail(method, "%s: %s", method, problem)
 	}
 	if p.Mode == ModeNone {
-		return Verdict{OK: true, Method: method, Reason: "none: staff authentication is switched off"}
+		return Verdict{OK: true, Method: method, Reason: "none: staff authentication is switched off", AllCovered: true}
 	}
 
 	from := domainOf(fromEmail)

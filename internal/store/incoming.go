@@ -56,6 +56,38 @@ func (t *Tx) RecordIncoming(in Incoming) error {
 	return nil
 }
 
+// Filing is where the intake filed a handled message (intake.Filing): the folder it is in
+// now, that folder's UIDVALIDITY and its UID there (0: the server did not say).
+type Filing struct {
+	Mailbox     string
+	UIDValidity uint32
+	UID         uint32
+
+	Folder            string
+	FolderUIDValidity uint32
+	FolderUID         uint32
+}
+
+// RecordFiled notes where the intake filed handled messages, on their incoming rows, for the
+// retention purge. A message handled again later (a redelivery) is filed again and the last
+// filing counts.
+func (s *Store) RecordFiled(ctx context.Context, filings []Filing) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		for _, f := range filings {
+			if _, err := tx.ExecContext(ctx, `UPDATE incoming SET filed_folder = ?, filed_uidvalidity = ?, filed_uid = ?
+				WHERE mailbox = ? AND uidvalidity = ? AND uid = ?`, f.Folder, f.FolderUIDValidity, f.FolderUID,
+				f.Mailbox, f.UIDValidity, f.UID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("record where %d handled messages were filed: %w", len(filings), err)
+	}
+	return nil
+}
+
 // Checkpoints implements the intake's checkpoint storage.
 type Checkpoints struct{ S *Store }
 
@@ -87,25 +119,6 @@ func (c Checkpoints) Save(ctx context.Context, mailbox string, uidValidity, last
 		}
 		return nil
 	})
-}
-
-// CountAutoReplies counts automatic answers to address since a moment.
-func (t *Tx) CountAutoReplies(address string, since time.Time) (int, error) {
-	var n int
-	err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM auto_replies WHERE address = ? AND at >= ?`,
-		address, since.UnixMilli()).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("count automatic answers: %w", err)
-	}
-	return n, nil
-}
-
-// RecordAutoReply notes an automatic answer to address.
-func (t *Tx) RecordAutoReply(address string, at time.Time) error {
-	if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO auto_replies(address, at) VALUES(?,?)`, address, at.UnixMilli()); err != nil {
-		return fmt.Errorf("record automatic answer: %w", err)
-	}
-	return nil
 }
 
 // HoldAddress stops mail to an address that bounced, until staff clear it.

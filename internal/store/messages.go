@@ -133,21 +133,16 @@ func addrEmails(js string) []string {
 	return nonNil(strs)
 }
 
-// CaseByMessageID finds the case of a mail klachtd sent or received with one of these Message-IDs.
-func (t *Tx) CaseByMessageID(ids ...string) (string, error) { return caseByMessageID(t.ctx, t.tx, ids) }
-
-// CaseByMessageID finds the case of a mail klachtd sent or received with one of these Message-IDs.
+// CaseByMessageID finds the case that holds a mail (sent or received) with one of these
+// Message-IDs, whoever sent it: for tools and tests that ask where a mail went. It is not
+// for threading incoming mail: anyone can put any Message-ID in their own mail; ThreadCase is.
 func (s *Store) CaseByMessageID(ctx context.Context, ids ...string) (string, error) {
-	return caseByMessageID(ctx, s.db, ids)
-}
-
-func caseByMessageID(ctx context.Context, q querier, ids []string) (string, error) {
 	for _, id := range ids {
 		if id == "" {
 			continue
 		}
 		var caseID sql.NullString
-		err := q.QueryRowContext(ctx, `SELECT case_id FROM outbox WHERE message_id = ? AND case_id IS NOT NULL
+		err := s.db.QueryRowContext(ctx, `SELECT case_id FROM outbox WHERE message_id = ? AND case_id IS NOT NULL
 			UNION ALL SELECT case_id FROM messages WHERE message_id = ? AND case_id IS NOT NULL
 			UNION ALL SELECT id FROM cases WHERE thread_root = ? LIMIT 1`, id, id, id).Scan(&caseID)
 		if errors.Is(err, sql.ErrNoRows) {

@@ -39,9 +39,16 @@ type OutMail struct {
 	Attempts      int
 	Status        string
 	LastError     string
+	// Turn is set on a confirmation under the mailbox-wide cap (complaints.max_new_per_hour):
+	// the moment it may go out, from NextTurn; zero for all other mail. A Turn after Date
+	// means the mail waits its turn.
+	Turn time.Time
+	// Waited is set when the Turn came after the mail was queued; Stale while it has not been
+	// rendered again since (see Refresh).
+	Waited, Stale bool
 }
 
-// QueueMail writes a mail to the outbox, due at once.
+// QueueMail writes a mail to the outbox, due at once, or at its Turn when that is later.
 func (t *Tx) QueueMail(m OutMail) (int64, error) {
 	from, _ := json.Marshal(m.From)
 	to, _ := json.Marshal(nonNilAddrs(m.To))
@@ -55,11 +62,16 @@ func (t *Tx) QueueMail(m OutMail) (int64, error) {
 	if m.CaseID != "" {
 		caseID = m.CaseID
 	}
+	due, waits := m.Date, m.Turn.After(m.Date)
+	if waits {
+		due = m.Turn
+	}
 	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO outbox(case_id, template, audience, from_addr, to_addrs,
 		cc_addrs, subject, text, html, message_id, in_reply_to, refs, date, auto_submitted, attachments,
-		next_attempt_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		next_attempt_at, turn_at, waited, stale) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		caseID, m.Template, m.Audience, string(from), string(to), string(cc), m.Subject, m.Text, m.HTML,
-		m.MessageID, m.InReplyTo, string(refs), m.Date.UnixMilli(), m.AutoSubmitted, string(atts), m.Date.UnixMilli())
+		m.MessageID, m.InReplyTo, string(refs), m.Date.UnixMilli(), m.AutoSubmitted, string(atts), due.UnixMilli(),
+		ms(m.Turn), boolInt(waits), boolInt(waits))
 	if err != nil {
 		return 0, fmt.Errorf("queue %s mail: %w", m.Template, err)
 	}
@@ -74,18 +86,23 @@ func nonNilAddrs(a []mailparse.Address) []mailparse.Address {
 }
 
 const outColumns = `id, COALESCE(case_id, ''), template, audience, from_addr, to_addrs, cc_addrs, subject, text,
-	html, message_id, in_reply_to, refs, date, auto_submitted, attachments, attempts, status, last_error`
+	html, message_id, in_reply_to, refs, date, auto_submitted, attachments, attempts, status, last_error,
+	turn_at, waited, stale`
 
-func scanOut(r rowScanner) (*OutMail, error) {
+// scanOut reads a row of outColumns; extra receives the columns selected after them.
+func scanOut(r rowScanner, extra ...any) (*OutMail, error) {
 	var m OutMail
 	var from, to, cc, refs, atts string
 	var date int64
-	if err := r.Scan(&m.ID, &m.CaseID, &m.Template, &m.Audience, &from, &to, &cc, &m.Subject, &m.Text,
+	var turn sql.NullInt64
+	var waited, stale int
+	if err := r.Scan(append([]any{&m.ID, &m.CaseID, &m.Template, &m.Audience, &from, &to, &cc, &m.Subject, &m.Text,
 		&m.HTML, &m.MessageID, &m.InReplyTo, &refs, &date, &m.AutoSubmitted, &atts, &m.Attempts,
-		&m.Status, &m.LastError); err != nil {
+		&m.Status, &m.LastError, &turn, &waited, &stale}, extra...)...); err != nil {
 		return nil, err
 	}
 	m.Date = time.UnixMilli(date).UTC()
+	m.Turn, m.Waited, m.Stale = fromMS(turn), waited == 1, stale == 1
 	for _, p := range []struct {
 		js  string
 		dst any
@@ -100,23 +117,47 @@ func scanOut(r rowScanner) (*OutMail, error) {
 // Claim returns the next mail due at or before now, and in the same write pushes its next
 // attempt to now+lease and counts the attempt, so a crash during the send never spins.
 func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration) (*OutMail, error) {
+	return s.ClaimLimited(ctx, now, lease, 0)
+}
+
+// ClaimLimited is Claim under the mailbox-wide cap on confirmations: a mail with a Turn is
+// claimed for the first time only while fewer than perHour such mails were first claimed in
+// the hour before now; otherwise its next attempt moves to the moment one more may go, and
+// the next mail due is looked at. So mail held up by downtime or an outage does not go out
+// in a burst. perHour 0 means no cap.
+func (s *Store) ClaimLimited(ctx context.Context, now time.Time, lease time.Duration, perHour int) (*OutMail, error) {
 	var out *OutMail
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		m, err := scanOut(tx.QueryRowContext(ctx, `SELECT `+outColumns+` FROM outbox
-			WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 1`, now.UnixMilli()))
-		if errors.Is(err, sql.ErrNoRows) {
+		for {
+			var claimedAt sql.NullInt64
+			m, err := scanOut(tx.QueryRowContext(ctx, `SELECT `+outColumns+`, claimed_at FROM outbox
+				WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 1`, now.UnixMilli()), &claimedAt)
+			if errors.Is(err, sql.ErrNoRows) {
+				return nil
+			}
+			if err != nil {
+				return fmt.Errorf("claim outgoing mail: %w", err)
+			}
+			if perHour > 0 && !m.Turn.IsZero() && !claimedAt.Valid {
+				later, err := capReached(ctx, tx, now, perHour)
+				if err != nil {
+					return err
+				}
+				if !later.IsZero() {
+					if _, err := tx.ExecContext(ctx, `UPDATE outbox SET next_attempt_at = ? WHERE id = ?`, later.UnixMilli(), m.ID); err != nil {
+						return fmt.Errorf("postpone outgoing mail %d: %w", m.ID, err)
+					}
+					continue
+				}
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE outbox SET next_attempt_at = ?, attempts = attempts + 1,
+				claimed_at = COALESCE(claimed_at, ?) WHERE id = ?`, now.Add(lease).UnixMilli(), now.UnixMilli(), m.ID); err != nil {
+				return fmt.Errorf("claim outgoing mail %d: %w", m.ID, err)
+			}
+			m.Attempts++
+			out = m
 			return nil
 		}
-		if err != nil {
-			return fmt.Errorf("claim outgoing mail: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET next_attempt_at = ?, attempts = attempts + 1 WHERE id = ?`,
-			now.Add(lease).UnixMilli(), m.ID); err != nil {
-			return fmt.Errorf("claim outgoing mail %d: %w", m.ID, err)
-		}
-		m.Attempts++
-		out = m
-		return nil
 	})
 	return out, err
 }

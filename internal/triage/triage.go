@@ -20,8 +20,11 @@ const (
 	Bounce   Kind = "bounce"
 	Reply    Kind = "reply"
 	StaffNew Kind = "staff-new"
-	New      Kind = "complaint"
-	Other    Kind = "other"
+	// BadRef is a staff mail whose subject names more than one case, or a case that does
+	// not exist: refused with an error reply, nothing changed (SPEC §2).
+	BadRef Kind = "bad-reference"
+	New    Kind = "complaint"
+	Other  Kind = "other"
 )
 
 // Role is who sent a reply.
@@ -50,9 +53,11 @@ type Rules struct {
 
 // Lookup finds the case a message refers to: by reference in the subject (it must exist), or
 // by Message-IDs it answers. It returns the case id and its complainant's address, or "".
+// ThreadCase follows only Message-IDs klachtd generated, and those the same sender gave
+// their own earlier mail (SPEC §2); sender "" follows klachtd's own only.
 type Lookup interface {
 	CaseExists(id string) (complainantEmail string, ok bool)
-	CaseByMessageID(ids []string) (id, complainantEmail string)
+	ThreadCase(sender string, ids []string) (id, complainantEmail string)
 }
 
 // Result is the verdict on one message.
@@ -61,7 +66,24 @@ type Result struct {
 	CaseID string // for replies and bounces
 	Role   Role   // for replies
 	Reason string // for the record: which rule decided
+	// Refs are the distinct case references of the subject and Unknown those of them that
+	// name no case, for BadRef.
+	Refs, Unknown []string
+	// Link says, for a reply, what tied it to its case: the reference in its subject, or
+	// the Message-IDs of its In-Reply-To or, when those name no case mail, its References.
+	// A command counts only when its sender's signature vouches for that field.
+	Link Link
 }
+
+// Link is the header field that tied a reply to its case.
+type Link string
+
+// The links, in the order Classify tries them.
+const (
+	LinkSubject    Link = "Subject"
+	LinkInReplyTo  Link = "In-Reply-To"
+	LinkReferences Link = "References"
+)
 
 // Classify applies the rules of SPEC section 2 in order.
 func Classify(m *mailparse.Message, r Rules, lk Lookup) Result {
@@ -72,22 +94,33 @@ func Classify(m *mailparse.Message, r Rules, lk Lookup) Result {
 	if m.Bounce != nil {
 		res := Result{Kind: Bounce, Reason: "delivery status report"}
 		if m.Bounce.OriginalMessageID != "" {
-			res.CaseID, _ = lk.CaseByMessageID([]string{m.Bounce.OriginalMessageID})
+			res.CaseID, _ = lk.ThreadCase("", []string{m.Bounce.OriginalMessageID})
 		}
 		return res
 	}
-	// A reply to a case: reference in the subject or threading headers naming our mail.
-	caseID, complainant := "", ""
-	if ref, ok := complaint.FindRef(m.Subject); ok {
-		if email, exists := lk.CaseExists(ref); exists {
-			caseID, complainant = ref, email
+	staff := contains(r.Staff, from)
+	refs := complaint.FindRefs(m.Subject)
+	if staff && m.Auto == "" {
+		if res, bad := staffRefs(m, refs, lk); bad {
+			return res
 		}
 	}
-	if caseID == "" {
-		ids := append(append([]string{}, m.InReplyTo...), m.References...)
-		caseID, complainant = lk.CaseByMessageID(ids)
+	// A reply to a case: reference in the subject or threading headers naming our mail (or
+	// the sender's own earlier mail).
+	caseID, complainant, link := "", "", LinkSubject
+	if len(refs) > 0 {
+		if email, exists := lk.CaseExists(refs[0]); exists {
+			caseID, complainant = refs[0], email
+		}
 	}
-	staff := contains(r.Staff, from)
+	if caseID == "" && len(m.InReplyTo) > 0 {
+		caseID, complainant = lk.ThreadCase(from, m.InReplyTo)
+		link = LinkInReplyTo
+	}
+	if caseID == "" && len(m.References) > 0 {
+		caseID, complainant = lk.ThreadCase(from, m.References)
+		link = LinkReferences
+	}
 	if caseID != "" {
 		role := RoleUnknown
 		switch {
@@ -98,7 +131,7 @@ func Classify(m *mailparse.Message, r Rules, lk Lookup) Result {
 		case from != "" && from == strings.ToLower(complainant):
 			role = RoleComplainant
 		}
-		return Result{Kind: Reply, CaseID: caseID, Role: role, Reason: "reply to " + caseID}
+		return Result{Kind: Reply, CaseID: caseID, Role: role, Reason: "reply to " + caseID, Link: link}
 	}
 	if staff && hasNewTag(m.Subject) {
 		return Result{Kind: StaffNew, Role: RoleStaff, Reason: "staff registration"}
@@ -115,6 +148,33 @@ func Classify(m *mailparse.Message, r Rules, lk Lookup) Result {
 		return Result{Kind: New, Reason: why}
 	}
 	return Result{Kind: Other, Reason: "no complaint"}
+}
+
+// staffRefs checks the case references of a staff mail: a command must name exactly one
+// case that exists (SPEC §2). A [nieuw] that names only cases that do not exist (a purged
+// one, another organisation's number in the forwarded subject) is a registration still.
+// bad is false when the references are fine (or there are none).
+func staffRefs(m *mailparse.Message, refs []string, lk Lookup) (res Result, bad bool) {
+	if len(refs) == 0 {
+		return Result{}, false
+	}
+	var unknown []string
+	for _, ref := range refs {
+		if _, ok := lk.CaseExists(ref); !ok {
+			unknown = append(unknown, ref)
+		}
+	}
+	switch {
+	case len(refs) > 1:
+		return Result{Kind: BadRef, Role: RoleStaff, Refs: refs, Unknown: unknown,
+			Reason: "staff mail naming more than one case"}, true
+	case len(unknown) == 1 && hasNewTag(m.Subject):
+		return Result{}, false
+	case len(unknown) == 1:
+		return Result{Kind: BadRef, Role: RoleStaff, Refs: refs, Unknown: unknown,
+			Reason: "staff mail naming no existing case"}, true
+	}
+	return Result{}, false
 }
 
 func isOwn(m *mailparse.Message, r Rules) bool {

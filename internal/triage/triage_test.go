@@ -16,7 +16,7 @@ func (fakeLookup) CaseExists(id string) (string, bool) {
 	return "", false
 }
 
-func (fakeLookup) CaseByMessageID(ids []string) (string, string) {
+func (fakeLookup) ThreadCase(_ string, ids []string) (string, string) {
 	for _, id := range ids {
 		if strings.HasPrefix(id, "klachtd.kl-2026-0007.") {
 			return "KL-2026-0007", "jan@example.nl"

@@ -1,0 +1,111 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/groeimeesters/klachtd/internal/docreader"
+	"github.com/groeimeesters/klachtd/internal/form"
+	"github.com/groeimeesters/klachtd/internal/store"
+)
+
+// maxFormDocument is the largest attachment form extraction opens. A filled-in klachtformulier
+// (.docx or .pdf) is tens of kilobytes; a bigger document is a scan or a report, not the form.
+// It is below form's own cap on documents (20 MB), so what is kept is never refused there.
+const maxFormDocument = 5 << 20
+
+// maxFormDocuments bounds how many attached documents of one mail are read.
+const maxFormDocuments = 10
+
+// formDocument tells which attachments' data Handle keeps: only documents form extraction
+// reads (form.DocumentKind), up to maxFormDocument. Other attachments are measured, not
+// decoded: a 25 MB video or a 25 MB PDF costs no memory.
+func formDocument(filename, contentType string, size int, head []byte) bool {
+	return size <= maxFormDocument && form.DocumentKind(filename, contentType, head) != ""
+}
+
+// SkippedDocument is an attached document that was not read, and why: the case is still
+// registered from the mail's text, and staff are told.
+type SkippedDocument struct {
+	Name   string
+	Reason docreader.Reason
+}
+
+// extract reads the klachtformulier of a registration. Its attached .docx and .pdf files come
+// from strangers: each is read in a short-lived child process with limits on memory, CPU and
+// wall time (internal/docreader), all of one mail within docreader.MailBudget, never in this
+// process. A document that goes over a limit is skipped and reported; one that is merely
+// unreadable is left out, as form.Extract does. The error is only ever ctx's.
+func (d *Daemon) extract(ctx context.Context, r Registration) (form.Result, []SkippedDocument, error) {
+	var docs []docreader.Document
+	var atts []form.Attachment
+	var skipped []SkippedDocument
+	for _, a := range r.Attachments {
+		kind := form.DocumentKind(a.Filename, a.ContentType, a.Data[:min(len(a.Data), 5)])
+		if kind == "" || len(atts) >= maxFormDocuments {
+			continue
+		}
+		if a.Data == nil {
+			if a.Size > 0 { // not kept: over maxFormDocument, or the mail's budget
+				skipped = append(skipped, SkippedDocument{Name: a.Filename, Reason: docreader.ReasonSize})
+			}
+			continue
+		}
+		docs = append(docs, docreader.Document{Kind: kind, Data: a.Data})
+		atts = append(atts, form.Attachment{Filename: a.Filename, ContentType: a.ContentType, Kind: kind})
+	}
+	var read []form.Attachment
+	for i, res := range d.docs.ReadAll(ctx, docs) {
+		var se *docreader.SkipError
+		switch {
+		case res.Err == nil:
+			atts[i].Text = res.Text
+			read = append(read, atts[i])
+		case errors.As(res.Err, &se):
+			skipped = append(skipped, SkippedDocument{Name: atts[i].Filename, Reason: se.Reason})
+		case errors.Is(res.Err, docreader.ErrUnreadable):
+		default:
+			return form.Result{}, nil, fmt.Errorf("read attached documents: %w", res.Err)
+		}
+	}
+	return form.Extract(r.Text, r.HTML, read, r.Name, d.cfg.Complaints.Services), skipped, nil
+}
+
+// noteSkipped puts each skipped document on the case's timeline and returns the notes for the
+// staff notice: which document, and why (never its content).
+func (d *Daemon) noteSkipped(tx *store.Tx, caseID string, skipped []SkippedDocument, now time.Time) ([]string, error) {
+	var notes []string
+	for _, s := range skipped {
+		why := d.skipReason(s.Reason)
+		if err := tx.AddEvent(caseID, store.Event{At: now, Kind: "document-skipped",
+			Text: fmt.Sprintf(d.say("bijlage %q niet gelezen: %s", "attachment %q not read: %s"), s.Name, why)}); err != nil {
+			return nil, err
+		}
+		notes = append(notes, fmt.Sprintf(d.say(
+			"De bijlage %q is niet gelezen (%s); de klacht is geregistreerd uit de tekst van de e-mail. Bekijk de bijlage zelf in de mailbox.",
+			"The attachment %q was not read (%s); the complaint was registered from the text of the mail. Read the attachment in the mailbox."),
+			s.Name, why))
+	}
+	return notes, nil
+}
+
+// skipReason says in words why a document was skipped.
+func (d *Daemon) skipReason(r docreader.Reason) string {
+	switch r {
+	case docreader.ReasonMemory:
+		return d.say("het lezen vroeg te veel geheugen", "reading it needed too much memory")
+	case docreader.ReasonCPU:
+		return d.say("het lezen vroeg te veel rekentijd", "reading it needed too much processing time")
+	case docreader.ReasonTime:
+		return d.say("het lezen duurde te lang", "reading it took too long")
+	case docreader.ReasonOutput, docreader.ReasonSize:
+		return d.say("het bestand is te groot", "the file is too large")
+	case docreader.ReasonComplex:
+		return d.say("het bestand is te ingewikkeld opgebouwd", "the file is too complex")
+	case docreader.ReasonNoChild, docreader.ReasonStart:
+		return d.say("klachtd kon het leesproces niet starten", "klachtd could not start its reader")
+	}
+	return d.say("het leesproces stopte met een fout", "the reader stopped with an error")
+}

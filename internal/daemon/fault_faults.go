@@ -1,0 +1,32 @@
+//go:build klachtd_faults
+
+package daemon
+
+import (
+	"bytes"
+	"runtime/debug"
+)
+
+// faultHook, in a test build only, fails on a mail whose header says how:
+// "X-Klachtd-Fault: stack-overflow" kills the process with a real runtime fatal error
+// (unbounded recursion, as a parser without a depth limit would do), which no recover can
+// catch; "X-Klachtd-Fault: panic" panics with a runtime error.
+func faultHook(raw []byte) {
+	head, _, _ := bytes.Cut(raw, []byte("\r\n\r\n"))
+	switch {
+	case bytes.Contains(head, []byte("\nX-Klachtd-Fault: stack-overflow")):
+		debug.SetMaxStack(16 << 20)
+		recurse(0)
+	case bytes.Contains(head, []byte("\nX-Klachtd-Fault: panic")):
+		var m map[string]int
+		//lint:ignore SA5000 the fault this build exists to inject
+		m["x"]++
+	}
+}
+
+func recurse(n int) int {
+	var pad [256]byte
+	pad[n%256] = byte(n)
+	//lint:ignore SA5007 the fault this build exists to inject
+	return recurse(n+1) + int(pad[0])
+}

@@ -1,0 +1,345 @@
+package daemon
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/groeimeesters/klachtd/internal/intake"
+	"github.com/groeimeesters/klachtd/internal/store"
+)
+
+// A mail that kills its handler twice is quarantined (SPEC §10). Documents are read in child
+// processes, so what can still kill the daemon while it handles a mail is a runtime fatal error
+// (a stack overflow in a parser, an allocation the kernel refuses), the OOM killer, or a bug.
+// Before each message is handled its IMAP identity is written to a small marker file beside
+// the database, and cleared after: a plain write with no fsync, two system calls a message
+// (the page cache survives the death of the process). At the next start a marker left behind
+// is a strike against that message, kept in the database with what the dead process said of
+// itself (debug.SetCrashOutput writes its last words to a file beside the marker).
+//
+// A message is quarantined, without being parsed or read again, after two deaths of which at
+// least one the process reported itself (a runtime fatal error, an unrecovered panic), or after
+// three: a process that was killed without a word (SIGKILL: the OOM killer, but also an
+// operator's kill -9 or a stop that timed out) may have been killed by chance while it handled
+// that message, and a second such kill of the restarted daemon, which handles that message
+// first, is not rare enough to count as proof. Staff are told either way.
+
+const (
+	maxStrikes     = 3                   // deaths that quarantine a message whatever they said
+	maxFatal       = 2                   // deaths that quarantine it when at least one was reported
+	strikesKeepFor = 30 * 24 * time.Hour // a strike against a message never seen again is forgotten
+	handlingMagic  = "klachtd handling v1\n"
+	handlingState  = len(handlingMagic) // offset of the byte that says whether a message is being handled
+	maxCrashRead   = 64 << 10
+	causeKilled    = "killed"
+)
+
+// poisoned tells whether what is held against a message quarantines it.
+func poisoned(s store.Strike) bool {
+	return s.Count >= maxStrikes || s.Count >= maxFatal && s.Fatal >= 1
+}
+
+// poison is the daemon's strike keeping: the marker file and the strikes held.
+type poison struct {
+	mu      sync.Mutex
+	marker  *os.File
+	buf     []byte
+	warned  bool
+	strikes map[store.MessageKey]store.Strike
+}
+
+// startPoison reads what a previous process left (a marker, its crash output), records the
+// strike, loads the strikes held, and opens the marker for this process. A store at
+// ":memory:" keeps no marker.
+func (d *Daemon) startPoison(ctx context.Context) error {
+	base := d.st.Path()
+	if base == "" || base == ":memory:" {
+		return nil
+	}
+	cause, err := lastWords(base + "-crash")
+	if err != nil {
+		return err
+	}
+	marker, left, err := openMarker(base + "-handling")
+	if err != nil {
+		return err
+	}
+	now := d.clock.Now()
+	if left == nil && cause != causeKilled {
+		d.log.Warn("the previous klachtd died, not while handling a message", "cause", cause)
+	}
+	if left != nil {
+		s, err := d.st.AddStrike(ctx, *left, cause, cause != causeKilled, now)
+		if err != nil {
+			marker.Close()
+			return err
+		}
+		d.log.Warn("klachtd stopped while handling a message: a strike against it", "mailbox", left.Mailbox,
+			"uidvalidity", left.UIDValidity, "uid", left.UID, "strikes", s.Count, "reported", s.Fatal, "cause", cause)
+		if err := clearMarker(marker); err != nil {
+			marker.Close()
+			return err
+		}
+	}
+	held, err := d.st.Strikes(ctx, now.Add(-strikesKeepFor))
+	if err != nil {
+		marker.Close()
+		return err
+	}
+	p := &poison{marker: marker, strikes: map[store.MessageKey]store.Strike{}}
+	for _, s := range held {
+		p.strikes[s.MessageKey] = s
+	}
+	d.mu.Lock()
+	d.poison = p
+	d.mu.Unlock()
+	return nil
+}
+
+// stopPoison closes the marker: Handle no longer marks.
+func (d *Daemon) stopPoison() {
+	d.mu.Lock()
+	p := d.poison
+	d.poison = nil
+	d.mu.Unlock()
+	if p != nil {
+		p.mu.Lock()
+		p.marker.Close()
+		p.mu.Unlock()
+	}
+}
+
+func (d *Daemon) currentPoison() *poison {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.poison
+}
+
+// struck returns the strike held against a message, if any.
+func (p *poison) struck(k store.MessageKey) (store.Strike, bool) {
+	if p == nil {
+		return store.Strike{}, false
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s, ok := p.strikes[k]
+	return s, ok
+}
+
+// forget drops a message's strike from memory once the database has forgotten it.
+func (p *poison) forget(k store.MessageKey) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.strikes, k)
+}
+
+// begin marks a message as being handled; end clears the mark. A failed write is logged once
+// and otherwise ignored: without the marker a poison mail is only not recognised.
+func (p *poison) begin(k store.MessageKey, d *Daemon) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	b := append(p.buf[:0], handlingMagic...)
+	b = append(b, '1', ' ')
+	b = strconv.AppendUint(b, uint64(k.UIDValidity), 10)
+	b = append(b, ' ')
+	b = strconv.AppendUint(b, uint64(k.UID), 10)
+	b = append(b, ' ')
+	b = strconv.AppendInt(b, int64(len(k.Mailbox)), 10)
+	b = append(b, ' ')
+	b = append(b, k.Mailbox...)
+	b = append(b, '\n')
+	p.buf = b
+	if _, err := p.marker.WriteAt(b, 0); err != nil {
+		p.writeFailed(d, err)
+	}
+}
+
+func (p *poison) end(d *Daemon) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if err := clearMarker(p.marker); err != nil {
+		p.writeFailed(d, err)
+	}
+}
+
+func (p *poison) writeFailed(d *Daemon, err error) {
+	if !p.warned {
+		p.warned = true
+		d.log.Warn("cannot write the in-flight marker; a mail that kills klachtd will not be recognised", "err", err)
+	}
+}
+
+// openMarker opens (creating, 0600) the marker file and returns the message it names as being
+// handled, if any.
+func openMarker(path string) (*os.File, *store.MessageKey, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, nil, fmt.Errorf("open the in-flight marker: %w", err)
+	}
+	b, err := io.ReadAll(io.LimitReader(f, 4096))
+	if err != nil {
+		f.Close()
+		return nil, nil, fmt.Errorf("read the in-flight marker: %w", err)
+	}
+	return f, parseMarker(b), nil
+}
+
+// parseMarker reads a marker: nil when it names no message being handled (or is not one).
+func parseMarker(b []byte) *store.MessageKey {
+	rest, ok := bytes.CutPrefix(b, []byte(handlingMagic))
+	if !ok || len(rest) < 2 || rest[0] != '1' {
+		return nil
+	}
+	f := strings.SplitN(string(rest[2:]), " ", 4)
+	if len(f) != 4 {
+		return nil
+	}
+	v, err1 := strconv.ParseUint(f[0], 10, 32)
+	u, err2 := strconv.ParseUint(f[1], 10, 32)
+	n, err3 := strconv.Atoi(f[2])
+	if err1 != nil || err2 != nil || err3 != nil || n < 0 || n >= len(f[3]) || f[3][n] != '\n' {
+		return nil
+	}
+	return &store.MessageKey{Mailbox: f[3][:n], UIDValidity: uint32(v), UID: uint32(u)}
+}
+
+func clearMarker(f *os.File) error {
+	_, err := f.WriteAt([]byte{'0'}, int64(handlingState))
+	return err
+}
+
+// lastWords reads what a previous process wrote as it died (its crash output), empties the
+// file, and makes it this process's crash output. See crashCause for what is kept of it.
+func lastWords(path string) (string, error) {
+	cause := causeKilled
+	if f, err := os.Open(path); err == nil {
+		cause = crashCause(io.LimitReader(f, maxCrashRead))
+		f.Close()
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return "", fmt.Errorf("open the crash output: %w", err)
+	}
+	defer f.Close() // SetCrashOutput keeps its own descriptor
+	if err := debug.SetCrashOutput(f, debug.CrashOptions{}); err != nil {
+		return "", fmt.Errorf("set the crash output: %w", err)
+	}
+	return cause, nil
+}
+
+// crashFrames name a runtime fatal error by the function that threw it: the runtime prints
+// "fatal error: …" before it counts as crashing, so the crash output starts at the stack of
+// runtime.throw.
+var crashFrames = []struct{ frame, cause string }{
+	{"runtime.newstack(", "fatal error: stack overflow"},
+	{"runtime.(*mheap).", "fatal error: out of memory"},
+	{"runtime.sysMap", "fatal error: out of memory"},
+}
+
+// crashCause says in a few words what a crash output says: only the runtime's own words, never
+// a panic's message (it may quote a mail). "fatal error: stack overflow", "panic: runtime
+// error: …", "panic", "fatal error"; "crashed" for anything else, and "killed" for nothing
+// at all (SIGKILL, the OOM killer, a power cut).
+func crashCause(r io.Reader) string {
+	s := bufio.NewScanner(r)
+	s.Buffer(make([]byte, 4096), 4096)
+	cause, threw, lines := causeKilled, false, 0
+	for s.Scan() && lines < 200 {
+		line := s.Text()
+		lines++
+		switch {
+		case strings.HasPrefix(line, "fatal error: "), strings.HasPrefix(line, "panic: runtime error: "):
+			return truncateRunes(line, 100)
+		case strings.HasPrefix(line, "panic: "):
+			return "panic"
+		case strings.HasPrefix(line, "runtime.throw(") || strings.HasPrefix(line, "runtime.fatal("):
+			threw, cause = true, "fatal error"
+		case threw:
+			for _, f := range crashFrames {
+				if strings.HasPrefix(line, f.frame) {
+					return f.cause
+				}
+			}
+		case strings.TrimSpace(line) != "" && cause == causeKilled:
+			cause = "crashed"
+		}
+		if threw && strings.HasPrefix(line, "goroutine ") {
+			break
+		}
+	}
+	return cause
+}
+
+func truncateRunes(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n])
+	}
+	return s
+}
+
+// handleStruck quarantines a poisoned message without parsing it, and forgets its strikes once
+// that is committed.
+func (d *Daemon) handleStruck(ctx context.Context, f *intake.Fetched, s store.Strike) (intake.Disposition, error) {
+	in := newIncoming(f, d.clock.Now())
+	in.parseErr = fmt.Errorf(d.say(
+		"klachtd stopte %d keer tijdens het verwerken van dit bericht (%s); het is bewaard zonder het opnieuw te lezen",
+		"klachtd stopped %d times while handling this message (%s); it is kept without being read again"), s.Count, s.Cause)
+	disp, err := d.record(ctx, in)
+	if err != nil {
+		return intake.Leave, fmt.Errorf("quarantine uid %d: %w", f.UID, err)
+	}
+	d.forgetStrike(ctx, s.MessageKey)
+	return disp, nil
+}
+
+// forgetStrike clears a message's strikes, in the database and in memory. Failing, it is
+// logged: the strike is pruned later, and counts only if the message kills klachtd again.
+func (d *Daemon) forgetStrike(ctx context.Context, k store.MessageKey) {
+	if err := d.st.ClearStrike(ctx, k); err != nil {
+		d.log.Warn("strike not cleared", "uid", k.UID, "err", err)
+		return
+	}
+	if p := d.currentPoison(); p != nil {
+		p.forget(k)
+	}
+}
+
+// handleSafely is handle with a panic turned into the message's quarantine: a message that
+// makes klachtd panic would otherwise be handed over again and again, and hold up the mail
+// behind it. Only a runtime error's own words are kept as the reason, never a panic's value.
+func (d *Daemon) handleSafely(ctx context.Context, f *intake.Fetched) (disp intake.Disposition, err error) {
+	defer func() {
+		p := recover()
+		if p == nil {
+			return
+		}
+		what := "panic"
+		if re, ok := p.(runtime.Error); ok {
+			what = re.Error()
+		}
+		d.log.Error("handling a message panicked; quarantined", "uid", f.UID, "panic", what, "stack", string(debug.Stack()))
+		in := newIncoming(f, d.clock.Now())
+		in.parseErr = fmt.Errorf(d.say("klachtd liep vast op dit bericht (%s)", "klachtd failed on this message (%s)"), what)
+		disp, err = d.record(ctx, in)
+		if err != nil {
+			disp, err = intake.Leave, fmt.Errorf("quarantine uid %d: %w", f.UID, err)
+		}
+	}()
+	return d.handle(ctx, f)
+}
