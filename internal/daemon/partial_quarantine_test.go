@@ -18,7 +18,9 @@ func TestPartialQuarantinedWhole(t *testing.T) {
 	readable := mimeMail("Piet <piet@example.org>", "Offerte", "q1@example.org",
 		mixed("b-q1", textPart("Hierbij de offerte."), attachmentPart("application/pdf", "offerte.pdf", 100<<10, 41)))
 	headerless := append([]byte("\r\n"), readable...)
-	handle := func(d *Daemon, f *intake.Fetched) (intake.Disposition, error) { return d.Handle(context.Background(), f) }
+	handle := func(d *Daemon, f *intake.Fetched) (intake.Disposition, error) {
+		return d.Handle(context.Background(), f)
+	}
 	for _, tt := range []struct {
 		name        string
 		handle      func(d *Daemon, f *intake.Fetched) (intake.Disposition, error)
