@@ -115,8 +115,8 @@ func unquoteIfQuoted(l string) string {
 // "Onderwerp:") starting at line i. It returns the number of lines it spans (0 when there is
 // none) and whether its subject marks a forward.
 func outlookBlock(lines []string, i int) (int, bool) {
-	first := strings.TrimSpace(lines[i])
-	l := strings.ToLower(strings.TrimLeft(first, "*"))
+	first := strings.TrimLeft(strings.TrimSpace(lines[i]), "*")
+	l := strings.ToLower(first[:min(len(first), len("from**:")+1)]) // the prefixes below, not the whole line
 	if !strings.HasPrefix(l, "van:") && !strings.HasPrefix(l, "from:") &&
 		!strings.HasPrefix(l, "van**:") && !strings.HasPrefix(l, "from**:") {
 		return 0, false

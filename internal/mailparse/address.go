@@ -159,6 +159,9 @@ func parseDate(v string) (time.Time, bool) {
 	if v == "" {
 		return time.Time{}, true
 	}
+	if t, err := time.Parse(time.RFC1123Z, v); err == nil {
+		return t, true // the form nearly every mailer writes, and one of mail.ParseDate's: without its failed tries
+	}
 	if t, err := mail.ParseDate(v); err == nil {
 		return t, true
 	}

@@ -167,7 +167,10 @@ func fieldOf(l string) byte {
 // Galaxy" or "Get Outlook for Android<https://aka.ms/…>", but not prose that happens to start
 // with "Sent from" ("Sent from my desk, is much easier …").
 func isMobileSignature(l string) bool {
-	l = strings.TrimSpace(angleURL.ReplaceAllString(l, ""))
+	if strings.IndexByte(l, '<') >= 0 { // angleURL's matches begin with '<': no regexp for the rest
+		l = angleURL.ReplaceAllString(l, "")
+	}
+	l = strings.TrimSpace(l)
 	if len(l) > 70 || strings.ContainsAny(l, ",;:!?") {
 		return false
 	}
