@@ -69,7 +69,7 @@ func (in *Intake) handlePending(ctx context.Context, s *session) (err error) {
 			delete(c.msgs, uid) // let the garbage collector have it
 			handled++
 		}
-		f.handled()
+		f.handled(c)
 		if c.end {
 			if err := settle(false); err != nil {
 				return err

@@ -9,11 +9,19 @@ import (
 )
 
 // The intake fetches ahead: while the handler works through one chunk of messages, a fetcher
-// goroutine fetches the next (and a batch's sizes and structures), over the same connection,
-// so that the handler rarely waits for the network and the network rarely for the handler.
-// It holds at most one chunk ahead; a chunk of more than half the body budget (one large
-// message) is fetched only when the handler has finished everything before it, so memory
-// stays at about one budget.
+// goroutine fetches the next ones (and the next batch's sizes and structures), over the same
+// connection, so that the handler rarely waits for the network and the network rarely for the
+// handler, also across a link of 20 ms. What it holds, the chunk in the handler's hands
+// included, is at most aheadBudget; a chunk larger than that (one large message) is fetched
+// only when the handler has finished everything before it. So memory stays at about one body
+// budget however far ahead it is.
+
+// aheadBudget bounds the fetched bytes the fetcher holds ahead of and in the handler: a few
+// chunks of small mail (500 messages of 3-5 KB are 1.5-2.5 MB).
+const aheadBudget = 4 << 20
+
+// aheadChunks bounds the chunks waiting for the handler.
+const aheadChunks = 4
 
 // fetchedChunk is one chunk of fetched messages, as the fetcher hands them over.
 type fetchedChunk struct {
@@ -22,6 +30,7 @@ type fetchedChunk struct {
 	msgs  map[uint32]*Fetched // a message expunged meanwhile has no entry
 	end   bool                // the last chunk of its batch
 	err   error               // the fetch failed: nothing more comes
+	cost  int64               // what it holds (meta.cost), until the handler is done with it
 }
 
 // fetcher fetches the pending UIDs batch by batch, chunk by chunk, ahead of the handler.
@@ -35,14 +44,14 @@ type fetcher struct {
 	out  chan *fetchedChunk
 	done chan struct{} // the handler gave up: stop at the next chunk
 	over chan struct{} // closed when the fetcher has returned
-	held atomic.Int64  // chunks handed over that the handler has not finished
+	held atomic.Int64  // the cost of the chunks handed over that the handler has not finished
 	wake chan struct{} // a chunk was finished
 }
 
 // startFetcher starts fetching pending (which it keeps to itself) ahead of the handler.
 func (in *Intake) startFetcher(ctx context.Context, s *session, pending []uint32) *fetcher {
 	f := &fetcher{in: in, s: s, uidValidity: in.state.uidValidity, pending: pending,
-		wholeOnly: in.state.wholeOnly, out: make(chan *fetchedChunk), done: make(chan struct{}),
+		wholeOnly: in.state.wholeOnly, out: make(chan *fetchedChunk, aheadChunks), done: make(chan struct{}),
 		over: make(chan struct{}), wake: make(chan struct{}, 1)}
 	go f.run(ctx)
 	return f
@@ -55,8 +64,8 @@ func (f *fetcher) next() (*fetchedChunk, bool) {
 }
 
 // handled tells the fetcher that the handler is done with a chunk.
-func (f *fetcher) handled() {
-	f.held.Add(-1)
+func (f *fetcher) handled(c *fetchedChunk) {
+	f.held.Add(-c.cost)
 	select {
 	case f.wake <- struct{}{}:
 	default:
@@ -106,7 +115,7 @@ func (f *fetcher) batch(ctx context.Context, batch []uint32) bool {
 		for _, uid := range uids {
 			cost += metas[uid].cost()
 		}
-		if cost > bodyBudget/2 && !f.drain() {
+		if !f.room(cost) {
 			return false
 		}
 		msgs, err := in.fetchChunk(ctx, f.s, f.uidValidity, uids, metas, headerOnly)
@@ -114,7 +123,7 @@ func (f *fetcher) batch(ctx context.Context, batch []uint32) bool {
 			f.send(&fetchedChunk{batch: batch, uids: uids, err: err})
 			return false
 		}
-		if !f.send(&fetchedChunk{batch: batch, uids: uids, msgs: msgs, end: done == len(batch)}) {
+		if !f.send(&fetchedChunk{batch: batch, uids: uids, msgs: msgs, end: done == len(batch), cost: cost}) {
 			return false
 		}
 	}
@@ -123,7 +132,7 @@ func (f *fetcher) batch(ctx context.Context, batch []uint32) bool {
 
 // send hands a chunk over; false when the handler gave up.
 func (f *fetcher) send(c *fetchedChunk) bool {
-	f.held.Add(1)
+	f.held.Add(c.cost)
 	select {
 	case f.out <- c:
 		return true
@@ -132,16 +141,20 @@ func (f *fetcher) send(c *fetchedChunk) bool {
 	}
 }
 
-// drain waits until the handler has finished every chunk handed over; false when it gave up.
-func (f *fetcher) drain() bool {
-	for f.held.Load() > 0 {
+// room waits until a chunk of cost fits beside what the fetcher holds (or nothing is held);
+// false when the handler gave up.
+func (f *fetcher) room(cost int64) bool {
+	for {
+		held := f.held.Load()
+		if held == 0 || held+cost <= aheadBudget {
+			return true
+		}
 		select {
 		case <-f.wake:
 		case <-f.done:
 			return false
 		}
 	}
-	return true
 }
 
 // noteStructureFailure remembers the messages whose fetch by structure failed, so that the
