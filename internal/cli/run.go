@@ -22,10 +22,6 @@ func cmdRun(ctx context.Context, e *env) error {
 		return err
 	}
 	defer st.Close()
-	r, err := templates(c)
-	if err != nil {
-		return err
-	}
 	if os.Getenv("GOMEMLIMIT") == "" {
 		// A soft limit: the collector works harder as the heap nears it, so a backlog or a
 		// 25 MB mail does not leave the daemon holding memory it no longer uses.
@@ -35,7 +31,11 @@ func cmdRun(ctx context.Context, e *env) error {
 	if err != nil {
 		return &config.Error{Problems: []config.Problem{{Key: "oauth2", Reason: err.Error()}}}
 	}
-	d, err := kd.New(kd.Options{Config: c, Store: st, Renderer: r, Log: e.log, Tokens: tokens, ConfigPath: e.configPath,
+	// The templates load beside the intake's start (they take longer than logging in and
+	// fetching the first mail); a broken one still stops the start, exit 2, before anything
+	// is rendered.
+	load := func() (*render.Renderer, error) { return templates(c) }
+	d, err := kd.New(kd.Options{Config: c, Store: st, Templates: load, Log: e.log, Tokens: tokens, ConfigPath: e.configPath,
 		Executable: selfExecutable(),
 		Notify:     func(state string) { _, _ = daemon.SdNotify(false, state) }})
 	if err != nil {

@@ -37,8 +37,12 @@ type Options struct {
 	Config   *config.Config
 	Store    *store.Store
 	Renderer *render.Renderer
-	Log      *slog.Logger
-	Clock    Clock
+	// Templates, when set instead of Renderer, loads and checks the templates: Run does that
+	// beside the intake's start, so that mail is fetched meanwhile and only the first mail
+	// rendered waits for them (templates.go). Its error stops Run before anything is rendered.
+	Templates func() (*render.Renderer, error)
+	Log       *slog.Logger
+	Clock     Clock
 	// LookupTXT serves DNS TXT records for DKIM checks; nil means the system resolver.
 	LookupTXT func(ctx context.Context, domain string) ([]string, error)
 	// Notify is called with systemd states ("READY=1", "WATCHDOG=1", "STOPPING=1", "STATUS=…");
@@ -65,7 +69,8 @@ type Options struct {
 type Daemon struct {
 	cfg       *config.Config
 	st        *store.Store
-	render    *render.Renderer
+	render    *render.Renderer // read through renderer(): set before rendered is closed
+	tmpl      *templateLoad
 	log       *slog.Logger
 	clock     Clock
 	lookup    func(ctx context.Context, domain string) ([]string, error)
@@ -94,7 +99,7 @@ type Daemon struct {
 
 // New checks the options and builds a daemon.
 func New(o Options) (*Daemon, error) {
-	if o.Config == nil || o.Store == nil || o.Renderer == nil {
+	if o.Config == nil || o.Store == nil || o.Renderer == nil && o.Templates == nil {
 		return nil, fmt.Errorf("daemon: config, store and renderer are required")
 	}
 	if o.Log == nil {
@@ -108,7 +113,7 @@ func New(o Options) (*Daemon, error) {
 	}
 	c := o.Config
 	d := &Daemon{cfg: c, st: o.Store, render: o.Renderer, log: o.Log, clock: o.Clock, lookup: o.LookupTXT,
-		notify: o.Notify, observer: o.Observe, wake: make(chan struct{}, 1)}
+		notify: o.Notify, observer: o.Observe, wake: make(chan struct{}, 1), tmpl: newTemplateLoad(o.Renderer, o.Templates)}
 	d.domain = domainOf(c.Organisation.Address)
 	d.docs = docreader.New(docreader.Options{Executable: o.Executable, Log: d.log.With("component", "docreader")})
 	d.terms = complaint.Terms{
@@ -175,7 +180,12 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if merr != nil {
 		return merr
 	}
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
 	g, ctx := errgroup.WithContext(ctx)
+	if d.tmpl.load != nil {
+		g.Go(guard("templates", func() error { return d.loadTemplates(stop) }))
+	}
 	if metricsLn != nil {
 		g.Go(guard("metrics", func() error { return d.metrics.Serve(ctx, metricsLn) }))
 	}

@@ -118,7 +118,11 @@ func (d *Daemon) compose(c *complaint.Case, threadRoot string, m outMail, now ti
 		d.withholdWords(&data, c, lang, m)
 	}
 	d.fillCommon(&data, c, lang, now)
-	rendered, err := d.render.Render(m.template, lang, data)
+	r, err := d.renderer()
+	if err != nil {
+		return store.OutMail{}, err
+	}
+	rendered, err := r.Render(m.template, lang, data)
 	if err != nil {
 		return store.OutMail{}, fmt.Errorf("render %s: %w", m.template, err)
 	}
