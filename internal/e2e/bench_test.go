@@ -74,6 +74,7 @@ func benchBacklog(b *testing.B, raws [][]byte, complainants []string, link mailt
 	b.ReportMetric(mb.took.Seconds(), "mbsync-s")
 	b.ReportMetric(r.took.Seconds()/mb.took.Seconds(), "ratio")
 	b.ReportMetric(float64(r.rss)/1024, "peak-RSS-MiB")
+	b.ReportMetric(float64(r.anon)/1024, "peak-anon-MiB")
 	b.ReportMetric(r.cpu.Seconds(), "klachtd-cpu-s")
 	b.ReportMetric(float64(r.cpu.Microseconds())/1000/float64(len(raws)), "cpu-ms/msg")
 	b.ReportMetric(r.first.Seconds(), "first-confirmation-s")
@@ -86,9 +87,9 @@ func benchBacklog(b *testing.B, raws [][]byte, complainants []string, link mailt
 		b.Logf("bytes across the link: klachtd %.1f MB down, %.2f MB up; mbsync %.1f MB down, %.2f MB up",
 			float64(down)/1e6, float64(up)/1e6, float64(mbDown)/1e6, float64(mbUp)/1e6)
 	}
-	b.Logf("klachtd: %d messages, %d complaints confirmed in %s (first after %s; %s CPU, peak RSS %.1f MiB); mbsync: %s; ratio %.2f; load average %s",
+	b.Logf("klachtd: %d messages, %d complaints confirmed in %s (first after %s; %s CPU, peak RSS %.1f MiB: anonymous up to %.1f, file-backed up to %.1f); mbsync: %s; ratio %.2f; load average %s",
 		len(raws), len(complainants), r.took.Round(time.Millisecond), r.first.Round(time.Millisecond), r.cpu.Round(time.Millisecond),
-		float64(r.rss)/1024, mb.took.Round(time.Millisecond), r.took.Seconds()/mb.took.Seconds(), load)
+		float64(r.rss)/1024, float64(r.anon)/1024, float64(r.file)/1024, mb.took.Round(time.Millisecond), r.took.Seconds()/mb.took.Seconds(), load)
 }
 
 // confirmedRun is what runUntilConfirmed measured.
@@ -96,6 +97,48 @@ type confirmedRun struct {
 	took, first time.Duration // start to the last and the first complainant's confirmation
 	cpu         time.Duration // the daemon's user and system time
 	rss         int64         // its peak RSS, KiB
+	anon, file  int64         // the largest anonymous and file-backed parts of its RSS seen, KiB
+}
+
+// sampleRSS watches the anonymous and file-backed parts of the daemon's RSS (/proc/PID/status
+// every 20 ms) until the returned function is called, which gives the largest of each seen.
+func sampleRSS(p *proc) func() (anon, file int64) {
+	done := make(chan struct{})
+	var anon, file int64
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		for {
+			a, f := rssParts(p.cmd.Process.Pid)
+			anon, file = max(anon, a), max(file, f)
+			select {
+			case <-done:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}()
+	return func() (int64, int64) {
+		close(done)
+		<-finished
+		return anon, file
+	}
+}
+
+// rssParts reads RssAnon and RssFile (KiB) of a process; 0 when unreadable.
+func rssParts(pid int) (anon, file int64) {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, 0
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		for key, dst := range map[string]*int64{"RssAnon:": &anon, "RssFile:": &file} {
+			if v, ok := strings.CutPrefix(line, key); ok {
+				*dst, _ = strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			}
+		}
+	}
+	return anon, file
 }
 
 // runUntilConfirmed starts the daemon, times it until every complainant has a mail at the
@@ -105,6 +148,7 @@ func (e *env) runUntilConfirmed(b *testing.B, complainants []string) confirmedRu
 	b.StartTimer()
 	start := time.Now()
 	p := e.startDaemon()
+	sampler := sampleRSS(p)
 	msgs, ok := waitSink(b, e.sink, 15*time.Minute, func(m []mailtest.Received) bool {
 		n := countTo(m)
 		for _, c := range complainants {
@@ -130,6 +174,7 @@ func (e *env) runUntilConfirmed(b *testing.B, complainants []string) confirmedRu
 		}
 	}
 	r.rss, r.cpu = peakRSS(b, p), cpuTime(b, p)
+	r.anon, r.file = sampler()
 	p.stop(b)
 	keepLog(b, p)
 	return r
