@@ -5,13 +5,20 @@
 // the handler chose (move, flag or leave alone). Delivery is at-least-once;
 // the handler dedupes.
 //
-// A backlog goes in batches of up to 500 UIDs: sizes first, then the
-// messages in FETCHes of at most 8 MB (a larger message alone), each handed
-// over in UID order; then one UID MOVE and one UID STORE for the whole batch,
-// a report to the Filer of where each message went (for the retention purge,
-// which deletes exactly those), and only then the checkpoint. A crash in
-// between hands the batch over again and the handler answers with the same
-// dispositions.
+// A backlog goes in batches of up to 500 UIDs: sizes first, the structure of
+// the larger messages, then the messages in chunks of at most 8 MB (a larger
+// message alone), each handed over in UID order; then one UID MOVE and one UID
+// STORE for the whole batch, a report to the Filer of where each message went
+// (for the retention purge, which deletes exactly those), and only then the
+// checkpoint. A crash in between hands the batch over again and the handler
+// answers with the same dispositions. A fetcher goroutine runs ahead of the
+// handler (prefetch.go) and a batch is settled while the next is handed over
+// (batch.go), on the same connection.
+//
+// Mail up to WholeUpTo (64 KiB) is fetched whole; larger mail by its
+// structure, as a view that holds what triage reads and none of the
+// attachments (Fetched.Partial; structure.go, view.go); the handler asks for
+// the whole message when it keeps it (Fetched.Whole).
 //
 // The package must never change mail the handler did not ask it to change: it
 // fetches with BODY.PEEK (no \Seen), never expunges other mail, and logs UIDs,
