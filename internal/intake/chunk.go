@@ -23,11 +23,16 @@ func (in *Intake) planBatch(ctx context.Context, s *session, batch []uint32, met
 	if len(large) == 0 {
 		return nil
 	}
-	answers, err := in.fetchStructures(ctx, s, large)
+	answered, err := in.fetchStructures(ctx, s, large, func(uid uint32, bs imap.BodyStructure, header []byte) {
+		if m, ok := metas[uid]; ok {
+			m.view = planView(bs, header, m.size, in.cfg.WholeUpTo < 0)
+			metas[uid] = m
+		}
+	})
 	if err != nil {
 		var missing []uint32
 		for _, uid := range large {
-			if answers[uid] == nil {
+			if !answered[uid] {
 				missing = append(missing, uid)
 			}
 		}
@@ -35,13 +40,6 @@ func (in *Intake) planBatch(ctx context.Context, s *session, batch []uint32, met
 			missing = large
 		}
 		return &structureError{uids: missing, err: err}
-	}
-	for _, uid := range large {
-		if a := answers[uid]; a != nil {
-			m := metas[uid]
-			m.view = planView(a.structure, a.sections["HEADER"], m.size, in.cfg.WholeUpTo < 0)
-			metas[uid] = m
-		}
 	}
 	return nil
 }

@@ -159,6 +159,13 @@ func (s *session) fetchEach(reqs []fetchReq) ([]map[uint32]*answer, error) {
 // readFetch reads the answers of a FETCH sent already, by UID.
 func readFetch(cmd *imapclient.FetchCommand, req fetchReq) (map[uint32]*answer, error) {
 	out := make(map[uint32]*answer, len(req.uids))
+	err := eachAnswer(cmd, req, func(uid uint32, a *answer) { out[uid] = a })
+	return out, err
+}
+
+// eachAnswer reads the answers of a FETCH sent already and gives each to f as it comes, so
+// that what f does not keep is garbage before the next arrives.
+func eachAnswer(cmd *imapclient.FetchCommand, req fetchReq, f func(uid uint32, a *answer)) error {
 	var readErr error
 	for msg := cmd.Next(); msg != nil; msg = cmd.Next() {
 		a := &answer{sections: map[string][]byte{}}
@@ -183,10 +190,10 @@ func readFetch(cmd *imapclient.FetchCommand, req fetchReq) (map[uint32]*answer, 
 			}
 		}
 		if uid != 0 {
-			out[uint32(uid)] = a
+			f(uint32(uid), a)
 		}
 	}
-	return out, errors.Join(cmd.Close(), readErr)
+	return errors.Join(cmd.Close(), readErr)
 }
 
 // readLiteral reads a literal into a buffer of exactly its size: one

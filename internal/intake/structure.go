@@ -27,6 +27,7 @@ const (
 	mimeHeaderGuess  = 256     // what a part's MIME header is taken to cost before it is fetched
 	minViewSaving    = 16 << 10
 	maxBoundaryBytes = 200
+	structureHeader  = 16 << 10 // the most of a header fetched with the structure; longer ones come whole
 )
 
 // view is how one larger message is fetched: its header (fetched with the structure), the
@@ -58,18 +59,25 @@ func (n *node) name() string {
 	return strings.Join(parts, ".")
 }
 
-// fetchStructures fetches BODYSTRUCTURE and the header of uids in one command.
-func (in *Intake) fetchStructures(ctx context.Context, s *session, uids []uint32) (map[uint32]*answer, error) {
-	hdr := &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, Peek: true}
+// fetchStructures fetches BODYSTRUCTURE and the start of the header of uids in one command
+// and gives each message's to plan as it comes: what a batch holds of them is the views'
+// headers (at most structureHeader each), never every structure at once (Dovecot describes a
+// message of up to 10,000 parts). A header longer than structureHeader comes cut, and its
+// message is fetched whole. It returns the UIDs answered, also with an error.
+func (in *Intake) fetchStructures(ctx context.Context, s *session, uids []uint32, plan func(uid uint32, bs imap.BodyStructure, header []byte)) (map[uint32]bool, error) {
+	hdr := &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, Peek: true,
+		Partial: &imap.SectionPartial{Offset: 0, Size: structureHeader}}
 	req := fetchReq{uids: uids, opts: &imap.FetchOptions{UID: true, BodyStructure: &imap.FetchItemBodyStructure{Extended: true},
-		BodySection: []*imap.FetchItemBodySection{hdr}}, limit: maxHeaderBytes, truncate: true}
+		BodySection: []*imap.FetchItemBodySection{hdr}}, limit: structureHeader, truncate: true}
 	what := fmt.Sprintf("fetch the structure of %d messages from uid %d", len(uids), uids[0])
-	var out map[uint32]*answer
-	err := s.await(ctx, what, func() (err error) {
-		out, err = s.fetchOne(req)
-		return err
+	answered := make(map[uint32]bool, len(uids))
+	err := s.await(ctx, what, func() error {
+		return eachAnswer(s.c.Fetch(uidSet(uids...), req.opts), req, func(uid uint32, a *answer) {
+			answered[uid] = true
+			plan(uid, a.structure, a.sections["HEADER"])
+		})
 	})
-	return out, err // with an error, the answers that came before it
+	return answered, err
 }
 
 // planView decides how to fetch a message of size bytes from its structure and header. It
@@ -77,7 +85,7 @@ func (in *Intake) fetchStructures(ctx context.Context, s *session, uids []uint32
 // boundary, a multipart in which the server found no delimiter, too many parts or too deep),
 // or, unless always is set, one whose view would save little.
 func planView(bs imap.BodyStructure, header []byte, size int64, always bool) *view {
-	if bs == nil || len(header) == 0 || int64(len(header)) >= maxHeaderBytes {
+	if bs == nil || len(header) == 0 || len(header) >= structureHeader { // none, or cut: fetched whole
 		return nil
 	}
 	p := &planner{formSubject: mentionsForm(subjectOf(header))}

@@ -192,7 +192,8 @@ func TestFetchFormDocument(t *testing.T) {
 // TestFetchUntrustedWhole: mails whose structure a view cannot be trusted on come whole, even
 // with every mail fetched by structure where it can be: a multipart in which the server found
 // no delimiter (its text is the preamble, which a view leaves out), multiparts nested deeper
-// than ten levels, more than a hundred parts.
+// than ten levels, more than a hundred parts, a header longer than the structure's fetch of it
+// (16 KiB).
 func TestFetchUntrustedWhole(t *testing.T) {
 	eachServer(t, func(t *testing.T, srv *testServer) {
 		undelimited := []byte("From: a@example.org\r\nSubject: x\r\nMessage-ID: <u@example.org>\r\nMIME-Version: 1.0\r\n" +
@@ -206,7 +207,13 @@ func TestFetchUntrustedWhole(t *testing.T) {
 		for range 101 {
 			many = append(many, "Content-Type: text/plain\r\n\r\ndeel")
 		}
-		mails := [][]byte{undelimited, mixedMail("diep", "Diep", "tekst", deep), mixedMail("veel", "Veel", "tekst", many...)}
+		// A header a little over 16 KiB, its Content-Type before the cut: the cut view would
+		// still have its boundary, and its sizes would still add up.
+		longHeader := mixedMail("lang", "Lange kop", "tekst", attachment("image/png", "p.png", 40<<10))
+		end := bytes.Index(longHeader, []byte("\r\n\r\n")) + 2
+		pad := []byte(strings.Repeat("X-Relay: relay.example.org\r\n", (structureHeader+200-end)/28))
+		longHeader = append(append(append([]byte(nil), longHeader[:end]...), pad...), longHeader[end:]...)
+		mails := [][]byte{undelimited, mixedMail("diep", "Diep", "tekst", deep), mixedMail("veel", "Veel", "tekst", many...), longHeader}
 		cfg := testConfig(srv)
 		cfg.WholeUpTo = -1 // every mail by structure where it can be: only the rules tested here stop it
 		got, uids := viewOf(t, srv, cfg, mails...)
