@@ -136,6 +136,7 @@ func New(o Options) (*Daemon, error) {
 	d.intake = intake.New(IntakeConfigWith(c, d.tokens), store.Checkpoints{S: d.st}, d.handler(), d.log.With("component", "intake"))
 	d.intake.SetPurges(mailboxPurges{d})
 	d.intake.SetFiler(mailboxPurges{d})
+	d.intake.SetWholeHint(d.wantsWhole)
 	return d, nil
 }
 

@@ -118,3 +118,19 @@ func detectLanguages(m *mailparse.Message) {
 		detectLanguages(f)
 	}
 }
+
+// wantsWhole is the intake's WholeHint: a larger message whose header alone makes it mail
+// that is recorded (triage says so without its text: a keyword in the subject, a case
+// reference or a reply to one, a staff registration) is fetched whole at once instead of
+// described first. Triage on the text can only add to what the header says, except for
+// automatic and bounce reports, which are recorded or left after the whole is read. A header
+// that cannot be read is taken as a yes (the mail is quarantined whole).
+func (d *Daemon) wantsWhole(ctx context.Context, header []byte) bool {
+	m, err := mailparse.ParseWith(header, mailparse.Options{NoLanguage: true})
+	if err != nil {
+		return true
+	}
+	lk := &lookup{ctx: ctx, st: d.st}
+	tri := triage.Classify(m, d.rules(), lk)
+	return lk.err == nil && tri.Kind != triage.Own && tri.Kind != triage.Other
+}

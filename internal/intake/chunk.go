@@ -23,7 +23,20 @@ func (in *Intake) planBatch(ctx context.Context, s *session, batch []uint32, met
 	if len(large) == 0 {
 		return nil
 	}
-	answered, err := in.fetchStructures(ctx, s, large, func(uid uint32, bs imap.BodyStructure, header []byte) {
+	var headers map[uint32][]byte // with a hint: the headers of the messages to describe
+	if in.hint != nil {
+		var err error
+		if large, headers, err = in.hinted(ctx, s, large); err != nil {
+			return err
+		}
+		if len(large) == 0 {
+			return nil
+		}
+	}
+	answered, err := in.fetchStructures(ctx, s, large, headers == nil, func(uid uint32, bs imap.BodyStructure, header []byte) {
+		if headers != nil {
+			header = headers[uid]
+		}
 		if m, ok := metas[uid]; ok {
 			m.view = planView(bs, header, m.size, in.cfg.WholeUpTo < 0)
 			metas[uid] = m

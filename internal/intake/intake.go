@@ -145,8 +145,9 @@ type Intake struct {
 	now  func() time.Time
 	rand func() float64
 
-	purges Purges // mailbox copies of purged cases to delete; nil: none
-	filer  Filer  // where handled messages were filed; nil: not reported
+	purges Purges    // mailbox copies of purged cases to delete; nil: none
+	hint   WholeHint // the handler's word on which larger messages it will want whole; nil: none
+	filer  Filer     // where handled messages were filed; nil: not reported
 
 	state mailboxState // owned by Run's goroutine
 

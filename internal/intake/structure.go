@@ -59,16 +59,17 @@ func (n *node) name() string {
 	return strings.Join(parts, ".")
 }
 
-// fetchStructures fetches BODYSTRUCTURE and the start of the header of uids in one command
-// and gives each message's to plan as it comes: what a batch holds of them is the views'
-// headers (at most structureHeader each), never every structure at once (Dovecot describes a
-// message of up to 10,000 parts). A header longer than structureHeader comes cut, and its
-// message is fetched whole. It returns the UIDs answered, also with an error.
-func (in *Intake) fetchStructures(ctx context.Context, s *session, uids []uint32, plan func(uid uint32, bs imap.BodyStructure, header []byte)) (map[uint32]bool, error) {
-	hdr := &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, Peek: true,
-		Partial: &imap.SectionPartial{Offset: 0, Size: structureHeader}}
-	req := fetchReq{uids: uids, opts: &imap.FetchOptions{UID: true, BodyStructure: &imap.FetchItemBodyStructure{Extended: true},
-		BodySection: []*imap.FetchItemBodySection{hdr}}, limit: structureHeader, truncate: true}
+// fetchStructures fetches BODYSTRUCTURE (and, with withHeader, the start of the header) of uids
+// in one command and gives each message's to plan as it comes: what a batch holds of them is
+// the views' headers (at most structureHeader each), never every structure at once (Dovecot
+// describes a message of up to 10,000 parts). A header longer than structureHeader comes cut,
+// and its message is fetched whole. It returns the UIDs answered, also with an error.
+func (in *Intake) fetchStructures(ctx context.Context, s *session, uids []uint32, withHeader bool, plan func(uid uint32, bs imap.BodyStructure, header []byte)) (map[uint32]bool, error) {
+	opts := &imap.FetchOptions{UID: true, BodyStructure: &imap.FetchItemBodyStructure{Extended: true}}
+	if withHeader {
+		opts.BodySection = []*imap.FetchItemBodySection{headerStart()}
+	}
+	req := fetchReq{uids: uids, opts: opts, limit: structureHeader, truncate: true}
 	what := fmt.Sprintf("fetch the structure of %d messages from uid %d", len(uids), uids[0])
 	answered := make(map[uint32]bool, len(uids))
 	err := s.await(ctx, what, func() error {
@@ -78,6 +79,12 @@ func (in *Intake) fetchStructures(ctx context.Context, s *session, uids []uint32
 		})
 	})
 	return answered, err
+}
+
+// headerStart is the FETCH item of a header's first structureHeader bytes.
+func headerStart() *imap.FetchItemBodySection {
+	return &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, Peek: true,
+		Partial: &imap.SectionPartial{Offset: 0, Size: structureHeader}}
 }
 
 // planView decides how to fetch a message of size bytes from its structure and header. It

@@ -403,3 +403,42 @@ func TestHeaderSection(t *testing.T) {
 		}
 	}
 }
+
+// TestWholeHint: a larger message whose header the handler's hint wants whole comes whole at
+// once: the server is never asked to describe it (the proxy would cut the connection at
+// BODYSTRUCTURE), and the hint got its header.
+func TestWholeHint(t *testing.T) {
+	eachServer(t, func(t *testing.T, srv *testServer) {
+		proxy := mailtest.NewProxy(t, srv.addr())
+		proxy.CutOn("BODYSTRUCTURE")
+		cfg := testConfig(srv)
+		cfg.Host, cfg.Port = splitAddr(t, proxy.Addr())
+		cfg.Backfill = time.Now().AddDate(0, 0, -1)
+		raw := mixedMail("hint", "Klacht over de cursus", "tekst", attachment("application/pdf", "x.pdf", 200<<10))
+		uid := srv.append(t, "INBOX", raw)
+		var hinted [][]byte
+		var mu sync.Mutex
+		rec := &recorder{}
+		in := New(cfg, newCheckpoints(), rec.handle, nil)
+		in.SetWholeHint(func(_ context.Context, h []byte) bool {
+			mu.Lock()
+			defer mu.Unlock()
+			hinted = append(hinted, bytes.Clone(h))
+			return bytes.Contains(h, []byte("Klacht"))
+		})
+		runIntake(t, in)
+		eventually(t, 10*time.Second, "the message handed over", func() bool { return len(rec.all()) > 0 })
+		f := rec.all()[0]
+		if f.UID != uid || !bytes.Equal(f.Raw, raw) || f.Partial != nil {
+			t.Errorf("handed over uid %d with %d raw bytes, partial %d; want it whole", f.UID, len(f.Raw), len(f.Partial))
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if len(hinted) != 1 || !bytes.Equal(hinted[0], headerOf(raw)) {
+			t.Errorf("the hint got %d headers, want the message's one", len(hinted))
+		}
+		if proxy.Cuts() != 0 {
+			t.Errorf("the server was asked for the structure of a message the hint wanted whole")
+		}
+	})
+}
