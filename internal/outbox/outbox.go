@@ -94,7 +94,6 @@ type Config struct {
 	RetryFor time.Duration // give up on a row this long after its Date; 0 means DefaultRetryFor
 	// RetryFirst is the wait before the first retry; it doubles up to an hour. 0 means 30s.
 	RetryFirst time.Duration
-	HeloName   string // empty: the host name
 
 	tlsConf *tls.Config // built from Host and CAFile by normalized, shared by every connection
 }
@@ -165,9 +164,6 @@ func (cfg Config) normalized() (Config, error) {
 	}
 	if cfg.RetryFor == 0 {
 		cfg.RetryFor = DefaultRetryFor
-	}
-	if strings.ContainsAny(cfg.HeloName, " \r\n\t") {
-		problems = append(problems, "helo name contains white space")
 	}
 	if tc, err := tlsclient.Config(cfg.Host, cfg.CAFile); err != nil {
 		problems = append(problems, err.Error())

@@ -184,9 +184,6 @@ func dialWith(ctx context.Context, cfg Config, auth smtp.Auth) (*conn, error) {
 	default:
 		opts = append(opts, mail.WithTLSPolicy(mail.NoTLS))
 	}
-	if cfg.HeloName != "" {
-		opts = append(opts, mail.WithHELO(cfg.HeloName))
-	}
 	if cfg.Username != "" {
 		opts = append(opts, mail.WithUsername(cfg.Username))
 		switch cfg.Auth {

@@ -202,7 +202,7 @@ func TestTLSAndLogin(t *testing.T) {
 			cfg := Config{
 				Host: "127.0.0.1", Port: ts.port, TLS: map[bool]string{true: "implicit", false: "starttls"}[tt.implicit],
 				CAFile: ts.caFile, Username: "info@intervisie-begeleiding.nl", Password: "geheim",
-				Timeout: 5 * time.Second, HeloName: "klachtd.test",
+				Timeout: 5 * time.Second,
 			}
 			tt.edit(&cfg, ts)
 			err := Check(t.Context(), cfg)
