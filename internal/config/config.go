@@ -9,7 +9,6 @@ package config
 
 import (
 	"log/slog"
-	"net"
 	"strings"
 	"time"
 
@@ -242,18 +241,4 @@ func (c *Config) StaffAddress(email string) bool {
 		}
 	}
 	return false
-}
-
-// Loopback reports whether host is this machine: "localhost", an address in 127.0.0.0/8,
-// or ::1. Only such hosts may be reached without TLS.
-func (c *Config) Loopback(host string) bool { return isLoopback(host) }
-
-func isLoopback(host string) bool {
-	h := strings.TrimSuffix(strings.ToLower(strings.TrimSpace(host)), ".")
-	h = strings.TrimSuffix(strings.TrimPrefix(h, "["), "]")
-	if h == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(h)
-	return ip != nil && ip.IsLoopback()
 }

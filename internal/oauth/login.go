@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/groeimeesters/klachtd/internal/tlsclient"
 )
 
 // ErrNoRefreshToken is a sign-in that ended without a refresh token, so that klachtd could not
@@ -59,7 +61,7 @@ func (m *Manager) LoginBrowser(ctx context.Context, w io.Writer, listen string) 
 		return err
 	}
 	host, _, err := net.SplitHostPort(listen)
-	if err != nil || !isLoopback(host) {
+	if err != nil || !tlsclient.Loopback(host) {
 		return fmt.Errorf("the sign-in listens on a loopback address only, such as 127.0.0.1:8085, not %q", listen)
 	}
 	ln, err := net.Listen("tcp", listen)
