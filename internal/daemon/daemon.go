@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
-	"strings"
 	"sync"
 	"time"
 
@@ -23,6 +22,7 @@ import (
 	"github.com/groeimeesters/klachtd/internal/outbox"
 	"github.com/groeimeesters/klachtd/internal/render"
 	"github.com/groeimeesters/klachtd/internal/store"
+	"github.com/groeimeesters/klachtd/internal/triage"
 )
 
 // Clock tells the time; tests drive the daemon through a year with a fake one.
@@ -109,7 +109,7 @@ func New(o Options) (*Daemon, error) {
 	c := o.Config
 	d := &Daemon{cfg: c, st: o.Store, render: o.Renderer, log: o.Log, clock: o.Clock, lookup: o.LookupTXT,
 		notify: o.Notify, observer: o.Observe, wake: make(chan struct{}, 1)}
-	d.domain = domainOf(c.Organisation.Address)
+	d.domain = messageIDDomain(c.Organisation.Address)
 	d.docs = docreader.New(docreader.Options{Executable: o.Executable, Log: d.log.With("component", "docreader")})
 	d.terms = complaint.Terms{
 		ConfirmWithin: c.Deadlines.ConfirmWithin, ConfirmAlarm: c.Deadlines.ConfirmAlarm,
@@ -134,9 +134,11 @@ func New(o Options) (*Daemon, error) {
 	return d, nil
 }
 
-func domainOf(addr string) string {
-	if i := strings.LastIndexByte(addr, '@'); i >= 0 {
-		return strings.ToLower(addr[i+1:])
+// messageIDDomain is the domain of klachtd's Message-IDs: the organisation address's, as
+// triage recognises own mail by it, or localhost for an address without one.
+func messageIDDomain(orgAddress string) string {
+	if d := triage.Domain(orgAddress); d != "" {
+		return d
 	}
 	return "localhost"
 }

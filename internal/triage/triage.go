@@ -179,13 +179,16 @@ func staffRefs(m *mailparse.Message, refs []string, lk Lookup) (res Result, bad 
 
 func isOwn(m *mailparse.Message, r Rules) bool {
 	if r.OwnIDPrefix != "" && strings.HasPrefix(strings.ToLower(m.MessageID), strings.ToLower(r.OwnIDPrefix)) &&
-		domainOf(m.MessageID) == domainOf(r.OwnAddress) {
+		Domain(m.MessageID) == Domain(r.OwnAddress) {
 		return true
 	}
 	return len(m.Header["X-Klachtd-Case"]) > 0 && strings.EqualFold(m.From.Email, r.OwnAddress)
 }
 
-func domainOf(addr string) string {
+// Domain is the text after the last "@" of an address or a Message-ID, lower-cased, or ""
+// without one. Own mail is mail whose Message-ID's Domain is the own address's: the daemon
+// gives its Message-IDs that domain.
+func Domain(addr string) string {
 	if i := strings.LastIndexByte(addr, '@'); i >= 0 {
 		return strings.ToLower(addr[i+1:])
 	}
