@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/groeimeesters/klachtd/internal/clock"
 	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/config"
 	"github.com/groeimeesters/klachtd/internal/docreader"
@@ -25,20 +26,13 @@ import (
 	"github.com/groeimeesters/klachtd/internal/triage"
 )
 
-// Clock tells the time; tests drive the daemon through a year with a fake one.
-type Clock interface{ Now() time.Time }
-
-type realClock struct{}
-
-func (realClock) Now() time.Time { return time.Now() }
-
 // Options are the daemon's dependencies. Nil Clock means the real clock.
 type Options struct {
 	Config   *config.Config
 	Store    *store.Store
 	Renderer *render.Renderer
 	Log      *slog.Logger
-	Clock    Clock
+	Clock    clock.Clock
 	// LookupTXT serves DNS TXT records for DKIM checks; nil means the system resolver.
 	LookupTXT func(ctx context.Context, domain string) ([]string, error)
 	// Notify is called with systemd states ("READY=1", "WATCHDOG=1", "STOPPING=1", "STATUS=…");
@@ -67,7 +61,7 @@ type Daemon struct {
 	st        *store.Store
 	render    *render.Renderer
 	log       *slog.Logger
-	clock     Clock
+	clock     clock.Clock
 	lookup    func(ctx context.Context, domain string) ([]string, error)
 	notify    func(string)
 	observer  func(Observation)
@@ -101,7 +95,7 @@ func New(o Options) (*Daemon, error) {
 		o.Log = slog.Default()
 	}
 	if o.Clock == nil {
-		o.Clock = realClock{}
+		o.Clock = clock.Real{}
 	}
 	if o.Notify == nil {
 		o.Notify = func(string) {}

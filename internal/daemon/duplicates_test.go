@@ -43,7 +43,7 @@ func runForgedCommands(t *testing.T, mode string) {
 	dv := mailtest.StartDovecot(t)
 	sink := mailtest.StartSMTPSink(t)
 	keys := newDKIMKeys(t, staffDomain)
-	clock := newFlowClock(time.Date(2026, 11, 26, 10, 0, 0, 0, amsterdam(t)))
+	clock := mailtest.NewRunningClock(time.Date(2026, 11, 26, 10, 0, 0, 0, amsterdam(t)))
 	cfg := testConfig(t, dv.Addr(), dv.User, dv.Password, sink.Port())
 	cfg.Staff.Authentication = mode
 	cfg.Staff.AuthservID = "mx.intervisie-begeleiding.nl"

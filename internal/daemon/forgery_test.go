@@ -15,6 +15,7 @@ import (
 
 	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/config"
+	"github.com/groeimeesters/klachtd/internal/mailtest"
 	"github.com/groeimeesters/klachtd/internal/store"
 )
 
@@ -63,7 +64,7 @@ type caseEnv struct {
 	d     *Daemon
 	st    *store.Store
 	cfg   *config.Config
-	clock *fakeClock
+	clock *mailtest.Clock
 	feed  *feeder
 	root  string
 }
@@ -77,7 +78,7 @@ func newCaseEnv(t *testing.T, tweak func(*config.Config), lookup func(context.Co
 			t.Fatalf("test configuration: %v", err)
 		}
 	}
-	clock := &fakeClock{t: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}
+	clock := mailtest.NewClock(time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC))
 	d, st := newTestDaemon(t, cfg, clock, lookup)
 	return &caseEnv{t: t, d: d, st: st, cfg: cfg, clock: clock, feed: &feeder{d: d}}
 }

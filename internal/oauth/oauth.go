@@ -21,6 +21,8 @@ import (
 
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/jwt"
+
+	"github.com/groeimeesters/klachtd/internal/clock"
 )
 
 // Providers and grants, as in [oauth2].
@@ -61,7 +63,7 @@ type Config struct {
 
 // Options are a Manager's dependencies; zero values mean the real ones.
 type Options struct {
-	Now        func() time.Time
+	Clock      clock.Clock
 	Log        *slog.Logger
 	HTTPClient *http.Client // default: 30 s timeout, no redirects, https or loopback only
 }
@@ -106,10 +108,10 @@ type Manager struct {
 
 // New checks cfg and returns a manager; it does no I/O beyond reading nothing.
 func New(cfg Config, o Options) (*Manager, error) {
-	m := &Manager{cfg: cfg, now: o.Now, log: o.Log, http: o.HTTPClient, changed: make(chan struct{})}
-	if m.now == nil {
-		m.now = time.Now
+	if o.Clock == nil {
+		o.Clock = clock.Real{}
 	}
+	m := &Manager{cfg: cfg, now: o.Clock.Now, log: o.Log, http: o.HTTPClient, changed: make(chan struct{})}
 	if m.log == nil {
 		m.log = slog.New(slog.DiscardHandler)
 	}

@@ -77,9 +77,6 @@ type Queue interface {
 	NextDue(ctx context.Context) (time.Time, bool, error)
 }
 
-// Clock gives the current time; the daemon passes a real clock, tests a fake one.
-type Clock interface{ Now() time.Time }
-
 // Config is the [smtp] section, with secrets already read from their files.
 type Config struct {
 	Host     string

@@ -284,7 +284,7 @@ func TestRunRefusesBadConfig(t *testing.T) {
 		{Host: "smtp.example.nl", Auth: "cram-md5", Username: "u"},
 	}
 	for _, cfg := range tests {
-		s := New(cfg, newMemQueue(t0), &fakeClock{t: t0}, nil)
+		s := New(cfg, newMemQueue(t0), mailtest.NewClock(t0), nil)
 		if err := s.Run(t.Context()); !errors.Is(err, ErrConfig) {
 			t.Errorf("Run with %+v = %v, want ErrConfig", cfg, err)
 		}
