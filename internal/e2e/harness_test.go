@@ -291,7 +291,13 @@ func klachtd(t testing.TB, args ...string) (stdout, stderr string, code int) {
 	return o.String(), eb.String(), code
 }
 
-// caseView is the part of `list --json` / `show --json` the tests read.
+// caseNames are the stable names of a case in `list --json` and `show --json` (README,
+// "Commands": names are added, never renamed). The tests read the CLI's JSON by these names
+// written out, never through the CLI's own types, so that a name renamed there fails here.
+var caseNames = []string{"id", "status", "verdict", "extended", "received_at", "confirmed_at", "due_at", "closed_at",
+	"complainant", "service", "fields", "missing"}
+
+// caseView is the part of a case the tests read, by the names of caseNames.
 type caseView struct {
 	ID          string            `json:"id"`
 	Status      string            `json:"status"`
@@ -309,12 +315,23 @@ type caseView struct {
 	} `json:"complainant"`
 }
 
-// cases runs `klachtd list --json`.
+// cases runs `klachtd list --json`; every case must carry every name of caseNames.
 func (e *env) cases() []caseView {
 	e.t.Helper()
 	out, errOut, code := klachtd(e.t, "list", "--json", "--config", e.cfg)
 	if code != 0 {
 		e.t.Fatalf("klachtd list --json: exit %d: %s", code, errOut)
+	}
+	var objs []map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(out), &objs); err != nil {
+		e.t.Fatalf("klachtd list --json: %v\n%s", err, out)
+	}
+	for i, o := range objs {
+		for _, k := range caseNames {
+			if _, ok := o[k]; !ok {
+				e.t.Fatalf("klachtd list --json: case %d lacks %q\n%s", i, k, out)
+			}
+		}
 	}
 	var cs []caseView
 	if err := json.Unmarshal([]byte(out), &cs); err != nil {
