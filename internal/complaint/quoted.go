@@ -10,7 +10,7 @@ import (
 // OwnTags reads the tags of a staff subject and keeps those the staff member added: a tag
 // (or unreadable tag) that already stood in the subject of the mail being answered — given
 // as quotedFrom, one subject per mail quoted (the mail named by In-Reply-To, the mail
-// forwarded) — is quoted, not commanded (SPEC §3). A complainant can put [gegrond] in their
+// forwarded) — is quoted, not commanded. A complainant can put [gegrond] in their
 // own subject, and a reply-all keeps it; a staff member who adds it once more means it.
 // Counting is per tag: a tag standing twice where the answered subject has it once is added
 // once. quoted lists the tags left out, as written.

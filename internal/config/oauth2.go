@@ -11,7 +11,7 @@ import (
 )
 
 // OAuth2 is the [oauth2] section: how klachtd gets its own tokens for imap.auth and smtp.auth
-// "xoauth2" or "oauthbearer" (SPEC section 9).
+// "xoauth2" or "oauthbearer" (every key in config.example.toml; the steps in docs/oauth2.md).
 type OAuth2 struct {
 	Provider         string `toml:"provider"` // microsoft | google | custom
 	Tenant           string `toml:"tenant"`   // microsoft: the tenant id or domain

@@ -10,7 +10,7 @@ import (
 	"github.com/groeimeesters/klachtd/internal/store"
 )
 
-// staffTags are the tags of a staff mail sorted by whether they command (SPEC §3: only the
+// staffTags are the tags of a staff mail sorted by whether they command (only the
 // tags the staff member wrote count).
 type staffTags struct {
 	tags []complaint.Tag

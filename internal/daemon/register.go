@@ -35,7 +35,7 @@ type Registration struct {
 	// alone.
 	Form    *form.Result
 	Skipped []SkippedDocument
-	// Unverified is set when the complainant's address is not authenticated (SPEC section 2):
+	// Unverified is set when the complainant's address is not authenticated (senders.go):
 	// no automatic mail repeats their words to it. UnverifiedWhy says why, for staff.
 	Unverified    bool
 	UnverifiedWhy string

@@ -16,7 +16,7 @@ import (
 
 // Purge is one mailbox copy that must leave the server because its case was
 // purged (the retention limit): exactly a message the intake filed for the
-// case, never another one that shares its Message-ID (SPEC §10).
+// case, never another one that shares its Message-ID.
 type Purge struct {
 	ID int64
 	// Folder, UIDValidity and UID name the message exactly (see Filing). Folder

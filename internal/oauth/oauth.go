@@ -1,10 +1,10 @@
-// Package oauth owns klachtd's OAuth2 tokens for IMAP and SMTP (SPEC section 9): it gets them
-// with golang.org/x/oauth2 (client credentials, a refresh token from a one-time sign-in, or a
-// service account's signed JWT), renews the access token at three quarters of its life and
-// after a mail server refused it, keeps every refresh token the server hands out at once in
-// the token store (atomically, 0600), and says plainly when the server refuses the grant and
-// what mends it. It also holds the SASL mechanisms XOAUTH2 and OAUTHBEARER for go-imap and
-// go-mail, and the sign-in flows of `klachtd oauth2 login`.
+// Package oauth owns klachtd's OAuth2 tokens for IMAP and SMTP (README, docs/oauth2.md): it
+// gets them with golang.org/x/oauth2 (client credentials, a refresh token from a one-time
+// sign-in, or a service account's signed JWT), renews the access token at three quarters of its
+// life and after a mail server refused it, keeps every refresh token the server hands out at
+// once in the token store (atomically, 0600), and says plainly when the server refuses the
+// grant and what mends it. It also holds the SASL mechanisms XOAUTH2 and OAUTHBEARER for
+// go-imap and go-mail, and the sign-in flows of `klachtd oauth2 login`.
 //
 // It must never log or return a token or secret in an error; it knows no mail, no database and
 // no configuration file.

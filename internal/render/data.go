@@ -75,10 +75,10 @@ type Data struct {
 	Body         string     // melding: the incoming text to pass to staff
 	HowToReply   string     // extra hint for staff on the tags they may use
 	Language     string     // "nl" or "en"; Render sets it to the language rendered
-	// Unauthenticated is set on mail to a complainant whose address was not authenticated
-	// (SPEC section 2): such a mail repeats none of their words. The caller leaves their name
-	// and the values of their answers out of Case (the labels stay, to say what was
-	// received); the templates say why instead of showing what was received.
+	// Unauthenticated is set on mail to a complainant whose address was not authenticated (DKIM
+	// or our own Authentication-Results): such a mail repeats none of their words. The caller
+	// leaves their name and the values of their answers out of Case (the labels stay, to say
+	// what was received); the templates say why instead of showing what was received.
 	Unauthenticated bool
 }
 

@@ -64,7 +64,7 @@ func TestBuildPeriodsInAmsterdam(t *testing.T) {
 	}
 }
 
-// TestReportJSONNames: the JSON output is a contract (SPEC section 7: add names, never rename
+// TestReportJSONNames: the JSON output is a contract (README, "Commands": add names, never rename
 // them). The names are checked as literal strings in the encoded output, not by decoding into
 // the same struct that wrote them.
 func TestReportJSONNames(t *testing.T) {

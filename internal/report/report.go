@@ -1,4 +1,4 @@
-// Package report owns the half-yearly analysis of SPEC section 1 ("Periodieke analyse"):
+// Package report owns the half-yearly analysis the procedure asks for ("Periodieke analyse"):
 // from the anonymous case statistics it computes counts per service and verdict (a cross
 // table), handling times, deadlines kept, confirmations, extensions, escalations, causes and
 // measures, and the trend against earlier periods, and writes them as text (Dutch or
