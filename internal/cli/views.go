@@ -8,7 +8,7 @@ import (
 	"github.com/groeimeesters/klachtd/internal/store"
 )
 
-// caseJSON is the stable JSON form of a case (README, "Commands"): names are added, never renamed.
+// caseJSON is the stable JSON form of a case (README, "Running it"): names are added, never renamed.
 type caseJSON struct {
 	ID           string            `json:"id"`
 	Status       string            `json:"status"`

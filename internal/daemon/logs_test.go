@@ -33,7 +33,7 @@ func (l *lockedBuffer) String() string {
 }
 
 // TestLogsHoldNoComplaintContent: at info level the log names case numbers, never the
-// complainant, the subject or the text (README, "Confidentiality").
+// complainant, the subject or the text (README, "Running it": confidentiality).
 func TestLogsHoldNoComplaintContent(t *testing.T) {
 	clock := &mailtest.Clock{}
 	clock.Set(time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC))

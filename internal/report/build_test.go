@@ -64,8 +64,8 @@ func TestBuildPeriodsInAmsterdam(t *testing.T) {
 	}
 }
 
-// TestReportJSONNames: the JSON output is a contract (README, "Commands": add names, never rename
-// them). The names are checked as literal strings in the encoded output, not by decoding into
+// TestReportJSONNames: the JSON output is a contract (README, "Running it": names are added,
+// never renamed). The names are checked as literal strings in the encoded output, not by decoding into
 // the same struct that wrote them.
 func TestReportJSONNames(t *testing.T) {
 	r := Analyse(Input{Period: "2026H1", Start: periodStart, End: periodEnd, Stats: []Stat{
