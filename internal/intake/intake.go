@@ -100,13 +100,13 @@ const (
 // handed over again later and the checkpoint does not pass it.
 type Handler func(ctx context.Context, m *Fetched) (Disposition, error)
 
-// Checkpoints stores the last UID handed over, per mailbox and UIDVALIDITY.
 // Syncer is implemented by Checkpoints whose store can make every commit so far durable on
 // demand; the intake calls it before it moves or flags handled mail.
 type Syncer interface {
 	Sync(ctx context.Context) error
 }
 
+// Checkpoints stores the last UID handed over, per mailbox and UIDVALIDITY.
 type Checkpoints interface {
 	Load(ctx context.Context, mailbox string) (uidValidity, lastUID uint32, ok bool, err error)
 	Save(ctx context.Context, mailbox string, uidValidity, lastUID uint32) error
