@@ -1,19 +1,14 @@
 package tlsclient
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
-	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/groeimeesters/klachtd/internal/mailtest"
 )
 
 func TestLoopback(t *testing.T) {
@@ -33,23 +28,20 @@ func TestLoopback(t *testing.T) {
 // TestConfig: the server is verified for its host against the system's roots plus the CA
 // file's certificates; a CA file that cannot be read or holds no certificate is an error.
 func TestConfig(t *testing.T) {
-	caPEM, leaf := testCA(t, "mail.example.nl")
+	ca := mailtest.NewTestCA(t)
+	caFile, leaf := ca.File, ca.Leaf
 	dir := t.TempDir()
-	caFile := filepath.Join(dir, "ca.pem")
-	if err := os.WriteFile(caFile, caPEM, 0o600); err != nil {
-		t.Fatal(err)
-	}
 	notPEM := filepath.Join(dir, "not.pem")
 	if err := os.WriteFile(notPEM, []byte("no certificate here\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 
-	conf, err := Config("mail.example.nl", caFile)
+	conf, err := Config("localhost", caFile)
 	if err != nil {
 		t.Fatalf("Config with a CA file: %v", err)
 	}
-	if conf.ServerName != "mail.example.nl" || conf.MinVersion != tls.VersionTLS12 || conf.InsecureSkipVerify {
-		t.Errorf("Config: ServerName %q, MinVersion %#x, InsecureSkipVerify %v; want mail.example.nl, TLS 1.2, false",
+	if conf.ServerName != "localhost" || conf.MinVersion != tls.VersionTLS12 || conf.InsecureSkipVerify {
+		t.Errorf("Config: ServerName %q, MinVersion %#x, InsecureSkipVerify %v; want localhost, TLS 1.2, false",
 			conf.ServerName, conf.MinVersion, conf.InsecureSkipVerify)
 	}
 	if _, err := leaf.Verify(x509.VerifyOptions{DNSName: conf.ServerName, Roots: conf.RootCAs}); err != nil {
@@ -59,11 +51,11 @@ func TestConfig(t *testing.T) {
 		t.Error("the private CA's certificate verified for another host")
 	}
 
-	plain, err := Config("mail.example.nl", "")
+	plain, err := Config("localhost", "")
 	if err != nil {
 		t.Fatalf("Config without a CA file: %v", err)
 	}
-	if plain.RootCAs != nil || plain.ServerName != "mail.example.nl" || plain.MinVersion != tls.VersionTLS12 {
+	if plain.RootCAs != nil || plain.ServerName != "localhost" || plain.MinVersion != tls.VersionTLS12 {
 		t.Errorf("Config without a CA file: RootCAs %v, ServerName %q, MinVersion %#x; want the system's roots for the host, TLS 1.2",
 			plain.RootCAs, plain.ServerName, plain.MinVersion)
 	}
@@ -72,40 +64,8 @@ func TestConfig(t *testing.T) {
 	}
 
 	for file, want := range map[string]string{filepath.Join(dir, "missing.pem"): "read ca_file", notPEM: "holds no PEM certificate"} {
-		if c, err := Config("mail.example.nl", file); err == nil || !strings.Contains(err.Error(), want) {
+		if c, err := Config("localhost", file); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Config(%s) = %v, %v; want an error saying %q", filepath.Base(file), c, err, want)
 		}
 	}
-}
-
-// testCA makes a CA and a certificate it signed for host.
-func testCA(t *testing.T, host string) (caPEM []byte, leaf *x509.Certificate) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Now()
-	ca := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "test CA"},
-		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour), IsCA: true, BasicConstraintsValid: true,
-		KeyUsage: x509.KeyUsageCertSign}
-	caDER, err := x509.CreateCertificate(rand.Reader, ca, ca, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ca, err = x509.ParseCertificate(caDER)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: host}, DNSNames: []string{host},
-		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour), ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	leaf, err = x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}), leaf
 }
