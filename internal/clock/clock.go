@@ -3,7 +3,10 @@
 // deadlines in seconds (with mailtest.Clock).
 package clock
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // Clock tells the time.
 type Clock interface{ Now() time.Time }
@@ -13,3 +16,17 @@ type Real struct{}
 
 // Now is time.Now.
 func (Real) Now() time.Time { return time.Now() }
+
+// Sleep waits d of real time, or until ctx is done; it reports whether the whole wait passed.
+// It is for waits that must pass in real time whatever the clock says: backoff between
+// reconnections, the pace of a token refresh.
+func Sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}

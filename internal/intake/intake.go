@@ -37,6 +37,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/groeimeesters/klachtd/internal/clock"
 	"github.com/groeimeesters/klachtd/internal/oauth"
 	"github.com/groeimeesters/klachtd/internal/tlsclient"
 )
@@ -233,7 +234,7 @@ func (in *Intake) Run(ctx context.Context) error {
 		failures++
 		in.count(func(s *Stats) { s.Errors++; s.Reconnects++ })
 		in.log.Warn("imap session ended, reconnecting", "err", err, "delay", delay.Round(time.Millisecond))
-		if !sleep(ctx, delay) {
+		if !clock.Sleep(ctx, delay) {
 			return nil
 		}
 	}
@@ -248,17 +249,6 @@ func backoff(attempt int, jitter float64) time.Duration {
 	}
 	d += time.Duration(float64(d) / 4 * jitter)
 	return min(d, backoffMax)
-}
-
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }
 
 // ready is cfg validated, with the TLS configuration of its connections built once, or an
