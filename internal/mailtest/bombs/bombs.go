@@ -210,6 +210,13 @@ func TextPDF(lines ...string) []byte {
 	return p.bytes("1.4", "/Root 1 0 R")
 }
 
+// PDF is a PDF 1.4 of the given object bodies (object i+1 is objs[i], the catalog first) with
+// a correct cross-reference table: for tests that write a document's objects themselves.
+func PDF(objs []string) []byte {
+	p := pdfFile{objs: objs}
+	return p.bytes("1.4", "/Root 1 0 R")
+}
+
 // pdfFile assembles numbered objects with a cross-reference table.
 type pdfFile struct {
 	objs []string
