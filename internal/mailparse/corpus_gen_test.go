@@ -111,21 +111,9 @@ type tnefFile struct {
 // buildTNEF writes a TNEF stream with a body and attachments, as Outlook does (simplified:
 // no message class or dates, which the reader skips anyway).
 func buildTNEF(body string, files []tnefFile) []byte {
-	var b bytes.Buffer
 	le := binary.LittleEndian
-	b.Write(le.AppendUint32(nil, tnefSignature))
-	b.Write(le.AppendUint16(nil, 0x0001))
-	attr := func(level byte, id uint32, data []byte) {
-		b.WriteByte(level)
-		b.Write(le.AppendUint32(nil, id))
-		b.Write(le.AppendUint32(nil, uint32(len(data))))
-		b.Write(data)
-		var sum uint16
-		for _, c := range data {
-			sum += uint16(c)
-		}
-		b.Write(le.AppendUint16(nil, sum))
-	}
+	var t bombs.TNEF
+	attr := t.Attr
 	attr(tnefLevelMessage, 0x00089006, le.AppendUint32(nil, 0x00010000)) // attTnefVersion
 	attr(tnefLevelMessage, attOemCodepage, le.AppendUint32(le.AppendUint32(nil, 1252), 0))
 	if body != "" {
@@ -137,7 +125,7 @@ func buildTNEF(body string, files []tnefFile) []byte {
 		attr(tnefLevelAttachment, attAttachData, f.data)
 		attr(tnefLevelAttachment, attAttachment, mapiProps(f.longName, f.mimeTag))
 	}
-	return b.Bytes()
+	return t.Bytes()
 }
 
 // mapiProps encodes PR_ATTACH_LONG_FILENAME (PT_UNICODE) and PR_ATTACH_MIME_TAG (PT_STRING8),
