@@ -160,17 +160,22 @@ type proc struct {
 // is printed when the test fails; the process is killed when the test ends.
 func (e *env) startDaemon() *proc {
 	e.t.Helper()
-	n := 0
-	matches, _ := filepath.Glob(filepath.Join(e.dir, "daemon-*.log"))
-	n = len(matches) + 1
-	p := &proc{log: filepath.Join(e.dir, fmt.Sprintf("daemon-%03d.log", n)), done: make(chan struct{})}
+	return e.run("daemon", "")
+}
+
+// run starts `klachtd run` with the env's configuration and NOTIFY_SOCKET set to notify, its
+// output in the next file name-NNN.log of the env's folder; it is killed when the test ends.
+func (e *env) run(name, notify string) *proc {
+	e.t.Helper()
+	matches, _ := filepath.Glob(filepath.Join(e.dir, name+"-*.log"))
+	p := &proc{log: filepath.Join(e.dir, fmt.Sprintf("%s-%03d.log", name, len(matches)+1)), done: make(chan struct{})}
 	f, err := os.Create(p.log)
 	if err != nil {
 		e.t.Fatalf("daemon log: %v", err)
 	}
 	p.cmd = exec.Command(or(e.bin, binary), "run", "--config", e.cfg)
 	p.cmd.Stdout, p.cmd.Stderr = f, f
-	p.cmd.Env = append(os.Environ(), "NOTIFY_SOCKET=")
+	p.cmd.Env = append(os.Environ(), "NOTIFY_SOCKET="+notify)
 	if err := p.cmd.Start(); err != nil {
 		f.Close()
 		e.t.Fatalf("start klachtd run: %v", err)
