@@ -78,7 +78,7 @@ func (d *Daemon) staffNew(tx *store.Tx, in *incoming) (string, string, intake.Di
 			return "", "", intake.Leave, err
 		}
 		_, err := d.queue(tx, nil, "", outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
-			data: noticeData(render.NoticeForgedCommand, in.msg.From.Email+": [nieuw]: "+in.auth.Reason)}, in.now)
+			data: forgedNotice(in.auth, in.msg.From.Email+": [nieuw]: "+in.auth.Reason)}, in.now)
 		return "", "forged-command", intake.Leave, err
 	}
 	keys := registrationKeys(in)

@@ -286,7 +286,7 @@ func (d *Daemon) forged(tx *store.Tx, in *incoming, c *complaint.Case, root stri
 	}
 	d.log.Warn("unauthenticated staff command refused", "case_id", c.ID, "reason", in.auth.Reason)
 	_, err := d.queue(tx, c, root, outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
-		data: render.Data{Notice: render.NoticeForgedCommand, Detail: in.msg.From.Email + ": " + in.auth.Reason}}, in.now)
+		data: forgedNotice(in.auth, in.msg.From.Email+": "+in.auth.Reason)}, in.now)
 	return err
 }
 
