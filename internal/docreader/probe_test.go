@@ -54,7 +54,9 @@ func TestProbe(t *testing.T) {
 		{"another program", "/bin/true", Limits{},
 			func(e *ProbeError) bool { return e.Exit == 0 && e.Reason == ReasonReply }, "bad-reply"},
 		{"says why it refused", script("refuses", "#!/bin/sh\necho 'limit the document reader: setrlimit 9: operation not permitted' >&2\nexit 64\n", 0o700), Limits{},
-			func(e *ProbeError) bool { return e.Exit == exitUsage && strings.Contains(e.Stderr, "operation not permitted") }, "refused to read"},
+			func(e *ProbeError) bool {
+				return e.Exit == exitUsage && strings.Contains(e.Stderr, "operation not permitted")
+			}, "refused to read"},
 		{"over its memory limit", script("heap", "#!/bin/sh\nexit 65\n", 0o700), Limits{},
 			func(e *ProbeError) bool { return e.Exit == exitMemory && e.Reason == ReasonMemory }, "memory"},
 	}
