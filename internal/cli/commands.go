@@ -129,7 +129,7 @@ func cmdList(ctx context.Context, e *env) error {
 	for _, cs := range cases {
 		next := "–"
 		if t, what := cs.NextDeadline(); !t.IsZero() {
-			next = t.In(loc).Format("2006-01-02 15:04")
+			next = complaint.FormatStamp(t, loc)
 			switch {
 			case what == "remedy":
 				next += l.t(" (herstel)", " (remedy)")
@@ -138,7 +138,7 @@ func cmdList(ctx context.Context, e *env) error {
 			}
 		}
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cs.ID, cs.Status, orDash(string(cs.Verdict)),
-			cs.ReceivedAt.In(loc).Format("2006-01-02 15:04"), next, cell(orDash(cs.Service)), cell(orDash(cs.Name)))
+			complaint.FormatStamp(cs.ReceivedAt, loc), next, cell(orDash(cs.Service)), cell(orDash(cs.Name)))
 	}
 	return w.Flush()
 }

@@ -39,6 +39,7 @@ func TestPurge(t *testing.T) {
 		closed = register(t, d, st, kd.Registration{Name: "Oud Gesloten", Email: "oud@example.nl", Text: "Oude klacht", ReceivedAt: old})
 		open = register(t, d, st, kd.Registration{Name: "Oud Open", Email: "open@example.nl", Text: "Oude open klacht", ReceivedAt: old.Add(time.Minute)})
 		closeCase(t, st, closed, complaint.VerdictOngegrond, old.Add(30*time.Second))
+		sendQueued(t, st) // a case with mail still queued waits (TestPurgeWaitsForQueuedMail)
 	})
 
 	r = mustRun(t, 0, "purge", "--config", cfg, "--dry-run")

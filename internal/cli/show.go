@@ -56,7 +56,7 @@ func printCase(out io.Writer, v fullCaseJSON, l lang, loc *time.Location, withMa
 		if t == nil {
 			return "–"
 		}
-		return t.In(loc).Format("2006-01-02 15:04")
+		return complaint.FormatStamp(*t, loc)
 	}
 	head := v.ID + "  " + v.Status
 	if v.Verdict != "" {
@@ -110,7 +110,7 @@ func printCase(out io.Writer, v fullCaseJSON, l lang, loc *time.Location, withMa
 	fmt.Fprintf(out, "\n%s\n", l.t("Tijdlijn", "Timeline"))
 	w = tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	for _, t := range v.Timeline {
-		fmt.Fprintf(w, "  %s\t%s\t%s\t%s\n", t.At.In(loc).Format("2006-01-02 15:04"), l.event(t.Kind), cell(orDash(t.By)), cell(firstLine(t.Text)))
+		fmt.Fprintf(w, "  %s\t%s\t%s\t%s\n", complaint.FormatStamp(t.At, loc), l.event(t.Kind), cell(orDash(t.By)), cell(firstLine(t.Text)))
 	}
 	if err := w.Flush(); err != nil || !withMail {
 		return err
@@ -125,7 +125,7 @@ func printCase(out io.Writer, v fullCaseJSON, l lang, loc *time.Location, withMa
 		} else if !m.Verified {
 			what += l.t(", niet geverifieerd", ", not verified")
 		}
-		fmt.Fprintf(w, "  %s\t%s %s\t%s\t%s\n", m.At.In(loc).Format("2006-01-02 15:04"), arrow, cell(who), cell(firstLine(m.Subject)), what)
+		fmt.Fprintf(w, "  %s\t%s %s\t%s\t%s\n", complaint.FormatStamp(m.At, loc), arrow, cell(who), cell(firstLine(m.Subject)), what)
 	}
 	return w.Flush()
 }

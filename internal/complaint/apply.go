@@ -200,7 +200,7 @@ func (a *applier) extend(tag Tag) error {
 		}
 		until = base.Add(tag.Duration)
 	}
-	c, err := Extend(a.c, until, a.now)
+	c, err := Extend(a.c, until, a.now, a.terms.Location)
 	if err != nil {
 		return err
 	}

@@ -250,18 +250,18 @@ func TestReopenPastDue(t *testing.T) {
 
 func TestExtend(t *testing.T) {
 	c := caseIn(StatusInBehandeling)
-	if _, err := Extend(c, c.DueAt, testNow); err == nil {
+	if _, err := Extend(c, c.DueAt, testNow, nil); err == nil {
 		t.Error("Extend to the current due date: want an error")
 	}
-	if _, err := Extend(caseIn(StatusAfgehandeld), c.DueAt.Add(time.Hour), testNow); err == nil {
+	if _, err := Extend(caseIn(StatusAfgehandeld), c.DueAt.Add(time.Hour), testNow, nil); err == nil {
 		t.Error("Extend a closed case: want an error")
 	}
 	past := c
 	past.DueAt = testNow.Add(-48 * time.Hour)
-	if _, err := Extend(past, testNow.Add(-time.Hour), testNow); err == nil {
+	if _, err := Extend(past, testNow.Add(-time.Hour), testNow, nil); err == nil {
 		t.Error("Extend to a moment before now: want an error")
 	}
-	got, err := Extend(c, c.DueAt.Add(time.Hour), testNow)
+	got, err := Extend(c, c.DueAt.Add(time.Hour), testNow, nil)
 	if err != nil || !got.Extended || !got.DueAt.Equal(c.DueAt.Add(time.Hour)) {
 		t.Errorf("Extend: %v, %v, %v", got.DueAt, got.Extended, err)
 	}

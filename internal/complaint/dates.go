@@ -62,6 +62,12 @@ func FormatDateTime(t time.Time, lang string, loc *time.Location) string {
 	return fmt.Sprintf("%s %s %02d:%02d", FormatDate(t, lang, loc), word, t.Hour(), t.Minute())
 }
 
+// FormatStamp writes a moment in loc for tables and listings, where dates line up and sort:
+// "2027-01-15 14:05". Mails use FormatDate and FormatDateTime.
+func FormatStamp(t time.Time, loc *time.Location) string {
+	return t.In(orUTC(loc)).Format("2006-01-02 15:04")
+}
+
 // DateHour is the local hour of day that ParseDate gives a date: a term written as a date
 // falls due at 09:00 on that day, the start of a working day, so that reminders and
 // automatic notices arrive when staff and complainants read their mail.

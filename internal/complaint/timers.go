@@ -29,11 +29,34 @@ type Timer struct {
 	At   time.Time
 }
 
+// Precision is the resolution at which klachtd keeps moments: the store writes milliseconds.
+// Every moment the domain schedules and every moment it compares is taken at this resolution
+// (Moment), so that a timer is stored under the very moment its action checks: with a lead of
+// 20s/28 (714.28… ms) both are …08.285, never …08.285 in the database and …08.2857 in the check.
+const Precision = time.Millisecond
+
+// Moment is t as it is stored: UTC, truncated to Precision. The zero time stays zero.
+func Moment(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.UTC().Truncate(Precision)
+}
+
+// AtPrecision returns the case with every moment at Precision, as the store gives it back.
+func (c Case) AtPrecision() Case {
+	for _, t := range []*time.Time{&c.ReceivedAt, &c.ConfirmedAt, &c.DueAt, &c.ClosedAt, &c.RemedyDueAt,
+		&c.MeasureAt, &c.EscalatedAt, &c.AdviceAt} {
+		*t = Moment(*t)
+	}
+	return c
+}
+
 // NewCase returns a case just registered: status nieuw, due HandleWithin after receipt.
 func NewCase(id string, receivedAt time.Time, t Terms) Case {
-	received := receivedAt.UTC()
+	received := Moment(receivedAt)
 	return Case{ID: id, Status: StatusNieuw, ReceivedAt: received,
-		DueAt: received.Add(t.HandleWithin), Fields: Fields{}}
+		DueAt: Moment(received.Add(t.HandleWithin)), Fields: Fields{}}
 }
 
 // Timers returns the timers a case should have, given its state, sorted by time:
@@ -46,14 +69,17 @@ func NewCase(id string, receivedAt time.Time, t Terms) Case {
 //     past (a new term shorter than the lead); a past timer fires at once;
 //   - remedy-due at RemedyDueAt and effectiveness at MeasureAt+Effectiveness whenever set,
 //     also on a closed case: remediation and reviews outlive the handling;
-//   - retention at ReceivedAt+Keep, always.
+//   - retention at PurgeAt: ReceivedAt+Keep, or a day after a closing that came later.
 //
-// A zero duration switches its timer off. When auto-extend is on it comes first, so the
+// Every moment is at Precision, computed from the case at Precision, so that the timers of a
+// case just changed in memory are those of the same case read back from the store. A zero
+// duration switches its timer off. When auto-extend is on it comes first, so the
 // extension moves the due date and the reminders with it: staff then get the alert of the
 // automatic extension instead of remind-due.
 func Timers(c Case, t Terms) []Timer {
 	var out []Timer
-	add := func(kind TimerKind, at time.Time) { out = append(out, Timer{Kind: kind, At: at.UTC()}) }
+	add := func(kind TimerKind, at time.Time) { out = append(out, Timer{Kind: kind, At: Moment(at)}) }
+	c = c.AtPrecision()
 	open := c.Status.IsOpen()
 	if open && c.ConfirmedAt.IsZero() && t.ConfirmAlarm > 0 {
 		add(TimerConfirmAlarm, c.ReceivedAt.Add(t.ConfirmAlarm))
@@ -63,8 +89,8 @@ func Timers(c Case, t Terms) []Timer {
 			add(TimerRemindBeforeDue, c.DueAt.Add(-t.RemindBefore))
 		}
 		add(TimerRemindDue, c.DueAt)
-		if autoExtends(t) {
-			add(TimerAutoExtend, autoExtendAt(c, t))
+		if at, ok := AutoExtendAt(c, t); ok {
+			add(TimerAutoExtend, at)
 		}
 	}
 	if !c.RemedyDueAt.IsZero() {
@@ -73,8 +99,8 @@ func Timers(c Case, t Terms) []Timer {
 	if !c.MeasureAt.IsZero() && t.Effectiveness > 0 {
 		add(TimerEffectiveness, c.MeasureAt.Add(t.Effectiveness))
 	}
-	if t.Keep > 0 && !c.ReceivedAt.IsZero() {
-		add(TimerRetention, c.ReceivedAt.Add(t.Keep))
+	if at, ok := PurgeAt(c, t.Keep); ok {
+		add(TimerRetention, at)
 	}
 	slices.SortStableFunc(out, func(a, b Timer) int { return a.At.Compare(b.At) })
 	return out
@@ -88,11 +114,19 @@ func AwaitsVerdict(c Case) bool {
 
 func autoExtends(t Terms) bool { return t.AutoExtend && t.AutoExtendBy > 0 }
 
-// autoExtendAt is the moment of the automatic extension: the lead before the due date.
-func autoExtendAt(c Case, t Terms) time.Time { return c.DueAt.Add(-max(t.AutoExtendBefore, 0)) }
+// AutoExtendAt is the moment of the automatic extension of the case's current due date (the
+// lead before it, at Precision), and whether there is one: auto-extension is on and the case
+// awaits its verdict.
+func AutoExtendAt(c Case, t Terms) (time.Time, bool) {
+	if !autoExtends(t) || !AwaitsVerdict(c) {
+		return time.Time{}, false
+	}
+	return Moment(Moment(c.DueAt).Add(-max(t.AutoExtendBefore, 0))), true
+}
 
 // NextTimer returns the first timer of the case at or after now, for listings.
 func NextTimer(c Case, t Terms, now time.Time) (Timer, bool) {
+	now = Moment(now)
 	for _, tm := range Timers(c, t) {
 		if !tm.At.Before(now) {
 			return tm, true
@@ -105,16 +139,18 @@ func NextTimer(c Case, t Terms, now time.Time) (Timer, bool) {
 // case that awaits its verdict (open, no verdict, not with the commissaris; extended before
 // or not), the due date moves AutoExtendBy on (from the due date, or from now when that is
 // already later) and the case is marked extended. It returns false, and the case unchanged,
-// when it does not apply.
+// when it does not apply. now is compared at Precision with AutoExtendAt, the moment its timer
+// is stored under: a timer that fires has its effect.
 func AutoExtend(c Case, now time.Time, t Terms) (Case, bool) {
-	if !autoExtends(t) || !AwaitsVerdict(c) || now.Before(autoExtendAt(c, t)) {
+	at, ok := AutoExtendAt(c, t)
+	if !ok || Moment(now).Before(at) {
 		return c, false
 	}
-	until := c.DueAt.Add(t.AutoExtendBy)
+	until := Moment(c.DueAt).Add(t.AutoExtendBy)
 	if !until.After(now) {
 		until = now.Add(t.AutoExtendBy) // caught up after long downtime: still a real term
 	}
-	ext, err := Extend(c, until, now)
+	ext, err := Extend(c, until, now, t.Location)
 	if err != nil {
 		return c, false
 	}

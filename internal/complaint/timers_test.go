@@ -133,7 +133,7 @@ func TestAutoExtend(t *testing.T) {
 		}
 		cur, now = next, next.DueAt.Add(-day)
 	}
-	staff, err := Extend(c, due.Add(3*day), due.Add(-2*day))
+	staff, err := Extend(c, due.Add(3*day), due.Add(-2*day), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

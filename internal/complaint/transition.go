@@ -164,8 +164,9 @@ func ComplainantReplied(c Case, now time.Time) (Case, []Event) {
 
 // Extend moves the due date of an open case to until and marks it extended; it is shared
 // by [verlenging] and the automatic extension. A term in the past, or not later than the
-// current due date, is refused.
-func Extend(c Case, until time.Time, now time.Time) (Case, error) {
+// current due date, is refused; the refusal writes the current due date as every mail does,
+// in loc (nil: UTC).
+func Extend(c Case, until time.Time, now time.Time, loc *time.Location) (Case, error) {
 	switch {
 	case !c.Status.IsOpen():
 		return c, refuse(TagVerlenging, "de zaak is afgehandeld; heropen haar eerst met [heropend]",
@@ -174,10 +175,11 @@ func Extend(c Case, until time.Time, now time.Time) (Case, error) {
 		return c, refuse(TagVerlenging, "de nieuwe termijn ligt niet in de toekomst",
 			"the new term is not in the future")
 	case !until.After(c.DueAt):
-		return c, refuse(TagVerlenging, "de nieuwe termijn ligt niet na de huidige termijn (%s)",
-			"the new term is not after the current due date (%s)", c.DueAt.UTC().Format("2006-01-02 15:04 MST"))
+		return c, &TransitionError{Tag: TagVerlenging,
+			ReasonNL: "de nieuwe termijn ligt niet na de huidige termijn (" + FormatDateTime(c.DueAt, "nl", loc) + ")",
+			ReasonEN: "the new term is not after the current due date (" + FormatDateTime(c.DueAt, "en", loc) + ")"}
 	}
-	c.DueAt = until.UTC()
+	c.DueAt = Moment(until)
 	c.Extended = true
 	return c, nil
 }

@@ -121,10 +121,5 @@ func (d *Daemon) setTimers(tx *store.Tx, c complaint.Case) error {
 	for _, t := range complaint.Timers(c, d.terms) {
 		want = append(want, store.Timer{CaseID: c.ID, Kind: string(t.Kind), At: t.At})
 	}
-	// A case closed after it passed the retention limit while open (its retention timer fired
-	// then, and only reminded staff) is purged a day after closing, once its last mails are out.
-	if keep := d.terms.Keep; keep > 0 && !c.Status.IsOpen() && !c.ClosedAt.IsZero() && !c.ClosedAt.Before(c.ReceivedAt.Add(keep)) {
-		want = append(want, store.Timer{CaseID: c.ID, Kind: string(complaint.TimerRetention), At: c.ClosedAt.Add(24 * time.Hour)})
-	}
 	return tx.SetTimers(c.ID, want)
 }

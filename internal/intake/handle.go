@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"runtime/debug"
 	"slices"
 
@@ -103,8 +104,9 @@ func (in *Intake) call(ctx context.Context, f *Fetched) (d Disposition, err erro
 }
 
 // settle flags, then moves, what a batch owes. A refusal by the server (NO)
-// is logged and the messages count as done: the handler has committed them,
-// and one stubborn message must not stop the intake. A broken connection is
+// is logged and the messages count as done for the checkpoint: the handler has
+// committed them, and one stubborn message must not stop the intake; a refused
+// move is tried again on the next passes (retryMoves). A broken connection is
 // an error: the messages are handed over again and the handler dedupes.
 // Where each message was filed is reported to the Filer afterwards, also for
 // the part done before an error.
@@ -166,15 +168,55 @@ func refused(err error) bool {
 	return errors.As(err, &imapErr)
 }
 
-// refusal logs a server's refusal and swallows it; other errors pass.
+// refusal logs a server's refusal and swallows it; other errors pass. A refused move is
+// tried again on the next passes (retryMoves).
 func (in *Intake) refusal(what string, uids []uint32, err error) error {
 	if !refused(err) {
 		return err
+	}
+	if what == "move" {
+		if in.state.unmoved == nil {
+			in.state.unmoved = map[uint32]int{}
+		}
+		for _, uid := range uids {
+			in.state.unmoved[uid]++
+		}
 	}
 	in.count(func(st *Stats) { st.Errors++ })
 	in.log.Error("server refused to "+what+" handled messages", "uids", uidSet(uids...).String(),
 		"uidvalidity", in.state.uidValidity, "err", err)
 	in.state.processed = false // the folder may be gone: look again next time
+	return nil
+}
+
+// maxMoveRetries is how many later passes move again a handled message whose move the server
+// refused. After that it is left in the mailbox, logged: one message the server will not
+// move must not cost a command on every pass for ever.
+const maxMoveRetries = 3
+
+// retryMoves moves again, once per pass, the handled messages whose move the server refused
+// before. The handler has committed them: they are not handed over again. A broken connection
+// is an error, and the moves wait for the next session.
+func (in *Intake) retryMoves(ctx context.Context, s *session) error {
+	st := &in.state
+	if len(st.unmoved) == 0 {
+		return nil
+	}
+	before := maps.Clone(st.unmoved)
+	uids := slices.Sorted(maps.Keys(before))
+	if err := in.settle(ctx, s, settlement{move: uids}); err != nil {
+		return err
+	}
+	for _, uid := range uids {
+		switch n := st.unmoved[uid]; {
+		case n == before[uid]:
+			delete(st.unmoved, uid) // moved now
+		case n > maxMoveRetries:
+			in.log.Error("server keeps refusing to move a handled message; it stays in the mailbox",
+				"uid", uid, "uidvalidity", st.uidValidity, "refusals", n)
+			delete(st.unmoved, uid)
+		}
+	}
 	return nil
 }
 

@@ -165,6 +165,9 @@ type mailboxState struct {
 	recovery  bool     // pending came from a SINCE search: save once at the end
 	floor     uint32   // with recovery: the checkpoint to save when pending is done
 	processed bool     // the Processed folder is known to exist
+	// unmoved are handled UIDs whose move the server refused, with how often: the next
+	// passes move them again (retryMoves).
+	unmoved map[uint32]int
 }
 
 // New returns an intake; it does no I/O.

@@ -274,6 +274,24 @@ func (d *Dovecot) Seed(t testing.TB, mailbox string, raws [][]byte) {
 	}
 }
 
+// SeedAt writes one message straight into mailbox's maildir (which must exist) with the
+// given internal date (the file's time, which Dovecot reports as INTERNALDATE).
+func (d *Dovecot) SeedAt(t testing.TB, mailbox string, raw []byte, at time.Time) {
+	t.Helper()
+	uid, gid := ensureVmail(t)
+	name := fmt.Sprintf("%d.M%06dP%d.klachtd-at,S=%d", at.Unix(), at.Nanosecond()/1000, os.Getpid(), len(raw))
+	p := filepath.Join(d.maildir(mailbox), "new", name)
+	if err := os.WriteFile(p, raw, 0o600); err != nil {
+		t.Fatalf("mailtest: seed: %v", err)
+	}
+	if err := os.Chown(p, uid, gid); err != nil {
+		t.Fatalf("mailtest: seed: %v", err)
+	}
+	if err := os.Chtimes(p, at, at); err != nil {
+		t.Fatalf("mailtest: seed: %v", err)
+	}
+}
+
 func (d *Dovecot) maildir(mailbox string) string {
 	root := filepath.Join(d.Dir, "mail", d.User)
 	if strings.EqualFold(mailbox, "INBOX") {
@@ -297,8 +315,19 @@ func (d *Dovecot) List(t testing.TB, mailbox string) []MailboxMessage {
 // again. Sessions are cut. It fails the test if the UIDVALIDITY did not change.
 func (d *Dovecot) ResetUIDValidity(t testing.TB, mailbox string) {
 	t.Helper()
+	d.ResetUIDValidityWith(t, mailbox, nil)
+}
+
+// ResetUIDValidityWith is ResetUIDValidity, calling whileStopped (when not nil) while the
+// server is down: mail put in the maildir then (SeedAt) is there when the mailbox comes back
+// renumbered, as after a server move, and no session saw it arrive before.
+func (d *Dovecot) ResetUIDValidityWith(t testing.TB, mailbox string, whileStopped func()) {
+	t.Helper()
 	before := d.uidValidity(t, mailbox)
 	d.Stop()
+	if whileStopped != nil {
+		whileStopped()
+	}
 	root := filepath.Join(d.Dir, "mail", d.User)
 	dir := d.maildir(mailbox)
 	for _, pattern := range []string{"dovecot-uidlist", "dovecot.index*"} {

@@ -1,6 +1,7 @@
 package mailtest
 
 import (
+	"bytes"
 	"net"
 	"sync"
 	"testing"
@@ -17,10 +18,14 @@ type Proxy struct {
 	ln     net.Listener
 	target string
 
-	mu     sync.Mutex
-	conns  map[*proxyConn]struct{}
-	closed bool
-	wg     sync.WaitGroup
+	mu       sync.Mutex
+	conns    map[*proxyConn]struct{}
+	closed   bool
+	cutOn    [][]byte // CutOn: patterns that cut a connection when the client sends them
+	nCut     int      // connections cut by a pattern so far
+	refuse   [][]byte // RefuseOn: patterns of IMAP commands the proxy answers NO itself
+	nRefused int      // commands refused so far
+	wg       sync.WaitGroup
 }
 
 type proxyConn struct {
@@ -77,6 +82,79 @@ func (p *Proxy) CloseAll() {
 	for _, c := range p.snapshot() {
 		c.close()
 	}
+}
+
+// CutOn makes the proxy cut the next connection on which the client sends data containing
+// pattern (a command such as "UID MOVE"), before the server sees it: the connection is lost
+// exactly at that command. Each call cuts once.
+func (p *Proxy) CutOn(pattern string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.cutOn = append(p.cutOn, []byte(pattern))
+}
+
+// Cuts counts the connections cut by CutOn so far.
+func (p *Proxy) Cuts() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.nCut
+}
+
+// RefuseOn makes the proxy answer the next IMAP command line containing pattern itself, with
+// "<tag> NO [UNAVAILABLE]", instead of passing it to the server: a server refusing that
+// command. Each call refuses once; call it n times for n refusals.
+func (p *Proxy) RefuseOn(pattern string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.refuse = append(p.refuse, []byte(pattern))
+}
+
+// Refused counts the commands refused by RefuseOn so far.
+func (p *Proxy) Refused() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.nRefused
+}
+
+// takeRefusal splits data from a client into the lines to forward and, for a line a pending
+// RefuseOn matches, the answer to give instead (consuming the RefuseOn).
+func (p *Proxy) takeRefusal(data []byte) (forward, answer []byte) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.refuse) == 0 {
+		return data, nil
+	}
+	for _, line := range bytes.SplitAfter(data, []byte("\n")) {
+		refused := false
+		for i, pat := range p.refuse {
+			if len(answer) == 0 && bytes.Contains(line, pat) {
+				tag, _, _ := bytes.Cut(line, []byte(" "))
+				answer = append(append(answer, tag...), " NO [UNAVAILABLE] refused by the test proxy\r\n"...)
+				p.refuse = append(p.refuse[:i], p.refuse[i+1:]...)
+				p.nRefused++
+				refused = true
+				break
+			}
+		}
+		if !refused {
+			forward = append(forward, line...)
+		}
+	}
+	return forward, answer
+}
+
+// takeCut reports whether data from a client triggers a pending CutOn, consuming it.
+func (p *Proxy) takeCut(data []byte) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for i, pat := range p.cutOn {
+		if bytes.Contains(data, pat) {
+			p.cutOn = append(p.cutOn[:i], p.cutOn[i+1:]...)
+			p.nCut++
+			return true
+		}
+	}
+	return false
 }
 
 // Close stops the proxy and closes every connection.
@@ -144,11 +222,25 @@ func (p *Proxy) pump(c *proxyConn, dst, src net.Conn, done chan<- struct{}) {
 	for {
 		n, err := src.Read(buf)
 		if n > 0 {
+			data := buf[:n]
+			if src == c.client {
+				if p.takeCut(data) {
+					return // the deferred close cuts both sides
+				}
+				var answer []byte
+				if data, answer = p.takeRefusal(data); answer != nil {
+					if _, werr := src.Write(answer); werr != nil {
+						return
+					}
+				}
+			}
 			if !c.waitThawed() {
 				return
 			}
-			if _, werr := dst.Write(buf[:n]); werr != nil {
-				return
+			if len(data) > 0 {
+				if _, werr := dst.Write(data); werr != nil {
+					return
+				}
 			}
 		}
 		if err != nil {

@@ -19,7 +19,7 @@ import (
 
 // SMTPSink is an in-process SMTP server on a free loopback port that keeps every message it
 // accepts, for tests and the demo. It speaks plain SMTP, accepts any login (PLAIN or LOGIN) and
-// any recipient, and can be told to fail, hold or go down.
+// any recipient, and can be told to fail (at RCPT or after DATA), hold or go down.
 type SMTPSink struct {
 	port int
 
@@ -31,6 +31,8 @@ type SMTPSink struct {
 	failN    int
 	failCode int
 	failMsg  string
+	dataN    int             // FailNextData: DATA commands still to refuse
+	dataErr  *smtp.SMTPError // … with this answer
 	rejects  map[string]*smtp.SMTPError
 	hold     chan struct{} // non-nil: DATA waits for it to close before answering
 	held     int           // DATA commands that have waited on a hold so far
@@ -154,6 +156,27 @@ func (s *SMTPSink) FailNext(n int, code int, msg string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.failN, s.failCode, s.failMsg = n, code, msg
+}
+
+// FailNextData makes the next n mail transactions fail after the whole message was sent: the
+// sink reads it to the final dot and answers code (451: temporary, 554: permanent) and msg
+// instead of 250, and keeps nothing. A client that takes that answer for acceptance records
+// a mail as sent that no server has.
+func (s *SMTPSink) FailNextData(n int, code int, msg string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.dataN, s.dataErr = n, smtpError(code, msg)
+}
+
+// takeDataFailure returns the answer for a DATA to refuse, if one is due.
+func (s *SMTPSink) takeDataFailure() *smtp.SMTPError {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.dataN <= 0 {
+		return nil
+	}
+	s.dataN--
+	return s.dataErr
 }
 
 // Reject makes the sink refuse the recipient addr with code and msg from now on (partial
@@ -334,6 +357,9 @@ func (ss *sinkSession) Data(r io.Reader) error {
 	}
 	if hold := ss.sink.holdChan(); hold != nil {
 		<-hold
+	}
+	if e := ss.sink.takeDataFailure(); e != nil {
+		return e
 	}
 	rcv := Received{From: ss.from, To: append([]string(nil), ss.to...), Raw: bytes.Clone(raw), At: time.Now()}
 	if err := ss.sink.keep(rcv); err != nil {

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"github.com/groeimeesters/klachtd/internal/clean"
 	"strings"
-	"sync"
 	"testing"
 	"unicode/utf8"
 )
@@ -317,25 +316,4 @@ func TestZeroDataRenders(t *testing.T) {
 			}
 		}
 	}
-}
-
-func TestCheckBuiltin(t *testing.T) {
-	if err := newTest(t, "").Check(); err != nil {
-		t.Fatalf("Check: %v", err)
-	}
-}
-
-func TestConcurrentRender(t *testing.T) {
-	r := newTest(t, "")
-	var wg sync.WaitGroup
-	for i := range 8 {
-		wg.Go(func() {
-			for _, kind := range Kinds() {
-				if _, err := r.Render(kind, Languages()[i%2], SampleData()); err != nil {
-					t.Error(err)
-				}
-			}
-		})
-	}
-	wg.Wait()
 }

@@ -266,6 +266,7 @@ func TestHTML(t *testing.T) {
 // chart): none may panic, the CSV must parse and the JSON decode.
 func FuzzOutputs(f *testing.F) {
 	f.Add("Coaching", "gegrond", "Oorzaak", int64(0), int64(10), int64(28))
+	f.Add("Training", "", "", int64(5), int64(0), int64(28)) // two open cases
 	f.Add("<script>\n\x00", "\xff", strings.Repeat("é", 300), int64(-1<<40), int64(1<<40), int64(0))
 	f.Fuzz(func(t *testing.T, service, verdict, cause string, rec, closed, due int64) {
 		base := at(1, 0)
@@ -277,13 +278,6 @@ func FuzzOutputs(f *testing.F) {
 		}
 		s.DueAt = s.ReceivedAt.Add(time.Duration(due) * time.Minute)
 		r := Analyse(Input{Period: service, Start: periodStart, End: periodEnd, Stats: []Stat{s, s}}).CompareTo(Summary{Period: verdict})
-		_ = r.Text("nl") + r.Text("en") + r.HTML(cause, "en")
-		if _, err := csv.NewReader(strings.NewReader(r.CSV("nl"))).ReadAll(); err != nil {
-			t.Errorf("CSV does not parse: %v", err)
-		}
-		var back Report
-		if err := json.Unmarshal([]byte(r.JSON()), &back); err != nil {
-			t.Errorf("JSON does not decode: %v", err)
-		}
+		checkOutputs(t, r, service, cause)
 	})
 }

@@ -18,11 +18,11 @@ type Backlog struct {
 const backlogQuery = `SELECT
 	(SELECT count(*) FROM outbox WHERE status = 'queued'),
 	(SELECT min(date) FROM outbox WHERE status = 'queued'),
-	(SELECT count(*) FROM timers WHERE fired_at IS NULL AND at < ?)`
+	(SELECT count(*) FROM timers WHERE fired_at IS NULL AND due_at < ?)`
 
 // Backlog reads the outbox depth, the oldest queued mail and the unfired timers due before
 // overdueBefore, in one statement (one consistent snapshot, on the indexes outbox_due and
-// timers_due).
+// timers_pending): a postponed timer counts from the moment it is due again.
 func (s *Store) Backlog(ctx context.Context, overdueBefore time.Time) (Backlog, error) {
 	var b Backlog
 	var oldest sql.NullInt64

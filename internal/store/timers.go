@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
 	"time"
@@ -13,35 +14,66 @@ type Timer struct {
 	At     time.Time
 }
 
+// TimerRow is a stored timer as it stands: pending until it fires, and due at DueAt (its own
+// moment, or later when its action was postponed).
+type TimerRow struct {
+	Timer
+	DueAt   time.Time
+	FiredAt time.Time // zero while pending
+}
+
 // SetTimers makes the unfired timers of a case exactly want: new ones are added, unfired ones no
-// longer wanted are removed, fired ones stay as the record that they fired.
+// longer wanted are removed, unfired ones still wanted are kept as they are (a postponement
+// stays), fired ones stay as the record that they fired.
 func (t *Tx) SetTimers(caseID string, want []Timer) error {
-	if _, err := t.tx.ExecContext(t.ctx, `DELETE FROM timers WHERE case_id = ? AND fired_at IS NULL`, caseID); err != nil {
-		return fmt.Errorf("reset timers of %q: %w", caseID, err)
+	wanted := make(map[timerKey]bool, len(want))
+	for _, tm := range want {
+		wanted[keyOf(tm)] = true
+	}
+	pending, err := t.timers("pending timers", `SELECT case_id, kind, at FROM timers WHERE case_id = ? AND fired_at IS NULL`, caseID)
+	if err != nil {
+		return err
+	}
+	for _, tm := range pending {
+		if wanted[keyOf(tm)] {
+			continue
+		}
+		if _, err := t.tx.ExecContext(t.ctx, `DELETE FROM timers WHERE case_id = ? AND kind = ? AND at = ? AND fired_at IS NULL`,
+			caseID, tm.Kind, tm.At.UnixMilli()); err != nil {
+			return fmt.Errorf("remove %s timer of %q: %w", tm.Kind, caseID, err)
+		}
 	}
 	for _, tm := range want {
-		if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO timers(case_id, kind, at) VALUES(?,?,?)
-			ON CONFLICT DO NOTHING`, caseID, tm.Kind, tm.At.UnixMilli()); err != nil {
-			return fmt.Errorf("set %s timer of %q: %w", tm.Kind, caseID, err)
+		tm.CaseID = caseID
+		if err := t.EnsureTimer(tm); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
+// timerKey is a timer's identity at the stored precision.
+type timerKey struct {
+	kind string
+	at   int64
+}
+
+func keyOf(tm Timer) timerKey { return timerKey{tm.Kind, tm.At.UnixMilli()} }
+
 // EnsureTimer adds a timer unless it exists (fired or not).
 func (t *Tx) EnsureTimer(tm Timer) error {
-	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO timers(case_id, kind, at) VALUES(?,?,?) ON CONFLICT DO NOTHING`,
-		tm.CaseID, tm.Kind, tm.At.UnixMilli())
+	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO timers(case_id, kind, at, due_at) VALUES(?,?,?,?) ON CONFLICT DO NOTHING`,
+		tm.CaseID, tm.Kind, tm.At.UnixMilli(), tm.At.UnixMilli())
 	if err != nil {
-		return fmt.Errorf("ensure %s timer: %w", tm.Kind, err)
+		return fmt.Errorf("ensure %s timer of %q: %w", tm.Kind, tm.CaseID, err)
 	}
 	return nil
 }
 
-// DueTimers lists unfired timers due at or before now, oldest first.
+// DueTimers lists unfired timers due at or before now, the earliest due first.
 func (t *Tx) DueTimers(now time.Time, limit int) ([]Timer, error) {
-	return t.timers("due timers", `SELECT case_id, kind, at FROM timers WHERE fired_at IS NULL AND at <= ?
-		ORDER BY at, case_id, kind LIMIT ?`, now.UnixMilli(), limit)
+	return t.timers("due timers", `SELECT case_id, kind, at FROM timers WHERE fired_at IS NULL AND due_at <= ?
+		ORDER BY due_at, at, case_id, kind LIMIT ?`, now.UnixMilli(), limit)
 }
 
 func (t *Tx) timers(what, query string, args ...any) ([]Timer, error) {
@@ -74,13 +106,50 @@ func (t *Tx) FireTimer(tm Timer, now time.Time) (bool, error) {
 	return n == 1, nil
 }
 
-// NextTimer is the moment of the earliest unfired timer.
+// PostponeTimer puts a timer back as pending, due again at until: a timer whose action cannot
+// happen yet is postponed, never consumed without its effect. It undoes a FireTimer of the same
+// transaction.
+func (t *Tx) PostponeTimer(tm Timer, until time.Time) error {
+	res, err := t.tx.ExecContext(t.ctx, `UPDATE timers SET fired_at = NULL, due_at = ? WHERE case_id = ? AND kind = ? AND at = ?`,
+		until.UnixMilli(), tm.CaseID, tm.Kind, tm.At.UnixMilli())
+	if err != nil {
+		return fmt.Errorf("postpone %s timer of %q: %w", tm.Kind, tm.CaseID, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fmt.Errorf("postpone %s timer of %q at %d: %w", tm.Kind, tm.CaseID, tm.At.UnixMilli(), ErrNotFound)
+	}
+	return nil
+}
+
+// NextTimer is the moment the earliest unfired timer is due.
 func (t *Tx) NextTimer() (time.Time, bool, error) {
 	var at sql.NullInt64
-	if err := t.tx.QueryRowContext(t.ctx, `SELECT min(at) FROM timers WHERE fired_at IS NULL`).Scan(&at); err != nil {
+	if err := t.tx.QueryRowContext(t.ctx, `SELECT min(due_at) FROM timers WHERE fired_at IS NULL`).Scan(&at); err != nil {
 		return time.Time{}, false, fmt.Errorf("next timer: %w", err)
 	}
 	return fromMS(at), at.Valid, nil
+}
+
+// CaseTimers lists every timer of a case, fired or pending, by moment.
+func (s *Store) CaseTimers(ctx context.Context, caseID string) ([]TimerRow, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT case_id, kind, at, due_at, fired_at FROM timers WHERE case_id = ?
+		ORDER BY at, kind`, caseID)
+	if err != nil {
+		return nil, fmt.Errorf("timers of %q: %w", caseID, err)
+	}
+	defer rows.Close()
+	var out []TimerRow
+	for rows.Next() {
+		var r TimerRow
+		var at int64
+		var due, fired sql.NullInt64
+		if err := rows.Scan(&r.CaseID, &r.Kind, &at, &due, &fired); err != nil {
+			return nil, fmt.Errorf("timers of %q: %w", caseID, err)
+		}
+		r.At, r.DueAt, r.FiredAt = time.UnixMilli(at).UTC(), fromMS(due), fromMS(fired)
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }
 
 // PurgeCase deletes a case with all its correspondence, timers and mailbox records, and queues

@@ -1,0 +1,89 @@
+package intake
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/groeimeesters/klachtd/internal/mailtest"
+)
+
+// TestMoveCutIsSettledNextPass: the connection is lost exactly at the MOVE of a handled
+// message (the handler has committed it, the server never saw the move). The checkpoint must
+// not have passed it: on the next session the message is handed over again (the handler
+// dedupes it and answers the same), moved then, and moved once.
+func TestMoveCutIsSettledNextPass(t *testing.T) {
+	eachServer(t, func(t *testing.T, srv *testServer) {
+		proxy := mailtest.NewProxy(t, srv.addr())
+		cfg := testConfig(srv)
+		cfg.Host, cfg.Port = splitAddr(t, proxy.Addr())
+		cfg.Processed = "Klachten"
+		cp := newCheckpoints()
+		rec := &recorder{decide: func(*Fetched, int) (Disposition, error) { return Move, nil }}
+		startIntake(t, cfg, cp, rec.handle)
+		started(t, cp)
+		proxy.CutOn("MOVE ")
+		proxy.CutOn("COPY ") // a server without MOVE gets COPY, STORE and EXPUNGE
+		uid := srv.append(t, "INBOX", message("cut-at-move", 3))
+		eventually(t, 10*time.Second, "the message moved", func() bool {
+			return countMessages(srv, "Klachten") == 1 && countMessages(srv, "INBOX") == 0
+		})
+		eventually(t, 5*time.Second, "the checkpoint past the message", func() bool {
+			_, last, _ := cp.get("INBOX")
+			return last >= uid
+		})
+		if proxy.Cuts() != 1 {
+			t.Fatalf("%d connections cut at the move, want 1", proxy.Cuts())
+		}
+		if diff := cmp.Diff([]uint32{uid, uid}, rec.uids()); diff != "" {
+			t.Errorf("hand-overs (-want +got): the message must come back once after the cut:\n%s", diff)
+		}
+		time.Sleep(3 * cfg.PollInterval) // room for a wrong third hand-over or second copy
+		if n := countMessages(srv, "Klachten"); n != 1 || len(rec.uids()) != 2 {
+			t.Errorf("after settling: %d copies in Klachten, %d hand-overs; want 1 and 2", n, len(rec.uids()))
+		}
+	})
+}
+
+// TestMoveRefusedIsRetried: the server refuses the MOVE of a handled message (NO, as when
+// the folder is briefly unavailable). The message must not stay in the inbox for good: the
+// move is tried again on the next pass and succeeds, and the handler, which has committed
+// the message, is not given it again. A message the server keeps refusing is left in the
+// inbox after a few passes, and the mail after it still comes through.
+func TestMoveRefusedIsRetried(t *testing.T) {
+	eachServer(t, func(t *testing.T, srv *testServer) {
+		proxy := mailtest.NewProxy(t, srv.addr())
+		cfg := testConfig(srv)
+		cfg.Host, cfg.Port = splitAddr(t, proxy.Addr())
+		cfg.Processed = "Klachten"
+		cp := newCheckpoints()
+		rec := &recorder{decide: func(*Fetched, int) (Disposition, error) { return Move, nil }}
+		startIntake(t, cfg, cp, rec.handle)
+		started(t, cp)
+
+		proxy.RefuseOn("MOVE ")
+		once := srv.append(t, "INBOX", message("refused-once", 1))
+		eventually(t, 10*time.Second, "the refused message moved on a later pass", func() bool {
+			return proxy.Refused() == 1 && countMessages(srv, "Klachten") == 1 && countMessages(srv, "INBOX") == 0
+		})
+		if diff := cmp.Diff([]uint32{once}, rec.uids()); diff != "" {
+			t.Errorf("hand-overs (-want +got): the handler has the message already:\n%s", diff)
+		}
+
+		for range 1 + maxMoveRetries {
+			proxy.RefuseOn("MOVE ")
+		}
+		stubborn := srv.append(t, "INBOX", message("refused-always", 1))
+		eventually(t, 10*time.Second, "every move of the stubborn message refused", func() bool { return proxy.Refused() == 2+maxMoveRetries })
+		after := srv.append(t, "INBOX", message("after-stubborn", 1))
+		eventually(t, 10*time.Second, "the next message moved", func() bool { return countMessages(srv, "Klachten") == 2 })
+		time.Sleep(3 * cfg.PollInterval)
+		if diff := cmp.Diff([]uint32{once, stubborn, after}, rec.uids()); diff != "" {
+			t.Errorf("hand-overs (-want +got):\n%s", diff)
+		}
+		if inbox := srv.list(t, "INBOX"); len(inbox) != 1 || inbox[0].UID != stubborn {
+			t.Errorf("inbox holds %v, want only the stubborn message %d", inbox, stubborn)
+		}
+	})
+}
