@@ -58,9 +58,10 @@ type staffTags struct {
 // unknown mail. A staff member who does mean such a tag writes it once more.
 //
 // Residual risk, with a signer that leaves In-Reply-To out: a tag the complainant planted in
-// a mail that never reached info@ (sent to the staff member alone), answered by the staff
-// member without info@ in copy, and re-delivered by the complainant with its In-Reply-To set
-// to a klachtd mail of the case whose subject holds no tags, counts. klachtd cannot tell
+// a mail that never joined the case (sent to the staff member alone, or to info@ without the
+// case number or threading, so that it was left in the inbox), answered by the staff member
+// without info@ in copy, and re-delivered by the complainant with its In-Reply-To set to a
+// klachtd mail of the case whose subject holds no tags, counts. klachtd cannot tell
 // that mail from the staff member's own answer to that klachtd mail. It needs a genuine
 // signed staff reply that klachtd never saw, the complainant's planted subject kept in it
 // word for word, and the case number in it; staff see the result at once (the commando-ok
