@@ -22,7 +22,7 @@ func (d *Daemon) badReference(tx *store.Tx, in *incoming) (string, string, intak
 			return "", "", intake.Leave, err
 		}
 		_, err := d.queue(tx, nil, "", outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
-			data: noticeData(render.NoticeForgedCommand, in.msg.From.Email+": "+strings.Join(in.tri.Refs, ", ")+": "+in.auth.Reason)}, in.now)
+			data: forgedNotice(in.auth, in.msg.From.Email+": "+strings.Join(in.tri.Refs, ", ")+": "+in.auth.Reason)}, in.now)
 		return "", "forged-command", intake.Leave, err
 	}
 	d.log.Warn("staff mail with an ambiguous or unknown case reference refused", "uid", in.f.UID,

@@ -121,8 +121,10 @@ func (e *caseEnv) caseOf(id string) complaint.Case {
 	return c
 }
 
+// staffMail is a staff member's new mail about a case (no reply prefix: with a signer that
+// leaves In-Reply-To out, a "RE:" without In-Reply-To answers a mail klachtd cannot know).
 func staffMail(id, subject, msgID string, at time.Time, body string, extra ...string) []byte {
-	return rawMail("Milou Meijer <"+staffAddr+">", orgAddr, "RE: ["+id+"] "+subject, msgID, at, body, extra...)
+	return rawMail("Milou Meijer <"+staffAddr+">", orgAddr, "["+id+"] "+subject, msgID, at, body, extra...)
 }
 
 // Trace fields for the authserv cases: our server's Authentication-Results and Received, and

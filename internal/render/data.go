@@ -80,6 +80,11 @@ type Data struct {
 	// leaves their name and the values of their answers out of Case (the labels stay, to say
 	// what was received); the templates say why instead of showing what was received.
 	Unauthenticated bool
+	// Why says, for the forged-command notice, what kind of reason refused the command:
+	// "unverified" (or empty: nothing vouches for the sender), "header" (a header field
+	// doubled, or a malformed header), "uncovered" (a valid signature of the sender's domain
+	// that does not cover the subject and sender). Detail holds the reason itself.
+	Why string
 }
 
 // Notices: the values of Data.Notice understood by the melding and herinnering templates.
