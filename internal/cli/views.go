@@ -28,7 +28,7 @@ type caseJSON struct {
 	Cause        string            `json:"cause,omitempty"`
 	Measure      string            `json:"measure,omitempty"`
 	// Unverified: the complainant's address was not authenticated when the case was
-	// registered (SPEC §2): no automatic mail repeats their words to it.
+	// registered: no automatic mail repeats their words to it.
 	Unverified bool `json:"unverified"`
 }
 

@@ -90,7 +90,7 @@ func runUnsignedThreading(t *testing.T, mode string) {
 		if i > 0 {
 			// Each is a mail of its own, written later, not a copy of the one before (which
 			// would be refused as a duplicate before anything else).
-			clock.Jump(clock.Now().Add(time.Minute))
+			clock.Set(clock.Now().Add(time.Minute))
 		}
 		deliver(a.raw())
 		mails := l.next(1)
@@ -130,7 +130,7 @@ func runUnsignedThreading(t *testing.T, mode string) {
 
 	// Control: the first command again (another Message-ID, written later), now signed over
 	// its threading.
-	clock.Jump(clock.Now().Add(time.Minute))
+	clock.Set(clock.Now().Add(time.Minute))
 	deliver(command("cmd-5@intervisie-begeleiding.nl", []string{"In-Reply-To: " + toPiet, "References: " + toPiet},
 		append(unsigned, "In-Reply-To", "References")...))
 	mails = l.next(2)

@@ -55,7 +55,7 @@ func TestPlantedTags(t *testing.T) {
 
 	// 3. The reply-all with [in-behandeling] added, written a minute later (a new mail, not a
 	// copy of the one before): that alone is carried out.
-	e.clock.Jump(e.clock.Now().Add(time.Minute))
+	e.clock.Set(e.clock.Now().Add(time.Minute))
 	replyAll("RE: "+planted+" [in-behandeling]", "staff-3@intervisie-begeleiding.nl", "jan-2@example.nl")
 	mails := e.next(2)
 	ok := onlyOne(t, mails, "commando-ok")

@@ -30,7 +30,7 @@ func startM365Env(t *testing.T) *m365Env {
 	dv := mailtest.StartDovecot(t)
 	sink := mailtest.StartSMTPSink(t)
 	keys := newDKIMKeys(t, staffDomain)
-	clock := newFlowClock(time.Date(2026, 11, 26, 10, 0, 0, 0, amsterdam(t)))
+	clock := mailtest.NewRunningClock(time.Date(2026, 11, 26, 10, 0, 0, 0, amsterdam(t)))
 	cfg := testConfig(t, dv.Addr(), dv.User, dv.Password, sink.Port())
 	cfg.Staff.Authentication = config.AuthenticationDKIM
 	cfg.Staff.DKIMDomains = []string{staffDomain}
@@ -62,7 +62,7 @@ func (e *m365Env) staffReply(to, subject, msgID, body string, threading ...strin
 }
 
 // later moves the clock on: what the next step writes is a mail of its own.
-func (e *m365Env) later() { e.clock.Jump(e.clock.Now().Add(time.Minute)) }
+func (e *m365Env) later() { e.clock.Set(e.clock.Now().Add(time.Minute)) }
 
 // unchanged checks that the case is still only confirmed and that no mail went out.
 func (e *m365Env) unchanged(id, step string) {
