@@ -476,7 +476,9 @@ func fieldName(line []byte, n int) (name, problem string) {
 	}
 	k, _, ok := bytes.Cut(line, []byte(":"))
 	if !ok {
-		return "", cmp.Or(problem, fmt.Sprintf("line %d has no colon", n))
+		// The DKIM verifier takes a line without a colon as a field of that name and no value,
+		// so "Subject" alone on a line is one more Subject for it.
+		return strings.TrimSpace(string(line)), cmp.Or(problem, fmt.Sprintf("line %d has no colon", n))
 	}
 	name = strings.TrimSpace(string(k))
 	switch k = bytes.TrimRight(k, " \t"); {
