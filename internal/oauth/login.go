@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/groeimeesters/klachtd/internal/complaint"
 )
 
 // ErrNoRefreshToken is a sign-in that ended without a refresh token, so that klachtd could not
@@ -40,7 +42,7 @@ func (m *Manager) LoginDevice(ctx context.Context, w io.Writer) error {
 	}
 	fmt.Fprintf(w, "Sign in as the mailbox's account. Waiting")
 	if !da.Expiry.IsZero() {
-		fmt.Fprintf(w, " until %s", da.Expiry.Format("15:04"))
+		fmt.Fprintf(w, " until %s", complaint.FormatStamp(da.Expiry, m.cfg.Location))
 	}
 	fmt.Fprintln(w, " …")
 	tok, err := conf.DeviceAccessToken(ctx, da)
