@@ -102,7 +102,7 @@ func Run(ctx context.Context, o Options) error {
 	var observe func(daemon.Observation)
 	if logw == nil {
 		logw = io.Discard
-		observe = func(ob daemon.Observation) { printEvent(out, ob) }
+		observe = func(ob daemon.Observation) { printEvent(out, ob, cfg.Organisation.Location) }
 	}
 	d, err := daemon.New(daemon.Options{Config: cfg, Store: st, Renderer: rnd, Observe: observe, Executable: o.Executable,
 		Log: slog.New(slog.NewTextHandler(logw, &slog.HandlerOptions{Level: slog.LevelInfo}))})

@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/tlsclient"
 )
 
@@ -42,7 +43,7 @@ func (m *Manager) LoginDevice(ctx context.Context, w io.Writer) error {
 	}
 	fmt.Fprintf(w, "Sign in as the mailbox's account. Waiting")
 	if !da.Expiry.IsZero() {
-		fmt.Fprintf(w, " until %s", da.Expiry.Format("15:04"))
+		fmt.Fprintf(w, " until %s", complaint.FormatStamp(da.Expiry, m.cfg.Location))
 	}
 	fmt.Fprintln(w, " …")
 	tok, err := conf.DeviceAccessToken(ctx, da)

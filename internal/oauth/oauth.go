@@ -51,6 +51,9 @@ type Config struct {
 	Scopes       []string
 	StorePath    string
 	WarnBefore   time.Duration
+	// Location is the organisation's time zone, in which a sign-in tells people the time
+	// (nil: UTC, never the machine's zone).
+	Location *time.Location
 
 	// LoginCommand, RestartCommand, SecretSource and KeySource name the remedies in messages:
 	// "klachtd oauth2 login --config /etc/klachtd/config.toml", "systemctl restart klachtd",
