@@ -1,5 +1,5 @@
 // Package clean removes from text what must never reach a person's terminal or mail client
-// (SPEC section 10): control characters (ESC and the other C0 and C1 codes, DEL) except tab
+// (README, "Running it"): control characters (ESC and the other C0 and C1 codes, DEL) except tab
 // and newline, and the bidirectional embeddings, overrides and isolates (U+202A–U+202E,
 // U+2066–U+2069) that make text read differently from what it is. A complainant's PDF field
 // "ESC]0;pwned BEL" must not retitle a staff member's terminal, and "U+202E" must not turn a

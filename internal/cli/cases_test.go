@@ -101,7 +101,7 @@ func TestNewListShow(t *testing.T) {
 	}
 }
 
-// checkStableNames checks that a case object has every stable name of SPEC section 7, with its
+// checkStableNames checks that a case object has every stable name the README lists, with its
 // JSON type.
 func checkStableNames(t *testing.T, v map[string]any) {
 	t.Helper()

@@ -53,14 +53,27 @@ func cmdCheck(ctx context.Context, e *env) error {
 		return failf("templates: %v", err)
 	}
 	fmt.Fprintf(e.stdout, "templates: ok (%d kinds in nl and en)\n", len(render.Kinds()))
+	var failed []string
+	// Local, so also --offline: the child process the daemon reads attached documents in.
+	if line, hint, err := checkDocReader(ctx, selfExecutable()); err != nil {
+		failed = append(failed, "the document reader")
+		fmt.Fprintf(e.stderr, "%s: FAILED: %v\n", line, err)
+		if hint != "" {
+			fmt.Fprintf(e.stderr, "  %s\n", hint)
+		}
+	} else {
+		fmt.Fprintln(e.stdout, line)
+	}
 	if e.offline {
+		if len(failed) > 0 {
+			return failf("%s failed (see above)", strings.Join(failed, " and "))
+		}
 		return nil
 	}
 	tokens, err := kd.NewTokens(c, e.configPath, e.log)
 	if err != nil {
 		return failf("%v", err)
 	}
-	var failed []string
 	for _, s := range serverChecks(c, tokens) {
 		// A token may take a round trip to the provider first.
 		cctx, cancel := context.WithTimeout(ctx, 2*max(c.IMAP.Timeout, c.SMTP.Timeout)+30*time.Second)

@@ -11,8 +11,8 @@ import (
 
 	"github.com/emersion/go-imap/v2/imapclient"
 
-	"github.com/groeimeesters/klachtd/internal/loopback"
 	"github.com/groeimeesters/klachtd/internal/mailtest"
+	"github.com/groeimeesters/klachtd/internal/memimap"
 )
 
 // checkConfig writes a configuration for check against the given IMAP and SMTP ports.
@@ -115,7 +115,7 @@ func TestCheckReportsEveryServer(t *testing.T) {
 // TestCheckSaysWhatItFound: "1 message", not "1 messages"; an SMTP server without a username is
 // "connected (no login configured", not "logged in"; no warning for a file of 0600.
 func TestCheckSaysWhatItFound(t *testing.T) {
-	srv, err := loopback.StartIMAP("info@intervisie-begeleiding.nl", "demo")
+	srv, err := memimap.Start("info@intervisie-begeleiding.nl", "demo")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -100,7 +100,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return docreader.Serve(args[1:], os.Stdin, stdout)
 	}
 	// What a command prints may hold a complainant's words: no control character or bidi
-	// override reaches the terminal (SPEC section 10), whatever the command.
+	// override reaches the terminal, whatever the command.
 	out, errw := clean.NewWriter(stdout), clean.NewWriter(stderr)
 	defer out.Flush()
 	defer errw.Flush()

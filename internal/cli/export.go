@@ -108,7 +108,7 @@ func exportIndex(v fullCaseJSON, files []exportFile, c *config.Config) []byte {
 			arrow, who = "→", strings.Join(append(append([]string{}, m.To...), m.Cc...), ", ")
 			what = render.Describe(m.Template, string(l)) + ", " + l.mailStatus(m.Status)
 		}
-		fmt.Fprintf(w, "  %s\t%s\t%s %s\t%s\t%s\n", f.name, m.At.In(loc).Format("2006-01-02 15:04"), arrow, cell(who), cell(firstLine(m.Subject)), what)
+		fmt.Fprintf(w, "  %s\t%s\t%s %s\t%s\t%s\n", f.name, complaint.FormatStamp(m.At, loc), arrow, cell(who), cell(firstLine(m.Subject)), what)
 	}
 	w.Flush()
 	b.WriteString("\n" + l.t("Een .eml-bestand is een e-mail zoals die is ontvangen of verstuurd: met alle kopregels, de tekst, de HTML-weergave en de bijlagen. Het opent in elk e-mailprogramma.",

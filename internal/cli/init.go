@@ -192,7 +192,7 @@ func (f *initFlags) config(in *asker) (string, []secretFile, error) {
 [organisation]
 name     = %s
 address  = %s
-`, complaint.FormatDate(time.Now(), "en", time.Local), q(f.org), q(f.address))
+`, complaint.FormatDate(time.Now(), "en", config.Default().Organisation.Location), q(f.org), q(f.address))
 	if f.officer != "" {
 		fmt.Fprintf(&b, "officer  = %s\n", q(f.officer))
 	}

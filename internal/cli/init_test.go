@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/groeimeesters/klachtd/internal/config"
-	"github.com/groeimeesters/klachtd/internal/loopback"
 	"github.com/groeimeesters/klachtd/internal/mailtest"
+	"github.com/groeimeesters/klachtd/internal/memimap"
 )
 
 // TestInitIntoARoot: init with the plain IMAP preset writes etc/klachtd/config.toml (0644,
@@ -18,7 +18,7 @@ import (
 // those, runs check against the servers (here on loopback) and says what to do next; the
 // file it wrote is a configuration klachtd takes, and a second init does not overwrite it.
 func TestInitIntoARoot(t *testing.T) {
-	srv, err := loopback.StartIMAP("info@intervisie-begeleiding.nl", "geheim-wachtwoord")
+	srv, err := memimap.Start("info@intervisie-begeleiding.nl", "geheim-wachtwoord")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/config"
 	kd "github.com/groeimeesters/klachtd/internal/daemon"
 	"github.com/groeimeesters/klachtd/internal/oauth"
@@ -65,7 +66,7 @@ func oauthLogin(ctx context.Context, e *env, c *config.Config, m *oauth.Manager)
 		return failf("signed in, but no access token could be had: %v", err)
 	}
 	fmt.Fprintf(e.stdout, "Signed in. The refresh token is kept in %s (mode 0600); a running klachtd takes it up within seconds.\n", c.OAuth2.TokenStore)
-	fmt.Fprintf(e.stdout, "Access token valid until %s. `klachtd check` logs in with it.\n", tok.Expiry.In(c.Organisation.Location).Format("2006-01-02 15:04"))
+	fmt.Fprintf(e.stdout, "Access token valid until %s. `klachtd check` logs in with it.\n", complaint.FormatStamp(tok.Expiry, c.Organisation.Location))
 	return nil
 }
 
@@ -81,7 +82,7 @@ func oauthStatus(w io.Writer, c *config.Config, m *oauth.Manager, configPath str
 		if t.IsZero() {
 			return "-"
 		}
-		return t.In(loc).Format("2006-01-02 15:04:05")
+		return complaint.FormatStamp(t, loc)
 	}
 	fmt.Fprintf(w, "provider:       %s\ngrant:          %s\ntoken store:    %s\n", c.OAuth2.Provider, c.OAuth2.Grant, c.OAuth2.TokenStore)
 	if s.Grant != "" && s.Grant != c.OAuth2.Grant {
@@ -106,7 +107,7 @@ func oauthStatus(w io.Writer, c *config.Config, m *oauth.Manager, configPath str
 		}
 	}
 	if !c.OAuth2.SecretExpires.IsZero() {
-		fmt.Fprintf(w, "client secret:  ends %s\n", c.OAuth2.SecretExpires.In(loc).Format("2006-01-02"))
+		fmt.Fprintf(w, "client secret:  ends %s\n", complaint.FormatDate(c.OAuth2.SecretExpires, "en", loc))
 	}
 	result := "ok"
 	if !s.Last.OK {
@@ -144,6 +145,6 @@ func checkTokens(ctx context.Context, w io.Writer, c *config.Config, m *oauth.Ma
 		scopes = "(the server named none)"
 	}
 	fmt.Fprintf(w, "oauth2 %s (%s): token ok, expires %s; scopes %s\n", c.OAuth2.Provider, c.OAuth2.Grant,
-		tok.Expiry.In(c.Organisation.Location).Format("2006-01-02 15:04"), scopes)
+		complaint.FormatStamp(tok.Expiry, c.Organisation.Location), scopes)
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/config"
+	kd "github.com/groeimeesters/klachtd/internal/daemon"
 	"github.com/groeimeesters/klachtd/internal/report"
 	"github.com/groeimeesters/klachtd/internal/store"
 )
@@ -41,7 +42,7 @@ func cmdReport(ctx context.Context, e *env) error {
 		return err
 	}
 	defer st.Close()
-	load := func(s, e time.Time) ([]store.CaseStat, error) { return st.Stats(ctx, s, e) }
+	load := kd.ReportStats(func(s, e time.Time) ([]store.CaseStat, error) { return st.Stats(ctx, s, e) })
 	r, err := report.Build(start, now, loc, load)
 	if err != nil {
 		return err

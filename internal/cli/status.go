@@ -55,10 +55,11 @@ type status struct {
 	open     map[complaint.Status]int
 	next     []complaint.Case // open cases by next deadline
 	warnings []string
+	loc      *time.Location // the organisation's: what people read is in its time
 }
 
 func gatherStatus(ctx context.Context, st *store.Store, c *config.Config, now time.Time) (*status, error) {
-	s := &status{open: map[complaint.Status]int{}}
+	s := &status{open: map[complaint.Status]int{}, loc: c.Organisation.Location}
 	var err error
 	if s.daemon, s.ran, err = st.GetDaemonStatus(ctx); err != nil {
 		return nil, err
@@ -82,10 +83,10 @@ func gatherStatus(ctx context.Context, st *store.Store, c *config.Config, now ti
 			s.next = append(s.next, cs)
 		}
 		if next.Before(now) && !next.IsZero() {
-			s.warn("%s is past its %s (%s): answer with a verdict or [verlenging …]", cs.ID, deadlineWhat(cs), next.In(loc).Format("2006-01-02 15:04"))
+			s.warn("%s is past its %s (%s): answer with a verdict or [verlenging …]", cs.ID, deadlineWhat(cs), complaint.FormatStamp(next, loc))
 		}
 		if cs.ConfirmedAt.IsZero() && cs.Email != "" && now.Sub(cs.ReceivedAt) > c.Deadlines.ConfirmAlarm {
-			s.warn("%s was received %s and is not yet confirmed (promised within %s)", cs.ID, ago(now, cs.ReceivedAt), durWords(c.Deadlines.ConfirmWithin))
+			s.warn("%s was received %s and is not yet confirmed (promised within %s)", cs.ID, s.ago(now, cs.ReceivedAt), durWords(c.Deadlines.ConfirmWithin))
 		}
 	}
 	sort.Slice(s.next, func(i, j int) bool {
@@ -98,7 +99,7 @@ func gatherStatus(ctx context.Context, st *store.Store, c *config.Config, now ti
 		return nil, err
 	}
 	for _, a := range alarms {
-		s.warn("alarm since %s: %s", a.Raised.In(loc).Format("2006-01-02 15:04"), a.Detail)
+		s.warn("alarm since %s: %s", complaint.FormatStamp(a.Raised, loc), a.Detail)
 	}
 	s.mailWarnings(c, now)
 	if n, err := st.QuarantinedSince(ctx, now.AddDate(0, 0, -7)); err != nil {
@@ -120,17 +121,17 @@ func (s *status) daemonState(now time.Time) {
 		s.state = "has never run on this database"
 		s.warn("the daemon has never run with this configuration: systemctl enable --now klachtd (or klachtd run)")
 	case !d.StoppedAt.IsZero():
-		s.state = "stopped " + ago(now, d.StoppedAt)
-		s.warn("the daemon is not running (it stopped %s): systemctl start klachtd, and systemctl status klachtd for why it stopped", ago(now, d.StoppedAt))
+		s.state = "stopped " + s.ago(now, d.StoppedAt)
+		s.warn("the daemon is not running (it stopped %s): systemctl start klachtd, and systemctl status klachtd for why it stopped", s.ago(now, d.StoppedAt))
 	case silent > 3*kd.BeatEvery():
-		s.state = "not running: last sign of life " + ago(now, d.BeatAt)
-		s.warn("the daemon gave no sign of life since %s: it died or hangs; systemctl status klachtd and journalctl -u klachtd say why", ago(now, d.BeatAt))
+		s.state = "not running: last sign of life " + s.ago(now, d.BeatAt)
+		s.warn("the daemon gave no sign of life since %s: it died or hangs; systemctl status klachtd and journalctl -u klachtd say why", s.ago(now, d.BeatAt))
 	case d.Host == host && !alive(d.PID):
 		s.state = fmt.Sprintf("not running: process %d is gone", d.PID)
 		s.warn("the daemon's process %d is gone without stopping: systemctl status klachtd", d.PID)
 	default:
 		s.running = true
-		s.state = fmt.Sprintf("running since %s (pid %d on %s; last sign of life %s)", ago(now, d.StartedAt), d.PID, d.Host, ago(now, d.BeatAt))
+		s.state = fmt.Sprintf("running since %s (pid %d on %s; last sign of life %s)", s.ago(now, d.StartedAt), d.PID, d.Host, s.ago(now, d.BeatAt))
 	}
 }
 
@@ -142,10 +143,10 @@ func (s *status) mailWarnings(c *config.Config, now time.Time) {
 	}
 	if stale := 3*c.IMAP.PollInterval + c.IMAP.Timeout; s.running && now.Sub(d.StartedAt) > stale &&
 		(d.LastPoll.IsZero() || now.Sub(d.LastPoll) > stale) {
-		s.warn("the mailbox was not polled for %s: klachtd check, and the daemon's log", ago(now, d.LastPoll))
+		s.warn("the mailbox was not polled for %s: klachtd check, and the daemon's log", s.ago(now, d.LastPoll))
 	}
 	if o := s.out; o.Queued > 0 && now.Sub(o.OldestQueued) > time.Hour {
-		s.warn("%s waiting to be sent, the oldest queued %s: is the SMTP server reachable? klachtd check", plural(o.Queued, "mail is", "mails are"), ago(now, o.OldestQueued))
+		s.warn("%s waiting to be sent, the oldest queued %s: is the SMTP server reachable? klachtd check", plural(o.Queued, "mail is", "mails are"), s.ago(now, o.OldestQueued))
 	}
 	if o := s.out; o.Failed > 0 {
 		where := ""
@@ -168,12 +169,12 @@ func (s *status) print(w io.Writer, c *config.Config, cfgPath string, now time.T
 	fmt.Fprintf(t, "daemon\t%s\n", s.state)
 	poll := "never polled"
 	if !s.daemon.LastPoll.IsZero() {
-		poll = "last poll " + ago(now, s.daemon.LastPoll)
+		poll = "last poll " + s.ago(now, s.daemon.LastPoll)
 	}
 	fmt.Fprintf(t, "mailbox\t%s on %s: %s\n", c.IMAP.Mailbox, c.IMAP.Host, poll)
 	waiting := "nothing waiting"
 	if s.out.Queued > 0 {
-		waiting = fmt.Sprintf("%s waiting (the oldest queued %s)", plural(s.out.Queued, "mail", "mails"), ago(now, s.out.OldestQueued))
+		waiting = fmt.Sprintf("%s waiting (the oldest queued %s)", plural(s.out.Queued, "mail", "mails"), s.ago(now, s.out.OldestQueued))
 	}
 	fmt.Fprintf(t, "outgoing\t%s; in the last 7 days %d sent, %d failed\n", waiting, s.out.Sent, s.out.Failed)
 	var open []string
@@ -199,7 +200,7 @@ func (s *status) print(w io.Writer, c *config.Config, cfgPath string, now time.T
 				break
 			}
 			next, _ := cs.NextDeadline()
-			fmt.Fprintf(t, "  %s\t%s\t%s\t%s\n", next.In(loc).Format("2006-01-02 15:04"), cs.ID, deadlineWhat(cs), cs.Status)
+			fmt.Fprintf(t, "  %s\t%s\t%s\t%s\n", complaint.FormatStamp(next, loc), cs.ID, deadlineWhat(cs), cs.Status)
 		}
 		t.Flush()
 	}
@@ -234,8 +235,8 @@ func alive(pid int) bool {
 }
 
 // ago says how long ago t was, as a person reads it: "12 s ago", "3 min ago", "5 h ago",
-// or the date for what is older than a day.
-func ago(now, t time.Time) string {
+// or the moment, in the organisation's zone, for what is older than a day.
+func (s *status) ago(now, t time.Time) string {
 	if t.IsZero() {
 		return "never"
 	}
@@ -250,7 +251,7 @@ func ago(now, t time.Time) string {
 	case d < 24*time.Hour:
 		return fmt.Sprintf("%d h ago", int(d.Hours()))
 	}
-	return "on " + t.Local().Format("2006-01-02 15:04")
+	return "on " + complaint.FormatStamp(t, s.loc)
 }
 
 // durWords writes a configured term as people say it: "48 h", "4 weeks".

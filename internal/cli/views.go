@@ -8,7 +8,7 @@ import (
 	"github.com/groeimeesters/klachtd/internal/store"
 )
 
-// caseJSON is the stable JSON form of a case (SPEC section 7): names are added, never renamed.
+// caseJSON is the stable JSON form of a case (README, "Running it"): names are added, never renamed.
 type caseJSON struct {
 	ID           string            `json:"id"`
 	Status       string            `json:"status"`
@@ -27,6 +27,9 @@ type caseJSON struct {
 	Missing      []string          `json:"missing"`
 	Cause        string            `json:"cause,omitempty"`
 	Measure      string            `json:"measure,omitempty"`
+	// Unverified: the complainant's address was not authenticated when the case was
+	// registered: no automatic mail repeats their words to it.
+	Unverified bool `json:"unverified"`
 }
 
 // fullCaseJSON is a case with its timeline and correspondence (`show --json`): both always
@@ -62,6 +65,10 @@ type messageJSON struct {
 	Kind      string    `json:"kind"`
 	Status    string    `json:"status,omitempty"`
 	Verified  bool      `json:"verified"`
+	// Unverified: an incoming mail whose sender was not authenticated (a forged or unsigned
+	// command, a reply claiming the complainant's or the commissaris' address, an unknown
+	// sender, the complaint of an unverified case); never set on outgoing mail.
+	Unverified bool `json:"unverified"`
 }
 
 func tp(t time.Time) *time.Time {
@@ -85,7 +92,7 @@ func viewCase(c complaint.Case) caseJSON {
 		ReceivedAt: tp(c.ReceivedAt), ConfirmedAt: tp(c.ConfirmedAt), DueAt: tp(c.DueAt), ClosedAt: tp(c.ClosedAt),
 		RemedyDueAt: tp(c.RemedyDueAt), Language: c.Language,
 		Complainant: personJSON{Name: c.Name, Email: c.Email, Phone: c.Phone}, Service: c.Service,
-		Fields: fields, Missing: missing, Cause: c.Cause, Measure: c.Measure}
+		Fields: fields, Missing: missing, Cause: c.Cause, Measure: c.Measure, Unverified: c.Unverified}
 	next, _ := c.NextDeadline()
 	v.NextDeadline = tp(next)
 	return v
@@ -108,9 +115,13 @@ func fullCase(ctx context.Context, st *store.Store, c complaint.Case) (fullCaseJ
 	}
 	v.Messages = []messageJSON{}
 	for _, m := range msgs {
+		verified := m.Verified
+		if m.Direction == "in" && m.Kind == "complaint" && c.Unverified {
+			verified = false // a case registered before its complaint's row said so
+		}
 		v.Messages = append(v.Messages, messageJSON{At: m.At, Direction: m.Direction, From: m.From, To: nonNil(m.To),
 			Cc: nonNil(m.Cc), Subject: m.Subject, MessageID: m.MessageID, Template: m.Template, Kind: m.Kind,
-			Status: m.Status, Verified: m.Verified})
+			Status: m.Status, Verified: verified, Unverified: m.Direction == "in" && !verified})
 	}
 	return v, nil
 }

@@ -52,7 +52,7 @@ var eventWords = map[string][2]string{
 	"mail-held":         {"niet verstuurd", "mail held"},
 	"forged-command":    {"opdracht geweigerd", "command refused"},
 	"command-error":     {"opdracht fout", "command error"},
-	"duplicate-command": {"dubbele opdracht", "duplicate command"},
+	"duplicate-command": {"dubbel bezorgd", "delivered twice"},
 	"bounce":            {"bounce", "bounce"},
 	"send-failed":       {"verzenden mislukt", "send failed"},
 }

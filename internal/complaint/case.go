@@ -11,7 +11,7 @@ import (
 // Status is where a case stands in the procedure.
 type Status string
 
-// The statuses of SPEC section 7.
+// The statuses, as `list --json` prints them (README, "Running it").
 const (
 	StatusNieuw         Status = "nieuw"
 	StatusBevestigd     Status = "bevestigd"

@@ -68,6 +68,13 @@ func FormatStamp(t time.Time, loc *time.Location) string {
 	return t.In(orUTC(loc)).Format("2006-01-02 15:04")
 }
 
+// FormatClock writes the time of day of t in loc to the second, for a running printout
+// where events follow each other within seconds (the demo): "14:05:09". Anything read
+// later, or beside a date, uses FormatStamp, FormatDate or FormatDateTime.
+func FormatClock(t time.Time, loc *time.Location) string {
+	return t.In(orUTC(loc)).Format(time.TimeOnly)
+}
+
 // DateHour is the local hour of day that ParseDate gives a date: a term written as a date
 // falls due at 09:00 on that day, the start of a working day, so that reminders and
 // automatic notices arrive when staff and complainants read their mail.

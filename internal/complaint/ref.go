@@ -78,7 +78,7 @@ func isRef(inner string) bool {
 // characters), the other default-ignorable code points (U+034F, the Hangul fillers, …) and
 // variation selectors — and with every Unicode space as a plain one. References are matched
 // on it, so that a mail client's, a copy-paste's or an attacker's invisible characters
-// inside [KL-…] do not detach a reply from its case (SPEC §10).
+// inside [KL-…] do not detach a reply from its case.
 func Visible(s string) string {
 	plain := true
 	for i := 0; i < len(s); i++ {

@@ -7,9 +7,9 @@ import "time"
 // mails go out (and a bounce of them can still be matched) before everything is deleted.
 const PurgeGrace = 24 * time.Hour
 
-// Purge is the retention rule's answer for one case at one moment (SPEC section 5:
-// "retention: 2 years after receipt; an open case older than that is reported to staff, not
-// deleted").
+// Purge is the retention rule's answer for one case at one moment: a case is purged
+// retention.keep (2 years) after receipt; an open case older than that is reported to staff,
+// not deleted.
 type Purge int
 
 // The answers of MayPurge.

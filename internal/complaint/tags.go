@@ -10,7 +10,7 @@ import (
 	"github.com/groeimeesters/klachtd/internal/dur"
 )
 
-// TagKind is the canonical name of a staff tag (SPEC section 3).
+// TagKind is the canonical name of a staff tag (README; `klachtd help tags`).
 type TagKind string
 
 // The staff tags.

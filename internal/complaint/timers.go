@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// TimerKind names a deadline of a case (SPEC section 5).
+// TimerKind names a deadline of a case ([deadlines] in config.example.toml).
 type TimerKind string
 
 // The timers of a case.

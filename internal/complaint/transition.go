@@ -74,9 +74,9 @@ type Command struct {
 	By        string
 }
 
-// Terms are the configured deadlines (SPEC section 5). AutoExtendBefore is the lead by
-// which the automatic extension comes before the due date (0: at the due date). Location is
-// used for the dates in timeline texts; nil means UTC.
+// Terms are the configured deadlines ([deadlines] in config.example.toml). AutoExtendBefore
+// is the lead by which the automatic extension comes before the due date (0: at the due
+// date). Location is used for the dates in timeline texts; nil means UTC.
 type Terms struct {
 	ConfirmWithin, ConfirmAlarm, HandleWithin, RemindBefore time.Duration
 	AutoExtend                                              bool
@@ -112,7 +112,7 @@ func refuse(tag TagKind, nl, en string, args ...any) *TransitionError {
 // IsOpen reports whether a case in this status is still being handled.
 func (s Status) IsOpen() bool { return s != StatusAfgehandeld }
 
-// IsValid reports whether s is one of the statuses of SPEC section 7.
+// IsValid reports whether s is one of the Status constants.
 func (s Status) IsValid() bool {
 	switch s {
 	case StatusNieuw, StatusBevestigd, StatusInfoNodig, StatusInBehandeling, StatusBeoordeeld,

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"time"
+
+	"github.com/groeimeesters/klachtd/internal/tlsclient"
 )
 
 func (c *Config) checkStaff(k *checker) {
@@ -16,7 +18,7 @@ func (c *Config) checkStaff(k *checker) {
 	k.emails("staff.addresses", s.Addresses)
 	k.emails("staff.notify", s.Notify)
 	k.oneOf("staff.authentication", s.Authentication, AuthenticationDKIM, AuthenticationAuthserv, AuthenticationNone)
-	if s.Authentication == AuthenticationNone && c.IMAP.Host != "" && !isLoopback(c.IMAP.Host) {
+	if s.Authentication == AuthenticationNone && c.IMAP.Host != "" && !tlsclient.Loopback(c.IMAP.Host) {
 		k.add("staff.authentication", "\"none\" trusts the From: header, which anyone can forge; it is for tests and the demo on a loopback mailbox only: use \"dkim\" or \"authserv\"")
 	}
 	if s.AuthservHops < 0 || s.AuthservHops > 5 {

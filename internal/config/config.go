@@ -1,4 +1,4 @@
-// Package config owns klachtd's configuration: the TOML file of SPEC section 6, decoded
+// Package config owns klachtd's configuration: the TOML file of config.example.toml, decoded
 // strictly (an unknown key is refused, naming it), turned into typed values (durations, sizes,
 // a time zone, a weekly moment), with its secrets read from files or the environment, and
 // validated so that every problem is reported at once with its key.
@@ -9,7 +9,6 @@ package config
 
 import (
 	"log/slog"
-	"net"
 	"strings"
 	"time"
 
@@ -123,12 +122,12 @@ type Complaints struct {
 	// Reply-To names the complainant (when the mail is authenticated as staff mail is).
 	FormSenders []string `toml:"form_senders"`
 	// MaxNewPerHour caps the new-case confirmations that go out per hour for the whole
-	// mailbox; more wait their turn (SPEC section 2), so a flood of forged complaints cannot
+	// mailbox; more wait their turn, so a flood of forged complaints cannot
 	// turn the mailbox into a relay.
 	MaxNewPerHour int `toml:"max_new_per_hour"`
 }
 
-// Deadlines are the terms of SPEC section 5.
+// Deadlines are the terms of the procedure ([deadlines] in config.example.toml).
 type Deadlines struct {
 	ConfirmWithin time.Duration `toml:"confirm_within"`
 	ConfirmAlarm  time.Duration `toml:"confirm_alarm"`
@@ -183,7 +182,7 @@ func (l Log) SlogLevel() slog.Level {
 	return slog.LevelInfo
 }
 
-// Default returns every default of SPEC section 6, without hosts, usernames or addresses.
+// Default returns every default config.example.toml names, without hosts, usernames or addresses.
 func Default() *Config {
 	return &Config{
 		Organisation: Organisation{
@@ -242,18 +241,4 @@ func (c *Config) StaffAddress(email string) bool {
 		}
 	}
 	return false
-}
-
-// Loopback reports whether host is this machine: "localhost", an address in 127.0.0.0/8,
-// or ::1. Only such hosts may be reached without TLS.
-func (c *Config) Loopback(host string) bool { return isLoopback(host) }
-
-func isLoopback(host string) bool {
-	h := strings.TrimSuffix(strings.ToLower(strings.TrimSpace(host)), ".")
-	h = strings.TrimSuffix(strings.TrimPrefix(h, "["), "]")
-	if h == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(h)
-	return ip != nil && ip.IsLoopback()
 }

@@ -5,6 +5,8 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+
+	"github.com/groeimeesters/klachtd/internal/tlsclient"
 )
 
 // Metrics is the optional Prometheus listener.
@@ -33,16 +35,13 @@ func (c *Config) checkMetrics(k *checker) {
 		k.add("metrics.listen", "%q needs a port number (1–65535), as in \"127.0.0.1:9464\"", m.Listen)
 		return
 	}
-	loopback := strings.EqualFold(host, "localhost")
-	if !loopback && host != "" {
-		ip, err := netip.ParseAddr(host)
-		if err != nil {
+	if host != "" && !strings.EqualFold(host, "localhost") {
+		if _, err := netip.ParseAddr(host); err != nil {
 			k.add("metrics.listen", "%q must name an IP address (or localhost), not a host name, which could resolve to any interface", m.Listen)
 			return
 		}
-		loopback = ip.IsLoopback()
 	}
-	if !loopback && !m.AllowRemote {
+	if !tlsclient.Loopback(host) && !m.AllowRemote {
 		k.add("metrics.listen", "%q can be reached from other machines, and the metrics listener has no TLS and no password: "+
 			"use a loopback address such as \"127.0.0.1:9464\" (and scrape through an SSH tunnel or a local agent), or, on a "+
 			"network you control behind a firewall, set metrics.allow_remote = true", m.Listen)

@@ -6,10 +6,12 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/groeimeesters/klachtd/internal/tlsclient"
 )
 
 // OAuth2 is the [oauth2] section: how klachtd gets its own tokens for imap.auth and smtp.auth
-// "xoauth2" or "oauthbearer" (SPEC section 9).
+// "xoauth2" or "oauthbearer" (every key in config.example.toml; the steps in docs/oauth2.md).
 type OAuth2 struct {
 	Provider         string `toml:"provider"` // microsoft | google | custom
 	Tenant           string `toml:"tenant"`   // microsoft: the tenant id or domain
@@ -266,7 +268,7 @@ func endpointProblem(raw string) string {
 	switch {
 	case u.Scheme == "https":
 		return ""
-	case u.Scheme == "http" && isLoopback(u.Hostname()):
+	case u.Scheme == "http" && tlsclient.Loopback(u.Hostname()):
 		return ""
 	}
 	return fmt.Sprintf("%q must be https (plain http only on a loopback address): tokens and secrets travel over it", raw)

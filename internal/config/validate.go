@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/groeimeesters/klachtd/internal/tlsclient"
 )
 
 // Problem is one thing wrong with the configuration: the key, as written in the file
@@ -152,7 +154,7 @@ func (c *Config) checkServer(k *checker, section, host string, port int, tls str
 		k.add(section+".port", "%d is not a port number (1–65535)", port)
 	}
 	k.oneOf(section+".tls", tls, TLSImplicit, TLSStartTLS, TLSNone)
-	if tls == TLSNone && host != "" && !isLoopback(host) {
+	if tls == TLSNone && host != "" && !tlsclient.Loopback(host) {
 		k.add(section+".tls", "\"none\" sends passwords and complaints unencrypted, so it is allowed only "+
 			"for a loopback host (localhost, 127.0.0.1, ::1), not %q; use \"implicit\" or \"starttls\"", host)
 	}

@@ -93,12 +93,12 @@ func (d *Daemon) alarms(start time.Time) []alarm {
 		warn := d.cfg.OAuth2.WarnBefore
 		r := alarm{kind: AlarmRefreshExpiry, term: st.RefreshExpires,
 			holds: !st.RefreshExpires.IsZero() && !refused && !now.Before(st.RefreshExpires.Add(-warn))}
-		r.detail = "the OAuth2 server said klachtd's refresh token ends on " + st.RefreshExpires.Format(time.RFC3339)
+		r.detail = "the OAuth2 server said klachtd's refresh token ends on " + complaint.FormatDateTime(st.RefreshExpires, "en", d.cfg.Organisation.Location)
 		r.mend = "sign in again before then: klachtd oauth2 login" + flag
 		out = append(out, r)
 		s := alarm{kind: AlarmSecretExpiry, term: d.cfg.OAuth2.SecretExpires,
 			holds: !d.cfg.OAuth2.SecretExpires.IsZero() && !now.Before(d.cfg.OAuth2.SecretExpires.Add(-warn))}
-		s.detail = "the client secret ends on " + d.cfg.OAuth2.SecretExpires.Format(time.DateOnly) + " (oauth2.client_secret_expires)"
+		s.detail = "the client secret ends on " + complaint.FormatDate(d.cfg.OAuth2.SecretExpires, "en", d.cfg.Organisation.Location) + " (oauth2.client_secret_expires)"
 		s.mend = "create a new client secret in the app registration, put it in " + orKey(d.cfg.OAuth2.ClientSecretFile, "oauth2.client_secret_file") +
 			", set oauth2.client_secret_expires to its new end and restart klachtd (docs/oauth2.md)"
 		out = append(out, s)

@@ -10,7 +10,7 @@ import (
 )
 
 // badReference refuses a staff mail whose subject names more than one case, or a case that
-// does not exist (SPEC §2): which case a command is for must never be a guess. Nothing is
+// does not exist: which case a command is for must never be a guess. Nothing is
 // changed on any case; the staff member gets an error reply saying why, and the mail stays in
 // the mailbox for people to read. An unauthenticated one is a forgery like any other: staff
 // are told, its sender gets nothing.
@@ -22,7 +22,7 @@ func (d *Daemon) badReference(tx *store.Tx, in *incoming) (string, string, intak
 			return "", "", intake.Leave, err
 		}
 		_, err := d.queue(tx, nil, "", outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
-			data: noticeData(render.NoticeForgedCommand, in.msg.From.Email+": "+strings.Join(in.tri.Refs, ", ")+": "+in.auth.Reason)}, in.now)
+			data: forgedNotice(in.auth, in.msg.From.Email+": "+strings.Join(in.tri.Refs, ", ")+": "+in.auth.Reason)}, in.now)
 		return "", "forged-command", intake.Leave, err
 	}
 	d.log.Warn("staff mail with an ambiguous or unknown case reference refused", "uid", in.f.UID,

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/groeimeesters/klachtd/internal/intake"
+	"github.com/groeimeesters/klachtd/internal/mailtest"
 )
 
 // BenchmarkHandleKinds hands one kind of mail at a time to Handle, the messages built before
@@ -33,7 +34,7 @@ func BenchmarkHandleKinds(b *testing.B) {
 	}
 	for _, k := range kinds {
 		b.Run(k.name, func(b *testing.B) {
-			d, _ := newTestDaemon(b, testConfig(b, "", "", "", 0), newFlowClock(now), nil)
+			d, _ := newTestDaemon(b, testConfig(b, "", "", "", 0), mailtest.NewRunningClock(now), nil)
 			fs := make([]*intake.Fetched, b.N)
 			for i := range fs {
 				raw := k.mail(i)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/groeimeesters/klachtd/internal/intake"
+	"github.com/groeimeesters/klachtd/internal/mailtest"
 )
 
 // Run: go test -run '^$' -bench Handle -benchmem ./internal/daemon (add -memprofile or
@@ -27,7 +28,7 @@ func BenchmarkHandleLarge(b *testing.B) {
 }
 
 func benchmarkHandleLarge(b *testing.B, ext string) {
-	d, _ := newTestDaemon(b, testConfig(b, "", "", "", 0), newFlowClock(time.Now()), nil)
+	d, _ := newTestDaemon(b, testConfig(b, "", "", "", 0), mailtest.NewRunningClock(time.Now()), nil)
 	b.ReportAllocs()
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(48 << 20)) // as klachtd run does
 	var peak, rssBase, rssPeak uint64
@@ -55,7 +56,7 @@ func benchmarkHandleLarge(b *testing.B, ext string) {
 
 // BenchmarkHandleBacklog hands ordinary mail and complaints (1 in 10) to Handle, as a backlog.
 func BenchmarkHandleBacklog(b *testing.B) {
-	d, _ := newTestDaemon(b, testConfig(b, "", "", "", 0), newFlowClock(time.Now()), nil)
+	d, _ := newTestDaemon(b, testConfig(b, "", "", "", 0), mailtest.NewRunningClock(time.Now()), nil)
 	filler := strings.Repeat("Dit is gewone correspondentie over planning, facturen en afspraken. ", 40)
 	now := time.Now()
 	b.ResetTimer()

@@ -18,7 +18,7 @@ const evil = "\x1b[31mROOD\x1b]0;pwned\x07 \u009b2J\u0085 \u202eseirV\u202c \u20
 
 // TestOutgoingMailHoldsNoControlCharacters: whatever a complainant or a staff member writes,
 // no outgoing mail (subject, text part, HTML part, display names) carries a C0 or C1 control
-// other than tab and newline, or a bidi override (SPEC section 10).
+// other than tab and newline, or a bidi override.
 func TestOutgoingMailHoldsNoControlCharacters(t *testing.T) {
 	e := newCaseEnv(t, nil, nil)
 	name := mime.BEncoding.Encode("utf-8", "Jan "+evil)

@@ -9,12 +9,12 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
-	"strings"
 	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/groeimeesters/klachtd/internal/clock"
 	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/config"
 	"github.com/groeimeesters/klachtd/internal/docreader"
@@ -23,14 +23,8 @@ import (
 	"github.com/groeimeesters/klachtd/internal/outbox"
 	"github.com/groeimeesters/klachtd/internal/render"
 	"github.com/groeimeesters/klachtd/internal/store"
+	"github.com/groeimeesters/klachtd/internal/triage"
 )
-
-// Clock tells the time; tests drive the daemon through a year with a fake one.
-type Clock interface{ Now() time.Time }
-
-type realClock struct{}
-
-func (realClock) Now() time.Time { return time.Now() }
 
 // Options are the daemon's dependencies. Nil Clock means the real clock.
 type Options struct {
@@ -42,7 +36,7 @@ type Options struct {
 	// rendered waits for them (templates.go). Its error stops Run before anything is rendered.
 	Templates func() (*render.Renderer, error)
 	Log       *slog.Logger
-	Clock     Clock
+	Clock     clock.Clock
 	// LookupTXT serves DNS TXT records for DKIM checks; nil means the system resolver.
 	LookupTXT func(ctx context.Context, domain string) ([]string, error)
 	// Notify is called with systemd states ("READY=1", "WATCHDOG=1", "STOPPING=1", "STATUS=…");
@@ -72,7 +66,7 @@ type Daemon struct {
 	render    *render.Renderer // read through renderer(): set before rendered is closed
 	tmpl      *templateLoad
 	log       *slog.Logger
-	clock     Clock
+	clock     clock.Clock
 	lookup    func(ctx context.Context, domain string) ([]string, error)
 	notify    func(string)
 	observer  func(Observation)
@@ -106,7 +100,7 @@ func New(o Options) (*Daemon, error) {
 		o.Log = slog.Default()
 	}
 	if o.Clock == nil {
-		o.Clock = realClock{}
+		o.Clock = clock.Real{}
 	}
 	if o.Notify == nil {
 		o.Notify = func(string) {}
@@ -114,7 +108,7 @@ func New(o Options) (*Daemon, error) {
 	c := o.Config
 	d := &Daemon{cfg: c, st: o.Store, render: o.Renderer, log: o.Log, clock: o.Clock, lookup: o.LookupTXT,
 		notify: o.Notify, observer: o.Observe, wake: make(chan struct{}, 1), tmpl: newTemplateLoad(o.Renderer, o.Templates)}
-	d.domain = domainOf(c.Organisation.Address)
+	d.domain = messageIDDomain(c.Organisation.Address)
 	d.docs = docreader.New(docreader.Options{Executable: o.Executable, Log: d.log.With("component", "docreader")})
 	d.terms = complaint.Terms{
 		ConfirmWithin: c.Deadlines.ConfirmWithin, ConfirmAlarm: c.Deadlines.ConfirmAlarm,
@@ -140,9 +134,11 @@ func New(o Options) (*Daemon, error) {
 	return d, nil
 }
 
-func domainOf(addr string) string {
-	if i := strings.LastIndexByte(addr, '@'); i >= 0 {
-		return strings.ToLower(addr[i+1:])
+// messageIDDomain is the domain of klachtd's Message-IDs: the organisation address's, as
+// triage recognises own mail by it, or localhost for an address without one.
+func messageIDDomain(orgAddress string) string {
+	if d := triage.Domain(orgAddress); d != "" {
+		return d
 	}
 	return "localhost"
 }

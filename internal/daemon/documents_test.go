@@ -11,6 +11,7 @@ import (
 
 	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/docreader"
+	"github.com/groeimeesters/klachtd/internal/mailtest"
 	"github.com/groeimeesters/klachtd/internal/mailtest/bombs"
 	"github.com/groeimeesters/klachtd/internal/store"
 )
@@ -36,7 +37,7 @@ func mailWithDocument(from, msgID string, date time.Time, filename, ctype string
 // TestDocumentsRead: an attached PDF form is read in a child process, and its answers are
 // the case's.
 func TestDocumentsRead(t *testing.T) {
-	clock := &fakeClock{}
+	clock := &mailtest.Clock{}
 	clock.Set(time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC))
 	d, st := newTestDaemon(t, testConfig(t, "", "", "", 0), clock, nil)
 	f := &feeder{d: d}
@@ -82,7 +83,7 @@ func TestDocumentBombs(t *testing.T) {
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clock := &fakeClock{}
+			clock := &mailtest.Clock{}
 			clock.Set(time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC))
 			d, st := newTestDaemon(t, testConfig(t, "", "", "", 0), clock, nil)
 			if !tt.exe {

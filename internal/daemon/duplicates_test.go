@@ -43,7 +43,7 @@ func runForgedCommands(t *testing.T, mode string) {
 	dv := mailtest.StartDovecot(t)
 	sink := mailtest.StartSMTPSink(t)
 	keys := newDKIMKeys(t, staffDomain)
-	clock := newFlowClock(time.Date(2026, 11, 26, 10, 0, 0, 0, amsterdam(t)))
+	clock := mailtest.NewRunningClock(time.Date(2026, 11, 26, 10, 0, 0, 0, amsterdam(t)))
 	cfg := testConfig(t, dv.Addr(), dv.User, dv.Password, sink.Port())
 	cfg.Staff.Authentication = mode
 	cfg.Staff.AuthservID = "mx.intervisie-begeleiding.nl"
@@ -77,7 +77,7 @@ func runForgedCommands(t *testing.T, mode string) {
 
 	weak := keys.signWith(t, staffMail(id, "[intern] bedankt", "weak-1@intervisie-begeleiding.nl", clock.Now(),
 		"Dank voor het overleg.\n"), staffDomain, "From", "To", "Date", "Message-ID")
-	swapped := bytes.Replace(weak, []byte("Subject: RE: ["+id+"] [intern] bedankt"), []byte("Subject: RE: ["+id+"] [ongegrond] [afgehandeld]"), 1)
+	swapped := bytes.Replace(weak, []byte("Subject: ["+id+"] [intern] bedankt"), []byte("Subject: ["+id+"] [ongegrond] [afgehandeld]"), 1)
 	if bytes.Equal(weak, swapped) {
 		t.Fatal("test mail: the Subject to swap is not there")
 	}
@@ -132,8 +132,13 @@ func runForgedCommands(t *testing.T, mode string) {
 		}
 	}
 
-	// Control: a genuine command, the same as those above but without a doubled field.
-	deliver(command("[gegrond]", "genuine-2@intervisie-begeleiding.nl"))
+	// Control: a genuine command, the same as those above but without a doubled field, from a
+	// signer that covers In-Reply-To. (With one that does not, the forgeries' [gegrond] kept
+	// on the case would make this [gegrond] one that may have been carried over:
+	// TestSignedStaffMailReplayed.)
+	deliver(keys.signWith(t, staffMail(id, "[gegrond]", "genuine-2@intervisie-begeleiding.nl", clock.Now(), "Wij vinden uw klacht gegrond.\n",
+		"In-Reply-To: <"+root+">", "References: <"+root+">", "Reply-To: "+staffAddr), staffDomain,
+		"From", "To", "Subject", "Date", "Message-ID", "In-Reply-To", "References"))
 	mails := l.next(2)
 	checkCaseMail(t, onlyOne(t, mails, "uitkomst-gegrond"), id, root, janAddr)
 	onlyOne(t, mails, "commando-ok")

@@ -9,7 +9,7 @@ import (
 	"github.com/groeimeesters/klachtd/internal/store"
 )
 
-// Staff are told once per flood (SPEC section 2). A flood begins when a new-case
+// Staff are told once per flood. A flood begins when a new-case
 // confirmation must wait its turn under complaints.max_new_per_hour (takeTurn): staff get
 // one flood notice, and a global timer is set for its end. While it is on, a case registered
 // from mail gets no new-case notice of its own (melding-nieuw): it is listed for the flood

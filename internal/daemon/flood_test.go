@@ -28,7 +28,7 @@ func startLive(t *testing.T, base time.Time, keys *dkimKeys, tweak func(*config.
 	if err := cfg.Validate(); err != nil {
 		t.Fatalf("test configuration: %v", err)
 	}
-	clock := newFlowClock(base)
+	clock := mailtest.NewRunningClock(base)
 	d, st := newTestDaemon(t, cfg, clock, keys.lookup)
 	runDaemon(t, d)
 	c := dv.Client(t)
@@ -77,7 +77,7 @@ func (l *live) nudgeTimers() {
 
 // jump moves the clock on and nudges the sender, which sleeps on the real clock.
 func (l *live) jump(to time.Time) {
-	l.clock.Jump(to)
+	l.clock.Set(to)
 	l.d.sender.Wake()
 }
 

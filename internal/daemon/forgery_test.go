@@ -15,6 +15,7 @@ import (
 
 	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/config"
+	"github.com/groeimeesters/klachtd/internal/mailtest"
 	"github.com/groeimeesters/klachtd/internal/store"
 )
 
@@ -63,7 +64,7 @@ type caseEnv struct {
 	d     *Daemon
 	st    *store.Store
 	cfg   *config.Config
-	clock *fakeClock
+	clock *mailtest.Clock
 	feed  *feeder
 	root  string
 }
@@ -77,7 +78,7 @@ func newCaseEnv(t *testing.T, tweak func(*config.Config), lookup func(context.Co
 			t.Fatalf("test configuration: %v", err)
 		}
 	}
-	clock := &fakeClock{t: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}
+	clock := mailtest.NewClock(time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC))
 	d, st := newTestDaemon(t, cfg, clock, lookup)
 	return &caseEnv{t: t, d: d, st: st, cfg: cfg, clock: clock, feed: &feeder{d: d}}
 }
@@ -120,8 +121,10 @@ func (e *caseEnv) caseOf(id string) complaint.Case {
 	return c
 }
 
+// staffMail is a staff member's new mail about a case (no reply prefix: with a signer that
+// leaves In-Reply-To out, a "RE:" without In-Reply-To answers a mail klachtd cannot know).
 func staffMail(id, subject, msgID string, at time.Time, body string, extra ...string) []byte {
-	return rawMail("Milou Meijer <"+staffAddr+">", orgAddr, "RE: ["+id+"] "+subject, msgID, at, body, extra...)
+	return rawMail("Milou Meijer <"+staffAddr+">", orgAddr, "["+id+"] "+subject, msgID, at, body, extra...)
 }
 
 // Trace fields for the authserv cases: our server's Authentication-Results and Received, and

@@ -18,6 +18,7 @@ import (
 	"golang.org/x/net/html/atom"
 
 	"github.com/groeimeesters/klachtd/internal/form"
+	"github.com/groeimeesters/klachtd/internal/mailtest"
 )
 
 // formCorpus is the corpus of forms as people write them (testdata/forms, read by the form
@@ -34,7 +35,7 @@ func TestFormCorpusReachesStaff(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock := &fakeClock{}
+	clock := &mailtest.Clock{}
 	clock.Set(time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC))
 	cfg := testConfig(t, "", "", "", 0)
 	cfg.Complaints.MaxNewPerHour = 1000 // the whole corpus arrives at one moment; each is confirmed at once

@@ -23,7 +23,7 @@ type forwarded struct {
 }
 
 // outermostForward finds the mail a staff mail forwards: the outermost one, as the forward
-// shows it (SPEC §3). An inline forward in the staff mail's own text comes first: the
+// shows it. An inline forward in the staff mail's own text comes first: the
 // attachments beside it are the forwarded mail's own (a mail it carried, such as a .eml
 // with another sender and an old Date:, is nested inside it, never the forward itself).
 // Without one, the first attached message is the forwarded mail. ok is false when the mail

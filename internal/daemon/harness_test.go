@@ -10,13 +10,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/emersion/go-message/mail"
 
 	klachtd "github.com/groeimeesters/klachtd"
+	"github.com/groeimeesters/klachtd/internal/clock"
 	"github.com/groeimeesters/klachtd/internal/config"
 	"github.com/groeimeesters/klachtd/internal/intake"
 	"github.com/groeimeesters/klachtd/internal/outbox"
@@ -32,46 +32,6 @@ const (
 	janAddr     = "jan.devries@example.nl"
 	staffDomain = "intervisie-begeleiding.nl"
 )
-
-// fakeClock is a clock tests set by hand.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Set(t time.Time) {
-	c.mu.Lock()
-	c.t = t
-	c.mu.Unlock()
-}
-
-// flowClock runs at real speed from a fixed moment, so dates in mails are stable while the
-// real sender and intake see time pass; Jump moves it on.
-type flowClock struct {
-	mu    sync.Mutex
-	base  time.Time
-	start time.Time
-}
-
-func newFlowClock(base time.Time) *flowClock { return &flowClock{base: base, start: time.Now()} }
-
-func (c *flowClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.base.Add(time.Since(c.start))
-}
-
-func (c *flowClock) Jump(to time.Time) {
-	c.mu.Lock()
-	c.base, c.start = to, time.Now()
-	c.mu.Unlock()
-}
 
 func amsterdam(t testing.TB) *time.Location {
 	t.Helper()
@@ -119,7 +79,7 @@ func testConfig(t testing.TB, imapAddr, imapUser, imapPass string, smtpPort int)
 }
 
 // newTestDaemon opens a store and builds a daemon on cfg.
-func newTestDaemon(t testing.TB, cfg *config.Config, clock Clock, lookup func(context.Context, string) ([]string, error)) (*Daemon, *store.Store) {
+func newTestDaemon(t testing.TB, cfg *config.Config, clk clock.Clock, lookup func(context.Context, string) ([]string, error)) (*Daemon, *store.Store) {
 	t.Helper()
 	st, err := store.Open(context.Background(), cfg.Storage.Path)
 	if err != nil {
@@ -134,7 +94,7 @@ func newTestDaemon(t testing.TB, cfg *config.Config, clock Clock, lookup func(co
 	if os.Getenv("KLACHTD_TEST_LOG") == "1" {
 		logw = os.Stderr
 	}
-	d, err := New(Options{Config: cfg, Store: st, Renderer: rnd, Clock: clock, LookupTXT: lookup, Executable: testExecutable(t),
+	d, err := New(Options{Config: cfg, Store: st, Renderer: rnd, Clock: clk, LookupTXT: lookup, Executable: testExecutable(t),
 		Log: slog.New(slog.NewTextHandler(logw, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	if err != nil {
 		t.Fatal(err)

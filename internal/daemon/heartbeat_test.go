@@ -5,13 +5,15 @@ import (
 	"os"
 	"testing"
 	"time"
+
+	"github.com/groeimeesters/klachtd/internal/mailtest"
 )
 
 // TestHeartbeat: the running daemon writes its status row (its process, the start) at once,
 // and its stop when it stops.
 func TestHeartbeat(t *testing.T) {
 	cfg := testConfig(t, "", "", "", 0) // no IMAP server: the intake keeps retrying, the heartbeat goes on
-	d, st := newTestDaemon(t, cfg, &fakeClock{t: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}, nil)
+	d, st := newTestDaemon(t, cfg, mailtest.NewClock(time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)), nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- d.Run(ctx) }()

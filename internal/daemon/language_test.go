@@ -12,6 +12,7 @@ import (
 
 	klachtd "github.com/groeimeesters/klachtd"
 	"github.com/groeimeesters/klachtd/internal/intake"
+	"github.com/groeimeesters/klachtd/internal/mailtest"
 	"github.com/groeimeesters/klachtd/internal/render"
 	"github.com/groeimeesters/klachtd/internal/store"
 )
@@ -19,7 +20,7 @@ import (
 // TestLanguageFollowsTheComplaint: an English complaint gets English mail; staff keep the
 // organisation's language.
 func TestLanguageFollowsTheComplaint(t *testing.T) {
-	clock := &fakeClock{}
+	clock := &mailtest.Clock{}
 	clock.Set(time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC))
 	d, _ := newTestDaemon(t, testConfig(t, "", "", "", 0), clock, nil)
 	f := &feeder{d: d}
@@ -46,7 +47,7 @@ func TestLanguageFollowsTheComplaint(t *testing.T) {
 // TestUnreadableMailIsQuarantined: bytes with no mail header are kept with the reason, staff
 // are told, the message stays in the mailbox, and the next mail is handled as usual.
 func TestUnreadableMailIsQuarantined(t *testing.T) {
-	clock := &fakeClock{}
+	clock := &mailtest.Clock{}
 	clock.Set(time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC))
 	d, st := newTestDaemon(t, testConfig(t, "", "", "", 0), clock, nil)
 	garbage := []byte("\x00\x01\x02 this is no mail at all\r\n\r\n")
@@ -74,7 +75,7 @@ func TestUnreadableMailIsQuarantined(t *testing.T) {
 // than the database (here a broken template override) is quarantined and staff are told, so
 // that it does not hold up the mailbox.
 func TestProcessingFailureIsQuarantined(t *testing.T) {
-	clock := &fakeClock{}
+	clock := &mailtest.Clock{}
 	clock.Set(time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC))
 	cfg := testConfig(t, "", "", "", 0)
 	dir := t.TempDir()
@@ -116,7 +117,7 @@ func TestProcessingFailureIsQuarantined(t *testing.T) {
 // TestStaffAutoReplyIsNoCommand: an out-of-office answer from a staff address, whose subject
 // still carries a tag, changes nothing and is not answered.
 func TestStaffAutoReplyIsNoCommand(t *testing.T) {
-	clock := &fakeClock{}
+	clock := &mailtest.Clock{}
 	clock.Set(time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC))
 	d, st := newTestDaemon(t, testConfig(t, "", "", "", 0), clock, nil)
 	f := &feeder{d: d}
@@ -141,7 +142,7 @@ func TestStaffAutoReplyIsNoCommand(t *testing.T) {
 // stranger wrote (even with a From in our own domain); only the configured, authenticated web
 // form's Reply-To names the complainant.
 func TestReplyToOnlyForTheWebForm(t *testing.T) {
-	clock := &fakeClock{}
+	clock := &mailtest.Clock{}
 	clock.Set(time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC))
 	cfg := testConfig(t, "", "", "", 0)
 	cfg.Complaints.FormSenders = []string{"formulier@intervisie-begeleiding.nl"}

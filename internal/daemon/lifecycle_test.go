@@ -31,7 +31,7 @@ type live struct {
 	d     *Daemon
 	st    *store.Store
 	sink  *mailtest.SMTPSink
-	clock *flowClock
+	clock *mailtest.Clock
 	seen  int
 }
 
@@ -94,7 +94,7 @@ func status(s complaint.Status) func(complaint.Case) bool {
 func runLifecycle(t *testing.T, imapAddr, user, pass string, deliver func(raw []byte)) {
 	loc := amsterdam(t)
 	base := time.Date(2026, 11, 26, 10, 0, 0, 0, loc)
-	clock := newFlowClock(base)
+	clock := mailtest.NewRunningClock(base)
 	sink := mailtest.StartSMTPSink(t)
 	cfg := testConfig(t, imapAddr, user, pass, sink.Port())
 	d, st := newTestDaemon(t, cfg, clock, nil)
@@ -193,7 +193,7 @@ func runLifecycle(t *testing.T, imapAddr, user, pass string, deliver func(raw []
 
 	// 6. The remediation term passes: staff are reminded (and the digest of Monday 7
 	// December, missed while the clock jumped, goes out once).
-	clock.Jump(time.Date(2026, 12, 11, 12, 0, 0, 0, loc))
+	clock.Set(time.Date(2026, 12, 11, 12, 0, 0, 0, loc))
 	if err := d.RunDue(ctx, clock.Now()); err != nil {
 		t.Fatal(err)
 	}

@@ -31,7 +31,7 @@ func runUnsignedThreading(t *testing.T, mode string) {
 	dv := mailtest.StartDovecot(t)
 	sink := mailtest.StartSMTPSink(t)
 	keys := newDKIMKeys(t, staffDomain)
-	clock := newFlowClock(time.Date(2026, 11, 26, 10, 0, 0, 0, amsterdam(t)))
+	clock := mailtest.NewRunningClock(time.Date(2026, 11, 26, 10, 0, 0, 0, amsterdam(t)))
 	cfg := testConfig(t, dv.Addr(), dv.User, dv.Password, sink.Port())
 	cfg.Staff.Authentication = mode
 	cfg.Staff.AuthservID = "mx.intervisie-begeleiding.nl"
@@ -74,17 +74,25 @@ func runUnsignedThreading(t *testing.T, mode string) {
 	unsigned := []string{"From", "To", "Subject", "Date", "Message-ID"}
 	attacks := []struct {
 		name, link string
-		raw        []byte
+		raw        func() []byte
 	}{
-		{"In-Reply-To not signed", "In-Reply-To",
-			command("cmd-1@intervisie-begeleiding.nl", []string{"In-Reply-To: " + toPiet, "References: " + toPiet}, unsigned...)},
-		{"References not signed, no In-Reply-To", "References",
-			command("cmd-2@intervisie-begeleiding.nl", []string{"References: " + toPiet}, unsigned...)},
-		{"In-Reply-To signed as absent, References not signed", "References",
-			command("cmd-3@intervisie-begeleiding.nl", []string{"References: " + toPiet}, append(unsigned, "In-Reply-To")...)},
+		{"In-Reply-To not signed", "In-Reply-To", func() []byte {
+			return command("cmd-1@intervisie-begeleiding.nl", []string{"In-Reply-To: " + toPiet, "References: " + toPiet}, unsigned...)
+		}},
+		{"References not signed, no In-Reply-To", "References", func() []byte {
+			return command("cmd-2@intervisie-begeleiding.nl", []string{"References: " + toPiet}, unsigned...)
+		}},
+		{"In-Reply-To signed as absent, References not signed", "References", func() []byte {
+			return command("cmd-3@intervisie-begeleiding.nl", []string{"References: " + toPiet}, append(unsigned, "In-Reply-To")...)
+		}},
 	}
-	for _, a := range attacks {
-		deliver(a.raw)
+	for i, a := range attacks {
+		if i > 0 {
+			// Each is a mail of its own, written later, not a copy of the one before (which
+			// would be refused as a duplicate before anything else).
+			clock.Set(clock.Now().Add(time.Minute))
+		}
+		deliver(a.raw())
 		mails := l.next(1)
 		fout := onlyOne(t, mails, "commando-fout")
 		checkCaseMail(t, fout, piet, "c2@example.nl", staffAddr)
@@ -120,7 +128,9 @@ func runUnsignedThreading(t *testing.T, mode string) {
 	onlyOne(t, mails, "commando-ok")
 	l.waitCase(jan, "ongegrond", func(c complaint.Case) bool { return c.Verdict == complaint.VerdictOngegrond })
 
-	// Control: the first command again (another Message-ID), now signed over its threading.
+	// Control: the first command again (another Message-ID, written later), now signed over
+	// its threading.
+	clock.Set(clock.Now().Add(time.Minute))
 	deliver(command("cmd-5@intervisie-begeleiding.nl", []string{"In-Reply-To: " + toPiet, "References: " + toPiet},
 		append(unsigned, "In-Reply-To", "References")...))
 	mails = l.next(2)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	klachtd "github.com/groeimeesters/klachtd"
+	"github.com/groeimeesters/klachtd/internal/mailtest"
 	"github.com/groeimeesters/klachtd/internal/render"
 	"github.com/groeimeesters/klachtd/internal/store"
 )
@@ -32,9 +33,9 @@ func (l *lockedBuffer) String() string {
 }
 
 // TestLogsHoldNoComplaintContent: at info level the log names case numbers, never the
-// complainant, the subject or the text (SPEC: nothing personal in logs).
+// complainant, the subject or the text (README, "Running it": confidentiality).
 func TestLogsHoldNoComplaintContent(t *testing.T) {
-	clock := &fakeClock{}
+	clock := &mailtest.Clock{}
 	clock.Set(time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC))
 	cfg := testConfig(t, "", "", "", 0)
 	st, err := store.Open(context.Background(), cfg.Storage.Path)

@@ -14,7 +14,7 @@ import (
 )
 
 // TestAutoReplyToConfirmation: an out-of-office answer to the confirmation is kept on the
-// case and gets no answer (SPEC section 2: automatic mail never gets an automatic answer).
+// case and gets no answer (automatic mail never gets an automatic answer).
 func TestAutoReplyToConfirmation(t *testing.T) {
 	tests := []struct {
 		name    string

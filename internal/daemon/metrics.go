@@ -25,7 +25,7 @@ type observed struct {
 // scrape time.
 func newObserved(d *Daemon) *observed {
 	o := &observed{Metrics: metrics.New(metrics.Options{
-		Now: d.clock.Now,
+		Clock: d.clock,
 		IMAP: func() metrics.IMAP {
 			s := d.intake.Stats()
 			return metrics.IMAP{LastPoll: s.LastPoll, Connected: s.Connected, IDLE: s.IDLE,

@@ -22,11 +22,11 @@ func TestMetricsOAuth2Token(t *testing.T) {
 	srv := mailtest.StartOAuthServer(t, time.Hour)
 	srv.AddClient("app", "app-secret")
 	srv.GrantMailbox("app", "info@example.nl")
-	clock := &fakeClock{t: time.Date(2027, 1, 4, 9, 0, 0, 0, time.UTC)}
+	clock := mailtest.NewClock(time.Date(2027, 1, 4, 9, 0, 0, 0, time.UTC))
 	cfg := testConfig(t, "", "", "", 0)
 	tokens, err := oauth.New(oauth.Config{Provider: oauth.ProviderCustom, Grant: oauth.GrantClientCredentials,
 		ClientID: "app", ClientSecret: "app-secret", TokenURL: srv.URL() + "/token", Scopes: []string{"mail"},
-		StorePath: filepath.Join(t.TempDir(), "klachtd.db.oauth2.json")}, oauth.Options{Now: clock.Now})
+		StorePath: filepath.Join(t.TempDir(), "klachtd.db.oauth2.json")}, oauth.Options{Clock: clock})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -154,7 +154,7 @@ func klachtdOnly(m map[string]float64) map[string]float64 {
 func TestMetricsAfterHandledComplaint(t *testing.T) {
 	dv := mailtest.StartDovecot(t)
 	sink := mailtest.StartSMTPSink(t)
-	clock := newFlowClock(time.Date(2026, 11, 26, 10, 0, 0, 0, amsterdam(t)))
+	clock := mailtest.NewRunningClock(time.Date(2026, 11, 26, 10, 0, 0, 0, amsterdam(t)))
 	d, _ := newTestDaemon(t, metricsConfig(t, dv.Addr(), dv.User, dv.Password, sink.Port()), clock, nil)
 	started := time.Now()
 	addr, _ := startDaemon(t, d)
@@ -201,7 +201,7 @@ func TestMetricsFailedAndDeferredSends(t *testing.T) {
 	const pietAddr = "piet@example.org"
 	dv := mailtest.StartDovecot(t)
 	sink := mailtest.StartSMTPSink(t)
-	clock := newFlowClock(time.Date(2026, 11, 26, 10, 0, 0, 0, amsterdam(t)))
+	clock := mailtest.NewRunningClock(time.Date(2026, 11, 26, 10, 0, 0, 0, amsterdam(t)))
 	cfg := metricsConfig(t, dv.Addr(), dv.User, dv.Password, sink.Port())
 	cfg.SMTP.RetryFirst = time.Second
 	d, _ := newTestDaemon(t, cfg, clock, nil)
@@ -227,14 +227,14 @@ func TestMetricsFailedAndDeferredSends(t *testing.T) {
 		t.Errorf("oldest queued age %v, want >= 0", got["klachtd_outbox_oldest_queued_age_seconds"])
 	}
 
-	clock.Jump(clock.Now().Add(2 * time.Hour)) // the confirmation has waited two hours
+	clock.Set(clock.Now().Add(2 * time.Hour)) // the confirmation has waited two hours
 	got = scrapeURL(t, url)
 	if age := got["klachtd_outbox_oldest_queued_age_seconds"]; age < 7200 || age > 7300 {
 		t.Errorf("oldest queued age after two hours: %v, want about 7200", age)
 	}
 
 	sink.Reject(pietAddr, 0, "")
-	clock.Jump(clock.Now().Add(time.Hour)) // past the retry's backoff: due now
+	clock.Set(clock.Now().Add(time.Hour)) // past the retry's backoff: due now
 	d.sender.Wake()
 	waitMetrics(t, url, map[string]float64{
 		`klachtd_mail_sent_total{template="bevestiging"}`:   1,
@@ -248,7 +248,7 @@ func TestMetricsFailedAndDeferredSends(t *testing.T) {
 // overdue timers follow the store and the daemon's clock, read at each scrape.
 func TestMetricsBacklogMoves(t *testing.T) {
 	base := time.Date(2026, 11, 26, 10, 0, 0, 0, amsterdam(t))
-	clock := &fakeClock{t: base}
+	clock := mailtest.NewClock(base)
 	d, _ := newTestDaemon(t, testConfig(t, "", "", "", 0), clock, nil)
 	srv := httptest.NewServer(d.metrics.Handler())
 	defer srv.Close()
@@ -283,7 +283,7 @@ func TestMetricsBacklogMoves(t *testing.T) {
 // session is up and IDLE is 0. The listener closes when the daemon stops.
 func TestMetricsIMAPSessionGauges(t *testing.T) {
 	dv := mailtest.StartDovecot(t)
-	clock := newFlowClock(time.Date(2026, 11, 26, 10, 0, 0, 0, amsterdam(t)))
+	clock := mailtest.NewRunningClock(time.Date(2026, 11, 26, 10, 0, 0, 0, amsterdam(t)))
 	d, _ := newTestDaemon(t, metricsConfig(t, dv.Addr(), dv.User, dv.Password, 0), clock, nil)
 	addr, stop := startDaemon(t, d)
 	url := "http://" + addr + "/metrics"
@@ -320,7 +320,7 @@ func TestMetricsPortTaken(t *testing.T) {
 	defer held.Close()
 	cfg := testConfig(t, "", "", "", 0)
 	cfg.Metrics.Listen = held.Addr().String()
-	d, _ := newTestDaemon(t, cfg, &fakeClock{t: time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)}, nil)
+	d, _ := newTestDaemon(t, cfg, mailtest.NewClock(time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)), nil)
 	var states []string
 	d.notify = func(s string) { states = append(states, s) }
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

@@ -18,7 +18,7 @@ func TestComplaintHandledOnceWhenTheMoveFails(t *testing.T) {
 	proxy.CutOn("MOVE ")
 	proxy.RefuseOn("MOVE ")
 	sink := mailtest.StartSMTPSink(t)
-	clock := newFlowClock(time.Date(2026, 11, 26, 10, 0, 0, 0, amsterdam(t)))
+	clock := mailtest.NewRunningClock(time.Date(2026, 11, 26, 10, 0, 0, 0, amsterdam(t)))
 	cfg := testConfig(t, proxy.Addr(), dv.User, dv.Password, sink.Port())
 	d, st := newTestDaemon(t, cfg, clock, nil)
 	runDaemon(t, d)

@@ -31,7 +31,7 @@ func OAuthConfig(c *config.Config, configPath string) oauth.Config {
 		Provider: o.Provider, Tenant: o.Tenant, Grant: o.Grant, ClientID: o.ClientID,
 		ClientSecret: o.ClientSecret, Key: o.Key, Subject: o.Subject,
 		TokenURL: o.TokenURL, DeviceURL: o.DeviceURL, AuthURL: o.AuthURL, Scopes: o.Scopes,
-		StorePath: o.TokenStore, WarnBefore: o.WarnBefore,
+		StorePath: o.TokenStore, WarnBefore: o.WarnBefore, Location: c.Organisation.Location,
 		LoginCommand:   "klachtd oauth2 login" + flag,
 		RestartCommand: "klachtd check" + flag + ", then restart klachtd (systemctl restart klachtd)",
 		SecretSource:   secret, KeySource: o.KeyFile,

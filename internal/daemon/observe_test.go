@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/groeimeesters/klachtd/internal/intake"
+	"github.com/groeimeesters/klachtd/internal/mailtest"
 )
 
 // TestObserver: with Options.Observe set, the intake's handler reports each message after
@@ -16,7 +17,7 @@ import (
 // the server accepted, with its recipients; without an observer nothing is wrapped.
 func TestObserver(t *testing.T) {
 	cfg := testConfig(t, "", "", "", 0)
-	clock := &fakeClock{t: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}
+	clock := mailtest.NewClock(time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC))
 	d, _ := newTestDaemon(t, cfg, clock, nil)
 	var mu sync.Mutex
 	var seen []Observation

@@ -29,7 +29,7 @@ func TestPartialComplaintKeptWhole(t *testing.T) {
 		mixed("b-groot-2", textPart("Hierbij de offerte."), attachmentPart("application/pdf", "offerte.pdf", 300<<10, 32)))
 	dv.Append(t, "INBOX", complaint)
 	ordinaryUID := dv.Append(t, "INBOX", ordinary)
-	d, st := newTestDaemon(t, cfg, newFlowClock(time.Now()), nil)
+	d, st := newTestDaemon(t, cfg, mailtest.NewRunningClock(time.Now()), nil)
 	runDaemon(t, d)
 	sink.WaitFor(t, 2, 30*time.Second) // the confirmation and the staff notice
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/groeimeesters/klachtd/internal/intake"
+	"github.com/groeimeesters/klachtd/internal/mailtest"
 	"github.com/groeimeesters/klachtd/internal/store"
 )
 
@@ -34,7 +35,7 @@ func TestPartialQuarantinedWhole(t *testing.T) {
 		{"unreadable view of a readable mail", handle, []byte("\r\n"), readable, false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			d, st := newTestDaemon(t, testConfig(t, "", "", "", 0), newFlowClock(time.Now()), nil)
+			d, st := newTestDaemon(t, testConfig(t, "", "", "", 0), mailtest.NewRunningClock(time.Now()), nil)
 			fetches := 0
 			f := &intake.Fetched{Mailbox: "INBOX", UIDValidity: 1, UID: 7, Partial: tt.view, Header: headerOf(tt.whole),
 				Size: int64(len(tt.whole)), FetchWhole: func(context.Context) ([]byte, error) { fetches++; return tt.whole, nil }}

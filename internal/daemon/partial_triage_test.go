@@ -105,7 +105,7 @@ func TestPartialReadsAsWhole(t *testing.T) {
 			for _, name := range names {
 				byUID[mailtest.AppendTo(t, c, "INBOX", mails[name])] = name
 			}
-			d, _ := newTestDaemon(t, testConfig(t, addr, user, pass, 0), newFlowClock(time.Now()), nil)
+			d, _ := newTestDaemon(t, testConfig(t, addr, user, pass, 0), mailtest.NewRunningClock(time.Now()), nil)
 
 			var mu sync.Mutex
 			seen, views := map[string]bool{}, map[string]bool{}

@@ -18,7 +18,7 @@ import (
 	"github.com/groeimeesters/klachtd/internal/store"
 )
 
-// A mail that kills its handler twice is quarantined (SPEC §10). Documents are read in child
+// A mail that kills its handler twice is quarantined. Documents are read in child
 // processes, so what can still kill the daemon while it handles a mail is a runtime fatal error
 // (a stack overflow in a parser, an allocation the kernel refuses), the OOM killer, or a bug.
 // Before each message is handled its IMAP identity is written to a small marker file beside

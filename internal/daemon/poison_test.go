@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/groeimeesters/klachtd/internal/intake"
+	"github.com/groeimeesters/klachtd/internal/mailtest"
 	"github.com/groeimeesters/klachtd/internal/store"
 )
 
@@ -68,7 +69,7 @@ func TestCrashCause(t *testing.T) {
 // it is handled as usual and its strikes forgotten.
 func TestStrikes(t *testing.T) {
 	ctx := context.Background()
-	clock := &fakeClock{}
+	clock := &mailtest.Clock{}
 	clock.Set(time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC))
 	cfg := testConfig(t, "", "", "", 0)
 	d, st := newTestDaemon(t, cfg, clock, nil)

@@ -25,7 +25,7 @@ func TestRetentionPurgeRemovesMailboxCopies(t *testing.T) {
 			}
 			c := mailtest.Dial(t, addr, user, pass)
 			loc := amsterdam(t)
-			clock := newFlowClock(time.Date(2026, 11, 26, 10, 0, 0, 0, loc))
+			clock := mailtest.NewRunningClock(time.Date(2026, 11, 26, 10, 0, 0, 0, loc))
 			sink := mailtest.StartSMTPSink(t)
 			cfg := testConfig(t, addr, user, pass, sink.Port())
 			d, st := newTestDaemon(t, cfg, clock, nil)
@@ -66,7 +66,7 @@ func TestRetentionPurgeRemovesMailboxCopies(t *testing.T) {
 					break
 				}
 			}
-			clock.Jump(time.Date(2028, 12, 1, 12, 0, 0, 0, loc))
+			clock.Set(time.Date(2028, 12, 1, 12, 0, 0, 0, loc))
 			if err := d.RunDue(ctx, clock.Now()); err != nil {
 				t.Fatal(err)
 			}

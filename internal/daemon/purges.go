@@ -8,9 +8,10 @@ import (
 )
 
 // mailboxPurges hands the intake the store's queue of mail whose copies on the IMAP server go
-// with a purged case (SPEC 1, "Archivering": the purge removes the mailbox copies too), and
+// with a purged case (the purge after retention.keep removes the mailbox copies too), and
 // records where the intake filed each handled message, which is what that queue names: the
-// purge removes exactly the messages klachtd filed for the case (SPEC §10).
+// purge removes exactly the messages klachtd filed for the case, never another mail that
+// shares a Message-ID.
 type mailboxPurges struct{ d *Daemon }
 
 func (p mailboxPurges) Pending(ctx context.Context, limit int) ([]intake.Purge, error) {

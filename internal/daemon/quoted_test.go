@@ -53,7 +53,9 @@ func TestPlantedTags(t *testing.T) {
 		t.Fatalf("a reply-all to an unknown mail changed the case: status %s, verdict %q", c.Status, c.Verdict)
 	}
 
-	// 3. The reply-all with [in-behandeling] added: that alone is carried out.
+	// 3. The reply-all with [in-behandeling] added, written a minute later (a new mail, not a
+	// copy of the one before): that alone is carried out.
+	e.clock.Set(e.clock.Now().Add(time.Minute))
 	replyAll("RE: "+planted+" [in-behandeling]", "staff-3@intervisie-begeleiding.nl", "jan-2@example.nl")
 	mails := e.next(2)
 	ok := onlyOne(t, mails, "commando-ok")

@@ -35,7 +35,7 @@ type Registration struct {
 	// alone.
 	Form    *form.Result
 	Skipped []SkippedDocument
-	// Unverified is set when the complainant's address is not authenticated (SPEC section 2):
+	// Unverified is set when the complainant's address is not authenticated (senders.go):
 	// no automatic mail repeats their words to it. UnverifiedWhy says why, for staff.
 	Unverified    bool
 	UnverifiedWhy string
@@ -78,7 +78,7 @@ func (d *Daemon) staffNew(tx *store.Tx, in *incoming) (string, string, intake.Di
 			return "", "", intake.Leave, err
 		}
 		_, err := d.queue(tx, nil, "", outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
-			data: noticeData(render.NoticeForgedCommand, in.msg.From.Email+": [nieuw]: "+in.auth.Reason)}, in.now)
+			data: forgedNotice(in.auth, in.msg.From.Email+": [nieuw]: "+in.auth.Reason)}, in.now)
 		return "", "forged-command", intake.Leave, err
 	}
 	keys := registrationKeys(in)
@@ -166,9 +166,13 @@ func (d *Daemon) register(tx *store.Tx, r Registration, m *mailparse.Message, ra
 		return "", err
 	}
 	if m != nil {
+		why := "" // the complaint's mail is kept marked as its sender was found
+		if r.Unverified {
+			why = r.UnverifiedWhy
+		}
 		if _, err := tx.InsertMessage(store.Message{CaseID: id, Direction: "in", At: now, Kind: "complaint",
 			From: m.From.Email, To: emails(m.To), Cc: emails(m.Cc), Subject: m.Subject, MessageID: m.MessageID,
-			Text: m.Text, Verified: true, Raw: raw}); err != nil {
+			Text: m.Text, Verified: !r.Unverified, Reason: why, Raw: raw}); err != nil {
 			return "", err
 		}
 	}

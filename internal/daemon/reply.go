@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -170,6 +171,37 @@ func (d *Daemon) staffReply(tx *store.Tx, in *incoming, c *complaint.Case, root,
 		// First: a forgery that reuses the Message-ID of a real command is still a forgery.
 		return d.forged(tx, in, c, root)
 	}
+	// An authenticated staff mail is carried out at most once, whatever it did the first
+	// time: a command applied, tags left out as quoted, a link not signed, an error, plain
+	// correspondence. So a signed mail that did nothing the first time cannot come back with
+	// its unsigned headers changed (In-Reply-To removed, or pointed elsewhere: quoted.go) and
+	// do something then. Its replay keys are looked up first and recorded for every outcome
+	// below, in this transaction.
+	applied, err := tx.HasMessage(c.ID, in.msg.MessageID, "reply-staff")
+	if err != nil {
+		return err
+	}
+	if applied {
+		// The same mail is never handled twice; the copy is noted on the timeline.
+		return tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "duplicate-command", By: by,
+			Text: d.say("e-mail met Message-ID "+in.msg.MessageID+" opnieuw bezorgd; niet nogmaals verwerkt",
+				"mail with Message-ID "+in.msg.MessageID+" delivered again; not handled again")})
+	}
+	keys := commandKeys(in, own)
+	// A captured mail re-sent under a new Message-ID, or with other unsigned headers changed:
+	// what the signature (or the content) vouches for was handled before.
+	prev, replayed, err := tx.AppliedCommand(keys...)
+	if err != nil {
+		return err
+	}
+	if replayed {
+		d.log.Warn("replayed staff mail refused", "case_id", c.ID, "handled_on", prev)
+		return tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "duplicate-command", By: by,
+			Text: d.replayText(in.msg.MessageID, prev, in.auth.Key)})
+	}
+	if err := tx.AddCommandKeys(c.ID, in.now, keys...); err != nil {
+		return err
+	}
 	// Only the tags the staff member added count: those quoted from the mail answered do not.
 	st, err := d.ownStaffTags(tx, in, c)
 	if err != nil {
@@ -177,44 +209,21 @@ func (d *Daemon) staffReply(tx *store.Tx, in *incoming, c *complaint.Case, root,
 	}
 	tags, tagErrs := st.tags, st.errs
 	command := len(tags) > 0 || len(tagErrs) > 0
-	if command && !linkVouched(in) {
-		// The signature does not cover what points this command at this case.
+	if (command || len(st.unsure) > 0) && !linkVouched(in) {
+		// The signature does not cover what points this command at this case (which comes
+		// before whether its tags are the staff member's own).
 		return d.unlinkedCommand(tx, in, c, root, own)
 	}
 	notCarried := d.quotedLines(st, c.ID)
-	applied, err := tx.HasMessage(c.ID, in.msg.MessageID, "reply-staff")
-	if err != nil {
-		return err
-	}
-	if applied {
-		// The same command is never applied twice; the copy is noted on the timeline.
-		return tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "duplicate-command", By: by,
-			Text: d.say("opdracht met Message-ID "+in.msg.MessageID+" opnieuw bezorgd; niet nogmaals uitgevoerd",
-				"command with Message-ID "+in.msg.MessageID+" delivered again; not carried out again")})
-	}
-	keys := commandKeys(in, own)
-	if command {
-		// A captured command re-sent under a new Message-ID: what the signature (or the
-		// content) vouches for was carried out before.
-		prev, replayed, err := tx.AppliedCommand(keys...)
-		if err != nil {
-			return err
-		}
-		if replayed {
-			d.log.Warn("replayed staff command refused", "case_id", c.ID, "applied_to", prev)
-			return tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "duplicate-command", By: by,
-				Text: d.replayText(in.msg.MessageID, prev, in.auth.Key)})
-		}
-	}
 	if err := d.storeIncoming(tx, c.ID, "reply-staff", in, true, in.auth.Method); err != nil {
 		return err
 	}
 	if len(notCarried) > 0 {
 		d.log.Warn("staff tags quoted from the mail answered not carried out", "case_id", c.ID,
-			"quoted", len(st.quoted), "unsure", len(st.unsure))
+			"quoted", len(st.quoted), "planted", len(st.planted), "unsure", len(st.unsure))
 		if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "quoted-tags", By: by,
-			Text: d.say("niet uitgevoerd (overgenomen uit de beantwoorde e-mail): ", "not carried out (carried over from the mail answered): ") +
-				strings.Join(append(append([]string{}, st.quoted...), st.unsure...), " ")}); err != nil {
+			Text: d.say("niet uitgevoerd (mogelijk overgenomen uit een ander onderwerp): ", "not carried out (possibly carried over from another subject): ") +
+				strings.Join(slices.Concat(st.quoted, st.planted, st.unsure), " ")}); err != nil {
 			return err
 		}
 	}
@@ -238,9 +247,6 @@ func (d *Daemon) staffReply(tx *store.Tx, in *incoming, c *complaint.Case, root,
 			return d.commandError(tx, in, c, root, []error{err})
 		}
 		return fmt.Errorf("apply command to %s: %w", c.ID, err)
-	}
-	if err := tx.AddCommandKeys(c.ID, in.now, keys...); err != nil {
-		return err
 	}
 	for _, t := range tags {
 		if t.Kind == complaint.TagAdresOK && c.Email != "" {
@@ -280,7 +286,7 @@ func (d *Daemon) forged(tx *store.Tx, in *incoming, c *complaint.Case, root stri
 	}
 	d.log.Warn("unauthenticated staff command refused", "case_id", c.ID, "reason", in.auth.Reason)
 	_, err := d.queue(tx, c, root, outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
-		data: render.Data{Notice: render.NoticeForgedCommand, Detail: in.msg.From.Email + ": " + in.auth.Reason}}, in.now)
+		data: forgedNotice(in.auth, in.msg.From.Email+": "+in.auth.Reason)}, in.now)
 	return err
 }
 
@@ -349,8 +355,9 @@ func hashParts(parts ...string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// replayText tells, for the timeline, that a command was a copy of one carried out before, on
-// which case, and what gave it away (its DKIM signature or its content).
+// replayText tells, for the timeline, that a staff mail was a copy of one handled before
+// (carried out, refused, or kept as correspondence), on which case, and what gave it away
+// (its DKIM signature or its content).
 func (d *Daemon) replayText(messageID, prevCase, sigKey string) string {
 	onNL, onEN := " op "+prevCase, " on "+prevCase
 	if prevCase == "" {
@@ -360,8 +367,8 @@ func (d *Daemon) replayText(messageID, prevCase, sigKey string) string {
 	if sigKey != "" {
 		whatNL, whatEN = "DKIM-handtekening of inhoud", "DKIM signature or content"
 	}
-	return d.say("opdracht met Message-ID "+messageID+" is al eerder uitgevoerd"+onNL+" (zelfde "+whatNL+"); niet nogmaals uitgevoerd",
-		"command with Message-ID "+messageID+" was carried out before"+onEN+" (same "+whatEN+"); not carried out again")
+	return d.say("e-mail met Message-ID "+messageID+" is al eerder verwerkt"+onNL+" (zelfde "+whatNL+"); niet nogmaals verwerkt, er is niets uitgevoerd",
+		"mail with Message-ID "+messageID+" was handled before"+onEN+" (same "+whatEN+"); not handled again, nothing carried out")
 }
 
 // registrationKeys are the replay keys of a [nieuw]: those of the command itself (over the

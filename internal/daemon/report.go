@@ -15,7 +15,7 @@ func (d *Daemon) halfYearReport(tx *store.Tx, at time.Time) error {
 	loc := d.cfg.Organisation.Location
 	lang := d.cfg.Organisation.Language
 	_, current, _ := complaint.HalfYearPeriod(at, loc) // the half year that starts now
-	r, err := report.Build(current.Add(-time.Hour), time.Time{}, loc, tx.Stats)
+	r, err := report.Build(current.Add(-time.Hour), time.Time{}, loc, ReportStats(tx.Stats))
 	if err != nil {
 		return err
 	}
@@ -34,4 +34,22 @@ func (d *Daemon) halfYearReport(tx *store.Tx, at time.Time) error {
 	}
 	_, err = d.queue(tx, nil, "", outMail{template: "rapport", to: to, audience: audStaff, data: data, attachments: atts}, d.clock.Now())
 	return err
+}
+
+// ReportStats is read, the store's case statistics, as the report takes them.
+func ReportStats(read func(start, end time.Time) ([]store.CaseStat, error)) report.Loader {
+	return func(start, end time.Time) ([]report.Stat, error) {
+		stats, err := read(start, end)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]report.Stat, len(stats))
+		for i, s := range stats {
+			out[i] = report.Stat{ID: s.ID, ReceivedAt: s.ReceivedAt, ConfirmedAt: s.ConfirmedAt, ClosedAt: s.ClosedAt,
+				DueAt: s.DueAt, Service: s.Service, Verdict: s.Verdict, Status: s.Status, Extended: s.Extended,
+				Escalated: s.Escalated, Cause: s.Cause, Measure: s.Measure, Purged: s.Purged, VerdictAt: s.VerdictAt,
+				ExtendedBy: report.Extender(s.ExtendedBy)}
+		}
+		return out, nil
+	}
 }

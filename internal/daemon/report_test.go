@@ -7,13 +7,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/groeimeesters/klachtd/internal/mailtest"
 )
 
 // TestHalfYearReport: on 1 January at 08:00 management gets the analysis of the half year
 // before, with the chart embedded in the HTML part.
 func TestHalfYearReport(t *testing.T) {
 	loc := amsterdam(t)
-	clock := &fakeClock{}
+	clock := &mailtest.Clock{}
 	clock.Set(time.Date(2026, 11, 26, 10, 0, 0, 0, loc))
 	cfg := testConfig(t, "", "", "", 0)
 	d, _ := newTestDaemon(t, cfg, clock, nil)

@@ -11,7 +11,7 @@ import (
 	"github.com/groeimeesters/klachtd/internal/triage"
 )
 
-// An outside sender's address is authenticated (SPEC section 2) when the mail carries a DKIM
+// An outside sender's address is authenticated when the mail carries a DKIM
 // signature aligned with its From domain, or the organisation's own Authentication-Results
 // says so, as staff.authentication configures; with "none" (tests, the demo) every sender
 // is. Only then does klachtd repeat a complainant's words to the address, or take a reply

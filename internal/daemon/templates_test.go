@@ -27,7 +27,7 @@ func newLazyDaemon(t *testing.T, addr, user, pass string, sinkPort int, logs io.
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	d, err := New(Options{Config: cfg, Store: st, Templates: load, Clock: newFlowClock(time.Now()),
+	d, err := New(Options{Config: cfg, Store: st, Templates: load, Clock: mailtest.NewRunningClock(time.Now()),
 		Log: slog.New(slog.NewTextHandler(logs, nil))})
 	if err != nil {
 		t.Fatal(err)

@@ -39,7 +39,7 @@ func startDovecotEnv(t *testing.T, base time.Time, tweak func(*config.Config), s
 			t.Fatalf("test configuration: %v", err)
 		}
 	}
-	clock := newFlowClock(base)
+	clock := mailtest.NewRunningClock(base)
 	d, st := newTestDaemon(t, cfg, clock, nil)
 	for _, f := range setup {
 		f(d)
@@ -153,7 +153,7 @@ func TestPlantedMessageID(t *testing.T) {
 	}
 
 	e.idle()
-	e.clock.Jump(time.Date(2028, 12, 1, 12, 0, 0, 0, e.loc))
+	e.clock.Set(time.Date(2028, 12, 1, 12, 0, 0, 0, e.loc))
 	if err := e.d.RunDue(e.ctx, e.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
@@ -212,7 +212,7 @@ func TestPurgeFindsAnUnrecordedMove(t *testing.T) {
 		}
 	}
 	e.idle()
-	e.clock.Jump(time.Date(2028, 12, 1, 12, 0, 0, 0, e.loc))
+	e.clock.Set(time.Date(2028, 12, 1, 12, 0, 0, 0, e.loc))
 	if err := e.d.RunDue(e.ctx, e.clock.Now()); err != nil {
 		t.Fatal(err)
 	}

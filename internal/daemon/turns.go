@@ -11,7 +11,7 @@ import (
 )
 
 // At most complaints.max_new_per_hour new-case confirmations go out per hour for the whole
-// mailbox (SPEC section 2). Each confirmation that answers a complaint mail gets a turn in
+// mailbox. Each confirmation that answers a complaint mail gets a turn in
 // the transaction that registers the case (store.NextTurn); one whose turn lies ahead waits
 // in the outbox, and the sender counts again before it claims one, so mail held up by
 // downtime does not go out in a burst. A waiting confirmation is rendered again when its turn

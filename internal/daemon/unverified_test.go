@@ -95,7 +95,7 @@ func TestUnsignedRepliesChangeNothing(t *testing.T) {
 	}
 	mailtest.AppendTo(t, lc.imap, "INBOX", dsn(strings.Trim(conf.MessageID, "<>"), janAddr, conf.Subject, "5.1.1", lc.clock.Now()))
 	lc.next(1)
-	lc.deliver(staff, "RE: ["+id+"] Bevestiging [info-nodig]", "Wanneer was de training precies?\n", staffDomain, 1)
+	lc.deliver(staff, "RE: ["+id+"] Bevestiging [info-nodig]", "Wanneer was de training precies?\n", staffDomain, 1, "In-Reply-To: "+conf.MessageID)
 	if c := lc.caseOf(id); c.Status != complaint.StatusInfoNodig || !lc.held(janAddr) {
 		t.Fatalf("set-up: status %s, held %v; want info-nodig and held", c.Status, lc.held(janAddr))
 	}
@@ -165,7 +165,7 @@ func TestUnsignedRepliesChangeNothing(t *testing.T) {
 	}
 
 	// The escalation: nothing forged reaches the commissaris.
-	mails = lc.deliver(staff, "RE: ["+id+"] Uw klacht [escalatie]", "Wij leggen de klacht voor aan de klachtencommissaris.\n", staffDomain, 2)
+	mails = lc.deliver(staff, "RE: ["+id+"] Uw klacht [escalatie]", "Wij leggen de klacht voor aan de klachtencommissaris.\n", staffDomain, 2, "In-Reply-To: "+conf.MessageID)
 	esc := onlyOne(t, mails, "escalatie")
 	if !strings.Contains(esc.Text, "een uur te laat") {
 		t.Errorf("escalation lacks the complaint's own summary:\n%s", esc.Text)

@@ -4,13 +4,15 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"github.com/groeimeesters/klachtd/internal/mailtest"
 )
 
 // TestWantsWhole: the hint says yes for the header of mail that is recorded whatever its text
 // (a keyword in the subject, a staff registration) and no for ordinary and automatic mail
 // and klachtd's own.
 func TestWantsWhole(t *testing.T) {
-	d, _ := newTestDaemon(t, testConfig(t, "", "", "", 0), newFlowClock(time.Now()), nil)
+	d, _ := newTestDaemon(t, testConfig(t, "", "", "", 0), mailtest.NewRunningClock(time.Now()), nil)
 	now := time.Now()
 	for _, tt := range []struct {
 		name   string

@@ -12,6 +12,7 @@ import (
 
 	klachtd "github.com/groeimeesters/klachtd"
 	"github.com/groeimeesters/klachtd/internal/config"
+	"github.com/groeimeesters/klachtd/internal/mailtest"
 	"github.com/groeimeesters/klachtd/internal/render"
 )
 
@@ -103,7 +104,7 @@ func TestOverrideTemplateGetsNoWords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock := &fakeClock{t: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}
+	clock := mailtest.NewClock(time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC))
 	_, st := newTestDaemon(t, cfg, clock, newDKIMKeys(t).lookup)
 	d, err := New(Options{Config: cfg, Store: st, Renderer: rnd, Clock: clock, LookupTXT: newDKIMKeys(t).lookup,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})

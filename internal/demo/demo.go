@@ -28,7 +28,7 @@ import (
 	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/config"
 	"github.com/groeimeesters/klachtd/internal/daemon"
-	"github.com/groeimeesters/klachtd/internal/loopback"
+	"github.com/groeimeesters/klachtd/internal/memimap"
 	"github.com/groeimeesters/klachtd/internal/render"
 	"github.com/groeimeesters/klachtd/internal/store"
 )
@@ -73,7 +73,7 @@ func Run(ctx context.Context, o Options) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("create demo folder: %w", err)
 	}
-	imapSrv, err := loopback.StartIMAP(imapUser, imapPass)
+	imapSrv, err := memimap.Start(imapUser, imapPass)
 	if err != nil {
 		return err
 	}
@@ -102,7 +102,7 @@ func Run(ctx context.Context, o Options) error {
 	var observe func(daemon.Observation)
 	if logw == nil {
 		logw = io.Discard
-		observe = func(ob daemon.Observation) { printEvent(out, ob) }
+		observe = func(ob daemon.Observation) { printEvent(out, ob, cfg.Organisation.Location) }
 	}
 	d, err := daemon.New(daemon.Options{Config: cfg, Store: st, Renderer: rnd, Observe: observe, Executable: o.Executable,
 		Log: slog.New(slog.NewTextHandler(logw, &slog.HandlerOptions{Level: slog.LevelInfo}))})

@@ -5,7 +5,9 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"time"
 
+	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/daemon"
 	"github.com/groeimeesters/klachtd/internal/render"
 )
@@ -38,9 +40,10 @@ var takenFor = map[string]string{
 	"too-large":         "mail larger than imap.max_size: staff told",
 }
 
-// printEvent writes one observation as a line of the demo's printout.
-func printEvent(w io.Writer, o daemon.Observation) {
-	at := o.At.Local().Format("15:04:05")
+// printEvent writes one observation as a line of the demo's printout, its time of day in loc
+// (the organisation's zone, as every time klachtd shows).
+func printEvent(w io.Writer, o daemon.Observation, loc *time.Location) {
+	at := complaint.FormatClock(o.At, loc)
 	switch o.What {
 	case daemon.ObservedMailOut, daemon.ObservedMailFailed:
 		verb := "mail out"

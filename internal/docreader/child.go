@@ -39,7 +39,10 @@ func serve(args []string, stdin io.Reader, stdout io.Writer, read readFunc) int 
 		return exitUsage
 	}
 	if err := limitSelf(*memory, *as, *cpu); err != nil {
-		return exitUsage // unlimited, it must not read
+		// Unlimited, it must not read. Standard error reaches only klachtd check's probe (the
+		// daemon's children write theirs nowhere), which shows why.
+		fmt.Fprintln(os.Stderr, err)
+		return exitUsage
 	}
 	data, err := io.ReadAll(io.LimitReader(stdin, MaxInput+1))
 	var rep reply

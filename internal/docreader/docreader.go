@@ -35,7 +35,7 @@ const (
 	DefaultOutput       = 8 << 20          // bytes of JSON read from the child (the text is at most MaxText, escaped)
 
 	// MailBudget is the wall time all documents of one mail may take together: no mail may
-	// stall the mailbox for more than 30 seconds (SPEC §10).
+	// stall the mailbox for more than 30 seconds.
 	MailBudget = 20 * time.Second
 	// MaxConcurrent is how many children run at once.
 	MaxConcurrent = 2

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os/exec"
 	"strconv"
@@ -98,7 +99,7 @@ func (r *Reader) Read(ctx context.Context, kind string, data []byte) (string, er
 	}
 	defer func() { <-r.sem }()
 	start := time.Now()
-	c, err := r.start(kind, data)
+	c, err := r.start(kind, data, nil)
 	if err != nil {
 		r.log.Error("document reader could not be started", "err", err)
 		return "", skip(ReasonStart)
@@ -134,7 +135,9 @@ type child struct {
 	size   int           // of the document
 }
 
-func (r *Reader) start(kind string, data []byte) (*child, error) {
+// start runs a child for one document; its standard error goes to stderr, or nowhere when
+// nil (a crash report may quote the document: only the probe's own document is shown).
+func (r *Reader) start(kind string, data []byte, stderr io.Writer) (*child, error) {
 	l := r.lim
 	cmd := exec.Command(r.exe, Command, "-kind", kind,
 		"-memory", strconv.FormatInt(l.Memory, 10), "-address-space", strconv.FormatInt(l.AddressSpace, 10),
@@ -145,7 +148,7 @@ func (r *Reader) start(kind string, data []byte) (*child, error) {
 	cmd.Stdin = bytes.NewReader(data)
 	c := &child{cmd: cmd, out: newCapWriter(min(l.Output, outputCap(len(data)))), exited: make(chan struct{}), size: len(data)}
 	cmd.Stdout = c.out
-	// Stderr goes to /dev/null: a crash report may quote the document.
+	cmd.Stderr = stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s %s: %w", r.exe, Command, err)

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -132,25 +131,7 @@ func (o *oauthEnv) refreshToken() string {
 // start starts `klachtd run` with NOTIFY_SOCKET set to the test's socket.
 func (o *oauthEnv) start() *proc {
 	o.t.Helper()
-	p := &proc{log: filepath.Join(o.dir, fmt.Sprintf("oauth-daemon-%03d.log", len(o.procs)+1)), done: make(chan struct{})}
-	f, err := os.Create(p.log)
-	if err != nil {
-		o.t.Fatal(err)
-	}
-	p.cmd = exec.Command(binary, "run", "--config", o.cfg)
-	p.cmd.Stdout, p.cmd.Stderr = f, f
-	p.cmd.Env = append(os.Environ(), "NOTIFY_SOCKET="+o.notify.path)
-	if err := p.cmd.Start(); err != nil {
-		o.t.Fatalf("start klachtd run: %v", err)
-	}
-	go func() {
-		p.err = p.cmd.Wait()
-		f.Close()
-		close(p.done)
-	}()
-	o.procs = append(o.procs, p)
-	o.t.Cleanup(p.kill)
-	return p
+	return o.run("oauth-daemon", o.notify.path)
 }
 
 // confirmations counts the confirmations each address got.

@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"errors"
-	"fmt"
 	"strings"
 	"testing"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/groeimeesters/klachtd/internal/complaint"
+	"github.com/groeimeesters/klachtd/internal/mailtest/bombs"
 )
 
 const wordNS = `xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" ` +
@@ -127,26 +127,8 @@ func TestDocxTextHostile(t *testing.T) {
 	}
 }
 
-// makePDF writes a PDF from object bodies (object i+1 is objs[i]) with a correct xref table.
-func makePDF(objs []string) []byte {
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.4\n")
-	offsets := make([]int, len(objs))
-	for i, o := range objs {
-		offsets[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
-	for _, off := range offsets {
-		fmt.Fprintf(&b, "%010d 00000 n \n", off)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
-	return b.Bytes()
-}
-
 func acroPDF() []byte {
-	return makePDF([]string{
+	return bombs.PDF([]string{
 		"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [4 0 R 5 0 R 6 0 R 7 0 R 8 0 R 9 0 R] >> >>",
 		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
 		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>",
@@ -196,7 +178,7 @@ func TestPDFText(t *testing.T) {
 	}
 
 	for _, data := range [][]byte{nil, []byte("%PDF-1.4\ngarbage"), acroPDF()[:200],
-		makePDF([]string{"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [3 0 R] >> >>", "<< /Type /Pages /Kids [2 0 R] /Count 1 >>", "<< /T (a) /Kids [3 0 R] >>"})} {
+		bombs.PDF([]string{"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [3 0 R] >> >>", "<< /Type /Pages /Kids [2 0 R] /Count 1 >>", "<< /T (a) /Kids [3 0 R] >>"})} {
 		if _, err := PDFText(data); err == nil {
 			t.Errorf("PDFText(%.40q): want an error", data)
 		}

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/groeimeesters/klachtd/internal/complaint"
+	"github.com/groeimeesters/klachtd/internal/mailtest/bombs"
 )
 
 // FuzzExtract reads hostile mail. Beyond not panicking: every answer is the mail's own words
@@ -255,7 +256,7 @@ func pdfPlain(s string) string {
 // fieldsPDF is an AcroForm with a text field (tooltip label, value) and the radio group
 // "Dienst" set to choice, its buttons widgets.
 func fieldsPDF(label, value, choice string) []byte {
-	return makePDF([]string{
+	return bombs.PDF([]string{
 		"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [4 0 R 5 0 R] >> >>",
 		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
 		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Annots [6 0 R 7 0 R] >>",

@@ -7,13 +7,14 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/groeimeesters/klachtd/internal/complaint"
+	"github.com/groeimeesters/klachtd/internal/mailtest/bombs"
 )
 
 // radioPDF is a form as Acrobat writes a radio group: the field "Dienst" holds the value and
 // its kids are the buttons' widget annotations (no /T of their own, each with its appearance
 // state). "Naam" is a text field shown twice, so it too has widget kids.
 func radioPDF() []byte {
-	return makePDF([]string{
+	return bombs.PDF([]string{
 		"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [4 0 R 5 0 R] >> >>",
 		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
 		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Annots [6 0 R 7 0 R 8 0 R 9 0 R] >>",

@@ -3,11 +3,9 @@ package intake
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
-	"os"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -126,10 +124,6 @@ func connectOnce(ctx context.Context, cfg Config, opts *imapclient.Options) (s *
 			err = fmt.Errorf("connect: panic: %v\n%s", v, debug.Stack())
 		}
 	}()
-	tlsConf, err := tlsConfig(cfg)
-	if err != nil {
-		return nil, err
-	}
 	var token string
 	if cfg.Tokens != nil && isOAuth(cfg.Auth) {
 		// Before dialing: a token server that is slow must not keep an IMAP connection silent.
@@ -160,11 +154,11 @@ func connectOnce(ctx context.Context, cfg Config, opts *imapclient.Options) (s *
 			}
 		},
 	}
-	opts.TLSConfig = tlsConf
+	opts.TLSConfig = cfg.tlsConf
 	err = s.await(ctx, "imap greeting", func() error {
 		switch cfg.TLS {
 		case "implicit":
-			tc := tls.Client(raw, tlsConf)
+			tc := tls.Client(raw, cfg.tlsConf)
 			if err := tc.HandshakeContext(ctx); err != nil {
 				return fmt.Errorf("tls handshake: %w", err)
 			}
@@ -189,26 +183,6 @@ func connectOnce(ctx context.Context, cfg Config, opts *imapclient.Options) (s *
 		return nil, err
 	}
 	return s, nil
-}
-
-func tlsConfig(cfg Config) (*tls.Config, error) {
-	conf := &tls.Config{ServerName: cfg.Host, MinVersion: tls.VersionTLS12}
-	if cfg.CAFile == "" {
-		return conf, nil
-	}
-	pem, err := os.ReadFile(cfg.CAFile)
-	if err != nil {
-		return nil, fmt.Errorf("read imap ca_file: %w", err)
-	}
-	pool, err := x509.SystemCertPool()
-	if err != nil || pool == nil {
-		pool = x509.NewCertPool()
-	}
-	if !pool.AppendCertsFromPEM(pem) {
-		return nil, fmt.Errorf("imap ca_file %s: no PEM certificate found", cfg.CAFile)
-	}
-	conf.RootCAs = pool
-	return conf, nil
 }
 
 func (s *session) login(ctx context.Context, cfg Config) error {
@@ -333,9 +307,8 @@ type Capabilities struct {
 // Check logs in, looks at the mailbox without changing anything (STATUS,
 // LIST) and reports what the server offers.
 func Check(ctx context.Context, cfg Config) (Capabilities, error) {
-	in := New(cfg, nil, nil, nil)
-	cfg = in.cfg
-	if err := validate(cfg); err != nil {
+	cfg, err := ready(New(cfg, nil, nil, nil).cfg)
+	if err != nil {
 		return Capabilities{}, err
 	}
 	s, err := connect(ctx, cfg, nil)

@@ -76,6 +76,7 @@ func (in *Intake) apply(ctx context.Context, s *session, what string, uids []uin
 	return nil
 }
 
+// refused reports whether err is the server's NO or BAD rather than a broken connection.
 func refused(err error) bool {
 	var imapErr *imap.Error
 	return errors.As(err, &imapErr)

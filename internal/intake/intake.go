@@ -35,16 +35,18 @@ package intake
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
-	"net"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/groeimeesters/klachtd/internal/clock"
 	"github.com/groeimeesters/klachtd/internal/oauth"
+	"github.com/groeimeesters/klachtd/internal/tlsclient"
 )
 
 // Config is what the intake needs to reach and read the mailbox.
@@ -57,6 +59,8 @@ type Config struct {
 	Password string
 	Auth     string // "plain" | "xoauth2" | "oauthbearer"
 	Tokens   Tokens // the OAuth2 tokens of "xoauth2" and "oauthbearer"
+
+	tlsConf *tls.Config // built from Host and CAFile by ready, shared by every connection
 
 	Mailbox   string
 	Processed string // folder for handled mail; "" = flag it (\Flagged) instead of moving
@@ -96,13 +100,13 @@ const (
 // handed over again later and the checkpoint does not pass it.
 type Handler func(ctx context.Context, m *Fetched) (Disposition, error)
 
-// Checkpoints stores the last UID handed over, per mailbox and UIDVALIDITY.
 // Syncer is implemented by Checkpoints whose store can make every commit so far durable on
 // demand; the intake calls it before it moves or flags handled mail.
 type Syncer interface {
 	Sync(ctx context.Context) error
 }
 
+// Checkpoints stores the last UID handed over, per mailbox and UIDVALIDITY.
 type Checkpoints interface {
 	Load(ctx context.Context, mailbox string) (uidValidity, lastUID uint32, ok bool, err error)
 	Save(ctx context.Context, mailbox string, uidValidity, lastUID uint32) error
@@ -217,9 +221,11 @@ func (in *Intake) count(f func(s *Stats)) {
 // any connection or server error with capped exponential backoff and jitter;
 // it returns early only for a configuration it can never use.
 func (in *Intake) Run(ctx context.Context) error {
-	if err := validate(in.cfg); err != nil {
+	cfg, err := ready(in.cfg)
+	if err != nil {
 		return err
 	}
+	in.cfg = cfg
 	failures := 0
 	for {
 		healthy, err := in.session(ctx)
@@ -233,7 +239,7 @@ func (in *Intake) Run(ctx context.Context) error {
 		failures++
 		in.count(func(s *Stats) { s.Errors++; s.Reconnects++ })
 		in.log.Warn("imap session ended, reconnecting", "err", err, "delay", delay.Round(time.Millisecond))
-		if !sleep(ctx, delay) {
+		if !clock.Sleep(ctx, delay) {
 			return nil
 		}
 	}
@@ -250,15 +256,18 @@ func backoff(attempt int, jitter float64) time.Duration {
 	return min(d, backoffMax)
 }
 
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
+// ready is cfg validated, with the TLS configuration of its connections built once, or an
+// error for a configuration that can never work.
+func ready(cfg Config) (Config, error) {
+	if err := validate(cfg); err != nil {
+		return cfg, err
 	}
+	tc, err := tlsclient.Config(cfg.Host, cfg.CAFile)
+	if err != nil {
+		return cfg, fmt.Errorf("imap config: %w", err)
+	}
+	cfg.tlsConf = tc
+	return cfg, nil
 }
 
 // validate refuses a configuration that can never work.
@@ -273,7 +282,7 @@ func validate(cfg Config) error {
 	switch cfg.TLS {
 	case "implicit", "starttls":
 	case "none":
-		if !isLoopback(cfg.Host) {
+		if !tlsclient.Loopback(cfg.Host) {
 			problems = append(problems, fmt.Sprintf("tls \"none\" is allowed on loopback only, not on %q", cfg.Host))
 		}
 	default:
@@ -295,14 +304,6 @@ func validate(cfg Config) error {
 		return fmt.Errorf("imap config: %s", strings.Join(problems, "; "))
 	}
 	return nil
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // errHandler marks a handler failure: retry the message later, same session.

@@ -16,7 +16,7 @@ import (
 
 // Purge is one mailbox copy that must leave the server because its case was
 // purged (the retention limit): exactly a message the intake filed for the
-// case, never another one that shares its Message-ID (SPEC §10).
+// case, never another one that shares its Message-ID.
 type Purge struct {
 	ID int64
 	// Folder, UIDValidity and UID name the message exactly (see Filing). Folder
@@ -154,7 +154,7 @@ func (in *Intake) purgeOther(ctx context.Context, s *session, box string, rows [
 			return err
 		})
 	}
-	if refusal(err) {
+	if refused(err) {
 		in.log.Warn("cannot open a folder to delete purged mail; trying again later", "folder", box, "err", err)
 		for _, p := range rows {
 			res[p.ID].refused = true
@@ -190,7 +190,7 @@ func (in *Intake) purgeIn(ctx context.Context, s *session, box string, uidValidi
 	deleted := 0
 	if len(exact) > 0 {
 		gone, err := in.purgeUIDs(ctx, s, exact)
-		if refusal(err) {
+		if refused(err) {
 			in.log.Warn("server refused to delete purged mail; trying again later", "folder", box, "err", err)
 			for _, p := range exact {
 				res[p.ID].refused = true
@@ -207,7 +207,7 @@ func (in *Intake) purgeIn(ctx context.Context, s *session, box string, uidValidi
 	}
 	for _, p := range search {
 		n, err := in.purgeFound(ctx, s, p, maxUID)
-		if refusal(err) {
+		if refused(err) {
 			in.log.Warn("server refused to delete a purged mail; trying again later", "purge_id", p.ID, "folder", box, "err", err)
 			res[p.ID].refused = true
 			continue
@@ -397,13 +397,6 @@ func (in *Intake) purgesDone(ctx context.Context, list []Purge, res map[int64]*p
 			in.log.Warn("cannot mark a mailbox purge done; it will be tried again", "purge_id", p.ID, "err", err)
 		}
 	}
-}
-
-// refusal reports whether err is the server's NO or BAD rather than a broken
-// connection.
-func refusal(err error) bool {
-	var imapErr *imap.Error
-	return errors.As(err, &imapErr)
 }
 
 // exactMessageID reports whether a header section (the Message-ID fields

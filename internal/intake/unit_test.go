@@ -2,16 +2,8 @@ package intake
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
-	"math/big"
 	"net"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -21,6 +13,8 @@ import (
 	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/groeimeesters/klachtd/internal/mailtest"
 )
 
 func TestBackoff(t *testing.T) {
@@ -105,12 +99,8 @@ func TestSortedUIDs(t *testing.T) {
 // TestTLS checks implicit TLS and STARTTLS with a private CA from CAFile, and
 // that a server whose certificate is not trusted is refused.
 func TestTLS(t *testing.T) {
-	caPEM, cert := testCA(t)
-	caFile := filepath.Join(t.TempDir(), "ca.pem")
-	if err := os.WriteFile(caFile, caPEM, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	tlsConf := &tls.Config{Certificates: []tls.Certificate{cert}}
+	ca := mailtest.NewTestCA(t)
+	caFile, tlsConf := ca.File, ca.ServerConfig()
 	tests := []struct {
 		mode   string
 		caFile string
@@ -171,23 +161,3 @@ type nopLogger struct{}
 func (nopLogger) Printf(string, ...any) {}
 
 // testCA makes a self-signed certificate for 127.0.0.1 that is its own CA.
-func testCA(t *testing.T) ([]byte, tls.Certificate) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "klachtd test CA"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		IsCA: true, BasicConstraintsValid: true,
-		KeyUsage:    x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
-		tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
-}

@@ -2,7 +2,7 @@ package mailparse
 
 import "testing"
 
-// TestAutoSpecMarkers: every marker SPEC section 2 names makes a mail automatic (RFC 3834
+// TestAutoSpecMarkers: every marker of automatic mail makes a mail automatic (RFC 3834
 // Auto-Submitted, Precedence bulk, list and junk, List-Id), whatever its case; each is tested
 // alone, so that dropping one from the code fails here.
 func TestAutoSpecMarkers(t *testing.T) {

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/groeimeesters/klachtd/internal/mailtest/bombs"
 )
 
 // The corpus files that carry binary attachments are built here, so that the PDF, the .docx
@@ -68,20 +70,7 @@ func minimalPDF(text string) []byte {
 		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(stream), stream),
 		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
 	}
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.4\n")
-	offsets := make([]int, len(objs))
-	for i, o := range objs {
-		offsets[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
-	for _, off := range offsets {
-		fmt.Fprintf(&b, "%010d 00000 n \n", off)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
-	return b.Bytes()
+	return bombs.PDF(objs)
 }
 
 // minimalDOCX builds a Word document with one paragraph per line of text.
@@ -122,21 +111,9 @@ type tnefFile struct {
 // buildTNEF writes a TNEF stream with a body and attachments, as Outlook does (simplified:
 // no message class or dates, which the reader skips anyway).
 func buildTNEF(body string, files []tnefFile) []byte {
-	var b bytes.Buffer
 	le := binary.LittleEndian
-	b.Write(le.AppendUint32(nil, tnefSignature))
-	b.Write(le.AppendUint16(nil, 0x0001))
-	attr := func(level byte, id uint32, data []byte) {
-		b.WriteByte(level)
-		b.Write(le.AppendUint32(nil, id))
-		b.Write(le.AppendUint32(nil, uint32(len(data))))
-		b.Write(data)
-		var sum uint16
-		for _, c := range data {
-			sum += uint16(c)
-		}
-		b.Write(le.AppendUint16(nil, sum))
-	}
+	var t bombs.TNEF
+	attr := t.Attr
 	attr(tnefLevelMessage, 0x00089006, le.AppendUint32(nil, 0x00010000)) // attTnefVersion
 	attr(tnefLevelMessage, attOemCodepage, le.AppendUint32(le.AppendUint32(nil, 1252), 0))
 	if body != "" {
@@ -148,7 +125,7 @@ func buildTNEF(body string, files []tnefFile) []byte {
 		attr(tnefLevelAttachment, attAttachData, f.data)
 		attr(tnefLevelAttachment, attAttachment, mapiProps(f.longName, f.mimeTag))
 	}
-	return b.Bytes()
+	return t.Bytes()
 }
 
 // mapiProps encodes PR_ATTACH_LONG_FILENAME (PT_UNICODE) and PR_ATTACH_MIME_TAG (PT_STRING8),

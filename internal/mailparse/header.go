@@ -363,7 +363,7 @@ func messageID(v string) string {
 
 // SingletonFields returns the header fields that RFC 5322 section 3.6 allows at most once and
 // that decide whose mail this is, what it says and which case it belongs to, spelt as RFC 5322
-// spells them. A mail that carries one of them twice is never a staff command (SPEC §3):
+// spells them. A mail that carries one of them twice is never a staff command:
 // readers disagree on which copy counts (mailparse reads the first Subject, a DKIM verifier
 // checks the last one, RFC 6376 section 5.4.2).
 func SingletonFields() []string {
@@ -476,7 +476,9 @@ func fieldName(line []byte, n int) (name, problem string) {
 	}
 	k, _, ok := bytes.Cut(line, []byte(":"))
 	if !ok {
-		return "", cmp.Or(problem, fmt.Sprintf("line %d has no colon", n))
+		// The DKIM verifier takes a line without a colon as a field of that name and no value,
+		// so "Subject" alone on a line is one more Subject for it.
+		return strings.TrimSpace(string(line)), cmp.Or(problem, fmt.Sprintf("line %d has no colon", n))
 	}
 	name = strings.TrimSpace(string(k))
 	switch k = bytes.TrimRight(k, " \t"); {

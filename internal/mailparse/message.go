@@ -54,9 +54,8 @@ type Message struct {
 	Header map[string][]string `json:"-"`
 	// Duplicates lists the fields RFC 5322 allows once (SingletonFields) that the header
 	// carries more than once, and HeaderMalformed why readers may split the header into
-	// different fields (see HeaderFacts). Either makes the mail unfit to carry a command
-	// (SPEC §3): the fields above are read from the first copy, a DKIM verifier checks the
-	// last.
+	// different fields (see HeaderFacts). Either makes the mail unfit to carry a command:
+	// the fields above are read from the first copy, a DKIM verifier checks the last.
 	Duplicates      []Duplicate `json:"duplicates,omitempty"`
 	HeaderMalformed string      `json:"header_malformed,omitempty"`
 	// Language is "nl" or "en" when it can be told from the text, else "".

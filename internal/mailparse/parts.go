@@ -4,13 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"mime"
-	"path"
 	"regexp"
 	"strings"
 )
-
-// maxAttachments bounds the attachments kept per message.
-const maxAttachments = 500
 
 // parseMediaType parses a Content-Type or Content-Disposition value: the lower-cased type and
 // its parameters (RFC 2231 continuations and charsets decoded). When the standard parser
@@ -140,91 +136,6 @@ func (w *walker) tnef(p part, body []byte, c *collector) {
 	if c.tnefBody == "" {
 		c.tnefBody = t.body
 	}
-}
-
-// attach keeps a part as an attachment, with its data while the budget allows and KeepData
-// wants it.
-func (w *walker) attach(p part, data []byte, c *collector) {
-	ct, name := attachmentType(p)
-	if w.opt.KeepData != nil && !w.opt.KeepData(name, ct, len(data), data[:min(len(data), headSize)]) {
-		w.keepAttachment(Attachment{Filename: name, ContentType: ct, Size: len(data)}, nil, c)
-		return
-	}
-	w.keepAttachment(Attachment{Filename: name, ContentType: ct, Size: len(data)}, data, c)
-}
-
-// keepAttachment adds a, with data (nil: none) when the budget allows.
-func (w *walker) keepAttachment(a Attachment, data []byte, c *collector) {
-	if len(c.attachments) >= maxAttachments {
-		w.msg.problem("more than %d attachments: the rest skipped", maxAttachments)
-		return
-	}
-	if data != nil {
-		if w.spend(len(data)) {
-			a.Data = data
-		} else {
-			w.msg.problem("attachment %s: data dropped, size limit", a.Filename)
-		}
-	}
-	c.attachments = append(c.attachments, a)
-}
-
-// sanitizeFilename makes a name safe to show and store: no directory, no control or
-// reserved characters, at most 200 bytes with the extension kept, never empty.
-func sanitizeFilename(name, contentType string) string {
-	name = cleanLine(name)
-	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
-		name = name[i+1:]
-	}
-	name = strings.Map(func(r rune) rune {
-		if strings.ContainsRune(`:*?"<>|`, r) {
-			return '_'
-		}
-		return r
-	}, name)
-	name = strings.Trim(name, " .")
-	if name == "" {
-		return "attachment" + extensionByType(contentType)
-	}
-	if len(name) > 200 {
-		ext := path.Ext(name)
-		if len(ext) > 20 {
-			ext = ""
-		}
-		name = truncateUTF8(strings.TrimSuffix(name, ext), 200-len(ext)) + ext
-	}
-	return name
-}
-
-var typeExtensions = map[string]string{
-	"application/pdf": ".pdf",
-	"application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
-	"application/msword": ".doc",
-	"image/png":          ".png",
-	"image/jpeg":         ".jpg",
-	"image/gif":          ".gif",
-	"text/plain":         ".txt",
-	"text/html":          ".html",
-	"text/calendar":      ".ics",
-	"message/rfc822":     ".eml",
-}
-
-func extensionByType(ct string) string {
-	return typeExtensions[ct]
-}
-
-// typeByExtension guesses a content type from a file name, without the system's MIME tables.
-func typeByExtension(name string) string {
-	ext := strings.ToLower(path.Ext(name))
-	for ct, e := range typeExtensions {
-		if e == ext {
-			return ct
-		}
-	}
-	if ext == ".jpeg" {
-		return "image/jpeg"
-	}
-	return "application/octet-stream"
 }
 
 // unflow joins the soft line breaks of format=flowed text (RFC 3676) and removes space

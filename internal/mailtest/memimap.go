@@ -9,7 +9,7 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
-	"github.com/groeimeesters/klachtd/internal/loopback"
+	"github.com/groeimeesters/klachtd/internal/memimap"
 )
 
 // StartMemIMAP starts go-imap's in-memory IMAP server on a free loopback
@@ -19,7 +19,7 @@ import (
 func StartMemIMAP(t testing.TB) (addr, user, pass string) {
 	t.Helper()
 	user, pass = "klachtd", "memimap-secret"
-	srv, err := loopback.StartIMAP(user, pass)
+	srv, err := memimap.Start(user, pass)
 	if err != nil {
 		t.Fatalf("mailtest: memory imap server: %v", err)
 	}

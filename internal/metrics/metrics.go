@@ -17,11 +17,12 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/groeimeesters/klachtd/internal/clock"
 )
 
 // Metrics is one daemon's registry: its counters and the collectors that read state.
@@ -36,7 +37,7 @@ type Metrics struct {
 
 // Options are where the scrape-time metrics come from. A nil func leaves its metrics out.
 type Options struct {
-	Now     func() time.Time // the daemon's clock, for ages and cut-offs; nil: time.Now
+	Clock   clock.Clock // the daemon's clock, for ages and cut-offs; nil: the real clock
 	IMAP    func() IMAP
 	Backlog BacklogFunc
 	// Templates are the names of the outgoing mails: their counters start at 0, so that a
@@ -50,8 +51,8 @@ func New(o Options) *Metrics {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
-	if o.Now == nil {
-		o.Now = time.Now
+	if o.Clock == nil {
+		o.Clock = clock.Real{}
 	}
 	counter := func(name, help, label string) *prometheus.CounterVec {
 		return prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, []string{label})
@@ -81,7 +82,7 @@ func New(o Options) *Metrics {
 		m.reg.MustRegister(imapCollector{o.IMAP})
 	}
 	if o.Backlog != nil {
-		m.reg.MustRegister(&backlogCollector{read: o.Backlog, now: o.Now})
+		m.reg.MustRegister(&backlogCollector{read: o.Backlog, now: o.Clock.Now})
 	}
 	return m
 }

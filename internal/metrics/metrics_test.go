@@ -16,12 +16,14 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
+
+	"github.com/groeimeesters/klachtd/internal/mailtest"
 )
 
 // fakeState is what the collectors read; tests change it between scrapes.
 type fakeState struct {
 	mu      sync.Mutex
-	now     time.Time
+	clock   mailtest.Clock
 	imap    IMAP
 	backlog Backlog
 	err     error
@@ -35,7 +37,7 @@ func (f *fakeState) set(fn func(f *fakeState)) {
 
 func (f *fakeState) options() Options {
 	return Options{
-		Now: func() time.Time { f.mu.Lock(); defer f.mu.Unlock(); return f.now },
+		Clock: &f.clock,
 		IMAP: func() IMAP {
 			f.mu.Lock()
 			defer f.mu.Unlock()
@@ -91,10 +93,11 @@ func scrape(t *testing.T, addr string) (map[string]float64, map[string]*dto.Metr
 }
 
 func TestNamesUnitsHelpAndLabels(t *testing.T) {
-	f := &fakeState{now: time.Unix(1_800_000_000, 0)}
+	f := &fakeState{}
+	f.clock.Set(time.Unix(1_800_000_000, 0))
 	m := New(f.options())
 	if err := m.WatchToken(func() Token {
-		return Token{Expiry: f.now.Add(time.Hour), RefreshExpiry: f.now.Add(90 * 24 * time.Hour)}
+		return Token{Expiry: f.clock.Now().Add(time.Hour), RefreshExpiry: f.clock.Now().Add(90 * 24 * time.Hour)}
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +183,8 @@ func TestCountersStartAtZeroAndCount(t *testing.T) {
 
 func TestBacklogAndIMAPReadAtScrape(t *testing.T) {
 	now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
-	f := &fakeState{now: now}
+	f := &fakeState{}
+	f.clock.Set(now)
 	addr := serve(t, New(f.options()))
 	got, _ := scrape(t, addr)
 	for k, want := range map[string]float64{
@@ -193,7 +197,7 @@ func TestBacklogAndIMAPReadAtScrape(t *testing.T) {
 	}
 	poll := now.Add(-1500 * time.Millisecond)
 	f.set(func(f *fakeState) {
-		f.now = now.Add(90 * time.Minute)
+		f.clock.Set(now.Add(90 * time.Minute))
 		f.backlog = Backlog{Queued: 3, OldestQueued: now, TimersOverdue: 2}
 		f.imap = IMAP{LastPoll: poll, Connected: true, IDLE: true, Fetched: 7, Errors: 1, Reconnects: 1}
 	})

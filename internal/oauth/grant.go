@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -16,6 +15,8 @@ import (
 	"golang.org/x/oauth2/google"
 	"golang.org/x/oauth2/jwt"
 	"golang.org/x/oauth2/microsoft"
+
+	"github.com/groeimeesters/klachtd/internal/tlsclient"
 )
 
 // endpoint is the provider's endpoint with the configured URLs over it.
@@ -116,18 +117,10 @@ func EndpointProblem(raw string) string {
 	if err != nil || u.Host == "" {
 		return fmt.Sprintf("%q is not an absolute URL", raw)
 	}
-	if u.Scheme == "https" || u.Scheme == "http" && isLoopback(u.Hostname()) {
+	if u.Scheme == "https" || u.Scheme == "http" && tlsclient.Loopback(u.Hostname()) {
 		return ""
 	}
 	return fmt.Sprintf("OAuth2 endpoint %s must be https (plain http only on a loopback address)", u.Redacted())
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // grantedScopes reads the scopes the server granted, when it said.

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"runtime/debug"
 	"time"
+
+	"github.com/groeimeesters/klachtd/internal/clock"
 )
 
 // Waits of the keeper.
@@ -54,7 +56,7 @@ func (m *Manager) Run(ctx context.Context) (err error) {
 		default:
 			failures = 0
 		}
-		if !sleep(ctx, wait) {
+		if !clock.Sleep(ctx, wait) {
 			return nil
 		}
 	}
@@ -94,7 +96,7 @@ func (m *Manager) awaitCredentials(ctx context.Context) bool {
 	m.mu.Unlock()
 	since := m.now()
 	for {
-		if !sleep(ctx, watchRefused) {
+		if !clock.Sleep(ctx, watchRefused) {
 			return false
 		}
 		s, err := loadStore(m.cfg.StorePath)
@@ -127,17 +129,6 @@ func (m *Manager) clearRefusal() {
 	m.mu.Lock()
 	m.refused = nil
 	m.mu.Unlock()
-}
-
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }
 
 // fingerprint identifies a credential without keeping it.

@@ -15,6 +15,9 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/groeimeesters/klachtd/internal/complaint"
+	"github.com/groeimeesters/klachtd/internal/tlsclient"
 )
 
 // ErrNoRefreshToken is a sign-in that ended without a refresh token, so that klachtd could not
@@ -40,7 +43,7 @@ func (m *Manager) LoginDevice(ctx context.Context, w io.Writer) error {
 	}
 	fmt.Fprintf(w, "Sign in as the mailbox's account. Waiting")
 	if !da.Expiry.IsZero() {
-		fmt.Fprintf(w, " until %s", da.Expiry.Format("15:04"))
+		fmt.Fprintf(w, " until %s", complaint.FormatStamp(da.Expiry, m.cfg.Location))
 	}
 	fmt.Fprintln(w, " …")
 	tok, err := conf.DeviceAccessToken(ctx, da)
@@ -59,7 +62,7 @@ func (m *Manager) LoginBrowser(ctx context.Context, w io.Writer, listen string) 
 		return err
 	}
 	host, _, err := net.SplitHostPort(listen)
-	if err != nil || !isLoopback(host) {
+	if err != nil || !tlsclient.Loopback(host) {
 		return fmt.Errorf("the sign-in listens on a loopback address only, such as 127.0.0.1:8085, not %q", listen)
 	}
 	ln, err := net.Listen("tcp", listen)

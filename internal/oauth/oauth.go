@@ -1,10 +1,10 @@
-// Package oauth owns klachtd's OAuth2 tokens for IMAP and SMTP (SPEC section 9): it gets them
-// with golang.org/x/oauth2 (client credentials, a refresh token from a one-time sign-in, or a
-// service account's signed JWT), renews the access token at three quarters of its life and
-// after a mail server refused it, keeps every refresh token the server hands out at once in
-// the token store (atomically, 0600), and says plainly when the server refuses the grant and
-// what mends it. It also holds the SASL mechanisms XOAUTH2 and OAUTHBEARER for go-imap and
-// go-mail, and the sign-in flows of `klachtd oauth2 login`.
+// Package oauth owns klachtd's OAuth2 tokens for IMAP and SMTP (README, docs/oauth2.md): it
+// gets them with golang.org/x/oauth2 (client credentials, a refresh token from a one-time
+// sign-in, or a service account's signed JWT), renews the access token at three quarters of its
+// life and after a mail server refused it, keeps every refresh token the server hands out at
+// once in the token store (atomically, 0600), and says plainly when the server refuses the
+// grant and what mends it. It also holds the SASL mechanisms XOAUTH2 and OAUTHBEARER for
+// go-imap and go-mail, and the sign-in flows of `klachtd oauth2 login`.
 //
 // It must never log or return a token or secret in an error; it knows no mail, no database and
 // no configuration file.
@@ -21,6 +21,8 @@ import (
 
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/jwt"
+
+	"github.com/groeimeesters/klachtd/internal/clock"
 )
 
 // Providers and grants, as in [oauth2].
@@ -49,6 +51,9 @@ type Config struct {
 	Scopes       []string
 	StorePath    string
 	WarnBefore   time.Duration
+	// Location is the organisation's time zone, in which a sign-in tells people the time
+	// (nil: UTC, never the machine's zone).
+	Location *time.Location
 
 	// LoginCommand, RestartCommand, SecretSource and KeySource name the remedies in messages:
 	// "klachtd oauth2 login --config /etc/klachtd/config.toml", "systemctl restart klachtd",
@@ -61,7 +66,7 @@ type Config struct {
 
 // Options are a Manager's dependencies; zero values mean the real ones.
 type Options struct {
-	Now        func() time.Time
+	Clock      clock.Clock
 	Log        *slog.Logger
 	HTTPClient *http.Client // default: 30 s timeout, no redirects, https or loopback only
 }
@@ -106,10 +111,10 @@ type Manager struct {
 
 // New checks cfg and returns a manager; it does no I/O beyond reading nothing.
 func New(cfg Config, o Options) (*Manager, error) {
-	m := &Manager{cfg: cfg, now: o.Now, log: o.Log, http: o.HTTPClient, changed: make(chan struct{})}
-	if m.now == nil {
-		m.now = time.Now
+	if o.Clock == nil {
+		o.Clock = clock.Real{}
 	}
+	m := &Manager{cfg: cfg, now: o.Clock.Now, log: o.Log, http: o.HTTPClient, changed: make(chan struct{})}
 	if m.log == nil {
 		m.log = slog.New(slog.DiscardHandler)
 	}

@@ -11,25 +11,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/groeimeesters/klachtd/internal/mailtest"
 )
-
-// fakeClock is a clock the test moves.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *fakeClock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 func newServer(t *testing.T) *mailtest.OAuthServer {
 	srv := mailtest.StartOAuthServer(t, time.Hour)
@@ -39,7 +25,7 @@ func newServer(t *testing.T) *mailtest.OAuthServer {
 	return srv
 }
 
-func newManager(t *testing.T, srv *mailtest.OAuthServer, grant, store string, clock *fakeClock) *Manager {
+func newManager(t *testing.T, srv *mailtest.OAuthServer, grant, store string, clock *mailtest.Clock) *Manager {
 	t.Helper()
 	cfg := Config{
 		Provider: ProviderCustom, Grant: grant, ClientID: "app", ClientSecret: "app-secret",
@@ -50,11 +36,11 @@ func newManager(t *testing.T, srv *mailtest.OAuthServer, grant, store string, cl
 	if grant == GrantRefreshToken {
 		cfg.ClientID, cfg.ClientSecret = "desktop", ""
 	}
-	var now func() time.Time
+	var o Options
 	if clock != nil {
-		now = clock.Now
+		o.Clock = clock
 	}
-	m, err := New(cfg, Options{Now: now})
+	m, err := New(cfg, o)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -75,7 +61,7 @@ func signIn(t *testing.T, srv *mailtest.OAuthServer, store string) string {
 
 func TestClientCredentialsRenewedAtThreeQuarters(t *testing.T) {
 	srv := newServer(t)
-	clock := &fakeClock{t: time.Date(2027, 1, 4, 9, 0, 0, 0, time.UTC)}
+	clock := mailtest.NewClock(time.Date(2027, 1, 4, 9, 0, 0, 0, time.UTC))
 	store := storePath(t)
 	m := newManager(t, srv, GrantClientCredentials, store, clock)
 	ctx := context.Background()
@@ -89,11 +75,11 @@ func TestClientCredentialsRenewedAtThreeQuarters(t *testing.T) {
 	if want := clock.Now().Add(time.Hour); !first.Expiry.Equal(want) {
 		t.Errorf("expiry %v, want %v", first.Expiry, want)
 	}
-	clock.Add(44 * time.Minute)
+	clock.Advance(44 * time.Minute)
 	if again, _ := m.Token(ctx); again.Access != first.Access {
 		t.Error("renewed before three quarters of its life")
 	}
-	clock.Add(time.Minute + time.Second)
+	clock.Advance(time.Minute + time.Second)
 	renewed, err := m.Token(ctx)
 	if err != nil || renewed.Access == first.Access {
 		t.Errorf("not renewed after three quarters of its life (err %v)", err)

@@ -12,24 +12,6 @@ import (
 	"github.com/groeimeesters/klachtd/internal/mailtest"
 )
 
-// fakeClock is a settable clock.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // memQueue is an in-memory Queue that behaves as the store promises.
 type memQueue struct {
 	mu   sync.Mutex
@@ -161,9 +143,9 @@ func sinkConfig(s *mailtest.SMTPSink) Config {
 }
 
 // newTestSender returns a Sender with a fixed jitter (none) and a fake clock at now.
-func newTestSender(t *testing.T, cfg Config, q Queue, now time.Time) (*Sender, *fakeClock) {
+func newTestSender(t *testing.T, cfg Config, q Queue, now time.Time) (*Sender, *mailtest.Clock) {
 	t.Helper()
-	clock := &fakeClock{t: now}
+	clock := mailtest.NewClock(now)
 	s := New(cfg, q, clock, nil)
 	s.rnd = func() float64 { return 0.5 }
 	return s, clock

@@ -14,14 +14,15 @@ package outbox
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
-	"net"
 	"strings"
 	"time"
 
 	"github.com/groeimeesters/klachtd/internal/mailparse"
 	"github.com/groeimeesters/klachtd/internal/oauth"
+	"github.com/groeimeesters/klachtd/internal/tlsclient"
 )
 
 // Row is one outgoing mail as the store keeps it.
@@ -76,9 +77,6 @@ type Queue interface {
 	NextDue(ctx context.Context) (time.Time, bool, error)
 }
 
-// Clock gives the current time; the daemon passes a real clock, tests a fake one.
-type Clock interface{ Now() time.Time }
-
 // Config is the [smtp] section, with secrets already read from their files.
 type Config struct {
 	Host     string
@@ -93,7 +91,8 @@ type Config struct {
 	RetryFor time.Duration // give up on a row this long after its Date; 0 means DefaultRetryFor
 	// RetryFirst is the wait before the first retry; it doubles up to an hour. 0 means 30s.
 	RetryFirst time.Duration
-	HeloName   string // empty: the host name
+
+	tlsConf *tls.Config // built from Host and CAFile by normalized, shared by every connection
 }
 
 // Tokens hands out OAuth2 access tokens: an *oauth.Manager.
@@ -126,7 +125,7 @@ func (cfg Config) normalized() (Config, error) {
 	switch cfg.TLS {
 	case "implicit", "starttls":
 	case "none":
-		if cfg.Host != "" && !isLoopback(cfg.Host) {
+		if cfg.Host != "" && !tlsclient.Loopback(cfg.Host) {
 			problems = append(problems, fmt.Sprintf("tls \"none\" is only allowed for a loopback host, not %q", cfg.Host))
 		}
 	default:
@@ -163,22 +162,15 @@ func (cfg Config) normalized() (Config, error) {
 	if cfg.RetryFor == 0 {
 		cfg.RetryFor = DefaultRetryFor
 	}
-	if strings.ContainsAny(cfg.HeloName, " \r\n\t") {
-		problems = append(problems, "helo name contains white space")
+	if tc, err := tlsclient.Config(cfg.Host, cfg.CAFile); err != nil {
+		problems = append(problems, err.Error())
+	} else {
+		cfg.tlsConf = tc
 	}
 	if len(problems) > 0 {
 		return cfg, fmt.Errorf("%w: %s", ErrConfig, strings.Join(problems, "; "))
 	}
 	return cfg, nil
-}
-
-// isLoopback reports whether host names this machine: "localhost" or a loopback IP.
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(strings.Trim(host, "[]"))
-	return ip != nil && ip.IsLoopback()
 }
 
 // Backoff is the delay before attempt number attempt+1 after attempt failed: 30s, 1m, 2m, 4m …

@@ -9,6 +9,8 @@ import (
 	"net/textproto"
 	"runtime/debug"
 	"time"
+
+	"github.com/groeimeesters/klachtd/internal/clock"
 )
 
 const (
@@ -29,7 +31,7 @@ type Sender struct {
 	cfg    Config
 	cfgErr error
 	q      Queue
-	clock  Clock
+	clock  clock.Clock
 	log    *slog.Logger
 	wake   chan struct{}
 	rnd    func() float64
@@ -41,13 +43,13 @@ type Sender struct {
 }
 
 // New returns a Sender. A configuration problem is reported by Run (and by Check), not here.
-func New(cfg Config, q Queue, clock Clock, log *slog.Logger) *Sender {
+func New(cfg Config, q Queue, clk clock.Clock, log *slog.Logger) *Sender {
 	ncfg, err := cfg.normalized()
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Sender{
-		cfg: ncfg, cfgErr: err, q: q, clock: clock, log: log,
+		cfg: ncfg, cfgErr: err, q: q, clock: clk, log: log,
 		wake:  make(chan struct{}, 1),
 		rnd:   rand.Float64,
 		lease: max(minLease, 4*ncfg.Timeout),

@@ -244,7 +244,7 @@ func TestShutdownCutsOffAHeldSend(t *testing.T) {
 	}
 	release()
 
-	// A new sender after the lease sends it again: the one duplicate SPEC allows.
+	// A new sender after the lease sends it again: the one duplicate the package allows.
 	s2, _ := newTestSender(t, sinkConfig(sink), q, t0.Add(s.lease))
 	s2.drain(t.Context())
 	if got := q.get(1); got.state != "sent" {
@@ -284,7 +284,7 @@ func TestRunRefusesBadConfig(t *testing.T) {
 		{Host: "smtp.example.nl", Auth: "cram-md5", Username: "u"},
 	}
 	for _, cfg := range tests {
-		s := New(cfg, newMemQueue(t0), &fakeClock{t: t0}, nil)
+		s := New(cfg, newMemQueue(t0), mailtest.NewClock(t0), nil)
 		if err := s.Run(t.Context()); !errors.Is(err, ErrConfig) {
 			t.Errorf("Run with %+v = %v, want ErrConfig", cfg, err)
 		}
@@ -314,7 +314,7 @@ func TestSenderAuthMechanisms(t *testing.T) {
 }
 
 // A shutdown while a send is under way lets it finish and records it: no duplicate after a
-// restart (SPEC allows one only when the process dies), and nothing further is claimed.
+// restart (one is allowed only when the process dies), and nothing further is claimed.
 func TestShutdownFinishesTheSendUnderWay(t *testing.T) {
 	sink := mailtest.StartSMTPSink(t)
 	release := sink.Hold()

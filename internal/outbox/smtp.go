@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net"
 	"net/textproto"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -151,22 +150,6 @@ func dialWith(ctx context.Context, cfg Config, auth smtp.Auth) (*conn, error) {
 	addr := net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port))
 	fail := func(err error) (*conn, error) { return nil, &connectError{addr: addr, err: err} }
 
-	tlsConfig := &tls.Config{ServerName: cfg.Host, MinVersion: tls.VersionTLS12}
-	if cfg.CAFile != "" {
-		pem, err := os.ReadFile(cfg.CAFile)
-		if err != nil {
-			return fail(fmt.Errorf("read ca file: %w", err))
-		}
-		pool, err := x509.SystemCertPool()
-		if err != nil {
-			pool = x509.NewCertPool()
-		}
-		if !pool.AppendCertsFromPEM(pem) {
-			return fail(fmt.Errorf("ca file %s holds no PEM certificate", cfg.CAFile))
-		}
-		tlsConfig.RootCAs = pool
-	}
-
 	c := &conn{}
 	// Our own dialer, for implicit TLS too: it keeps the raw connection so that a cancelled
 	// context can close it.
@@ -182,7 +165,7 @@ func dialWith(ctx context.Context, cfg Config, auth smtp.Auth) (*conn, error) {
 		if cfg.TLS != "implicit" {
 			return raw, nil
 		}
-		tc := tls.Client(raw, tlsConfig)
+		tc := tls.Client(raw, cfg.tlsConf)
 		if err := tc.HandshakeContext(ctx); err != nil {
 			_ = raw.Close()
 			return nil, fmt.Errorf("tls handshake: %w", err)
@@ -190,7 +173,7 @@ func dialWith(ctx context.Context, cfg Config, auth smtp.Auth) (*conn, error) {
 		return tc, nil
 	}
 	opts := []mail.Option{
-		mail.WithPort(cfg.Port), mail.WithTimeout(cfg.Timeout), mail.WithTLSConfig(tlsConfig),
+		mail.WithPort(cfg.Port), mail.WithTimeout(cfg.Timeout), mail.WithTLSConfig(cfg.tlsConf),
 		mail.WithDialContextFunc(dialFn),
 	}
 	switch cfg.TLS {
@@ -200,9 +183,6 @@ func dialWith(ctx context.Context, cfg Config, auth smtp.Auth) (*conn, error) {
 		opts = append(opts, mail.WithTLSPolicy(mail.TLSMandatory))
 	default:
 		opts = append(opts, mail.WithTLSPolicy(mail.NoTLS))
-	}
-	if cfg.HeloName != "" {
-		opts = append(opts, mail.WithHELO(cfg.HeloName))
 	}
 	if cfg.Username != "" {
 		opts = append(opts, mail.WithUsername(cfg.Username))

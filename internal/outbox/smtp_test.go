@@ -2,29 +2,22 @@ package outbox
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
-	"math/big"
 	"net"
 	"net/textproto"
-	"os"
-	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
-	"github.com/groeimeesters/klachtd/internal/mailtest"
 	"github.com/wneessen/go-mail"
+
+	"github.com/groeimeesters/klachtd/internal/mailtest"
 )
 
 func TestBackoff(t *testing.T) {
@@ -110,34 +103,16 @@ type tlsServer struct {
 
 func startTLSServer(t *testing.T, implicit bool) *tlsServer {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "klachtd test CA"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		IsCA: true, BasicConstraintsValid: true, IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)},
-		KeyUsage:    x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := &tlsServer{caFile: filepath.Join(t.TempDir(), "ca.pem")}
-	if err := os.WriteFile(ts.caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	tlsConfig := &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}}
+	ca := mailtest.NewTestCA(t)
+	ts := &tlsServer{caFile: ca.File}
+	tlsConfig := ca.ServerConfig()
 
 	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) {
 		return &countSession{n: &ts.received}, nil
 	}))
 	srv.Domain = "localhost"
 	srv.ErrorLog = discardLog{}
-	var l net.Listener
-	l, err = net.Listen("tcp", "127.0.0.1:0")
+	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +177,7 @@ func TestTLSAndLogin(t *testing.T) {
 			cfg := Config{
 				Host: "127.0.0.1", Port: ts.port, TLS: map[bool]string{true: "implicit", false: "starttls"}[tt.implicit],
 				CAFile: ts.caFile, Username: "info@intervisie-begeleiding.nl", Password: "geheim",
-				Timeout: 5 * time.Second, HeloName: "klachtd.test",
+				Timeout: 5 * time.Second,
 			}
 			tt.edit(&cfg, ts)
 			err := Check(t.Context(), cfg)

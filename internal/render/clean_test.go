@@ -28,7 +28,7 @@ func poison(v reflect.Value) {
 }
 
 // Every kind, in both languages and with every notice, renders without a control character
-// or bidi override in its subject, text or HTML, whatever the data held (SPEC section 10).
+// or bidi override in its subject, text or HTML, whatever the data held.
 func TestRenderedMailHoldsNoControlCharacters(t *testing.T) {
 	r := newTest(t, "")
 	for _, lang := range Languages() {

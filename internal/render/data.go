@@ -75,11 +75,16 @@ type Data struct {
 	Body         string     // melding: the incoming text to pass to staff
 	HowToReply   string     // extra hint for staff on the tags they may use
 	Language     string     // "nl" or "en"; Render sets it to the language rendered
-	// Unauthenticated is set on mail to a complainant whose address was not authenticated
-	// (SPEC section 2): such a mail repeats none of their words. The caller leaves their name
-	// and the values of their answers out of Case (the labels stay, to say what was
-	// received); the templates say why instead of showing what was received.
+	// Unauthenticated is set on mail to a complainant whose address was not authenticated (DKIM
+	// or our own Authentication-Results): such a mail repeats none of their words. The caller
+	// leaves their name and the values of their answers out of Case (the labels stay, to say
+	// what was received); the templates say why instead of showing what was received.
 	Unauthenticated bool
+	// Why says, for the forged-command notice, what kind of reason refused the command:
+	// "unverified" (or empty: nothing vouches for the sender), "header" (a header field
+	// doubled, or a malformed header), "uncovered" (a valid signature of the sender's domain
+	// that does not cover the subject and sender). Detail holds the reason itself.
+	Why string
 }
 
 // Notices: the values of Data.Notice understood by the melding and herinnering templates.

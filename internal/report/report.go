@@ -1,4 +1,4 @@
-// Package report owns the half-yearly analysis of SPEC section 1 ("Periodieke analyse"):
+// Package report owns the half-yearly analysis the procedure asks for ("Periodieke analyse"):
 // from the anonymous case statistics it computes counts per service and verdict (a cross
 // table), handling times, deadlines kept, confirmations, extensions, escalations, causes and
 // measures, and the trend against earlier periods, and writes them as text (Dutch or
@@ -8,11 +8,7 @@
 // clock; the caller says which moment open cases are measured at.
 package report
 
-import (
-	"time"
-
-	"github.com/groeimeesters/klachtd/internal/store"
-)
+import "time"
 
 // Extender says who extended a case's decision term.
 type Extender string
@@ -24,21 +20,24 @@ const (
 	ExtendedByAuto    Extender = "auto"  // klachtd's own notice when the due date passed
 )
 
-// Stat is what the analysis reads of one case: the store's anonymous record plus what the
-// store does not keep (yet). FromStore fills it from store.CaseStat alone.
+// Stat is what the analysis reads of one case: its anonymous record, which outlives the
+// purge (the caller reads it from the store).
 type Stat struct {
-	store.CaseStat
-	VerdictAt  time.Time // when the verdict was given; zero when none or not known
-	ExtendedBy Extender  // who extended the term, when Extended and known
-}
-
-// FromStore wraps the store's statistics for Analyse.
-func FromStore(stats []store.CaseStat) []Stat {
-	out := make([]Stat, len(stats))
-	for i, s := range stats {
-		out[i] = Stat{CaseStat: s, VerdictAt: s.VerdictAt, ExtendedBy: Extender(s.ExtendedBy)}
-	}
-	return out
+	ID          string
+	ReceivedAt  time.Time
+	ConfirmedAt time.Time // zero: not confirmed
+	ClosedAt    time.Time // zero: open
+	DueAt       time.Time // the (extended) due date
+	Service     string
+	Verdict     string
+	Status      string
+	Extended    bool
+	Escalated   bool
+	Cause       string
+	Measure     string
+	Purged      bool      // anonymised by the retention purge
+	VerdictAt   time.Time // when the verdict was given; zero when none or not known
+	ExtendedBy  Extender  // who extended the term, when Extended and known
 }
 
 // Input is one period to analyse.
@@ -110,8 +109,8 @@ type Report struct {
 
 // Compute analyses the statistics of cases received in [start, end), measuring open cases
 // at end.
-func Compute(period string, start, end time.Time, stats []store.CaseStat) Report {
-	return Analyse(Input{Period: period, Start: start, End: end, Stats: FromStore(stats)})
+func Compute(period string, start, end time.Time, stats []Stat) Report {
+	return Analyse(Input{Period: period, Start: start, End: end, Stats: stats})
 }
 
 // Analyse computes the report of one period.

@@ -5,8 +5,6 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/groeimeesters/klachtd/internal/store"
 )
 
 var (
@@ -23,16 +21,16 @@ func at(day, hour int) time.Time {
 // dueAfter days.
 func closedCase(day, closedAfter, dueAfter int, service, verdict string) Stat {
 	rec := at(day, 9)
-	return Stat{CaseStat: store.CaseStat{ID: "KL", ReceivedAt: rec, ConfirmedAt: rec.Add(time.Hour),
+	return Stat{ID: "KL", ReceivedAt: rec, ConfirmedAt: rec.Add(time.Hour),
 		ClosedAt: rec.AddDate(0, 0, closedAfter), DueAt: rec.AddDate(0, 0, dueAfter), Service: service,
-		Verdict: verdict, Status: "afgehandeld"}}
+		Verdict: verdict, Status: "afgehandeld"}
 }
 
 // openCase is a case received on day at 00:00, not closed, due after dueAfter days.
 func openCase(day, dueAfter int) Stat {
 	rec := at(day, 0)
-	return Stat{CaseStat: store.CaseStat{ID: "KL", ReceivedAt: rec, ConfirmedAt: rec.Add(time.Hour),
-		DueAt: rec.AddDate(0, 0, dueAfter), Status: "in-behandeling"}}
+	return Stat{ID: "KL", ReceivedAt: rec, ConfirmedAt: rec.Add(time.Hour),
+		DueAt: rec.AddDate(0, 0, dueAfter), Status: "in-behandeling"}
 }
 
 func with(s Stat, f func(*Stat)) Stat { f(&s); return s }
@@ -197,7 +195,7 @@ func TestCompareTo(t *testing.T) {
 
 func TestComputeFromStore(t *testing.T) {
 	rec := at(1, 9)
-	r := Compute("2026H1", periodStart, periodEnd, []store.CaseStat{{ID: "KL-1", ReceivedAt: rec,
+	r := Compute("2026H1", periodStart, periodEnd, []Stat{{ID: "KL-1", ReceivedAt: rec,
 		ClosedAt: rec.AddDate(0, 0, 7), DueAt: rec.AddDate(0, 0, 28), Service: "Coaching", Verdict: "gegrond", Extended: true}})
 	want := figures{Total: 1, Closed: 1, Median: 7, Mean: 7, Max: 7, Kept: 1, Unconfirmed: 1, Extended: 1}
 	if diff := cmp.Diff(want, figuresOf(r)); diff != "" {

@@ -87,7 +87,7 @@ func (r arResult) String() string {
 		}
 		v := p.Value
 		if strings.Contains(v, "@") {
-			v = "@" + domainOf(v)
+			v = "@" + addressDomain(v)
 		}
 		b.WriteString(p.Name + "=" + truncate(v, 80))
 	}

@@ -80,7 +80,7 @@ func checkAuthserv(h textproto.Header, fromDomain string, p Policy) Verdict {
 func foreign(ar arHeader, err error) string {
 	switch {
 	case strings.Contains(ar.ID, "@"): // no host name: keep an address out of the reason
-		return fmt.Sprintf("from %q", "@"+domainOf(ar.ID))
+		return fmt.Sprintf("from %q", "@"+addressDomain(ar.ID))
 	case ar.ID != "":
 		return fmt.Sprintf("from %q", truncate(ar.ID, 80))
 	case err != nil:

@@ -142,7 +142,7 @@ func Check(ctx context.Context, raw []byte, fromEmail string, p Policy, lookup f
 		return Verdict{OK: true, Method: method, Reason: "none: staff authentication is switched off", AllCovered: true}
 	}
 
-	from := domainOf(fromEmail)
+	from := addressDomain(fromEmail)
 	if from == "" {
 		return fail(method, "%s: sender address %q has no domain", method, fromEmail)
 	}
@@ -174,7 +174,7 @@ func checkFromHeader(h textproto.Header, fromDomain string) string {
 	if err != nil || len(addrs) != 1 {
 		return "From header does not hold exactly one readable address"
 	}
-	if got := domainOf(addrs[0].Address); got != fromDomain {
+	if got := addressDomain(addrs[0].Address); got != fromDomain {
 		return fmt.Sprintf("From header names %s, not %s", got, fromDomain)
 	}
 	return ""
@@ -204,8 +204,9 @@ func allowed(domains []string, d string) bool {
 	return false
 }
 
-// domainOf returns the normalised domain of an address ("Jan <jan@Example.NL>" → "example.nl").
-func domainOf(addr string) string {
+// addressDomain is the domain of an address as alignment compares it, normalised by normDomain
+// ("Jan <jan@Example.NL.>" → "example.nl"), or "" without an "@".
+func addressDomain(addr string) string {
 	addr = strings.TrimSpace(addr)
 	addr = strings.TrimSuffix(addr, ">")
 	i := strings.LastIndexByte(addr, '@')

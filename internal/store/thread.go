@@ -9,7 +9,7 @@ import (
 )
 
 // ThreadCase finds the case an incoming mail from sender answers, by the Message-IDs it
-// names (In-Reply-To, then References), SPEC §2: a Message-ID klachtd generated (a mail in
+// names (In-Reply-To, then References): a Message-ID klachtd generated (a mail in
 // the outbox, or the thread root it assigned to a complaint that had none) threads anyone's
 // mail; a Message-ID that a sender gave their own mail threads only that same sender's later
 // mail. A complaint sent under a Message-ID the organisation once used (its newsletter's)

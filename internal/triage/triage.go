@@ -1,5 +1,5 @@
-// Package triage decides what kind of mail an incoming message is, in the order of SPEC
-// section 2: our own mail, a bounce, a reply to a case (by whom), a staff registration, a new
+// Package triage decides what kind of mail an incoming message is, in this order: our
+// own mail, a bounce, a reply to a case (by whom), a staff registration, a new
 // complaint, or anything else (which klachtd leaves exactly as it was). It is pure: lookups
 // in the database come in as a function.
 package triage
@@ -21,7 +21,7 @@ const (
 	Reply    Kind = "reply"
 	StaffNew Kind = "staff-new"
 	// BadRef is a staff mail whose subject names more than one case, or a case that does
-	// not exist: refused with an error reply, nothing changed (SPEC §2).
+	// not exist: refused with an error reply, nothing changed.
 	BadRef Kind = "bad-reference"
 	New    Kind = "complaint"
 	Other  Kind = "other"
@@ -54,7 +54,7 @@ type Rules struct {
 // Lookup finds the case a message refers to: by reference in the subject (it must exist), or
 // by Message-IDs it answers. It returns the case id and its complainant's address, or "".
 // ThreadCase follows only Message-IDs klachtd generated, and those the same sender gave
-// their own earlier mail (SPEC §2); sender "" follows klachtd's own only.
+// their own earlier mail; sender "" follows klachtd's own only.
 type Lookup interface {
 	CaseExists(id string) (complainantEmail string, ok bool)
 	ThreadCase(sender string, ids []string) (id, complainantEmail string)
@@ -85,7 +85,7 @@ const (
 	LinkReferences Link = "References"
 )
 
-// Classify applies the rules of SPEC section 2 in order.
+// Classify applies the rules in the order of the package doc.
 func Classify(m *mailparse.Message, r Rules, lk Lookup) Result {
 	from := strings.ToLower(m.From.Email)
 	if isOwn(m, r) {
@@ -151,7 +151,7 @@ func Classify(m *mailparse.Message, r Rules, lk Lookup) Result {
 }
 
 // staffRefs checks the case references of a staff mail: a command must name exactly one
-// case that exists (SPEC §2). A [nieuw] that names only cases that do not exist (a purged
+// case that exists. A [nieuw] that names only cases that do not exist (a purged
 // one, another organisation's number in the forwarded subject) is a registration still.
 // bad is false when the references are fine (or there are none).
 func staffRefs(m *mailparse.Message, refs []string, lk Lookup) (res Result, bad bool) {
@@ -179,13 +179,16 @@ func staffRefs(m *mailparse.Message, refs []string, lk Lookup) (res Result, bad 
 
 func isOwn(m *mailparse.Message, r Rules) bool {
 	if r.OwnIDPrefix != "" && strings.HasPrefix(strings.ToLower(m.MessageID), strings.ToLower(r.OwnIDPrefix)) &&
-		domainOf(m.MessageID) == domainOf(r.OwnAddress) {
+		Domain(m.MessageID) == Domain(r.OwnAddress) {
 		return true
 	}
 	return len(m.Header["X-Klachtd-Case"]) > 0 && strings.EqualFold(m.From.Email, r.OwnAddress)
 }
 
-func domainOf(addr string) string {
+// Domain is the text after the last "@" of an address or a Message-ID, lower-cased, or ""
+// without one. Own mail is mail whose Message-ID's Domain is the own address's: the daemon
+// gives its Message-IDs that domain.
+func Domain(addr string) string {
 	if i := strings.LastIndexByte(addr, '@'); i >= 0 {
 		return strings.ToLower(addr[i+1:])
 	}

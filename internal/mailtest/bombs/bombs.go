@@ -1,8 +1,9 @@
 // Package bombs builds hostile documents for tests: the PDF, .docx and winmail.dat files an
 // attacker mails to make a reader exhaust memory or loop, generated on demand so that no large
 // binary file lives in the repository. Each is small on the wire and enormous, or endless, to a
-// careless reader; TextPDF is an ordinary document beside them. It is used by tests only and
-// does no I/O.
+// careless reader; TextPDF is an ordinary document beside them, and PDF and TNEF write the two
+// formats for tests that build documents of their own. It is used by tests only and does no
+// I/O.
 package bombs
 
 import (
@@ -154,20 +155,8 @@ func PartsDocx(n, size int) []byte {
 // (PR_ATTACH_LONG_FILENAME, UTF-16) is n bytes long.
 func TNEFLongName(n int) []byte {
 	le := binary.LittleEndian
-	var b bytes.Buffer
-	b.Write(le.AppendUint32(nil, 0x223E9F78))
-	b.Write(le.AppendUint16(nil, 0x0001))
-	attr := func(level byte, id uint32, data []byte) {
-		b.WriteByte(level)
-		b.Write(le.AppendUint32(nil, id))
-		b.Write(le.AppendUint32(nil, uint32(len(data))))
-		b.Write(data)
-		var sum uint16
-		for _, c := range data {
-			sum += uint16(c)
-		}
-		b.Write(le.AppendUint16(nil, sum))
-	}
+	var t TNEF
+	attr := t.Attr
 	attr(1, 0x00089006, le.AppendUint32(nil, 0x00010000))              // attTnefVersion
 	attr(2, 0x00069002, make([]byte, 14))                              // attAttachRendData
 	attr(2, 0x00018010, []byte("KLACHT.PDF\x00"))                      // attAttachTitle
@@ -185,8 +174,35 @@ func TNEFLongName(n int) []byte {
 	props = append(props, name...)
 	props = append(props, make([]byte, (len(name)+3)&^3-len(name))...)
 	attr(2, 0x00069005, props) // attAttachment
-	return b.Bytes()
+	return t.Bytes()
 }
+
+// TNEF writes a TNEF stream (winmail.dat): the signature and key, then each attribute with its
+// level, id, length and checksum, as Outlook writes them. The zero value is ready to use.
+type TNEF struct {
+	b bytes.Buffer
+}
+
+// Attr adds an attribute: level 1 for the message, 2 for an attachment.
+func (t *TNEF) Attr(level byte, id uint32, data []byte) {
+	le := binary.LittleEndian
+	if t.b.Len() == 0 {
+		t.b.Write(le.AppendUint32(nil, 0x223E9F78)) // the TNEF signature
+		t.b.Write(le.AppendUint16(nil, 0x0001))     // the key
+	}
+	t.b.WriteByte(level)
+	t.b.Write(le.AppendUint32(nil, id))
+	t.b.Write(le.AppendUint32(nil, uint32(len(data))))
+	t.b.Write(data)
+	var sum uint16
+	for _, c := range data {
+		sum += uint16(c)
+	}
+	t.b.Write(le.AppendUint16(nil, sum))
+}
+
+// Bytes is the stream written so far.
+func (t *TNEF) Bytes() []byte { return t.b.Bytes() }
 
 // TextPDF is an ordinary one-page PDF with the given lines of text (ASCII), one under another.
 func TextPDF(lines ...string) []byte {
@@ -207,6 +223,13 @@ func TextPDF(lines ...string) []byte {
 		"/Resources << /Font << /F1 5 0 R >> >> >>")
 	p.object(fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", content.Len(), content.String()))
 	p.object("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
+	return p.bytes("1.4", "/Root 1 0 R")
+}
+
+// PDF is a PDF 1.4 of the given object bodies (object i+1 is objs[i], the catalog first) with
+// a correct cross-reference table: for tests that write a document's objects themselves.
+func PDF(objs []string) []byte {
+	p := pdfFile{objs: objs}
 	return p.bytes("1.4", "/Root 1 0 R")
 }
 

@@ -1,7 +1,7 @@
-// Package loopback runs go-imap's in-memory IMAP server on a loopback port: the mailbox of
+// Package memimap runs go-imap's in-memory IMAP server on a loopback port: the mailbox of
 // `klachtd demo` and of tests that need no Dovecot. It offers IMAP4rev2 (so IDLE, MOVE and
 // UIDPLUS), plaintext login, one user whose INBOX exists and is empty.
-package loopback
+package memimap
 
 import (
 	"errors"
@@ -13,15 +13,15 @@ import (
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 )
 
-// IMAP is a running in-memory IMAP server.
-type IMAP struct {
+// Server is a running in-memory IMAP server.
+type Server struct {
 	Addr string // host:port on 127.0.0.1
 	srv  *imapserver.Server
 	done chan error
 }
 
-// StartIMAP starts a server with one user.
-func StartIMAP(user, pass string) (*IMAP, error) {
+// Start starts a server with one user.
+func Start(user, pass string) (*Server, error) {
 	mem := imapmemserver.New()
 	u := imapmemserver.NewUser(user, pass)
 	if err := u.Create("INBOX", nil); err != nil {
@@ -40,7 +40,7 @@ func StartIMAP(user, pass string) (*IMAP, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listen for IMAP: %w", err)
 	}
-	s := &IMAP{Addr: ln.Addr().String(), srv: srv, done: make(chan error, 1)}
+	s := &Server{Addr: ln.Addr().String(), srv: srv, done: make(chan error, 1)}
 	go func() {
 		err := srv.Serve(ln)
 		if errors.Is(err, net.ErrClosed) {
@@ -52,7 +52,7 @@ func StartIMAP(user, pass string) (*IMAP, error) {
 }
 
 // Close stops the server and returns what serving ended with.
-func (s *IMAP) Close() error {
+func (s *Server) Close() error {
 	_ = s.srv.Close()
 	return <-s.done
 }
