@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/groeimeesters/klachtd/internal/intake"
 	"github.com/groeimeesters/klachtd/internal/render"
 	"github.com/groeimeesters/klachtd/internal/store"
 )
@@ -14,22 +13,22 @@ import (
 // changed on any case; the staff member gets an error reply saying why, and the mail stays in
 // the mailbox for people to read. An unauthenticated one is a forgery like any other: staff
 // are told, its sender gets nothing.
-func (d *Daemon) badReference(tx *store.Tx, in *incoming) (string, string, intake.Disposition, error) {
+func (d *Daemon) badReference(tx *store.Tx, in *incoming) (outcome, error) {
 	if !in.auth.OK {
 		if _, err := tx.InsertMessage(store.Message{Direction: "in", At: in.now, Kind: "forged-command",
 			From: in.msg.From.Email, Subject: in.msg.Subject, MessageID: in.msg.MessageID, Verified: false,
 			Reason: in.auth.Reason, Raw: in.raw}); err != nil {
-			return "", "", intake.Leave, err
+			return outcome{}, err
 		}
 		_, err := d.queue(tx, nil, "", outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
 			data: forgedNotice(in.auth, in.msg.From.Email+": "+strings.Join(in.tri.Refs, ", ")+": "+in.auth.Reason)}, in.now)
-		return "", "forged-command", intake.Leave, err
+		return left("forged-command"), err
 	}
 	d.log.Warn("staff mail with an ambiguous or unknown case reference refused", "uid", in.f.UID,
 		"refs", strings.Join(in.tri.Refs, ","), "unknown", strings.Join(in.tri.Unknown, ","))
 	_, err := d.queue(tx, nil, "", outMail{template: "commando-fout", to: addrs([]string{in.msg.From.Email}),
 		audience: audStaff, data: render.Data{Errors: d.badReferenceLines(in.tri.Refs, in.tri.Unknown)}}, in.now)
-	return "", string(in.tri.Kind), intake.Leave, err
+	return left(string(in.tri.Kind)), err
 }
 
 // badReferenceLines says, for the commando-fout mail, what is wrong with a subject's references.

@@ -9,7 +9,6 @@ import (
 
 	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/form"
-	"github.com/groeimeesters/klachtd/internal/intake"
 	"github.com/groeimeesters/klachtd/internal/mailparse"
 	"github.com/groeimeesters/klachtd/internal/render"
 	"github.com/groeimeesters/klachtd/internal/reply"
@@ -70,21 +69,21 @@ func mailRegistration(in *incoming) Registration {
 
 // staffNew registers a complaint a staff member forwarded with [nieuw], for the original
 // sender, or a phone or in-person complaint from Naam: / E-mail: lines.
-func (d *Daemon) staffNew(tx *store.Tx, in *incoming) (string, string, intake.Disposition, error) {
+func (d *Daemon) staffNew(tx *store.Tx, in *incoming) (outcome, error) {
 	if !in.auth.OK {
 		if _, err := tx.InsertMessage(store.Message{Direction: "in", At: in.now, Kind: "forged-command",
 			From: in.msg.From.Email, Subject: in.msg.Subject, MessageID: in.msg.MessageID, Verified: false,
 			Reason: in.auth.Reason, Raw: in.raw}); err != nil {
-			return "", "", intake.Leave, err
+			return outcome{}, err
 		}
 		_, err := d.queue(tx, nil, "", outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
 			data: forgedNotice(in.auth, in.msg.From.Email+": [nieuw]: "+in.auth.Reason)}, in.now)
-		return "", "forged-command", intake.Leave, err
+		return left("forged-command"), err
 	}
 	keys := registrationKeys(in)
 	prev, again, err := tx.AppliedCommand(keys...)
 	if err != nil {
-		return "", "", intake.Leave, err
+		return outcome{}, err
 	}
 	if again {
 		return d.staffNewAgain(tx, in, prev)
@@ -95,9 +94,9 @@ func (d *Daemon) staffNew(tx *store.Tx, in *incoming) (string, string, intake.Di
 	r.Form, r.Skipped = in.form, in.skipped
 	id, err := d.register(tx, r, in.msg, in.raw, in.now)
 	if err != nil {
-		return "", "", intake.Leave, err
+		return outcome{}, err
 	}
-	return id, "staff-new", intake.Move, tx.AddCommandKeys(id, in.now, keys...)
+	return moved(id, "staff-new"), tx.AddCommandKeys(id, in.now, keys...)
 }
 
 // staffRegistration reads who the complaint is from: the outermost forwarded mail, for its

@@ -11,7 +11,6 @@ import (
 
 	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/form"
-	"github.com/groeimeesters/klachtd/internal/intake"
 	"github.com/groeimeesters/klachtd/internal/render"
 	"github.com/groeimeesters/klachtd/internal/reply"
 	"github.com/groeimeesters/klachtd/internal/store"
@@ -23,38 +22,38 @@ func noticeData(notice, detail string) render.Data {
 }
 
 // reply handles a mail that answers a case, by who sent it.
-func (d *Daemon) reply(tx *store.Tx, in *incoming) (string, string, intake.Disposition, error) {
+func (d *Daemon) reply(tx *store.Tx, in *incoming) (outcome, error) {
 	caseID := in.tri.CaseID
 	c, root, err := tx.Case(caseID)
 	if err != nil {
-		return "", "", intake.Leave, err
+		return outcome{}, err
 	}
 	own := reply.Strip(in.msg.Text)
 	switch in.tri.Role {
 	case triage.RoleStaff:
-		return caseID, "reply-staff", intake.Move, d.staffReply(tx, in, &c, root, own)
+		return moved(caseID, "reply-staff"), d.staffReply(tx, in, &c, root, own)
 	case triage.RoleCommissaris:
 		if !in.sender.OK {
 			// Never passed on as the commissaris' word.
-			return caseID, "reply-unverified", intake.Move, d.unauthenticatedReply(tx, in, &c, root, own)
+			return moved(caseID, "reply-unverified"), d.unauthenticatedReply(tx, in, &c, root, own)
 		}
-		return caseID, "reply-commissaris", intake.Move, d.commissarisReply(tx, in, &c, root, own)
+		return moved(caseID, "reply-commissaris"), d.commissarisReply(tx, in, &c, root, own)
 	case triage.RoleComplainant:
 		if !in.sender.OK && in.msg.Auto == "" {
-			return caseID, "reply-unverified", intake.Move, d.unauthenticatedReply(tx, in, &c, root, own)
+			return moved(caseID, "reply-unverified"), d.unauthenticatedReply(tx, in, &c, root, own)
 		}
-		return caseID, "reply-complainant", intake.Move, d.complainantReply(tx, in, &c, root, own)
+		return moved(caseID, "reply-complainant"), d.complainantReply(tx, in, &c, root, own)
 	}
 	// Someone else: kept, marked unverified, changes nothing; staff are told.
 	if err := d.storeIncoming(tx, caseID, "reply-unverified", in, false, "sender is not the complainant, staff or the commissaris"); err != nil {
-		return "", "", intake.Leave, err
+		return outcome{}, err
 	}
 	if err := tx.AddEvent(caseID, store.Event{At: in.now, Kind: "mail-unverified", By: in.msg.From.Email, Text: d.say("bewaard, afzender niet geverifieerd", "kept, sender not verified")}); err != nil {
-		return "", "", intake.Leave, err
+		return outcome{}, err
 	}
 	_, err = d.queue(tx, &c, root, outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
 		data: render.Data{Notice: render.NoticeReplyUnverified, Detail: in.msg.From.Email, Body: own}}, in.now)
-	return caseID, "reply-unverified", intake.Move, err
+	return moved(caseID, "reply-unverified"), err
 }
 
 // commissarisReply records the commissaris' authenticated mail and passes it to staff.
@@ -385,27 +384,27 @@ func registrationKeys(in *incoming) []string {
 
 // staffNewAgain refuses a [nieuw] of a mail registered before: the sender is told which case
 // it became, that case's timeline notes the copy, and no second case is made.
-func (d *Daemon) staffNewAgain(tx *store.Tx, in *incoming, prev string) (string, string, intake.Disposition, error) {
+func (d *Daemon) staffNewAgain(tx *store.Tx, in *incoming, prev string) (outcome, error) {
 	by, lang := in.msg.From.Email, d.cfg.Organisation.Language
 	if prev == "" {
 		line := pick(lang, "Deze e-mail is al eerder als klacht geregistreerd; die klacht is inmiddels verwijderd. Er is geen nieuwe klacht aangemaakt.",
 			"This mail was registered as a complaint before; that complaint has since been deleted. No new complaint was created.")
 		_, err := d.queue(tx, nil, "", outMail{template: "commando-fout", to: addrs([]string{by}), audience: audStaff,
 			data: render.Data{Errors: []string{line}}}, in.now)
-		return "", "duplicate-command", intake.Leave, err
+		return left("duplicate-command"), err
 	}
 	c, root, err := tx.Case(prev)
 	if err != nil {
-		return "", "", intake.Leave, err
+		return outcome{}, err
 	}
 	if err := tx.AddEvent(prev, store.Event{At: in.now, Kind: "duplicate-command", By: by,
 		Text: d.say("[nieuw] met Message-ID "+in.msg.MessageID+" gaat over een e-mail die al eerder is geregistreerd; niet opnieuw geregistreerd",
 			"[nieuw] with Message-ID "+in.msg.MessageID+" registers a mail registered before; not registered again")}); err != nil {
-		return "", "", intake.Leave, err
+		return outcome{}, err
 	}
 	line := fmt.Sprintf(pick(lang, "Deze e-mail is al eerder geregistreerd als klacht %s; er is geen nieuwe klacht aangemaakt.",
 		"This mail was registered before as complaint %s; no new complaint was created."), prev)
 	_, err = d.queue(tx, &c, root, outMail{template: "commando-fout", to: addrs([]string{by}), audience: audStaff,
 		data: render.Data{Errors: []string{line}}}, in.now)
-	return prev, "duplicate-command", intake.Move, err
+	return moved(prev, "duplicate-command"), err
 }
