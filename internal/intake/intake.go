@@ -228,7 +228,7 @@ func (in *Intake) Run(ctx context.Context) error {
 	in.cfg = cfg
 	failures := 0
 	for {
-		healthy, err := in.session(ctx)
+		healthy, err := in.runSession(ctx)
 		if ctx.Err() != nil {
 			return nil
 		}

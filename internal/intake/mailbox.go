@@ -12,10 +12,10 @@ import (
 	"github.com/emersion/go-imap/v2/imapclient"
 )
 
-// session runs one connection: open the mailbox, then poll and wait until
+// runSession runs one connection: open the mailbox, then poll and wait until
 // something fails. healthy reports that at least one poll completed, so that
 // the reconnect backoff starts over.
-func (in *Intake) session(ctx context.Context) (healthy bool, err error) {
+func (in *Intake) runSession(ctx context.Context) (healthy bool, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = fmt.Errorf("imap session: panic: %v\n%s", v, debug.Stack())
