@@ -114,12 +114,3 @@ func termFor(template string, before, c *complaint.Case, lang string, loc *time.
 	}
 	return ""
 }
-
-// setTimers makes a case's pending timers those its state asks for.
-func (d *Daemon) setTimers(tx *store.Tx, c complaint.Case) error {
-	var want []store.Timer
-	for _, t := range complaint.Timers(c, d.terms) {
-		want = append(want, store.Timer{CaseID: c.ID, Kind: string(t.Kind), At: t.At})
-	}
-	return tx.SetTimers(c.ID, want)
-}

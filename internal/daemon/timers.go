@@ -290,3 +290,12 @@ func (d *Daemon) digest(tx *store.Tx, now time.Time) error {
 	_, err = d.queue(tx, nil, "", outMail{template: "overzicht", to: d.staffAddrs(), audience: audStaff, data: data}, now)
 	return err
 }
+
+// setTimers makes a case's pending timers those its state asks for.
+func (d *Daemon) setTimers(tx *store.Tx, c complaint.Case) error {
+	var want []store.Timer
+	for _, t := range complaint.Timers(c, d.terms) {
+		want = append(want, store.Timer{CaseID: c.ID, Kind: string(t.Kind), At: t.At})
+	}
+	return tx.SetTimers(c.ID, want)
+}
