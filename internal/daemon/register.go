@@ -334,3 +334,42 @@ func (d *Daemon) Register(ctx context.Context, r Registration, raw []byte) (stri
 	})
 	return id, err
 }
+
+// registrationKeys are the replay keys of a [nieuw]: those of the command itself (over the
+// staff member's own text) and, when the forwarded mail is an attached original, its
+// Message-ID: the same mail forwarded again is the same complaint. (A message attached to an
+// inline forward is nested in the forwarded mail, not the complaint itself.)
+func registrationKeys(in *incoming) []string {
+	keys := commandKeys(in, reply.Strip(in.msg.Text))
+	if f, ok := outermostForward(in.msg); ok && f.Attached != nil && f.Attached.MessageID != "" {
+		keys = append(keys, "forward:"+hashParts(strings.ToLower(f.Attached.MessageID)))
+	}
+	return keys
+}
+
+// staffNewAgain refuses a [nieuw] of a mail registered before: the sender is told which case
+// it became, that case's timeline notes the copy, and no second case is made.
+func (d *Daemon) staffNewAgain(tx *store.Tx, in *incoming, prev string) (outcome, error) {
+	by, lang := in.msg.From.Email, d.cfg.Organisation.Language
+	if prev == "" {
+		line := pick(lang, "Deze e-mail is al eerder als klacht geregistreerd; die klacht is inmiddels verwijderd. Er is geen nieuwe klacht aangemaakt.",
+			"This mail was registered as a complaint before; that complaint has since been deleted. No new complaint was created.")
+		_, err := d.queue(tx, nil, "", outMail{template: "commando-fout", to: addrs([]string{by}), audience: audStaff,
+			data: render.Data{Errors: []string{line}}}, in.now)
+		return left("duplicate-command"), err
+	}
+	c, root, err := tx.Case(prev)
+	if err != nil {
+		return outcome{}, err
+	}
+	if err := tx.AddEvent(prev, store.Event{At: in.now, Kind: "duplicate-command", By: by,
+		Text: d.say("[nieuw] met Message-ID "+in.msg.MessageID+" gaat over een e-mail die al eerder is geregistreerd; niet opnieuw geregistreerd",
+			"[nieuw] with Message-ID "+in.msg.MessageID+" registers a mail registered before; not registered again")}); err != nil {
+		return outcome{}, err
+	}
+	line := fmt.Sprintf(pick(lang, "Deze e-mail is al eerder geregistreerd als klacht %s; er is geen nieuwe klacht aangemaakt.",
+		"This mail was registered before as complaint %s; no new complaint was created."), prev)
+	_, err = d.queue(tx, &c, root, outMail{template: "commando-fout", to: addrs([]string{by}), audience: audStaff,
+		data: render.Data{Errors: []string{line}}}, in.now)
+	return moved(prev, "duplicate-command"), err
+}
