@@ -326,3 +326,7 @@ func deadlineLabel(what, lang string) string {
 	}
 	return m[what][0]
 }
+
+func noticeData(notice, detail string) render.Data {
+	return render.Data{Notice: notice, Detail: detail}
+}

@@ -17,10 +17,6 @@ import (
 	"github.com/groeimeesters/klachtd/internal/triage"
 )
 
-func noticeData(notice, detail string) render.Data {
-	return render.Data{Notice: notice, Detail: detail}
-}
-
 // reply handles a mail that answers a case, by who sent it.
 func (d *Daemon) reply(tx *store.Tx, in *incoming) (outcome, error) {
 	caseID := in.tri.CaseID
