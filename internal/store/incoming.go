@@ -88,39 +88,6 @@ func (s *Store) RecordFiled(ctx context.Context, filings []Filing) error {
 	return nil
 }
 
-// Checkpoints implements the intake's checkpoint storage.
-type Checkpoints struct{ S *Store }
-
-// Load returns the checkpoint of a mailbox.
-func (c Checkpoints) Load(ctx context.Context, mailbox string) (uidValidity, lastUID uint32, ok bool, err error) {
-	err = c.S.db.QueryRowContext(ctx, `SELECT uidvalidity, last_uid FROM checkpoints WHERE mailbox = ?`, mailbox).
-		Scan(&uidValidity, &lastUID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, 0, false, nil
-	}
-	if err != nil {
-		return 0, 0, false, fmt.Errorf("load checkpoint of %s: %w", mailbox, err)
-	}
-	return uidValidity, lastUID, true, nil
-}
-
-// Sync makes every commit so far durable, also against a power cut.
-func (c Checkpoints) Sync(ctx context.Context) error { return c.S.Sync(ctx) }
-
-// Save stores the checkpoint of a mailbox.
-func (c Checkpoints) Save(ctx context.Context, mailbox string, uidValidity, lastUID uint32) error {
-	return c.S.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO checkpoints(mailbox, uidvalidity, last_uid, updated_at)
-			VALUES(?,?,?,?) ON CONFLICT(mailbox) DO UPDATE SET uidvalidity=excluded.uidvalidity,
-			last_uid=excluded.last_uid, updated_at=excluded.updated_at`,
-			mailbox, uidValidity, lastUID, time.Now().UnixMilli())
-		if err != nil {
-			return fmt.Errorf("save checkpoint of %s: %w", mailbox, err)
-		}
-		return nil
-	})
-}
-
 // HoldAddress stops mail to an address that bounced, until staff clear it.
 func (t *Tx) HoldAddress(address, reason string, at time.Time) error {
 	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO bounce_holds(address, since, reason) VALUES(?,?,?)
