@@ -26,38 +26,51 @@ var fieldWords = map[string][2]string{
 
 func (l lang) field(f string) string { return l.pick(fieldWords, f) }
 
-// eventWords are the kinds of timeline events in words.
-var eventWords = map[string][2]string{
-	"registered":        {"geregistreerd", "registered"},
-	"confirmed":         {"bevestigd", "confirmed"},
-	"no-confirmation":   {"geen bevestiging", "no confirmation"},
-	"status":            {"status", "status"},
-	"verdict":           {"oordeel", "verdict"},
-	"extension":         {"verlenging", "extension"},
-	"remedy-term":       {"hersteltermijn", "remediation term"},
-	"escalation":        {"escalatie", "escalation"},
-	"advice":            {"bindend advies", "binding advice"},
-	"closed":            {"afgehandeld", "closed"},
-	"reopened":          {"heropend", "reopened"},
-	"note":              {"notitie", "note"},
-	"cause":             {"oorzaak", "cause"},
-	"measure":           {"maatregel", "measure"},
-	"address-ok":        {"adres weer goed", "address ok"},
-	"fields":            {"aangevuld", "fields added"},
-	"mail-complainant":  {"mail klager", "complainant mail"},
-	"mail-staff":        {"mail medewerker", "staff mail"},
-	"mail-commissaris":  {"mail commissaris", "commissioner mail"},
-	"mail-unverified":   {"niet geverifieerd", "unverified mail"},
-	"mail-auto":         {"automatisch antwoord", "automatic reply"},
-	"mail-held":         {"niet verstuurd", "mail held"},
-	"forged-command":    {"opdracht geweigerd", "command refused"},
-	"command-error":     {"opdracht fout", "command error"},
-	"duplicate-command": {"dubbel bezorgd", "delivered twice"},
-	"bounce":            {"bounce", "bounce"},
-	"send-failed":       {"verzenden mislukt", "send failed"},
+// eventWords are the kinds of timeline events in words, one for each complaint.EventKinds
+// (TestEveryEventKindHasWords).
+var eventWords = map[complaint.EventKind][2]string{
+	complaint.EventRegistered:           {"geregistreerd", "registered"},
+	complaint.EventConfirmed:            {"bevestigd", "confirmed"},
+	complaint.EventNoConfirmation:       {"geen bevestiging", "no confirmation"},
+	complaint.EventConfirmationWaits:    {"bevestiging wacht", "confirmation waits"},
+	complaint.EventConfirmationReleased: {"bevestiging eerder verstuurd", "confirmation sent early"},
+	complaint.EventNoticeHeld:           {"melding in overzicht", "notice in summary"},
+	complaint.EventDocumentSkipped:      {"bijlage niet gelezen", "attachment not read"},
+	complaint.EventStatus:               {"status", "status"},
+	complaint.EventVerdict:              {"oordeel", "verdict"},
+	complaint.EventExtension:            {"verlenging", "extension"},
+	complaint.EventRemedyTerm:           {"hersteltermijn", "remediation term"},
+	complaint.EventEscalation:           {"escalatie", "escalation"},
+	complaint.EventAdvice:               {"bindend advies", "binding advice"},
+	complaint.EventClosed:               {"afgehandeld", "closed"},
+	complaint.EventReopened:             {"heropend", "reopened"},
+	complaint.EventNote:                 {"notitie", "note"},
+	complaint.EventCause:                {"oorzaak", "cause"},
+	complaint.EventMeasure:              {"maatregel", "measure"},
+	complaint.EventAddressOK:            {"adres weer goed", "address ok"},
+	complaint.EventFields:               {"aangevuld", "fields added"},
+	complaint.EventMailComplainant:      {"mail klager", "complainant mail"},
+	complaint.EventMailStaff:            {"mail medewerker", "staff mail"},
+	complaint.EventMailCommissaris:      {"mail commissaris", "commissioner mail"},
+	complaint.EventMailUnverified:       {"niet geverifieerd", "unverified mail"},
+	complaint.EventMailAuto:             {"automatisch antwoord", "automatic reply"},
+	complaint.EventMailHeld:             {"niet verstuurd", "mail held"},
+	complaint.EventForgedCommand:        {"opdracht geweigerd", "command refused"},
+	complaint.EventCommandError:         {"opdracht fout", "command error"},
+	complaint.EventDuplicateCommand:     {"dubbel bezorgd", "delivered twice"},
+	complaint.EventQuotedTags:           {"tags niet uitgevoerd", "tags not carried out"},
+	complaint.EventBounce:               {"bounce", "bounce"},
+	complaint.EventSendFailed:           {"verzenden mislukt", "send failed"},
 }
 
-func (l lang) event(kind string) string { return l.pick(eventWords, kind) }
+// event is a timeline kind in words; a kind without words (a newer klachtd's) as it is.
+func (l lang) event(kind string) string {
+	w, ok := eventWords[complaint.EventKind(kind)]
+	if !ok {
+		return kind
+	}
+	return l.t(w[0], w[1])
+}
 
 // mailStatusWords are the states of an outgoing mail.
 var mailStatusWords = map[string][2]string{

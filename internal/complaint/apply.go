@@ -86,7 +86,7 @@ type applier struct {
 
 func (a *applier) has(k TagKind) bool { _, ok := a.plan[k]; return ok }
 
-func (a *applier) event(kind, text string, at time.Time) {
+func (a *applier) event(kind EventKind, text string, at time.Time) {
 	a.events = append(a.events, Event{Kind: kind, Text: text, Time: at, By: a.by})
 }
 
@@ -96,7 +96,7 @@ func (a *applier) mail(template string, cc ...Recipient) {
 
 func (a *applier) setStatus(s Status) {
 	if a.c.Status != s {
-		a.event("status", fmt.Sprintf("%s → %s", a.c.Status, s), time.Time{})
+		a.event(EventStatus, fmt.Sprintf("%s → %s", a.c.Status, s), time.Time{})
 		a.c.Status = s
 	}
 }
@@ -149,7 +149,7 @@ func (a *applier) apply(tag Tag) error {
 				"binding advice can only be recorded while the case is with the commissaris ([escalatie])")
 		}
 		a.c.Advice, a.c.AdviceAt = a.text, a.now
-		a.event("advice", a.text, time.Time{})
+		a.event(EventAdvice, a.text, time.Time{})
 		a.mail("bindend-advies", ToCommissaris, ToStaff)
 		return nil
 	case TagAfgehandeld:
@@ -162,15 +162,15 @@ func (a *applier) apply(tag Tag) error {
 		}
 		a.setStatus(StatusAfgehandeld)
 		a.c.ClosedAt = a.now
-		a.event("closed", "afgehandeld", time.Time{})
+		a.event(EventClosed, "afgehandeld", time.Time{})
 		a.mail("afgehandeld", cc...)
 		return nil
 	case TagIntern:
-		a.event("note", a.text, time.Time{})
+		a.event(EventNote, a.text, time.Time{})
 		return nil
 	case TagAdresOK:
 		a.c.BounceHold = false
-		a.event("address-ok", "adres van de klager weer in gebruik", time.Time{})
+		a.event(EventAddressOK, "adres van de klager weer in gebruik", time.Time{})
 		return nil
 	}
 	return refuse(tag.Kind, "onbekende tag", "unknown tag")
@@ -186,7 +186,7 @@ func (a *applier) reopen() error {
 	if a.c.DueAt.Before(a.now) && a.terms.HandleWithin > 0 {
 		a.c.DueAt = a.now.Add(a.terms.HandleWithin)
 	}
-	a.event("reopened", "heropend", time.Time{})
+	a.event(EventReopened, "heropend", time.Time{})
 	a.mail("status")
 	return nil
 }
@@ -205,7 +205,7 @@ func (a *applier) extend(tag Tag) error {
 		return err
 	}
 	a.c = c
-	a.event("extension", "termijn verlengd tot "+a.date(c.DueAt), c.DueAt)
+	a.event(EventExtension, "termijn verlengd tot "+a.date(c.DueAt), c.DueAt)
 	a.mail("verlenging")
 	return nil
 }
@@ -216,7 +216,7 @@ func (a *applier) verdict(kind TagKind) error {
 		return a.wrongState(kind)
 	}
 	a.c.Verdict = Verdict(kind)
-	a.event("verdict", string(kind), time.Time{})
+	a.event(EventVerdict, string(kind), time.Time{})
 	if withAdvice {
 		return nil // the advice mail carries it
 	}
@@ -241,7 +241,7 @@ func (a *applier) remedy(tag Tag) error {
 		return refuse(tag.Kind, "de hersteltermijn ligt niet in de toekomst", "the remediation term is not in the future")
 	}
 	a.c.RemedyDueAt = until.UTC()
-	a.event("remedy-term", "hersteltermijn tot "+a.date(until), a.c.RemedyDueAt)
+	a.event(EventRemedyTerm, "hersteltermijn tot "+a.date(until), a.c.RemedyDueAt)
 	if !a.has(TagGegrond) && !a.has(TagBindendAdvies) {
 		a.mail("status")
 	}
@@ -254,11 +254,11 @@ func (a *applier) escalate() error {
 		return refuse(TagEscalatie, "de zaak ligt al bij de klachtencommissaris", "the case is already with the commissaris")
 	case a.c.Status == StatusAfgehandeld:
 		a.c.ClosedAt = time.Time{}
-		a.event("reopened", "heropend voor escalatie", time.Time{})
+		a.event(EventReopened, "heropend voor escalatie", time.Time{})
 	}
 	a.setStatus(StatusEscalatie)
 	a.c.EscalatedAt = a.now
-	a.event("escalation", "voorgelegd aan de klachtencommissaris", time.Time{})
+	a.event(EventEscalation, "voorgelegd aan de klachtencommissaris", time.Time{})
 	a.mail("escalatie", ToCommissaris, ToStaff)
 	return nil
 }
@@ -268,10 +268,10 @@ func (a *applier) notes() {
 	cause, measure := ParseNotes(a.text)
 	if cause != "" && cause != a.c.Cause {
 		a.c.Cause = cause
-		a.event("cause", cause, time.Time{})
+		a.event(EventCause, cause, time.Time{})
 	}
 	if measure != "" && measure != a.c.Measure {
 		a.c.Measure, a.c.MeasureAt = measure, a.now
-		a.event("measure", measure, time.Time{})
+		a.event(EventMeasure, measure, time.Time{})
 	}
 }

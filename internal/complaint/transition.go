@@ -61,7 +61,7 @@ type MailEffect struct {
 // Event is a timeline entry. Time is the date the event is about (a new due date or remedy
 // term), zero when none; Text is short and written for staff.
 type Event struct {
-	Kind string // status, verdict, extension, note, escalation, advice, closed, reopened, remedy-term, cause, measure
+	Kind EventKind // status, verdict, extension, note, escalation, advice, closed, reopened, remedy-term, cause, measure
 	Text string
 	Time time.Time
 	By   string // the staff member whose command caused it; "" for the system
@@ -185,7 +185,7 @@ func Extend(c Case, until time.Time, now time.Time, loc *time.Location) (Case, e
 }
 
 func statusEvent(from, to Status) Event {
-	return Event{Kind: "status", Text: fmt.Sprintf("%s → %s", from, to)}
+	return Event{Kind: EventStatus, Text: fmt.Sprintf("%s → %s", from, to)}
 }
 
 // textRank orders the mails by which one carries the staff text (lower first).

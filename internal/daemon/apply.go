@@ -47,7 +47,7 @@ func (d *Daemon) applyResult(tx *store.Tx, c *complaint.Case, root string, res c
 		changes = append(changes, pick(staffLang, "Maatregel vastgelegd; de toets op effectiviteit volgt.", "Measure recorded; the effectiveness review will follow."))
 	}
 	for _, e := range res.Events {
-		if err := tx.AddEvent(c.ID, store.Event{At: now, Kind: e.Kind, By: by, Text: e.Text}); err != nil {
+		if err := tx.AddEvent(c.ID, store.Event{At: now, Kind: string(e.Kind), By: by, Text: e.Text}); err != nil {
 			return nil, err
 		}
 	}

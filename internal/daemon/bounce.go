@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/mailparse"
 	"github.com/groeimeesters/klachtd/internal/render"
 	"github.com/groeimeesters/klachtd/internal/store"
@@ -51,7 +52,7 @@ func (d *Daemon) bounce(tx *store.Tx, in *incoming) (outcome, error) {
 		text = fmt.Sprintf(d.say("een bezorgrapport (%s) dat geen e-mail van klachtd over deze zaak noemt; niets tegengehouden",
 			"a delivery report (%s) that names no mail klachtd sent about this case; nothing held"), orDash(b.Status))
 	}
-	if err := tx.AddEvent(caseID, store.Event{At: in.now, Kind: "bounce", Text: text}); err != nil {
+	if err := tx.AddEvent(caseID, store.Event{At: in.now, Kind: string(complaint.EventBounce), Text: text}); err != nil {
 		return outcome{}, err
 	}
 	if b.Permanent {

@@ -27,7 +27,7 @@ func (d *Daemon) staffReply(tx *store.Tx, in *incoming, c *complaint.Case, root,
 		if err := d.storeIncoming(tx, c.ID, "mail-auto", in, false, in.msg.Auto); err != nil {
 			return err
 		}
-		return tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "mail-auto", By: by, Text: in.msg.Auto})
+		return tx.AddEvent(c.ID, store.Event{At: in.now, Kind: string(complaint.EventMailAuto), By: by, Text: in.msg.Auto})
 	}
 	if !in.auth.OK {
 		// First: a forgery that reuses the Message-ID of a real command is still a forgery.
@@ -45,7 +45,7 @@ func (d *Daemon) staffReply(tx *store.Tx, in *incoming, c *complaint.Case, root,
 	}
 	if applied {
 		// The same mail is never handled twice; the copy is noted on the timeline.
-		return tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "duplicate-command", By: by,
+		return tx.AddEvent(c.ID, store.Event{At: in.now, Kind: string(complaint.EventDuplicateCommand), By: by,
 			Text: d.say("e-mail met Message-ID "+in.msg.MessageID+" opnieuw bezorgd; niet nogmaals verwerkt",
 				"mail with Message-ID "+in.msg.MessageID+" delivered again; not handled again")})
 	}
@@ -58,7 +58,7 @@ func (d *Daemon) staffReply(tx *store.Tx, in *incoming, c *complaint.Case, root,
 	}
 	if replayed {
 		d.log.Warn("replayed staff mail refused", "case_id", c.ID, "handled_on", prev)
-		return tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "duplicate-command", By: by,
+		return tx.AddEvent(c.ID, store.Event{At: in.now, Kind: string(complaint.EventDuplicateCommand), By: by,
 			Text: d.replayText(in.msg.MessageID, prev, in.auth.Key)})
 	}
 	if err := tx.AddCommandKeys(c.ID, in.now, keys...); err != nil {
@@ -83,14 +83,14 @@ func (d *Daemon) staffReply(tx *store.Tx, in *incoming, c *complaint.Case, root,
 	if len(notCarried) > 0 {
 		d.log.Warn("staff tags quoted from the mail answered not carried out", "case_id", c.ID,
 			"quoted", len(st.quoted), "planted", len(st.planted), "unsure", len(st.unsure))
-		if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "quoted-tags", By: by,
+		if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: string(complaint.EventQuotedTags), By: by,
 			Text: d.say("niet uitgevoerd (mogelijk overgenomen uit een ander onderwerp): ", "not carried out (possibly carried over from another subject): ") +
 				strings.Join(slices.Concat(st.quoted, st.planted, st.unsure), " ")}); err != nil {
 			return err
 		}
 	}
 	if !command {
-		if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "mail-staff", By: by, Text: own}); err != nil {
+		if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: string(complaint.EventMailStaff), By: by, Text: own}); err != nil {
 			return err
 		}
 		if len(notCarried) == 0 {
@@ -142,7 +142,7 @@ func (d *Daemon) forged(tx *store.Tx, in *incoming, c *complaint.Case, root stri
 	if err := d.storeIncoming(tx, c.ID, "forged-command", in, false, in.auth.Reason); err != nil {
 		return err
 	}
-	if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "forged-command", By: in.msg.From.Email,
+	if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: string(complaint.EventForgedCommand), By: in.msg.From.Email,
 		Text: d.say("opdracht niet uitgevoerd: ", "command not carried out: ") + in.auth.Reason}); err != nil {
 		return err
 	}
@@ -159,7 +159,7 @@ func (d *Daemon) commandError(tx *store.Tx, in *incoming, c *complaint.Case, roo
 	for _, e := range errs {
 		lines = append(lines, reasonIn(e, lang))
 	}
-	if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "command-error", By: in.msg.From.Email,
+	if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: string(complaint.EventCommandError), By: in.msg.From.Email,
 		Text: strings.Join(lines, "; ")}); err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/docreader"
 	"github.com/groeimeesters/klachtd/internal/form"
 	"github.com/groeimeesters/klachtd/internal/store"
@@ -79,7 +80,7 @@ func (d *Daemon) noteSkipped(tx *store.Tx, caseID string, skipped []SkippedDocum
 	var notes []string
 	for _, s := range skipped {
 		why := d.skipReason(s.Reason)
-		if err := tx.AddEvent(caseID, store.Event{At: now, Kind: "document-skipped",
+		if err := tx.AddEvent(caseID, store.Event{At: now, Kind: string(complaint.EventDocumentSkipped),
 			Text: fmt.Sprintf(d.say("bijlage %q niet gelezen: %s", "attachment %q not read: %s"), s.Name, why)}); err != nil {
 			return nil, err
 		}

@@ -56,7 +56,7 @@ func (d *Daemon) holdNewCaseNotice(tx *store.Tx, c *complaint.Case, via string, 
 	if len(notes) > 0 {
 		text += " (" + strings.Join(notes, " ") + ")"
 	}
-	return true, tx.AddEvent(c.ID, store.Event{At: now, Kind: "notice-held", Text: text})
+	return true, tx.AddEvent(c.ID, store.Event{At: now, Kind: string(complaint.EventNoticeHeld), Text: text})
 }
 
 // floodSummary fires at the end a flood was expected to have: when a confirmation waited

@@ -38,7 +38,7 @@ func (d *Daemon) unlinkedCommand(tx *store.Tx, in *incoming, c *complaint.Case, 
 	if err := d.storeIncoming(tx, c.ID, "unlinked-command", in, true, reason); err != nil {
 		return err
 	}
-	if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "mail-staff", By: by, Text: own}); err != nil {
+	if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: string(complaint.EventMailStaff), By: by, Text: own}); err != nil {
 		return err
 	}
 	d.log.Warn("staff command not carried out: its link to the case is not signed", "case_id", c.ID, "link", link)

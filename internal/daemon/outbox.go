@@ -56,7 +56,7 @@ func (q queueAdapter) Sent(ctx context.Context, id int64, at time.Time) error {
 		if err := tx.UpdateCase(c, at); err != nil {
 			return err
 		}
-		if err := tx.AddEvent(c.ID, store.Event{At: at, Kind: "confirmed", Text: q.d.say("ontvangstbevestiging aangenomen door de mailserver", "confirmation accepted by the mail server")}); err != nil {
+		if err := tx.AddEvent(c.ID, store.Event{At: at, Kind: string(complaint.EventConfirmed), Text: q.d.say("ontvangstbevestiging aangenomen door de mailserver", "confirmation accepted by the mail server")}); err != nil {
 			return err
 		}
 		return q.d.setTimers(tx, c)
@@ -73,7 +73,7 @@ func (q queueAdapter) Failed(ctx context.Context, id int64, at time.Time, reason
 		if m.CaseID == "" {
 			return nil
 		}
-		if err := tx.AddEvent(m.CaseID, store.Event{At: at, Kind: "send-failed", Text: render.Capital(render.Describe(m.Template, d.cfg.Organisation.Language)) + ": " + reason}); err != nil {
+		if err := tx.AddEvent(m.CaseID, store.Event{At: at, Kind: string(complaint.EventSendFailed), Text: render.Capital(render.Describe(m.Template, d.cfg.Organisation.Language)) + ": " + reason}); err != nil {
 			return err
 		}
 		if m.Audience == audStaff {

@@ -177,11 +177,11 @@ func (d *Daemon) register(tx *store.Tx, r Registration, m *mailparse.Message, ra
 	}
 	how := map[string]string{"mail": d.say("per e-mail", "by mail"), "staff": d.say("geregistreerd door een medewerker", "registered by staff"),
 		"cli": d.say("geregistreerd met klachtd new", "registered with klachtd new")}[r.Via]
-	if err := tx.AddEvent(id, store.Event{At: now, Kind: "registered", By: r.By, Text: how}); err != nil {
+	if err := tx.AddEvent(id, store.Event{At: now, Kind: string(complaint.EventRegistered), By: r.By, Text: how}); err != nil {
 		return "", err
 	}
 	if late {
-		if err := tx.AddEvent(id, store.Event{At: now, Kind: "registered", By: r.By,
+		if err := tx.AddEvent(id, store.Event{At: now, Kind: string(complaint.EventRegistered), By: r.By,
 			Text: fmt.Sprintf(d.say("verstuurd op %s; de termijnen lopen vanaf de registratie", "sent on %s; the terms run from the registration"),
 				complaint.FormatDateTime(r.ReceivedAt, d.cfg.Organisation.Language, d.cfg.Organisation.Location))}); err != nil {
 			return "", err
@@ -236,7 +236,7 @@ func (d *Daemon) confirm(tx *store.Tx, c *complaint.Case, root string, r Registr
 			note = pick(lang, "Geen e-mailadres: de ontvangst is persoonlijk bevestigd door ",
 				"No email address: confirmed in person by ") + firstNonEmpty(r.By, pick(lang, "een medewerker", "staff")) + "."
 		}
-		return []string{note}, tx.AddEvent(c.ID, store.Event{At: now, Kind: "no-confirmation", Text: note})
+		return []string{note}, tx.AddEvent(c.ID, store.Event{At: now, Kind: string(complaint.EventNoConfirmation), Text: note})
 	}
 	var notes []string
 	if c.Unverified {
@@ -255,7 +255,7 @@ func (d *Daemon) confirm(tx *store.Tx, c *complaint.Case, root string, r Registr
 			note := fmt.Sprintf(pick(lang,
 				"Geen ontvangstbevestiging verstuurd: %s kreeg al %d automatische antwoorden in 24 uur (auto_reply_limit). Bevestig zo nodig zelf.",
 				"No confirmation sent: %s already had %d automatic answers in 24 hours (auto_reply_limit). Confirm yourself if needed."), c.Email, n)
-			return append(notes, note), tx.AddEvent(c.ID, store.Event{At: now, Kind: "no-confirmation", Text: note})
+			return append(notes, note), tx.AddEvent(c.ID, store.Event{At: now, Kind: string(complaint.EventNoConfirmation), Text: note})
 		}
 		turn, note, err := d.takeTurn(tx, c, now)
 		if err != nil {
@@ -362,7 +362,7 @@ func (d *Daemon) staffNewAgain(tx *store.Tx, in *incoming, prev string) (outcome
 	if err != nil {
 		return outcome{}, err
 	}
-	if err := tx.AddEvent(prev, store.Event{At: in.now, Kind: "duplicate-command", By: by,
+	if err := tx.AddEvent(prev, store.Event{At: in.now, Kind: string(complaint.EventDuplicateCommand), By: by,
 		Text: d.say("[nieuw] met Message-ID "+in.msg.MessageID+" gaat over een e-mail die al eerder is geregistreerd; niet opnieuw geregistreerd",
 			"[nieuw] with Message-ID "+in.msg.MessageID+" registers a mail registered before; not registered again")}); err != nil {
 		return outcome{}, err

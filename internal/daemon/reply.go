@@ -38,7 +38,7 @@ func (d *Daemon) reply(tx *store.Tx, in *incoming) (outcome, error) {
 	if err := d.storeIncoming(tx, caseID, "reply-unverified", in, false, "sender is not the complainant, staff or the commissaris"); err != nil {
 		return outcome{}, err
 	}
-	if err := tx.AddEvent(caseID, store.Event{At: in.now, Kind: "mail-unverified", By: in.msg.From.Email, Text: d.say("bewaard, afzender niet geverifieerd", "kept, sender not verified")}); err != nil {
+	if err := tx.AddEvent(caseID, store.Event{At: in.now, Kind: string(complaint.EventMailUnverified), By: in.msg.From.Email, Text: d.say("bewaard, afzender niet geverifieerd", "kept, sender not verified")}); err != nil {
 		return outcome{}, err
 	}
 	_, err = d.queue(tx, &c, root, outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
@@ -51,7 +51,7 @@ func (d *Daemon) commissarisReply(tx *store.Tx, in *incoming, c *complaint.Case,
 	if err := d.storeIncoming(tx, c.ID, "reply-commissaris", in, true, ""); err != nil {
 		return err
 	}
-	if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "mail-commissaris", By: in.msg.From.Email, Text: own}); err != nil {
+	if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: string(complaint.EventMailCommissaris), By: in.msg.From.Email, Text: own}); err != nil {
 		return err
 	}
 	_, err := d.queue(tx, c, root, outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
@@ -72,7 +72,7 @@ func (d *Daemon) complainantReply(tx *store.Tx, in *incoming, c *complaint.Case,
 	}
 	if in.msg.Auto != "" {
 		// An out-of-office or other automatic answer: kept, nothing else (no loops).
-		return tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "mail-auto", By: c.Email, Text: in.msg.Auto})
+		return tx.AddEvent(c.ID, store.Event{At: in.now, Kind: string(complaint.EventMailAuto), By: c.Email, Text: in.msg.Auto})
 	}
 	// The complainant wrote in person from this address: it works, mail to it may resume.
 	if err := tx.ClearHold(strings.ToLower(c.Email)); err != nil {
@@ -85,11 +85,11 @@ func (d *Daemon) complainantReply(tx *store.Tx, in *incoming, c *complaint.Case,
 	}
 	next, events := complaint.ComplainantReplied(*c, in.now)
 	*c = next
-	if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "mail-complainant", By: c.Email, Text: own}); err != nil {
+	if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: string(complaint.EventMailComplainant), By: c.Email, Text: own}); err != nil {
 		return err
 	}
 	if len(filled) > 0 {
-		if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "fields", By: c.Email, Text: d.say("aangevuld: ", "added: ") + strings.Join(filled, ", ")}); err != nil {
+		if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: string(complaint.EventFields), By: c.Email, Text: d.say("aangevuld: ", "added: ") + strings.Join(filled, ", ")}); err != nil {
 			return err
 		}
 	}
@@ -138,7 +138,7 @@ func (d *Daemon) fillMissing(tx *store.Tx, c *complaint.Case, own string, in *in
 
 func (d *Daemon) addEvents(tx *store.Tx, caseID, by string, events []complaint.Event, in *incoming) error {
 	for _, e := range events {
-		if err := tx.AddEvent(caseID, store.Event{At: in.now, Kind: e.Kind, By: by, Text: e.Text}); err != nil {
+		if err := tx.AddEvent(caseID, store.Event{At: in.now, Kind: string(e.Kind), By: by, Text: e.Text}); err != nil {
 			return err
 		}
 	}

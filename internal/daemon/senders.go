@@ -64,7 +64,7 @@ func (d *Daemon) unauthenticatedReply(tx *store.Tx, in *incoming, c *complaint.C
 	if err := d.storeIncoming(tx, c.ID, "reply-unverified", in, false, reason); err != nil {
 		return err
 	}
-	if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "mail-unverified", By: who,
+	if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: string(complaint.EventMailUnverified), By: who,
 		Text: d.say("bewaard, niet geverifieerd: lijkt van "+whoNL+" te komen, maar de afzender is niet geauthenticeerd ("+in.sender.Reason+"); verandert niets",
 			"kept, not verified: seems to come from "+whoEN+", but the sender is not authenticated ("+in.sender.Reason+"); changes nothing")}); err != nil {
 		return err

@@ -45,7 +45,7 @@ func (d *Daemon) takeTurn(tx *store.Tx, c *complaint.Case, now time.Time) (time.
 	note := fmt.Sprintf(pick(lang,
 		"Meer dan %d nieuwe klachten in een uur (max_new_per_hour): de ontvangstbevestiging wacht op haar beurt en gaat uit op %s.",
 		"More than %d new complaints in an hour (max_new_per_hour): the confirmation waits its turn and goes out on %s."), perHour, when)
-	if err := tx.AddEvent(c.ID, store.Event{At: now, Kind: "confirmation-waits", Text: note}); err != nil {
+	if err := tx.AddEvent(c.ID, store.Event{At: now, Kind: string(complaint.EventConfirmationWaits), Text: note}); err != nil {
 		return time.Time{}, "", err
 	}
 	begins, err := d.beginFlood(tx, turn, now)
@@ -81,7 +81,7 @@ func (d *Daemon) releaseWaiting(tx *store.Tx, c *complaint.Case, root string, no
 	if err := d.recordAsked(tx, c, tmplConfirmation, w.MessageID); err != nil {
 		return err
 	}
-	return tx.AddEvent(c.ID, store.Event{At: now, Kind: "confirmation-released",
+	return tx.AddEvent(c.ID, store.Event{At: now, Kind: string(complaint.EventConfirmationReleased),
 		Text: d.say("de wachtende ontvangstbevestiging gaat nu uit, vóór het bericht aan de klager",
 			"the waiting confirmation goes out now, before the mail to the complainant")})
 }

@@ -1,0 +1,65 @@
+package complaint
+
+// EventKind names an entry of a case's timeline (store.Event.Kind, `klachtd show`, the JSON
+// views). Every kind klachtd writes is one of these constants, and each has its words for
+// people in internal/cli (eventWords; a test there checks that none is missing).
+type EventKind string
+
+// The kinds of timeline entries: what the domain's transitions cause (Apply), and what the
+// daemon notes about mail in and out.
+const (
+	// Transitions (Apply, ComplainantReplied).
+	EventStatus     EventKind = "status"      // the status changed: "from → to"
+	EventVerdict    EventKind = "verdict"     // gegrond or ongegrond
+	EventExtension  EventKind = "extension"   // the decision term moved (by staff or automatically)
+	EventRemedyTerm EventKind = "remedy-term" // a remediation term was set
+	EventEscalation EventKind = "escalation"  // referred to the commissaris
+	EventAdvice     EventKind = "advice"      // the commissaris' binding advice recorded
+	EventClosed     EventKind = "closed"
+	EventReopened   EventKind = "reopened"
+	EventNote       EventKind = "note"       // a staff member's note
+	EventCause      EventKind = "cause"      // the cause recorded
+	EventMeasure    EventKind = "measure"    // the measure recorded
+	EventAddressOK  EventKind = "address-ok" // [adres-ok]: mail to the complainant may resume
+
+	// Registration and confirmation.
+	EventRegistered           EventKind = "registered"
+	EventConfirmed            EventKind = "confirmed"             // the confirmation was accepted by the mail server
+	EventNoConfirmation       EventKind = "no-confirmation"       // none sent, and why
+	EventConfirmationWaits    EventKind = "confirmation-waits"    // it waits its turn (max_new_per_hour)
+	EventConfirmationReleased EventKind = "confirmation-released" // a waiting one sent at once
+	EventNoticeHeld           EventKind = "notice-held"           // the staff notice left for a flood's summary
+	EventDocumentSkipped      EventKind = "document-skipped"      // an attached document not read (a limit)
+	EventFields               EventKind = "fields"                // form fields the complainant's reply filled
+
+	// Mail in.
+	EventMailComplainant EventKind = "mail-complainant"
+	EventMailStaff       EventKind = "mail-staff"
+	EventMailCommissaris EventKind = "mail-commissaris"
+	EventMailUnverified  EventKind = "mail-unverified" // kept, sender not verified
+	EventMailAuto        EventKind = "mail-auto"       // an automatic answer (out of office)
+
+	// Staff commands refused or left out.
+	EventForgedCommand    EventKind = "forged-command"    // not authenticated
+	EventCommandError     EventKind = "command-error"     // could not be carried out
+	EventDuplicateCommand EventKind = "duplicate-command" // handled before
+	EventQuotedTags       EventKind = "quoted-tags"       // tags possibly carried over from another subject
+
+	// Mail out.
+	EventMailHeld   EventKind = "mail-held"   // not sent to an address that bounced
+	EventBounce     EventKind = "bounce"      // a delivery failure reported
+	EventSendFailed EventKind = "send-failed" // the outbox gave up
+)
+
+// EventKinds lists every kind, in the order above.
+func EventKinds() []EventKind {
+	return []EventKind{
+		EventStatus, EventVerdict, EventExtension, EventRemedyTerm, EventEscalation, EventAdvice,
+		EventClosed, EventReopened, EventNote, EventCause, EventMeasure, EventAddressOK,
+		EventRegistered, EventConfirmed, EventNoConfirmation, EventConfirmationWaits,
+		EventConfirmationReleased, EventNoticeHeld, EventDocumentSkipped, EventFields,
+		EventMailComplainant, EventMailStaff, EventMailCommissaris, EventMailUnverified, EventMailAuto,
+		EventForgedCommand, EventCommandError, EventDuplicateCommand, EventQuotedTags,
+		EventMailHeld, EventBounce, EventSendFailed,
+	}
+}
