@@ -64,7 +64,7 @@ func (d *Daemon) applyResult(tx *store.Tx, c *complaint.Case, root string, res c
 		// The mail greets and signs itself: the staff member's own salutation and signature
 		// (with, often, a private phone number) stay out.
 		data := render.Data{StaffText: reply.WithoutCourtesy(m.Text), Term: termFor(m.Template, &before, c, lang, loc)}
-		sent, err := d.queue(tx, c, root, outMail{template: m.Template, to: to, cc: cc, audience: aud, lang: lang, data: data}, now)
+		sent, err := d.queue(tx, c, root, outMail{template: render.Kind(m.Template), to: to, cc: cc, audience: aud, lang: lang, data: data}, now)
 		if err != nil {
 			return nil, err
 		}
@@ -107,7 +107,7 @@ func containsAddr(list []mailparse.Address, email string) bool {
 // this same command (an older one is not announced again).
 func termFor(template string, before, c *complaint.Case, lang string, loc *time.Location) string {
 	switch {
-	case template == "verlenging":
+	case render.Kind(template) == render.KindVerlenging:
 		return complaint.FormatDate(c.DueAt, lang, loc)
 	case !c.RemedyDueAt.IsZero() && !c.RemedyDueAt.Equal(before.RemedyDueAt):
 		return complaint.FormatDate(c.RemedyDueAt, lang, loc)

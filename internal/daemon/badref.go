@@ -20,13 +20,13 @@ func (d *Daemon) badReference(tx *store.Tx, in *incoming) (outcome, error) {
 			Reason: in.auth.Reason, Raw: in.raw}); err != nil {
 			return outcome{}, err
 		}
-		_, err := d.queue(tx, nil, "", outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
+		_, err := d.queue(tx, nil, "", outMail{template: render.KindMelding, to: d.staffAddrs(), audience: audStaff,
 			data: forgedNotice(in.auth, in.msg.From.Email+": "+strings.Join(in.tri.Refs, ", ")+": "+in.auth.Reason)}, in.now)
 		return left("forged-command"), err
 	}
 	d.log.Warn("staff mail with an ambiguous or unknown case reference refused", "uid", in.f.UID,
 		"refs", strings.Join(in.tri.Refs, ","), "unknown", strings.Join(in.tri.Unknown, ","))
-	_, err := d.queue(tx, nil, "", outMail{template: "commando-fout", to: addrs([]string{in.msg.From.Email}),
+	_, err := d.queue(tx, nil, "", outMail{template: render.KindCommandoFout, to: addrs([]string{in.msg.From.Email}),
 		audience: audStaff, data: render.Data{Errors: d.badReferenceLines(in.tri.Refs, in.tri.Unknown)}}, in.now)
 	return left(string(in.tri.Kind)), err
 }

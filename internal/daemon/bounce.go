@@ -74,7 +74,7 @@ func (d *Daemon) bounce(tx *store.Tx, in *incoming) (outcome, error) {
 	if c.Phone != "" {
 		detail += "; telefoon/phone " + c.Phone
 	}
-	_, err = d.queue(tx, &c, root, outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
+	_, err = d.queue(tx, &c, root, outMail{template: render.KindMelding, to: d.staffAddrs(), audience: audStaff,
 		data: noticeData("bounce", detail)}, in.now)
 	return moved(caseID, "bounce"), err
 }

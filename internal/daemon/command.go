@@ -123,7 +123,7 @@ func (d *Daemon) staffReply(tx *store.Tx, in *incoming, c *complaint.Case, root,
 		return err
 	}
 	d.log.Info("staff command applied", "case_id", c.ID, "tags", len(tags))
-	_, err = d.queue(tx, c, root, outMail{template: "commando-ok", to: addrs([]string{by}), audience: audStaff,
+	_, err = d.queue(tx, c, root, outMail{template: render.KindCommandoOK, to: addrs([]string{by}), audience: audStaff,
 		data: render.Data{Changes: changes, Detail: strings.Join(notCarried, "\n")}}, in.now)
 	return err
 }
@@ -147,7 +147,7 @@ func (d *Daemon) forged(tx *store.Tx, in *incoming, c *complaint.Case, root stri
 		return err
 	}
 	d.log.Warn("unauthenticated staff command refused", "case_id", c.ID, "reason", in.auth.Reason)
-	_, err := d.queue(tx, c, root, outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
+	_, err := d.queue(tx, c, root, outMail{template: render.KindMelding, to: d.staffAddrs(), audience: audStaff,
 		data: forgedNotice(in.auth, in.msg.From.Email+": "+in.auth.Reason)}, in.now)
 	return err
 }
@@ -163,7 +163,7 @@ func (d *Daemon) commandError(tx *store.Tx, in *incoming, c *complaint.Case, roo
 		Text: strings.Join(lines, "; ")}); err != nil {
 		return err
 	}
-	_, err := d.queue(tx, c, root, outMail{template: "commando-fout", to: addrs([]string{in.msg.From.Email}),
+	_, err := d.queue(tx, c, root, outMail{template: render.KindCommandoFout, to: addrs([]string{in.msg.From.Email}),
 		audience: audStaff, data: render.Data{Errors: lines}}, in.now)
 	return err
 }

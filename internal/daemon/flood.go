@@ -97,7 +97,7 @@ func (d *Daemon) floodSummary(tx *store.Tx, now time.Time) error {
 		v.Excerpt = excerpt(c.Fields[complaint.FieldOmschrijving], 100)
 		data.Cases = append(data.Cases, v)
 	}
-	_, err = d.queue(tx, nil, "", outMail{template: "melding", to: d.staffAddrs(), audience: audStaff, data: data}, now)
+	_, err = d.queue(tx, nil, "", outMail{template: render.KindMelding, to: d.staffAddrs(), audience: audStaff, data: data}, now)
 	return err
 }
 

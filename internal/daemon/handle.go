@@ -183,7 +183,7 @@ func (d *Daemon) process(tx *store.Tx, in *incoming) (outcome, error) {
 	case triage.Other:
 		if in.f.TooLarge && in.msg.Auto == "" {
 			// Too large to read whole: it may be a complaint with big attachments. Staff look.
-			_, err := d.queue(tx, nil, "", outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
+			_, err := d.queue(tx, nil, "", outMail{template: render.KindMelding, to: d.staffAddrs(), audience: audStaff,
 				data: noticeData(render.NoticeTooLarge, fmt.Sprintf("IMAP uid %d in %s, %d bytes, from %s: %q",
 					in.f.UID, in.f.Mailbox, in.f.Size, in.msg.From.Email, in.msg.Subject))}, in.now)
 			return left("too-large"), err
@@ -261,7 +261,7 @@ func (d *Daemon) quarantine(tx *store.Tx, in *incoming, reason string) error {
 		return err
 	}
 	d.log.Warn("message quarantined", "uid", in.f.UID, "reason", reason)
-	_, err := d.queue(tx, nil, "", outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
+	_, err := d.queue(tx, nil, "", outMail{template: render.KindMelding, to: d.staffAddrs(), audience: audStaff,
 		data: noticeData("quarantined", fmt.Sprintf("IMAP uid %d in %s: %s", in.f.UID, in.f.Mailbox, reason))}, in.now)
 	return err
 }

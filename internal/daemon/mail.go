@@ -24,7 +24,7 @@ const (
 // outMail is a mail to queue: its template, who it goes to, and what the template needs beyond
 // the case.
 type outMail struct {
-	template string
+	template render.Kind
 	to, cc   []mailparse.Address
 	audience string
 	lang     string
@@ -72,7 +72,7 @@ func (d *Daemon) queue(tx *store.Tx, c *complaint.Case, threadRoot string, m out
 			}
 		}
 		if len(kept) < len(m.to) && c != nil {
-			if err := tx.AddEvent(c.ID, store.Event{At: now, Kind: string(complaint.EventMailHeld), Text: render.Capital(render.Describe(m.template, d.cfg.Organisation.Language)) + d.say(" niet aan de klager verstuurd: het adres gaf eerder een bounce", " not sent to the complainant: the address bounced before")}); err != nil {
+			if err := tx.AddEvent(c.ID, store.Event{At: now, Kind: string(complaint.EventMailHeld), Text: render.Capital(render.Describe(string(m.template), d.cfg.Organisation.Language)) + d.say(" niet aan de klager verstuurd: het adres gaf eerder een bounce", " not sent to the complainant: the address bounced before")}); err != nil {
 				return nil, err
 			}
 		}
@@ -84,7 +84,7 @@ func (d *Daemon) queue(tx *store.Tx, c *complaint.Case, threadRoot string, m out
 		}
 		m.to = kept
 	}
-	if m.audience == audComplainant && c != nil && m.template != tmplConfirmation {
+	if m.audience == audComplainant && c != nil && m.template != render.KindBevestiging {
 		// Another mail to the complainant (staff write): a confirmation still waiting its
 		// turn goes first.
 		if err := d.releaseWaiting(tx, c, threadRoot, now); err != nil {
@@ -98,7 +98,7 @@ func (d *Daemon) queue(tx *store.Tx, c *complaint.Case, threadRoot string, m out
 	if _, err := tx.QueueMail(out); err != nil {
 		return nil, err
 	}
-	if err := d.recordAsked(tx, c, m.template, out.MessageID); err != nil {
+	if err := d.recordAsked(tx, c, string(m.template), out.MessageID); err != nil {
 		return nil, err
 	}
 	d.mu.Lock()
@@ -122,7 +122,7 @@ func (d *Daemon) compose(c *complaint.Case, threadRoot string, m outMail, now ti
 	if err != nil {
 		return store.OutMail{}, err
 	}
-	rendered, err := r.Render(m.template, lang, data)
+	rendered, err := r.Render(string(m.template), lang, data)
 	if err != nil {
 		return store.OutMail{}, fmt.Errorf("render %s: %w", m.template, err)
 	}
@@ -141,10 +141,10 @@ func (d *Daemon) compose(c *complaint.Case, threadRoot string, m outMail, now ti
 		auto = "auto-generated"
 	}
 	out := store.OutMail{
-		CaseID: caseID, Template: m.template, Audience: m.audience,
+		CaseID: caseID, Template: string(m.template), Audience: m.audience,
 		From: mailparse.Address{Name: clean.Line(d.cfg.Organisation.Name), Email: d.cfg.Organisation.Address},
 		To:   displayNames(m.to), Cc: displayNames(m.cc), Subject: subject, Text: rendered.Text, HTML: rendered.HTML,
-		MessageID: d.messageID(caseID, m.template), InReplyTo: inReplyTo, References: refs,
+		MessageID: d.messageID(caseID, string(m.template)), InReplyTo: inReplyTo, References: refs,
 		Date: now, AutoSubmitted: auto, Attachments: m.attachments, Turn: m.turn,
 	}
 	return out, nil

@@ -87,7 +87,7 @@ func (q queueAdapter) Failed(ctx context.Context, id int64, at time.Time, reason
 		if c.Phone != "" {
 			detail += " (telefoon/phone: " + c.Phone + ")"
 		}
-		_, err = d.queue(tx, &c, root, outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
+		_, err = d.queue(tx, &c, root, outMail{template: render.KindMelding, to: d.staffAddrs(), audience: audStaff,
 			data: render.Data{Notice: render.NoticeSendFailed, Detail: detail}}, at)
 		return err
 	})

@@ -76,7 +76,7 @@ func (d *Daemon) staffNew(tx *store.Tx, in *incoming) (outcome, error) {
 			Reason: in.auth.Reason, Raw: in.raw}); err != nil {
 			return outcome{}, err
 		}
-		_, err := d.queue(tx, nil, "", outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
+		_, err := d.queue(tx, nil, "", outMail{template: render.KindMelding, to: d.staffAddrs(), audience: audStaff,
 			data: forgedNotice(in.auth, in.msg.From.Email+": [nieuw]: "+in.auth.Reason)}, in.now)
 		return left("forged-command"), err
 	}
@@ -209,7 +209,7 @@ func (d *Daemon) register(tx *store.Tx, r Registration, m *mailparse.Message, ra
 		return "", err
 	}
 	if !held {
-		if _, err := d.queue(tx, &c, root, outMail{template: "melding-nieuw", to: d.staffAddrs(), audience: audStaff,
+		if _, err := d.queue(tx, &c, root, outMail{template: render.KindMeldingNieuw, to: d.staffAddrs(), audience: audStaff,
 			data: render.Data{Detail: strings.Join(notes, "\n"), Body: firstNonEmpty(fr.Text, r.Text)}}, now); err != nil {
 			return "", err
 		}
@@ -354,7 +354,7 @@ func (d *Daemon) staffNewAgain(tx *store.Tx, in *incoming, prev string) (outcome
 	if prev == "" {
 		line := pick(lang, "Deze e-mail is al eerder als klacht geregistreerd; die klacht is inmiddels verwijderd. Er is geen nieuwe klacht aangemaakt.",
 			"This mail was registered as a complaint before; that complaint has since been deleted. No new complaint was created.")
-		_, err := d.queue(tx, nil, "", outMail{template: "commando-fout", to: addrs([]string{by}), audience: audStaff,
+		_, err := d.queue(tx, nil, "", outMail{template: render.KindCommandoFout, to: addrs([]string{by}), audience: audStaff,
 			data: render.Data{Errors: []string{line}}}, in.now)
 		return left("duplicate-command"), err
 	}
@@ -369,7 +369,7 @@ func (d *Daemon) staffNewAgain(tx *store.Tx, in *incoming, prev string) (outcome
 	}
 	line := fmt.Sprintf(pick(lang, "Deze e-mail is al eerder geregistreerd als klacht %s; er is geen nieuwe klacht aangemaakt.",
 		"This mail was registered before as complaint %s; no new complaint was created."), prev)
-	_, err = d.queue(tx, &c, root, outMail{template: "commando-fout", to: addrs([]string{by}), audience: audStaff,
+	_, err = d.queue(tx, &c, root, outMail{template: render.KindCommandoFout, to: addrs([]string{by}), audience: audStaff,
 		data: render.Data{Errors: []string{line}}}, in.now)
 	return moved(prev, "duplicate-command"), err
 }

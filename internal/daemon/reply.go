@@ -41,7 +41,7 @@ func (d *Daemon) reply(tx *store.Tx, in *incoming) (outcome, error) {
 	if err := tx.AddEvent(caseID, store.Event{At: in.now, Kind: string(complaint.EventMailUnverified), By: in.msg.From.Email, Text: d.say("bewaard, afzender niet geverifieerd", "kept, sender not verified")}); err != nil {
 		return outcome{}, err
 	}
-	_, err = d.queue(tx, &c, root, outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
+	_, err = d.queue(tx, &c, root, outMail{template: render.KindMelding, to: d.staffAddrs(), audience: audStaff,
 		data: render.Data{Notice: render.NoticeReplyUnverified, Detail: in.msg.From.Email, Body: own}}, in.now)
 	return moved(caseID, "reply-unverified"), err
 }
@@ -54,7 +54,7 @@ func (d *Daemon) commissarisReply(tx *store.Tx, in *incoming, c *complaint.Case,
 	if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: string(complaint.EventMailCommissaris), By: in.msg.From.Email, Text: own}); err != nil {
 		return err
 	}
-	_, err := d.queue(tx, c, root, outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
+	_, err := d.queue(tx, c, root, outMail{template: render.KindMelding, to: d.staffAddrs(), audience: audStaff,
 		data: render.Data{Notice: render.NoticeReplyCommissaris, Body: own}}, in.now)
 	return err
 }
@@ -104,7 +104,7 @@ func (d *Daemon) complainantReply(tx *store.Tx, in *incoming, c *complaint.Case,
 			return err
 		}
 	}
-	_, err = d.queue(tx, c, root, outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
+	_, err = d.queue(tx, c, root, outMail{template: render.KindMelding, to: d.staffAddrs(), audience: audStaff,
 		data: render.Data{Notice: render.NoticeReplyComplainant, Body: own}}, in.now)
 	return err
 }

@@ -70,7 +70,7 @@ func (d *Daemon) unauthenticatedReply(tx *store.Tx, in *incoming, c *complaint.C
 		return err
 	}
 	d.log.Warn("unauthenticated reply kept as unverified", "case_id", c.ID, "role", in.tri.Role)
-	_, err := d.queue(tx, c, root, outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
+	_, err := d.queue(tx, c, root, outMail{template: render.KindMelding, to: d.staffAddrs(), audience: audStaff,
 		data: render.Data{Notice: render.NoticeReplyUnauthenticated, Body: own,
 			Detail: who + ", " + d.say(whoNL, whoEN) + ": " + in.sender.Reason}}, in.now)
 	return err

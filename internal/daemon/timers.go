@@ -175,7 +175,7 @@ func (d *Daemon) fire(tx *store.Tx, t store.Timer, now time.Time) (firing, error
 		return firing{}, err
 	}
 	remind := func(notice, detail string) (firing, error) {
-		_, err := d.queue(tx, &c, root, outMail{template: "herinnering", to: d.staffAddrs(), audience: audStaff,
+		_, err := d.queue(tx, &c, root, outMail{template: render.KindHerinnering, to: d.staffAddrs(), audience: audStaff,
 			data: noticeData(notice, detail)}, now)
 		return firing{}, err
 	}
@@ -224,7 +224,7 @@ func (d *Daemon) retention(tx *store.Tx, c *complaint.Case, root string, now tim
 		d.log.Info("case purged at the retention limit", "case_id", c.ID)
 		return firing{}, tx.PurgeCase(c.ID)
 	case complaint.PurgeKeepOpen:
-		_, err := d.queue(tx, c, root, outMail{template: "herinnering", to: d.staffAddrs(), audience: audStaff,
+		_, err := d.queue(tx, c, root, outMail{template: render.KindHerinnering, to: d.staffAddrs(), audience: audStaff,
 			data: noticeData(render.NoticeRetentionOpen, "")}, now)
 		return firing{}, err
 	case complaint.PurgeNotYet, complaint.PurgeWaitMail:
@@ -260,12 +260,12 @@ func (d *Daemon) autoExtend(tx *store.Tx, c *complaint.Case, root string, now ti
 		complaint.FormatDate(c.DueAt, d.cfg.Organisation.Language, d.cfg.Organisation.Location)}); err != nil {
 		return firing{}, err
 	}
-	if _, err := d.queue(tx, c, root, outMail{template: "verlenging", to: complainantAddr(c), audience: audComplainant,
+	if _, err := d.queue(tx, c, root, outMail{template: render.KindVerlenging, to: complainantAddr(c), audience: audComplainant,
 		lang: c.Language, data: render.Data{Term: term}}, now); err != nil {
 		return firing{}, err
 	}
 	staffTerm := complaint.FormatDate(c.DueAt, d.cfg.Organisation.Language, d.cfg.Organisation.Location)
-	if _, err := d.queue(tx, c, root, outMail{template: "herinnering", to: d.staffAddrs(), audience: audStaff,
+	if _, err := d.queue(tx, c, root, outMail{template: render.KindHerinnering, to: d.staffAddrs(), audience: audStaff,
 		data: render.Data{Notice: render.NoticeAutoExtended, Term: staffTerm}}, now); err != nil {
 		return firing{}, err
 	}
@@ -287,7 +287,7 @@ func (d *Daemon) digest(tx *store.Tx, now time.Time) error {
 			data.Overdue = append(data.Overdue, v)
 		}
 	}
-	_, err = d.queue(tx, nil, "", outMail{template: "overzicht", to: d.staffAddrs(), audience: audStaff, data: data}, now)
+	_, err = d.queue(tx, nil, "", outMail{template: render.KindOverzicht, to: d.staffAddrs(), audience: audStaff, data: data}, now)
 	return err
 }
 

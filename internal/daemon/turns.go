@@ -22,14 +22,15 @@ import (
 // confirmation that waited: staff are told once, when it begins, and get one summary of the
 // cases registered during it when it ends (flood.go).
 
-const tmplConfirmation = "bevestiging"
+// tmplConfirmation is render.KindBevestiging as the rows of the outbox name it.
+const tmplConfirmation = string(render.KindBevestiging)
 
 // floodQuiet is how long after the last waiting confirmation's turn a flood is over.
 const floodQuiet = time.Hour
 
 // confirmation is the confirmation mail of a case.
 func (d *Daemon) confirmation(c *complaint.Case) outMail {
-	return outMail{template: tmplConfirmation, to: complainantAddr(c), audience: audComplainant, lang: c.Language}
+	return outMail{template: render.KindBevestiging, to: complainantAddr(c), audience: audComplainant, lang: c.Language}
 }
 
 // takeTurn gives a confirmation its turn under max_new_per_hour. When it must wait, the case
@@ -55,7 +56,7 @@ func (d *Daemon) takeTurn(tx *store.Tx, c *complaint.Case, now time.Time) (time.
 	d.log.Warn("more new complaints than max_new_per_hour: confirmations wait their turn", "case_id", c.ID, "max_new_per_hour", perHour)
 	detail := fmt.Sprintf(pick(lang, "ten hoogste %d bevestigingen per uur; de eerste die moet wachten is die van %s, die uitgaat op %s",
 		"at most %d confirmations an hour; the first that must wait is that of %s, which goes out on %s"), perHour, c.ID, when)
-	_, err = d.queue(tx, nil, "", outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
+	_, err = d.queue(tx, nil, "", outMail{template: render.KindMelding, to: d.staffAddrs(), audience: audStaff,
 		data: noticeData(render.NoticeFlood, detail)}, now)
 	return turn, note, err
 }
