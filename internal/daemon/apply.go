@@ -1,7 +1,6 @@
 package daemon
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -23,10 +22,10 @@ func (d *Daemon) applyResult(tx *store.Tx, c *complaint.Case, root string, res c
 	staffLang := d.cfg.Organisation.Language
 	var changes []string
 	if before.Status != c.Status {
-		changes = append(changes, fmt.Sprintf(pick(staffLang, "Status: %s → %s.", "Status: %s → %s."), before.Status, c.Status))
+		changes = append(changes, phChangeStatus.in(staffLang, before.Status, c.Status))
 	}
 	if before.Verdict != c.Verdict && c.Verdict != "" {
-		changes = append(changes, fmt.Sprintf(pick(staffLang, "Oordeel: %s.", "Verdict: %s."), verdictWord(c.Verdict, staffLang)))
+		changes = append(changes, phChangeVerdict.in(staffLang, verdictWord(c.Verdict, staffLang)))
 	}
 	loc := d.cfg.Organisation.Location
 	if !before.DueAt.Equal(c.DueAt) && c.Extended {
@@ -35,16 +34,16 @@ func (d *Daemon) applyResult(tx *store.Tx, c *complaint.Case, root string, res c
 		}
 	}
 	if !before.DueAt.Equal(c.DueAt) {
-		changes = append(changes, fmt.Sprintf(pick(staffLang, "Nieuwe beslistermijn: %s.", "New decision term: %s."), complaint.FormatDate(c.DueAt, staffLang, loc)))
+		changes = append(changes, phChangeDue.in(staffLang, complaint.FormatDate(c.DueAt, staffLang, loc)))
 	}
 	if !c.RemedyDueAt.IsZero() && !before.RemedyDueAt.Equal(c.RemedyDueAt) {
-		changes = append(changes, fmt.Sprintf(pick(staffLang, "Hersteltermijn: %s.", "Remediation term: %s."), complaint.FormatDate(c.RemedyDueAt, staffLang, loc)))
+		changes = append(changes, phChangeRemedy.in(staffLang, complaint.FormatDate(c.RemedyDueAt, staffLang, loc)))
 	}
 	if c.Cause != before.Cause {
-		changes = append(changes, pick(staffLang, "Oorzaak vastgelegd.", "Cause recorded."))
+		changes = append(changes, phChangeCause.in(staffLang))
 	}
 	if c.Measure != before.Measure {
-		changes = append(changes, pick(staffLang, "Maatregel vastgelegd; de toets op effectiviteit volgt.", "Measure recorded; the effectiveness review will follow."))
+		changes = append(changes, phChangeMeasure.in(staffLang))
 	}
 	for _, e := range res.Events {
 		if err := tx.AddEvent(c.ID, store.Event{At: now, Kind: string(e.Kind), By: by, Text: e.Text}); err != nil {
@@ -69,29 +68,16 @@ func (d *Daemon) applyResult(tx *store.Tx, c *complaint.Case, root string, res c
 			return nil, err
 		}
 		if len(sent) > 0 {
-			changes = append(changes, fmt.Sprintf(pick(staffLang, "%s verstuurd aan %s.", "%s sent to %s."),
-				render.Capital(render.Describe(m.Template, staffLang)), joinEmails(sent)))
+			changes = append(changes, phChangeMailSent.in(staffLang, render.Capital(render.Describe(m.Template, staffLang)), joinEmails(sent)))
 		}
 		if aud == audComplainant && len(to) > 0 && !containsAddr(sent, to[0].Email) {
-			changes = append(changes, fmt.Sprintf(pick(staffLang, "%s NIET verstuurd aan %s: dit adres gaf eerder een bounce. Antwoord met [adres-ok] als het adres weer klopt.",
-				"%s NOT sent to %s: the address bounced before. Reply with [adres-ok] when the address is right again."),
-				render.Capital(render.Describe(m.Template, staffLang)), to[0].Email))
+			changes = append(changes, phChangeMailHeld.in(staffLang, render.Capital(render.Describe(m.Template, staffLang)), to[0].Email))
 		}
 	}
 	if len(changes) == 0 {
-		changes = append(changes, pick(staffLang, "Notitie vastgelegd.", "Note recorded."))
+		changes = append(changes, phChangeNote.in(staffLang))
 	}
 	return changes, d.setTimers(tx, *c)
-}
-
-// say is a timeline or notice text in the organisation's language (staff read it).
-func (d *Daemon) say(nl, en string) string { return pick(d.cfg.Organisation.Language, nl, en) }
-
-func pick(lang, nl, en string) string {
-	if lang == "en" {
-		return en
-	}
-	return nl
 }
 
 func containsAddr(list []mailparse.Address, email string) bool {

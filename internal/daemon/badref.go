@@ -1,7 +1,6 @@
 package daemon
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/groeimeesters/klachtd/internal/render"
@@ -36,14 +35,10 @@ func (d *Daemon) badReferenceLines(refs, unknown []string) []string {
 	var lines []string
 	if len(refs) > 1 {
 		list := strings.Join(refs, ", ")
-		lines = append(lines, fmt.Sprintf(d.say(
-			"het onderwerp noemt meer dan één klacht (%s): het is niet duidelijk welke u bedoelt. Stuur de opdracht opnieuw met alleen het nummer van de klacht die u bedoelt.",
-			"the subject names more than one complaint (%s): it is not clear which one you mean. Send the command again with only the number of the complaint you mean."), list))
+		lines = append(lines, d.say(phRefManyCases, list))
 	}
 	for _, ref := range unknown {
-		lines = append(lines, fmt.Sprintf(d.say(
-			"klacht %s bestaat niet (of is na de bewaartermijn verwijderd): controleer het nummer.",
-			"complaint %s does not exist (or was deleted after the retention period): check the number."), ref))
+		lines = append(lines, d.say(phRefUnknownCase, ref))
 	}
 	return lines
 }

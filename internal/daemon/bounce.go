@@ -1,7 +1,6 @@
 package daemon
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/groeimeesters/klachtd/internal/complaint"
@@ -47,10 +46,9 @@ func (d *Daemon) bounce(tx *store.Tx, in *incoming) (outcome, error) {
 			recips = []string{strings.ToLower(orig.To[0].Email)}
 		}
 	}
-	text := fmt.Sprintf(d.say("bezorging van %s aan %s mislukt (%s)", "delivery of %s to %s failed (%s)"), orDash(render.Describe(template, d.cfg.Organisation.Language)), orDash(strings.Join(recips, ", ")), orDash(b.Status))
+	text := d.say(phBounceFailed, orDash(render.Describe(template, d.cfg.Organisation.Language)), orDash(strings.Join(recips, ", ")), orDash(b.Status))
 	if orig == nil {
-		text = fmt.Sprintf(d.say("een bezorgrapport (%s) dat geen e-mail van klachtd over deze zaak noemt; niets tegengehouden",
-			"a delivery report (%s) that names no mail klachtd sent about this case; nothing held"), orDash(b.Status))
+		text = d.say(phBounceUnknown, orDash(b.Status))
 	}
 	if err := tx.AddEvent(caseID, store.Event{At: in.now, Kind: string(complaint.EventBounce), Text: text}); err != nil {
 		return outcome{}, err

@@ -46,8 +46,7 @@ func (d *Daemon) staffReply(tx *store.Tx, in *incoming, c *complaint.Case, root,
 	if applied {
 		// The same mail is never handled twice; the copy is noted on the timeline.
 		return tx.AddEvent(c.ID, store.Event{At: in.now, Kind: string(complaint.EventDuplicateCommand), By: by,
-			Text: d.say("e-mail met Message-ID "+in.msg.MessageID+" opnieuw bezorgd; niet nogmaals verwerkt",
-				"mail with Message-ID "+in.msg.MessageID+" delivered again; not handled again")})
+			Text: d.say(phRedelivered, in.msg.MessageID)})
 	}
 	keys := commandKeys(in, own)
 	// A captured mail re-sent under a new Message-ID, or with other unsigned headers changed:
@@ -84,8 +83,7 @@ func (d *Daemon) staffReply(tx *store.Tx, in *incoming, c *complaint.Case, root,
 		d.log.Warn("staff tags quoted from the mail answered not carried out", "case_id", c.ID,
 			"quoted", len(st.quoted), "planted", len(st.planted), "unsure", len(st.unsure))
 		if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: string(complaint.EventQuotedTags), By: by,
-			Text: d.say("niet uitgevoerd (mogelijk overgenomen uit een ander onderwerp): ", "not carried out (possibly carried over from another subject): ") +
-				strings.Join(slices.Concat(st.quoted, st.planted, st.unsure), " ")}); err != nil {
+			Text: d.say(phQuotedNotCarried, strings.Join(slices.Concat(st.quoted, st.planted, st.unsure), " "))}); err != nil {
 			return err
 		}
 	}
@@ -143,7 +141,7 @@ func (d *Daemon) forged(tx *store.Tx, in *incoming, c *complaint.Case, root stri
 		return err
 	}
 	if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: string(complaint.EventForgedCommand), By: in.msg.From.Email,
-		Text: d.say("opdracht niet uitgevoerd: ", "command not carried out: ") + in.auth.Reason}); err != nil {
+		Text: d.say(phForgedNotCarried, in.auth.Reason)}); err != nil {
 		return err
 	}
 	d.log.Warn("unauthenticated staff command refused", "case_id", c.ID, "reason", in.auth.Reason)
@@ -221,14 +219,13 @@ func hashParts(parts ...string) string {
 // (carried out, refused, or kept as correspondence), on which case, and what gave it away
 // (its DKIM signature or its content).
 func (d *Daemon) replayText(messageID, prevCase, sigKey string) string {
-	onNL, onEN := " op "+prevCase, " on "+prevCase
+	on := d.say(phReplayOnCase, prevCase)
 	if prevCase == "" {
-		onNL, onEN = " op een inmiddels verwijderde zaak", " on a case since purged"
+		on = d.say(phReplayOnPurged)
 	}
-	whatNL, whatEN := "afzender, datum, onderwerp en tekst", "sender, date, subject and text"
+	what := d.say(phReplaySameContent)
 	if sigKey != "" {
-		whatNL, whatEN = "DKIM-handtekening of inhoud", "DKIM signature or content"
+		what = d.say(phReplaySameSignature)
 	}
-	return d.say("e-mail met Message-ID "+messageID+" is al eerder verwerkt"+onNL+" (zelfde "+whatNL+"); niet nogmaals verwerkt, er is niets uitgevoerd",
-		"mail with Message-ID "+messageID+" was handled before"+onEN+" (same "+whatEN+"); not handled again, nothing carried out")
+	return d.say(phReplayed, messageID, on, what)
 }

@@ -81,13 +81,10 @@ func (d *Daemon) noteSkipped(tx *store.Tx, caseID string, skipped []SkippedDocum
 	for _, s := range skipped {
 		why := d.skipReason(s.Reason)
 		if err := tx.AddEvent(caseID, store.Event{At: now, Kind: string(complaint.EventDocumentSkipped),
-			Text: fmt.Sprintf(d.say("bijlage %q niet gelezen: %s", "attachment %q not read: %s"), s.Name, why)}); err != nil {
+			Text: d.say(phDocSkippedEvent, s.Name, why)}); err != nil {
 			return nil, err
 		}
-		notes = append(notes, fmt.Sprintf(d.say(
-			"De bijlage %q is niet gelezen (%s); de klacht is geregistreerd uit de tekst van de e-mail. Bekijk de bijlage zelf in de mailbox.",
-			"The attachment %q was not read (%s); the complaint was registered from the text of the mail. Read the attachment in the mailbox."),
-			s.Name, why))
+		notes = append(notes, d.say(phDocSkippedNote, s.Name, why))
 	}
 	return notes, nil
 }
@@ -96,17 +93,17 @@ func (d *Daemon) noteSkipped(tx *store.Tx, caseID string, skipped []SkippedDocum
 func (d *Daemon) skipReason(r docreader.Reason) string {
 	switch r {
 	case docreader.ReasonMemory:
-		return d.say("het lezen vroeg te veel geheugen", "reading it needed too much memory")
+		return d.say(phDocMemory)
 	case docreader.ReasonCPU:
-		return d.say("het lezen vroeg te veel rekentijd", "reading it needed too much processing time")
+		return d.say(phDocCPU)
 	case docreader.ReasonTime:
-		return d.say("het lezen duurde te lang", "reading it took too long")
+		return d.say(phDocTime)
 	case docreader.ReasonOutput, docreader.ReasonSize:
-		return d.say("het bestand is te groot", "the file is too large")
+		return d.say(phDocSize)
 	case docreader.ReasonComplex:
-		return d.say("het bestand is te ingewikkeld opgebouwd", "the file is too complex")
+		return d.say(phDocComplex)
 	case docreader.ReasonNoChild, docreader.ReasonStart:
-		return d.say("klachtd kon het leesproces niet starten", "klachtd could not start its reader")
+		return d.say(phDocNoReader)
 	}
-	return d.say("het leesproces stopte met een fout", "the reader stopped with an error")
+	return d.say(phDocFailed)
 }

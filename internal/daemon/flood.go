@@ -51,8 +51,7 @@ func (d *Daemon) holdNewCaseNotice(tx *store.Tx, c *complaint.Case, via string, 
 	if err := tx.HoldForFlood(f.ID, c.ID, now); err != nil {
 		return false, err
 	}
-	text := d.say("geen aparte melding aan de medewerkers: de klacht staat in het overzicht dat zij na de golf van nieuwe klachten krijgen",
-		"no notice of its own to staff: the complaint is listed in the summary they get when the flood of new complaints is over")
+	text := d.say(phNoticeHeld)
 	if len(notes) > 0 {
 		text += " (" + strings.Join(notes, " ") + ")"
 	}

@@ -42,9 +42,6 @@ func (d *Daemon) unlinkedCommand(tx *store.Tx, in *incoming, c *complaint.Case, 
 		return err
 	}
 	d.log.Warn("staff command not carried out: its link to the case is not signed", "case_id", c.ID, "link", link)
-	line := fmt.Sprintf(d.say(
-		"Niet uitgevoerd: uw e-mail is aan klacht %[1]s gekoppeld via het kopveld %[2]s, en dat valt niet onder de handtekening (DKIM) van uw e-mail. Iemand anders kan het dus hebben veranderd. De e-mail is als correspondentie bij de klacht bewaard. Is de opdracht voor klacht %[1]s bedoeld? Stuur haar dan opnieuw met het klachtnummer in het onderwerp, bijvoorbeeld \"Re: [%[1]s] …\" met uw tags erachter.",
-		"Not carried out: your mail is linked to complaint %[1]s by its %[2]s header field, which the signature (DKIM) of your mail does not cover, so someone else may have changed it. The mail is kept on the complaint as correspondence. Is the command meant for complaint %[1]s? Then send it again with the complaint number in the subject, for instance \"Re: [%[1]s] …\" followed by your tags."),
-		c.ID, link)
+	line := d.say(phUnlinkedCommand, c.ID, link)
 	return d.commandError(tx, in, c, root, []error{errors.New(line)})
 }

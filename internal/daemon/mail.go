@@ -72,7 +72,7 @@ func (d *Daemon) queue(tx *store.Tx, c *complaint.Case, threadRoot string, m out
 			}
 		}
 		if len(kept) < len(m.to) && c != nil {
-			if err := tx.AddEvent(c.ID, store.Event{At: now, Kind: string(complaint.EventMailHeld), Text: render.Capital(render.Describe(string(m.template), d.cfg.Organisation.Language)) + d.say(" niet aan de klager verstuurd: het adres gaf eerder een bounce", " not sent to the complainant: the address bounced before")}); err != nil {
+			if err := tx.AddEvent(c.ID, store.Event{At: now, Kind: string(complaint.EventMailHeld), Text: d.say(phMailHeld, render.Capital(render.Describe(string(m.template), d.cfg.Organisation.Language)))}); err != nil {
 				return nil, err
 			}
 		}

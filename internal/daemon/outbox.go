@@ -56,7 +56,7 @@ func (q queueAdapter) Sent(ctx context.Context, id int64, at time.Time) error {
 		if err := tx.UpdateCase(c, at); err != nil {
 			return err
 		}
-		if err := tx.AddEvent(c.ID, store.Event{At: at, Kind: string(complaint.EventConfirmed), Text: q.d.say("ontvangstbevestiging aangenomen door de mailserver", "confirmation accepted by the mail server")}); err != nil {
+		if err := tx.AddEvent(c.ID, store.Event{At: at, Kind: string(complaint.EventConfirmed), Text: q.d.say(phConfirmedBySMTP)}); err != nil {
 			return err
 		}
 		return q.d.setTimers(tx, c)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -297,9 +298,7 @@ func truncateRunes(s string, n int) string {
 // that is committed.
 func (d *Daemon) handleStruck(ctx context.Context, f *intake.Fetched, s store.Strike) (intake.Disposition, error) {
 	in := newIncoming(f, d.clock.Now())
-	in.parseErr = fmt.Errorf(d.say(
-		"klachtd stopte %d keer tijdens het verwerken van dit bericht (%s); het is bewaard zonder het opnieuw te lezen",
-		"klachtd stopped %d times while handling this message (%s); it is kept without being read again"), s.Count, s.Cause)
+	in.parseErr = errors.New(d.say(phPoisoned, s.Count, s.Cause))
 	out, err := d.record(ctx, in)
 	if err != nil {
 		return intake.Leave, fmt.Errorf("quarantine uid %d: %w", f.UID, err)
@@ -335,7 +334,7 @@ func (d *Daemon) handleSafely(ctx context.Context, f *intake.Fetched) (disp inta
 		}
 		d.log.Error("handling a message panicked; quarantined", "uid", f.UID, "panic", what, "stack", string(debug.Stack()))
 		in := newIncoming(f, d.clock.Now())
-		in.parseErr = fmt.Errorf(d.say("klachtd liep vast op dit bericht (%s)", "klachtd failed on this message (%s)"), what)
+		in.parseErr = errors.New(d.say(phPanicked, what))
 		var out outcome
 		if out, err = d.record(ctx, in); err != nil {
 			disp, err = intake.Leave, fmt.Errorf("quarantine uid %d: %w", f.UID, err)

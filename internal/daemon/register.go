@@ -175,15 +175,14 @@ func (d *Daemon) register(tx *store.Tx, r Registration, m *mailparse.Message, ra
 			return "", err
 		}
 	}
-	how := map[string]string{"mail": d.say("per e-mail", "by mail"), "staff": d.say("geregistreerd door een medewerker", "registered by staff"),
-		"cli": d.say("geregistreerd met klachtd new", "registered with klachtd new")}[r.Via]
+	how := map[string]string{"mail": d.say(phViaMail), "staff": d.say(phViaStaff),
+		"cli": d.say(phViaCLI)}[r.Via]
 	if err := tx.AddEvent(id, store.Event{At: now, Kind: string(complaint.EventRegistered), By: r.By, Text: how}); err != nil {
 		return "", err
 	}
 	if late {
 		if err := tx.AddEvent(id, store.Event{At: now, Kind: string(complaint.EventRegistered), By: r.By,
-			Text: fmt.Sprintf(d.say("verstuurd op %s; de termijnen lopen vanaf de registratie", "sent on %s; the terms run from the registration"),
-				complaint.FormatDateTime(r.ReceivedAt, d.cfg.Organisation.Language, d.cfg.Organisation.Location))}); err != nil {
+			Text: d.say(phSentLate, complaint.FormatDateTime(r.ReceivedAt, d.cfg.Organisation.Language, d.cfg.Organisation.Location))}); err != nil {
 			return "", err
 		}
 	}
@@ -197,9 +196,7 @@ func (d *Daemon) register(tx *store.Tx, r Registration, m *mailparse.Message, ra
 	}
 	notes = append(notes, skipNotes...)
 	if r.TooLarge {
-		notes = append(notes, fmt.Sprintf(pick(d.cfg.Organisation.Language,
-			"De e-mail is groter dan %d bytes: alleen de kop is gelezen. Bekijk de e-mail zelf in de mailbox.",
-			"The mail is larger than %d bytes: only its header was read. Read it in the mailbox."), d.cfg.IMAP.MaxSize))
+		notes = append(notes, d.say(phTooLargeNote, d.cfg.IMAP.MaxSize))
 	}
 	// Staff get the complainant's whole text as written, after the fields read from it: no
 	// word of a complaint is left to the raw mail alone. During a flood the notice waits for
@@ -225,24 +222,20 @@ func (d *Daemon) register(tx *store.Tx, r Registration, m *mailparse.Message, ra
 func (d *Daemon) confirm(tx *store.Tx, c *complaint.Case, root string, r Registration, now time.Time) ([]string, error) {
 	lang := d.cfg.Organisation.Language
 	if c.Email == "" {
-		note := pick(lang, "Geen e-mailadres bekend: bevestig de ontvangst telefonisch of per post.",
-			"No email address: confirm the complaint by phone or post.")
+		note := phNoAddress.in(lang)
 		if r.Via != "mail" {
 			// Staff took the complaint in person or by phone: that conversation is the confirmation.
 			*c = complaint.Confirmed(*c, now)
 			if err := tx.UpdateCase(*c, now); err != nil {
 				return nil, err
 			}
-			note = pick(lang, "Geen e-mailadres: de ontvangst is persoonlijk bevestigd door ",
-				"No email address: confirmed in person by ") + firstNonEmpty(r.By, pick(lang, "een medewerker", "staff")) + "."
+			note = phConfirmedInPerson.in(lang, firstNonEmpty(r.By, phAStaffMember.in(lang)))
 		}
 		return []string{note}, tx.AddEvent(c.ID, store.Event{At: now, Kind: string(complaint.EventNoConfirmation), Text: note})
 	}
 	var notes []string
 	if c.Unverified {
-		notes = append(notes, fmt.Sprintf(pick(lang,
-			"Afzender niet geverifieerd (%s): de ontvangstbevestiging herhaalt niets van de tekst, de naam of de links van de klager.",
-			"Sender not verified (%s): the confirmation repeats none of the complainant's text, name or links."), orDash(r.UnverifiedWhy)))
+		notes = append(notes, phUnverifiedNote.in(lang, orDash(r.UnverifiedWhy)))
 	}
 	conf := d.confirmation(c)
 	if r.Auto {
@@ -252,9 +245,7 @@ func (d *Daemon) confirm(tx *store.Tx, c *complaint.Case, root string, r Registr
 			return nil, err
 		}
 		if n >= d.cfg.Deadlines.AutoReplyLimit {
-			note := fmt.Sprintf(pick(lang,
-				"Geen ontvangstbevestiging verstuurd: %s kreeg al %d automatische antwoorden in 24 uur (auto_reply_limit). Bevestig zo nodig zelf.",
-				"No confirmation sent: %s already had %d automatic answers in 24 hours (auto_reply_limit). Confirm yourself if needed."), c.Email, n)
+			note := phAutoReplyLimit.in(lang, c.Email, n)
 			return append(notes, note), tx.AddEvent(c.ID, store.Event{At: now, Kind: string(complaint.EventNoConfirmation), Text: note})
 		}
 		turn, note, err := d.takeTurn(tx, c, now)
@@ -271,8 +262,7 @@ func (d *Daemon) confirm(tx *store.Tx, c *complaint.Case, root string, r Registr
 		return nil, err
 	}
 	if len(sent) == 0 {
-		return append(notes, pick(lang, "Geen ontvangstbevestiging verstuurd: dit adres gaf eerder een bounce.",
-			"No confirmation sent: this address bounced before.")), nil
+		return append(notes, phNoConfirmationHeld.in(lang)), nil
 	}
 	if r.Auto {
 		return notes, tx.RecordAutoReply(c.Email, !c.Unverified, now)
@@ -352,8 +342,7 @@ func registrationKeys(in *incoming) []string {
 func (d *Daemon) staffNewAgain(tx *store.Tx, in *incoming, prev string) (outcome, error) {
 	by, lang := in.msg.From.Email, d.cfg.Organisation.Language
 	if prev == "" {
-		line := pick(lang, "Deze e-mail is al eerder als klacht geregistreerd; die klacht is inmiddels verwijderd. Er is geen nieuwe klacht aangemaakt.",
-			"This mail was registered as a complaint before; that complaint has since been deleted. No new complaint was created.")
+		line := phRegisteredPurged.in(lang)
 		_, err := d.queue(tx, nil, "", outMail{template: render.KindCommandoFout, to: addrs([]string{by}), audience: audStaff,
 			data: render.Data{Errors: []string{line}}}, in.now)
 		return left("duplicate-command"), err
@@ -363,12 +352,10 @@ func (d *Daemon) staffNewAgain(tx *store.Tx, in *incoming, prev string) (outcome
 		return outcome{}, err
 	}
 	if err := tx.AddEvent(prev, store.Event{At: in.now, Kind: string(complaint.EventDuplicateCommand), By: by,
-		Text: d.say("[nieuw] met Message-ID "+in.msg.MessageID+" gaat over een e-mail die al eerder is geregistreerd; niet opnieuw geregistreerd",
-			"[nieuw] with Message-ID "+in.msg.MessageID+" registers a mail registered before; not registered again")}); err != nil {
+		Text: d.say(phNieuwAgainEvent, in.msg.MessageID)}); err != nil {
 		return outcome{}, err
 	}
-	line := fmt.Sprintf(pick(lang, "Deze e-mail is al eerder geregistreerd als klacht %s; er is geen nieuwe klacht aangemaakt.",
-		"This mail was registered before as complaint %s; no new complaint was created."), prev)
+	line := phRegisteredBefore.in(lang, prev)
 	_, err = d.queue(tx, &c, root, outMail{template: render.KindCommandoFout, to: addrs([]string{by}), audience: audStaff,
 		data: render.Data{Errors: []string{line}}}, in.now)
 	return moved(prev, "duplicate-command"), err

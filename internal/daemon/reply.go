@@ -38,7 +38,7 @@ func (d *Daemon) reply(tx *store.Tx, in *incoming) (outcome, error) {
 	if err := d.storeIncoming(tx, caseID, "reply-unverified", in, false, "sender is not the complainant, staff or the commissaris"); err != nil {
 		return outcome{}, err
 	}
-	if err := tx.AddEvent(caseID, store.Event{At: in.now, Kind: string(complaint.EventMailUnverified), By: in.msg.From.Email, Text: d.say("bewaard, afzender niet geverifieerd", "kept, sender not verified")}); err != nil {
+	if err := tx.AddEvent(caseID, store.Event{At: in.now, Kind: string(complaint.EventMailUnverified), By: in.msg.From.Email, Text: d.say(phKeptUnverified)}); err != nil {
 		return outcome{}, err
 	}
 	_, err = d.queue(tx, &c, root, outMail{template: render.KindMelding, to: d.staffAddrs(), audience: audStaff,
@@ -89,7 +89,7 @@ func (d *Daemon) complainantReply(tx *store.Tx, in *incoming, c *complaint.Case,
 		return err
 	}
 	if len(filled) > 0 {
-		if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: string(complaint.EventFields), By: c.Email, Text: d.say("aangevuld: ", "added: ") + strings.Join(filled, ", ")}); err != nil {
+		if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: string(complaint.EventFields), By: c.Email, Text: d.say(phFieldsAdded, strings.Join(filled, ", "))}); err != nil {
 			return err
 		}
 	}

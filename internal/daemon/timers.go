@@ -256,8 +256,7 @@ func (d *Daemon) autoExtend(tx *store.Tx, c *complaint.Case, root string, now ti
 		return firing{}, err
 	}
 	term := complaint.FormatDate(c.DueAt, c.Language, d.cfg.Organisation.Location)
-	if err := tx.AddEvent(c.ID, store.Event{At: now, Kind: string(complaint.EventExtension), By: "klachtd", Text: d.say("automatisch verlengd tot ", "automatically extended to ") +
-		complaint.FormatDate(c.DueAt, d.cfg.Organisation.Language, d.cfg.Organisation.Location)}); err != nil {
+	if err := tx.AddEvent(c.ID, store.Event{At: now, Kind: string(complaint.EventExtension), By: "klachtd", Text: d.say(phAutoExtended, complaint.FormatDate(c.DueAt, d.cfg.Organisation.Language, d.cfg.Organisation.Location))}); err != nil {
 		return firing{}, err
 	}
 	if _, err := d.queue(tx, c, root, outMail{template: render.KindVerlenging, to: complainantAddr(c), audience: audComplainant,

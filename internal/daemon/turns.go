@@ -2,7 +2,6 @@ package daemon
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/groeimeesters/klachtd/internal/complaint"
@@ -43,9 +42,7 @@ func (d *Daemon) takeTurn(tx *store.Tx, c *complaint.Case, now time.Time) (time.
 	}
 	lang, loc := d.cfg.Organisation.Language, d.cfg.Organisation.Location
 	when := complaint.FormatDateTime(turn, lang, loc)
-	note := fmt.Sprintf(pick(lang,
-		"Meer dan %d nieuwe klachten in een uur (max_new_per_hour): de ontvangstbevestiging wacht op haar beurt en gaat uit op %s.",
-		"More than %d new complaints in an hour (max_new_per_hour): the confirmation waits its turn and goes out on %s."), perHour, when)
+	note := phConfirmationWaits.in(lang, perHour, when)
 	if err := tx.AddEvent(c.ID, store.Event{At: now, Kind: string(complaint.EventConfirmationWaits), Text: note}); err != nil {
 		return time.Time{}, "", err
 	}
@@ -54,8 +51,7 @@ func (d *Daemon) takeTurn(tx *store.Tx, c *complaint.Case, now time.Time) (time.
 		return turn, note, err // the same flood: staff know
 	}
 	d.log.Warn("more new complaints than max_new_per_hour: confirmations wait their turn", "case_id", c.ID, "max_new_per_hour", perHour)
-	detail := fmt.Sprintf(pick(lang, "ten hoogste %d bevestigingen per uur; de eerste die moet wachten is die van %s, die uitgaat op %s",
-		"at most %d confirmations an hour; the first that must wait is that of %s, which goes out on %s"), perHour, c.ID, when)
+	detail := phFloodDetail.in(lang, perHour, c.ID, when)
 	_, err = d.queue(tx, nil, "", outMail{template: render.KindMelding, to: d.staffAddrs(), audience: audStaff,
 		data: noticeData(render.NoticeFlood, detail)}, now)
 	return turn, note, err
@@ -83,8 +79,7 @@ func (d *Daemon) releaseWaiting(tx *store.Tx, c *complaint.Case, root string, no
 		return err
 	}
 	return tx.AddEvent(c.ID, store.Event{At: now, Kind: string(complaint.EventConfirmationReleased),
-		Text: d.say("de wachtende ontvangstbevestiging gaat nu uit, vóór het bericht aan de klager",
-			"the waiting confirmation goes out now, before the mail to the complainant")})
+		Text: d.say(phConfirmationReleased)})
 }
 
 // refreshAtTurn renders a waiting confirmation again now that its turn has come, with the case
@@ -123,7 +118,5 @@ func (d *Daemon) waitingDetail(tx *store.Tx, caseID string) (string, error) {
 	if err != nil || w == nil || w.Turn.IsZero() {
 		return "", err
 	}
-	return fmt.Sprintf(d.say("de bevestiging wacht op haar beurt (max_new_per_hour = %d) en gaat uit op %s",
-		"the confirmation waits its turn (max_new_per_hour = %d) and goes out on %s"), d.cfg.Complaints.MaxNewPerHour,
-		complaint.FormatDateTime(w.Turn, d.cfg.Organisation.Language, d.cfg.Organisation.Location)), nil
+	return d.say(phWaitingDetail, d.cfg.Complaints.MaxNewPerHour, complaint.FormatDateTime(w.Turn, d.cfg.Organisation.Language, d.cfg.Organisation.Location)), nil
 }
