@@ -101,7 +101,8 @@ func (a *applier) setStatus(s Status) {
 	}
 }
 
-func (a *applier) date(t time.Time) string { return FormatDate(t, "nl", a.terms.Location) }
+// say is a timeline text of the domain's, in Dutch (Event.TextIn gives its English).
+func (a *applier) say(t eventText, at time.Time) string { return t.in("nl", at, a.terms.Location) }
 
 // wrongState is the refusal for a tag that the current status does not allow.
 func (a *applier) wrongState(kind TagKind) error {
@@ -162,7 +163,7 @@ func (a *applier) apply(tag Tag) error {
 		}
 		a.setStatus(StatusAfgehandeld)
 		a.c.ClosedAt = a.now
-		a.event(EventClosed, "afgehandeld", time.Time{})
+		a.event(EventClosed, a.say(textClosed, time.Time{}), time.Time{})
 		a.mail("afgehandeld", cc...)
 		return nil
 	case TagIntern:
@@ -170,7 +171,7 @@ func (a *applier) apply(tag Tag) error {
 		return nil
 	case TagAdresOK:
 		a.c.BounceHold = false
-		a.event(EventAddressOK, "adres van de klager weer in gebruik", time.Time{})
+		a.event(EventAddressOK, a.say(textAddressOK, time.Time{}), time.Time{})
 		return nil
 	}
 	return refuse(tag.Kind, "onbekende tag", "unknown tag")
@@ -186,7 +187,7 @@ func (a *applier) reopen() error {
 	if a.c.DueAt.Before(a.now) && a.terms.HandleWithin > 0 {
 		a.c.DueAt = a.now.Add(a.terms.HandleWithin)
 	}
-	a.event(EventReopened, "heropend", time.Time{})
+	a.event(EventReopened, a.say(textReopened, time.Time{}), time.Time{})
 	a.mail("status")
 	return nil
 }
@@ -205,7 +206,7 @@ func (a *applier) extend(tag Tag) error {
 		return err
 	}
 	a.c = c
-	a.event(EventExtension, "termijn verlengd tot "+a.date(c.DueAt), c.DueAt)
+	a.event(EventExtension, a.say(textExtendedTo, c.DueAt), c.DueAt)
 	a.mail("verlenging")
 	return nil
 }
@@ -241,7 +242,7 @@ func (a *applier) remedy(tag Tag) error {
 		return refuse(tag.Kind, "de hersteltermijn ligt niet in de toekomst", "the remediation term is not in the future")
 	}
 	a.c.RemedyDueAt = until.UTC()
-	a.event(EventRemedyTerm, "hersteltermijn tot "+a.date(until), a.c.RemedyDueAt)
+	a.event(EventRemedyTerm, a.say(textRemedyTo, until), a.c.RemedyDueAt)
 	if !a.has(TagGegrond) && !a.has(TagBindendAdvies) {
 		a.mail("status")
 	}
@@ -254,11 +255,11 @@ func (a *applier) escalate() error {
 		return refuse(TagEscalatie, "de zaak ligt al bij de klachtencommissaris", "the case is already with the commissaris")
 	case a.c.Status == StatusAfgehandeld:
 		a.c.ClosedAt = time.Time{}
-		a.event(EventReopened, "heropend voor escalatie", time.Time{})
+		a.event(EventReopened, a.say(textReopenedToEscalate, time.Time{}), time.Time{})
 	}
 	a.setStatus(StatusEscalatie)
 	a.c.EscalatedAt = a.now
-	a.event(EventEscalation, "voorgelegd aan de klachtencommissaris", time.Time{})
+	a.event(EventEscalation, a.say(textEscalated, time.Time{}), time.Time{})
 	a.mail("escalatie", ToCommissaris, ToStaff)
 	return nil
 }

@@ -1,5 +1,10 @@
 package complaint
 
+import (
+	"fmt"
+	"time"
+)
+
 // EventKind names an entry of a case's timeline (store.Event.Kind, `klachtd show`, the JSON
 // views). Every kind klachtd writes is one of these constants, and each has its words for
 // people in internal/cli (eventWords; a test there checks that none is missing).
@@ -62,4 +67,64 @@ func EventKinds() []EventKind {
 		EventForgedCommand, EventCommandError, EventDuplicateCommand, EventQuotedTags,
 		EventMailHeld, EventBounce, EventSendFailed,
 	}
+}
+
+// eventText is one of the texts the domain writes on a timeline itself (the others are a
+// staff member's own words, a status change "from → to", a verdict). Apply writes them in
+// Dutch, as every timeline was written before English came beside it; Event.TextIn gives
+// them in English.
+type eventText int
+
+const (
+	textClosed eventText = iota
+	textAddressOK
+	textReopened
+	textReopenedToEscalate
+	textEscalated
+	textExtendedTo // %s: the new decision term, Event.Time
+	textRemedyTo   // %s: the remediation term, Event.Time
+	eventTextCount
+)
+
+// eventTexts holds each text's kind, Dutch and English; dated ones take Event.Time's date.
+var eventTexts = [eventTextCount]struct {
+	kind   EventKind
+	dated  bool
+	nl, en string
+}{
+	textClosed:             {EventClosed, false, "afgehandeld", "closed"},
+	textAddressOK:          {EventAddressOK, false, "adres van de klager weer in gebruik", "the complainant's address in use again"},
+	textReopened:           {EventReopened, false, "heropend", "reopened"},
+	textReopenedToEscalate: {EventReopened, false, "heropend voor escalatie", "reopened for escalation"},
+	textEscalated:          {EventEscalation, false, "voorgelegd aan de klachtencommissaris", "referred to the complaints commissioner"},
+	textExtendedTo:         {EventExtension, true, "termijn verlengd tot %s", "term extended to %s"},
+	textRemedyTo:           {EventRemedyTerm, true, "hersteltermijn tot %s", "remediation term until %s"},
+}
+
+// in is the text in lang, a dated one with at's date in loc.
+func (t eventText) in(lang string, at time.Time, loc *time.Location) string {
+	w := eventTexts[t]
+	s := w.nl
+	if lang == "en" {
+		s = w.en
+	}
+	if w.dated {
+		s = fmt.Sprintf(s, FormatDate(at, lang, loc))
+	}
+	return s
+}
+
+// TextIn is the event's text in lang ("en", or else Dutch): the English of a text the domain
+// wrote (eventTexts, a date in loc as Apply wrote it), else the text as it is (a staff
+// member's words, "from → to", a verdict, anything written otherwise).
+func (e Event) TextIn(lang string, loc *time.Location) string {
+	if lang != "en" {
+		return e.Text
+	}
+	for t := eventText(0); t < eventTextCount; t++ {
+		if eventTexts[t].kind == e.Kind && t.in("nl", e.Time, loc) == e.Text {
+			return t.in("en", e.Time, loc)
+		}
+	}
+	return e.Text
 }

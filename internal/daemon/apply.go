@@ -46,7 +46,7 @@ func (d *Daemon) applyResult(tx *store.Tx, c *complaint.Case, root string, res c
 		changes = append(changes, phChangeMeasure.in(staffLang))
 	}
 	for _, e := range res.Events {
-		if err := tx.AddEvent(c.ID, store.Event{At: now, Kind: string(e.Kind), By: by, Text: e.Text}); err != nil {
+		if err := tx.AddEvent(c.ID, store.Event{At: now, Kind: string(e.Kind), By: by, Text: e.TextIn(staffLang, loc)}); err != nil {
 			return nil, err
 		}
 	}

@@ -136,9 +136,11 @@ func (d *Daemon) fillMissing(tx *store.Tx, c *complaint.Case, own string, in *in
 	return filled, nil
 }
 
+// addEvents puts the domain's events on a case's timeline, in the organisation's language.
 func (d *Daemon) addEvents(tx *store.Tx, caseID, by string, events []complaint.Event, in *incoming) error {
+	o := d.cfg.Organisation
 	for _, e := range events {
-		if err := tx.AddEvent(caseID, store.Event{At: in.now, Kind: string(e.Kind), By: by, Text: e.Text}); err != nil {
+		if err := tx.AddEvent(caseID, store.Event{At: in.now, Kind: string(e.Kind), By: by, Text: e.TextIn(o.Language, o.Location)}); err != nil {
 			return err
 		}
 	}
