@@ -27,46 +27,50 @@ func readPackage(t *testing.T, dir string) goNames {
 		}
 		n.members[typ][name] = true
 	}
-	pkgs, err := parser.ParseDir(token.NewFileSet(), dir, func(fi os.FileInfo) bool {
-		return !strings.HasSuffix(fi.Name(), "_test.go")
-	}, parser.SkipObjectResolution)
+	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 	if err != nil {
-		t.Fatalf("parse %s: %v", dir, err)
+		t.Fatal(err)
 	}
-	for _, p := range pkgs {
-		for _, f := range p.Files {
-			for _, decl := range f.Decls {
-				switch d := decl.(type) {
-				case *ast.FuncDecl:
-					if d.Recv == nil {
-						n.top[d.Name.Name] = true
-						continue
-					}
-					typ := d.Recv.List[0].Type
-					if s, ok := typ.(*ast.StarExpr); ok {
-						typ = s.X
-					}
-					if id, ok := typ.(*ast.Ident); ok {
-						member(id.Name, d.Name.Name)
-					}
-				case *ast.GenDecl:
-					for _, spec := range d.Specs {
-						switch s := spec.(type) {
-						case *ast.TypeSpec:
-							n.top[s.Name.Name] = true
-							st, ok := s.Type.(*ast.StructType)
-							if !ok {
-								continue
+	fset := token.NewFileSet()
+	for _, path := range files {
+		if strings.HasSuffix(path, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatalf("parse %s: %v", path, err)
+		}
+		for _, decl := range f.Decls {
+			switch d := decl.(type) {
+			case *ast.FuncDecl:
+				if d.Recv == nil {
+					n.top[d.Name.Name] = true
+					continue
+				}
+				typ := d.Recv.List[0].Type
+				if s, ok := typ.(*ast.StarExpr); ok {
+					typ = s.X
+				}
+				if id, ok := typ.(*ast.Ident); ok {
+					member(id.Name, d.Name.Name)
+				}
+			case *ast.GenDecl:
+				for _, spec := range d.Specs {
+					switch s := spec.(type) {
+					case *ast.TypeSpec:
+						n.top[s.Name.Name] = true
+						st, ok := s.Type.(*ast.StructType)
+						if !ok {
+							continue
+						}
+						for _, fl := range st.Fields.List {
+							for _, name := range fl.Names {
+								member(s.Name.Name, name.Name)
 							}
-							for _, fl := range st.Fields.List {
-								for _, name := range fl.Names {
-									member(s.Name.Name, name.Name)
-								}
-							}
-						case *ast.ValueSpec:
-							for _, name := range s.Names {
-								n.top[name.Name] = true
-							}
+						}
+					case *ast.ValueSpec:
+						for _, name := range s.Names {
+							n.top[name.Name] = true
 						}
 					}
 				}
@@ -86,8 +90,8 @@ func TestArchitectureNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ident := regexp.MustCompile("^([a-z][a-z0-9]*)\\.([A-Za-z_][A-Za-z0-9_]*)(?:\\.([A-Za-z_][A-Za-z0-9_]*))?$")
-	file := regexp.MustCompile("^([a-z][a-z0-9]*)/[A-Za-z0-9_]+\\.go$")
+	ident := regexp.MustCompile(`^([a-z][a-z0-9]*)\.([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*))?$`)
+	file := regexp.MustCompile(`^([a-z][a-z0-9]*)/[A-Za-z0-9_]+\.go$`)
 	pkgs := map[string]goNames{}
 	names, files := 0, 0
 	for _, m := range regexp.MustCompile("`([^`\\n]+)`").FindAllStringSubmatch(string(doc), -1) {
