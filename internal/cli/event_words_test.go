@@ -31,3 +31,29 @@ func TestEveryEventKindHasWords(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryMailKindHasWords: every kind of mail in that klachtd keeps has its words in both
+// languages for `klachtd show` and the export (unlinked-command once had none), and
+// incomingWords holds no kind klachtd does not keep.
+func TestEveryMailKindHasWords(t *testing.T) {
+	kinds := map[complaint.MailKind]bool{}
+	for _, k := range complaint.MailKinds() {
+		kinds[k] = true
+		w, ok := incomingWords[k]
+		if !ok || w[0] == "" || w[1] == "" {
+			t.Errorf("mail kind %q has no words (nl %q, en %q)", k, w[0], w[1])
+			continue
+		}
+		if got := lang("en").incoming(string(k)); got != w[1] {
+			t.Errorf("en: kind %q shown as %q, want %q", k, got, w[1])
+		}
+		if got := lang("nl").incoming(string(k)); got != w[0] {
+			t.Errorf("nl: kind %q shown as %q, want %q", k, got, w[0])
+		}
+	}
+	for k := range incomingWords {
+		if !kinds[k] {
+			t.Errorf("incomingWords has %q, which is not in complaint.MailKinds", k)
+		}
+	}
+}

@@ -92,17 +92,26 @@ func (l lang) pick(words map[string][2]string, key string) string {
 	return w[0]
 }
 
-// incomingWords are the kinds of incoming mail on a case.
-var incomingWords = map[string][2]string{
-	"complaint":         {"klacht", "complaint"},
-	"reply-complainant": {"reactie klager", "complainant's reply"},
-	"reply-staff":       {"opdracht of reactie medewerker", "staff command or reply"},
-	"reply-commissaris": {"reactie klachtencommissaris", "commissioner's reply"},
-	"reply-unverified":  {"reactie, afzender niet geverifieerd", "reply, sender not verified"},
-	"forged-command":    {"opdracht, afzender niet geverifieerd", "command, sender not verified"},
-	"bounce":            {"bounce", "bounce"},
-	"mail-auto":         {"automatisch antwoord", "automatic reply"},
-	"quarantine":        {"niet te lezen", "unreadable"},
+// incomingWords are the kinds of incoming mail on a case in words, one for each
+// complaint.MailKinds (TestEveryMailKindHasWords).
+var incomingWords = map[complaint.MailKind][2]string{
+	complaint.MailComplaint:        {"klacht", "complaint"},
+	complaint.MailReplyComplainant: {"reactie klager", "complainant's reply"},
+	complaint.MailReplyStaff:       {"opdracht of reactie medewerker", "staff command or reply"},
+	complaint.MailReplyCommissaris: {"reactie klachtencommissaris", "commissioner's reply"},
+	complaint.MailReplyUnverified:  {"reactie, afzender niet geverifieerd", "reply, sender not verified"},
+	complaint.MailForgedCommand:    {"opdracht, afzender niet geverifieerd", "command, sender not verified"},
+	complaint.MailUnlinkedCommand:  {"opdracht, koppeling niet ondertekend", "command, link not signed"},
+	complaint.MailBounce:           {"bounce", "bounce"},
+	complaint.MailAuto:             {"automatisch antwoord", "automatic reply"},
+	complaint.MailQuarantine:       {"niet te lezen", "unreadable"},
 }
 
-func (l lang) incoming(kind string) string { return l.pick(incomingWords, kind) }
+// incoming is a kind of mail in, in words; a kind without words as it is.
+func (l lang) incoming(kind string) string {
+	w, ok := incomingWords[complaint.MailKind(kind)]
+	if !ok {
+		return kind
+	}
+	return l.t(w[0], w[1])
+}

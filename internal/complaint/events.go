@@ -128,3 +128,31 @@ func (e Event) TextIn(lang string, loc *time.Location) string {
 	}
 	return e.Text
 }
+
+// MailKind names the kind of a mail kept with a case, or quarantined (store.Message.Kind of
+// mail in): how it came and what klachtd took it for. Each has its words for people in
+// internal/cli (incomingWords; a test there checks that none is missing).
+type MailKind string
+
+// The kinds of mail in that klachtd keeps.
+const (
+	MailComplaint        MailKind = "complaint"         // the complaint itself (or a staff [nieuw])
+	MailReplyComplainant MailKind = "reply-complainant" // the complainant's authenticated reply
+	MailReplyStaff       MailKind = "reply-staff"       // a staff member's command or reply
+	MailReplyCommissaris MailKind = "reply-commissaris" // the commissaris' authenticated mail
+	MailReplyUnverified  MailKind = "reply-unverified"  // a reply whose sender is not verified
+	MailForgedCommand    MailKind = "forged-command"    // a staff command not authenticated
+	MailUnlinkedCommand  MailKind = "unlinked-command"  // a command whose link to the case is not signed
+	MailBounce           MailKind = "bounce"            // a delivery report
+	MailAuto             MailKind = "mail-auto"         // an automatic answer (out of office)
+	MailQuarantine       MailKind = "quarantine"        // mail klachtd could not read or process
+)
+
+// MailKinds lists every kind of mail kept, in the order above.
+func MailKinds() []MailKind {
+	return []MailKind{
+		MailComplaint, MailReplyComplainant, MailReplyStaff, MailReplyCommissaris, MailReplyUnverified,
+		MailForgedCommand, MailUnlinkedCommand, MailBounce, MailAuto, MailQuarantine,
+	}
+}
+

@@ -3,6 +3,7 @@ package daemon
 import (
 	"strings"
 
+	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/render"
 	"github.com/groeimeesters/klachtd/internal/store"
 )
@@ -14,14 +15,14 @@ import (
 // are told, its sender gets nothing.
 func (d *Daemon) badReference(tx *store.Tx, in *incoming) (outcome, error) {
 	if !in.auth.OK {
-		if _, err := tx.InsertMessage(store.Message{Direction: "in", At: in.now, Kind: "forged-command",
+		if _, err := tx.InsertMessage(store.Message{Direction: "in", At: in.now, Kind: string(complaint.MailForgedCommand),
 			From: in.msg.From.Email, Subject: in.msg.Subject, MessageID: in.msg.MessageID, Verified: false,
 			Reason: in.auth.Reason, Raw: in.raw}); err != nil {
 			return outcome{}, err
 		}
 		_, err := d.queue(tx, nil, "", outMail{template: render.KindMelding, to: d.staffAddrs(), audience: audStaff,
 			data: forgedNotice(in.auth, in.msg.From.Email+": "+strings.Join(in.tri.Refs, ", ")+": "+in.auth.Reason)}, in.now)
-		return left("forged-command"), err
+		return left(string(complaint.MailForgedCommand)), err
 	}
 	d.log.Warn("staff mail with an ambiguous or unknown case reference refused", "uid", in.f.UID,
 		"refs", strings.Join(in.tri.Refs, ","), "unknown", strings.Join(in.tri.Unknown, ","))

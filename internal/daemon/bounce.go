@@ -23,13 +23,13 @@ func (d *Daemon) bounce(tx *store.Tx, in *incoming) (outcome, error) {
 	}
 	if caseID == "" {
 		// Not about a case mail (or not ours): leave it for people to read.
-		return left("bounce"), nil
+		return left(string(complaint.MailBounce)), nil
 	}
 	c, root, err := tx.Case(caseID)
 	if err != nil {
 		return outcome{}, err
 	}
-	if err := d.storeIncoming(tx, caseID, "bounce", in, true, b.Status); err != nil {
+	if err := d.storeIncoming(tx, caseID, complaint.MailBounce, in, true, b.Status); err != nil {
 		return outcome{}, err
 	}
 	// Who failed: only addresses the bounced mail was really sent to count (a forged report
@@ -63,7 +63,7 @@ func (d *Daemon) bounce(tx *store.Tx, in *incoming) (outcome, error) {
 	if orig != nil && orig.Audience == audStaff {
 		// A notice about a bounced notice would bounce again: the timeline and the log must do.
 		d.log.Warn("mail to staff bounced", "case_id", caseID, "template", template)
-		return moved(caseID, "bounce"), nil
+		return moved(caseID, string(complaint.MailBounce)), nil
 	}
 	detail := text
 	if b.Diagnostic != "" {
@@ -74,7 +74,7 @@ func (d *Daemon) bounce(tx *store.Tx, in *incoming) (outcome, error) {
 	}
 	_, err = d.queue(tx, &c, root, outMail{template: render.KindMelding, to: d.staffAddrs(), audience: audStaff,
 		data: noticeData("bounce", detail)}, in.now)
-	return moved(caseID, "bounce"), err
+	return moved(caseID, string(complaint.MailBounce)), err
 }
 
 func orDash(s string) string {

@@ -24,7 +24,7 @@ func (d *Daemon) staffReply(tx *store.Tx, in *incoming, c *complaint.Case, root,
 	if in.msg.Auto != "" {
 		// A staff member's out-of-office answer to one of our notices: kept, never a command,
 		// never answered (two auto-responders must not talk to each other).
-		if err := d.storeIncoming(tx, c.ID, "mail-auto", in, false, in.msg.Auto); err != nil {
+		if err := d.storeIncoming(tx, c.ID, complaint.MailAuto, in, false, in.msg.Auto); err != nil {
 			return err
 		}
 		return tx.AddEvent(c.ID, store.Event{At: in.now, Kind: string(complaint.EventMailAuto), By: by, Text: in.msg.Auto})
@@ -76,7 +76,7 @@ func (d *Daemon) staffReply(tx *store.Tx, in *incoming, c *complaint.Case, root,
 		return d.unlinkedCommand(tx, in, c, root, own)
 	}
 	notCarried := d.quotedLines(st, c.ID)
-	if err := d.storeIncoming(tx, c.ID, "reply-staff", in, true, in.auth.Method); err != nil {
+	if err := d.storeIncoming(tx, c.ID, complaint.MailReplyStaff, in, true, in.auth.Method); err != nil {
 		return err
 	}
 	if len(notCarried) > 0 {
@@ -137,7 +137,7 @@ func lineErrors(lines []string) []error {
 
 // forged records an unauthenticated command and tells staff; nothing changes.
 func (d *Daemon) forged(tx *store.Tx, in *incoming, c *complaint.Case, root string) error {
-	if err := d.storeIncoming(tx, c.ID, "forged-command", in, false, in.auth.Reason); err != nil {
+	if err := d.storeIncoming(tx, c.ID, complaint.MailForgedCommand, in, false, in.auth.Reason); err != nil {
 		return err
 	}
 	if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: string(complaint.EventForgedCommand), By: in.msg.From.Email,

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/form"
 	"github.com/groeimeesters/klachtd/internal/intake"
 	"github.com/groeimeesters/klachtd/internal/mailparse"
@@ -152,7 +153,7 @@ func (d *Daemon) record(ctx context.Context, in *incoming) (outcome, error) {
 			return err
 		}
 		if seen {
-			out = outcome{disp: intake.Disposition(prev.Disposition), kind: "duplicate", caseID: prev.CaseID}
+			out = outcome{disp: intake.Disposition(prev.Disposition), kind: kindDuplicate, caseID: prev.CaseID}
 			prev.Mailbox, prev.UIDValidity, prev.UID, prev.At = f.Mailbox, f.UIDValidity, f.UID, in.now
 			return tx.RecordIncoming(prev)
 		}
@@ -175,7 +176,7 @@ func (d *Daemon) record(ctx context.Context, in *incoming) (outcome, error) {
 // process carries out what a message means, inside the transaction.
 func (d *Daemon) process(tx *store.Tx, in *incoming) (outcome, error) {
 	if in.parseErr != nil {
-		return left("quarantine"), d.quarantine(tx, in, in.parseErr.Error())
+		return left(string(complaint.MailQuarantine)), d.quarantine(tx, in, in.parseErr.Error())
 	}
 	switch in.tri.Kind {
 	case triage.Own:
@@ -186,7 +187,7 @@ func (d *Daemon) process(tx *store.Tx, in *incoming) (outcome, error) {
 			_, err := d.queue(tx, nil, "", outMail{template: render.KindMelding, to: d.staffAddrs(), audience: audStaff,
 				data: noticeData(render.NoticeTooLarge, fmt.Sprintf("IMAP uid %d in %s, %d bytes, from %s: %q",
 					in.f.UID, in.f.Mailbox, in.f.Size, in.msg.From.Email, in.msg.Subject))}, in.now)
-			return left("too-large"), err
+			return left(kindTooLarge), err
 		}
 		return left(string(in.tri.Kind)), nil
 	case triage.Bounce:
@@ -199,9 +200,9 @@ func (d *Daemon) process(tx *store.Tx, in *incoming) (outcome, error) {
 		return d.badReference(tx, in)
 	case triage.New:
 		id, err := d.registerMail(tx, in)
-		return moved(id, "complaint"), err
+		return moved(id, string(complaint.MailComplaint)), err
 	}
-	return left("other"), nil
+	return left(kindOther), nil
 }
 
 func (d *Daemon) rules() triage.Rules {
@@ -256,7 +257,7 @@ func (d *Daemon) authenticate(ctx context.Context, in *incoming) staffauth.Verdi
 
 // quarantine keeps a message klachtd could not read, with the reason, and tells staff.
 func (d *Daemon) quarantine(tx *store.Tx, in *incoming, reason string) error {
-	if _, err := tx.InsertMessage(store.Message{Direction: "in", At: in.now, Kind: "quarantine",
+	if _, err := tx.InsertMessage(store.Message{Direction: "in", At: in.now, Kind: string(complaint.MailQuarantine),
 		Reason: reason, Verified: false, Raw: in.raw}); err != nil {
 		return err
 	}
@@ -267,9 +268,9 @@ func (d *Daemon) quarantine(tx *store.Tx, in *incoming, reason string) error {
 }
 
 // storeIncoming keeps a message on a case: the archive copy and the text for the timeline.
-func (d *Daemon) storeIncoming(tx *store.Tx, caseID, kind string, in *incoming, verified bool, reason string) error {
+func (d *Daemon) storeIncoming(tx *store.Tx, caseID string, kind complaint.MailKind, in *incoming, verified bool, reason string) error {
 	m := in.msg
-	_, err := tx.InsertMessage(store.Message{CaseID: caseID, Direction: "in", At: in.now, Kind: kind,
+	_, err := tx.InsertMessage(store.Message{CaseID: caseID, Direction: "in", At: in.now, Kind: string(kind),
 		From: m.From.Email, To: emails(m.To), Cc: emails(m.Cc), Subject: m.Subject, MessageID: m.MessageID,
 		Text: m.Text, Verified: verified, Reason: reason, Raw: in.raw})
 	return err

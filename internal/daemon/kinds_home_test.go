@@ -8,13 +8,17 @@ import (
 	"testing"
 )
 
-// TestKindsHaveOneHome: the daemon names the kinds of timeline entries and of mail by their
-// constants (complaint.EventKind, render.Kind), never by a string of its own, so a kind
-// cannot be misspelt or lack its words (cli's eventWords) unseen.
+// TestKindsHaveOneHome: the daemon names the kinds of timeline entries, of mail kept, of mail
+// sent and of what it recorded by their constants (complaint.EventKind, complaint.MailKind,
+// render.Kind, outcome.go), never by a string of its own, so a kind cannot be misspelt or
+// lack its words (cli's eventWords, incomingWords) unseen.
 func TestKindsHaveOneHome(t *testing.T) {
 	literal := []*regexp.Regexp{
 		regexp.MustCompile(`store\.Event\{[^}]*Kind: *"`),
 		regexp.MustCompile(`template: *"`),
+		regexp.MustCompile(`store\.Message\{[^}]*Kind: *"`),
+		regexp.MustCompile(`storeIncoming\([^,]*, [^,]*, *"`),
+		regexp.MustCompile(`\b(left\(|moved\([^,]*, *)"`),
 	}
 	files, err := filepath.Glob("*.go")
 	if err != nil {

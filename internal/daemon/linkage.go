@@ -35,7 +35,7 @@ func linkVouched(in *incoming) bool {
 func (d *Daemon) unlinkedCommand(tx *store.Tx, in *incoming, c *complaint.Case, root, own string) error {
 	link, by := string(in.tri.Link), in.msg.From.Email
 	reason := fmt.Sprintf("not carried out: the mail reached this case by its %s field, which the signature (%s) does not cover", link, in.auth.Method)
-	if err := d.storeIncoming(tx, c.ID, "unlinked-command", in, true, reason); err != nil {
+	if err := d.storeIncoming(tx, c.ID, complaint.MailUnlinkedCommand, in, true, reason); err != nil {
 		return err
 	}
 	if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: string(complaint.EventMailStaff), By: by, Text: own}); err != nil {

@@ -9,7 +9,7 @@ import "github.com/groeimeesters/klachtd/internal/intake"
 // outcome is not used.
 type outcome struct {
 	disp   intake.Disposition
-	kind   string // the kind recorded (incoming.kind, klachtd_mail_handled_total)
+	kind   string // the kind recorded: a complaint.MailKind, a triage.Kind, or one below
 	caseID string // "" when the message concerns no case
 }
 
@@ -21,3 +21,14 @@ func left(kind string) outcome { return outcome{disp: intake.Leave, kind: kind} 
 func moved(caseID, kind string) outcome {
 	return outcome{disp: intake.Move, kind: kind, caseID: caseID}
 }
+
+// The kinds recorded for a message (incoming.kind, and the kind label of
+// klachtd_mail_handled_total) beside the complaint.MailKind of the mail kept and the
+// triage.Kind of mail left alone.
+const (
+	kindTooLarge         = "too-large"         // ordinary mail too large to read: staff told
+	kindStaffNew         = "staff-new"         // a staff [nieuw] registered
+	kindDuplicateCommand = "duplicate-command" // a [nieuw] of a mail registered before
+	kindDuplicate        = "duplicate"         // handled before: its earlier disposition again
+	kindOther            = "other"             // a triage kind the daemon does not know
+)

@@ -71,14 +71,14 @@ func mailRegistration(in *incoming) Registration {
 // sender, or a phone or in-person complaint from Naam: / E-mail: lines.
 func (d *Daemon) staffNew(tx *store.Tx, in *incoming) (outcome, error) {
 	if !in.auth.OK {
-		if _, err := tx.InsertMessage(store.Message{Direction: "in", At: in.now, Kind: "forged-command",
+		if _, err := tx.InsertMessage(store.Message{Direction: "in", At: in.now, Kind: string(complaint.MailForgedCommand),
 			From: in.msg.From.Email, Subject: in.msg.Subject, MessageID: in.msg.MessageID, Verified: false,
 			Reason: in.auth.Reason, Raw: in.raw}); err != nil {
 			return outcome{}, err
 		}
 		_, err := d.queue(tx, nil, "", outMail{template: render.KindMelding, to: d.staffAddrs(), audience: audStaff,
 			data: forgedNotice(in.auth, in.msg.From.Email+": [nieuw]: "+in.auth.Reason)}, in.now)
-		return left("forged-command"), err
+		return left(string(complaint.MailForgedCommand)), err
 	}
 	keys := registrationKeys(in)
 	prev, again, err := tx.AppliedCommand(keys...)
@@ -96,7 +96,7 @@ func (d *Daemon) staffNew(tx *store.Tx, in *incoming) (outcome, error) {
 	if err != nil {
 		return outcome{}, err
 	}
-	return moved(id, "staff-new"), tx.AddCommandKeys(id, in.now, keys...)
+	return moved(id, kindStaffNew), tx.AddCommandKeys(id, in.now, keys...)
 }
 
 // staffRegistration reads who the complaint is from: the outermost forwarded mail, for its
@@ -169,7 +169,7 @@ func (d *Daemon) register(tx *store.Tx, r Registration, m *mailparse.Message, ra
 		if r.Unverified {
 			why = r.UnverifiedWhy
 		}
-		if _, err := tx.InsertMessage(store.Message{CaseID: id, Direction: "in", At: now, Kind: "complaint",
+		if _, err := tx.InsertMessage(store.Message{CaseID: id, Direction: "in", At: now, Kind: string(complaint.MailComplaint),
 			From: m.From.Email, To: emails(m.To), Cc: emails(m.Cc), Subject: m.Subject, MessageID: m.MessageID,
 			Text: m.Text, Verified: !r.Unverified, Reason: why, Raw: raw}); err != nil {
 			return "", err
@@ -345,7 +345,7 @@ func (d *Daemon) staffNewAgain(tx *store.Tx, in *incoming, prev string) (outcome
 		line := phRegisteredPurged.in(lang)
 		_, err := d.queue(tx, nil, "", outMail{template: render.KindCommandoFout, to: addrs([]string{by}), audience: audStaff,
 			data: render.Data{Errors: []string{line}}}, in.now)
-		return left("duplicate-command"), err
+		return left(kindDuplicateCommand), err
 	}
 	c, root, err := tx.Case(prev)
 	if err != nil {
@@ -358,5 +358,5 @@ func (d *Daemon) staffNewAgain(tx *store.Tx, in *incoming, prev string) (outcome
 	line := phRegisteredBefore.in(lang, prev)
 	_, err = d.queue(tx, &c, root, outMail{template: render.KindCommandoFout, to: addrs([]string{by}), audience: audStaff,
 		data: render.Data{Errors: []string{line}}}, in.now)
-	return moved(prev, "duplicate-command"), err
+	return moved(prev, kindDuplicateCommand), err
 }

@@ -21,21 +21,21 @@ func (d *Daemon) reply(tx *store.Tx, in *incoming) (outcome, error) {
 	own := reply.Strip(in.msg.Text)
 	switch in.tri.Role {
 	case triage.RoleStaff:
-		return moved(caseID, "reply-staff"), d.staffReply(tx, in, &c, root, own)
+		return moved(caseID, string(complaint.MailReplyStaff)), d.staffReply(tx, in, &c, root, own)
 	case triage.RoleCommissaris:
 		if !in.sender.OK {
 			// Never passed on as the commissaris' word.
-			return moved(caseID, "reply-unverified"), d.unauthenticatedReply(tx, in, &c, root, own)
+			return moved(caseID, string(complaint.MailReplyUnverified)), d.unauthenticatedReply(tx, in, &c, root, own)
 		}
-		return moved(caseID, "reply-commissaris"), d.commissarisReply(tx, in, &c, root, own)
+		return moved(caseID, string(complaint.MailReplyCommissaris)), d.commissarisReply(tx, in, &c, root, own)
 	case triage.RoleComplainant:
 		if !in.sender.OK && in.msg.Auto == "" {
-			return moved(caseID, "reply-unverified"), d.unauthenticatedReply(tx, in, &c, root, own)
+			return moved(caseID, string(complaint.MailReplyUnverified)), d.unauthenticatedReply(tx, in, &c, root, own)
 		}
-		return moved(caseID, "reply-complainant"), d.complainantReply(tx, in, &c, root, own)
+		return moved(caseID, string(complaint.MailReplyComplainant)), d.complainantReply(tx, in, &c, root, own)
 	}
 	// Someone else: kept, marked unverified, changes nothing; staff are told.
-	if err := d.storeIncoming(tx, caseID, "reply-unverified", in, false, "sender is not the complainant, staff or the commissaris"); err != nil {
+	if err := d.storeIncoming(tx, caseID, complaint.MailReplyUnverified, in, false, "sender is not the complainant, staff or the commissaris"); err != nil {
 		return outcome{}, err
 	}
 	if err := tx.AddEvent(caseID, store.Event{At: in.now, Kind: string(complaint.EventMailUnverified), By: in.msg.From.Email, Text: d.say(phKeptUnverified)}); err != nil {
@@ -43,12 +43,12 @@ func (d *Daemon) reply(tx *store.Tx, in *incoming) (outcome, error) {
 	}
 	_, err = d.queue(tx, &c, root, outMail{template: render.KindMelding, to: d.staffAddrs(), audience: audStaff,
 		data: render.Data{Notice: render.NoticeReplyUnverified, Detail: in.msg.From.Email, Body: own}}, in.now)
-	return moved(caseID, "reply-unverified"), err
+	return moved(caseID, string(complaint.MailReplyUnverified)), err
 }
 
 // commissarisReply records the commissaris' authenticated mail and passes it to staff.
 func (d *Daemon) commissarisReply(tx *store.Tx, in *incoming, c *complaint.Case, root, own string) error {
-	if err := d.storeIncoming(tx, c.ID, "reply-commissaris", in, true, ""); err != nil {
+	if err := d.storeIncoming(tx, c.ID, complaint.MailReplyCommissaris, in, true, ""); err != nil {
 		return err
 	}
 	if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: string(complaint.EventMailCommissaris), By: in.msg.From.Email, Text: own}); err != nil {
@@ -67,7 +67,7 @@ func (d *Daemon) complainantReply(tx *store.Tx, in *incoming, c *complaint.Case,
 	if !in.sender.OK {
 		why = "not authenticated: " + in.sender.Reason
 	}
-	if err := d.storeIncoming(tx, c.ID, "reply-complainant", in, in.sender.OK, why); err != nil {
+	if err := d.storeIncoming(tx, c.ID, complaint.MailReplyComplainant, in, in.sender.OK, why); err != nil {
 		return err
 	}
 	if in.msg.Auto != "" {

@@ -61,7 +61,7 @@ func (d *Daemon) unauthenticatedReply(tx *store.Tx, in *incoming, c *complaint.C
 		claimed = phTheCommissaris
 	}
 	reason := "claims to be " + claimed.in("en") + "; not authenticated: " + in.sender.Reason
-	if err := d.storeIncoming(tx, c.ID, "reply-unverified", in, false, reason); err != nil {
+	if err := d.storeIncoming(tx, c.ID, complaint.MailReplyUnverified, in, false, reason); err != nil {
 		return err
 	}
 	if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: string(complaint.EventMailUnverified), By: who,
