@@ -130,11 +130,11 @@ func (a *applier) apply(tag Tag) error {
 		}
 		if tag.Kind == TagInfoNodig {
 			a.setStatus(StatusInfoNodig)
-			a.mail("nadere-info")
+			a.mail(TmplNadereInfo)
 			return nil
 		}
 		a.setStatus(StatusInBehandeling)
-		a.mail("status")
+		a.mail(TmplStatus)
 		return nil
 	case TagVerlenging:
 		return a.extend(tag)
@@ -151,7 +151,7 @@ func (a *applier) apply(tag Tag) error {
 		}
 		a.c.Advice, a.c.AdviceAt = a.text, a.now
 		a.event(EventAdvice, a.text, time.Time{})
-		a.mail("bindend-advies", ToCommissaris, ToStaff)
+		a.mail(TmplBindendAdvies, ToCommissaris, ToStaff)
 		return nil
 	case TagAfgehandeld:
 		if !a.c.Status.IsOpen() {
@@ -164,7 +164,7 @@ func (a *applier) apply(tag Tag) error {
 		a.setStatus(StatusAfgehandeld)
 		a.c.ClosedAt = a.now
 		a.event(EventClosed, a.say(textClosed, time.Time{}), time.Time{})
-		a.mail("afgehandeld", cc...)
+		a.mail(TmplAfgehandeld, cc...)
 		return nil
 	case TagIntern:
 		a.event(EventNote, a.text, time.Time{})
@@ -188,7 +188,7 @@ func (a *applier) reopen() error {
 		a.c.DueAt = a.now.Add(a.terms.HandleWithin)
 	}
 	a.event(EventReopened, a.say(textReopened, time.Time{}), time.Time{})
-	a.mail("status")
+	a.mail(TmplStatus)
 	return nil
 }
 
@@ -207,7 +207,7 @@ func (a *applier) extend(tag Tag) error {
 	}
 	a.c = c
 	a.event(EventExtension, a.say(textExtendedTo, c.DueAt), c.DueAt)
-	a.mail("verlenging")
+	a.mail(TmplVerlenging)
 	return nil
 }
 
@@ -222,7 +222,11 @@ func (a *applier) verdict(kind TagKind) error {
 		return nil // the advice mail carries it
 	}
 	a.setStatus(StatusBeoordeeld)
-	a.mail("uitkomst-" + string(kind))
+	if kind == TagGegrond {
+		a.mail(TmplUitkomstGegrond)
+	} else {
+		a.mail(TmplUitkomstOngegrond)
+	}
 	return nil
 }
 
@@ -244,7 +248,7 @@ func (a *applier) remedy(tag Tag) error {
 	a.c.RemedyDueAt = until.UTC()
 	a.event(EventRemedyTerm, a.say(textRemedyTo, until), a.c.RemedyDueAt)
 	if !a.has(TagGegrond) && !a.has(TagBindendAdvies) {
-		a.mail("status")
+		a.mail(TmplStatus)
 	}
 	return nil
 }
@@ -260,7 +264,7 @@ func (a *applier) escalate() error {
 	a.setStatus(StatusEscalatie)
 	a.c.EscalatedAt = a.now
 	a.event(EventEscalation, a.say(textEscalated, time.Time{}), time.Time{})
-	a.mail("escalatie", ToCommissaris, ToStaff)
+	a.mail(TmplEscalatie, ToCommissaris, ToStaff)
 	return nil
 }
 

@@ -156,3 +156,22 @@ func MailKinds() []MailKind {
 	}
 }
 
+// The mails a transition causes (MailEffect.Template). They are kinds of mail of internal/render
+// (render.Kind, the home of those names): the domain, pure, names them itself, and the daemon's
+// TestDomainMailsAreRenderKinds checks that each is one.
+const (
+	TmplNadereInfo        = "nadere-info"
+	TmplStatus            = "status"
+	TmplVerlenging        = "verlenging"
+	TmplUitkomstGegrond   = "uitkomst-gegrond"
+	TmplUitkomstOngegrond = "uitkomst-ongegrond"
+	TmplEscalatie         = "escalatie"
+	TmplBindendAdvies     = "bindend-advies"
+	TmplAfgehandeld       = "afgehandeld"
+)
+
+// Templates lists the mails a transition may cause.
+func Templates() []string {
+	return []string{TmplNadereInfo, TmplStatus, TmplVerlenging, TmplUitkomstGegrond, TmplUitkomstOngegrond,
+		TmplEscalatie, TmplBindendAdvies, TmplAfgehandeld}
+}

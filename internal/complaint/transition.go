@@ -189,19 +189,19 @@ func statusEvent(from, to Status) Event {
 }
 
 // textRank orders the mails by which one carries the staff text (lower first).
-var textRank = map[string]int{"nadere-info": 1, "uitkomst-gegrond": 2, "uitkomst-ongegrond": 2,
-	"bindend-advies": 3, "escalatie": 4, "status": 5, "verlenging": 6, "afgehandeld": 7}
+var textRank = map[string]int{TmplNadereInfo: 1, TmplUitkomstGegrond: 2, TmplUitkomstOngegrond: 2,
+	TmplBindendAdvies: 3, TmplEscalatie: 4, TmplStatus: 5, TmplVerlenging: 6, TmplAfgehandeld: 7}
 
 // mergeMails drops a status mail beside other complainant mail and gives the staff text to one mail.
 func mergeMails(mails []MailEffect, text string) []MailEffect {
 	others := false
 	for _, m := range mails {
-		others = others || m.Template != "status"
+		others = others || m.Template != TmplStatus
 	}
 	var out []MailEffect
 	status := false
 	for _, m := range mails {
-		if m.Template == "status" {
+		if m.Template == TmplStatus {
 			if others || status {
 				continue
 			}

@@ -4,8 +4,12 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/groeimeesters/klachtd/internal/complaint"
+	"github.com/groeimeesters/klachtd/internal/render"
 )
 
 // TestKindsHaveOneHome: the daemon names the kinds of timeline entries, of mail kept, of mail
@@ -44,5 +48,17 @@ func TestKindsHaveOneHome(t *testing.T) {
 	}
 	if checked < 20 {
 		t.Errorf("checked %d files, want the daemon's sources", checked)
+	}
+}
+
+// TestDomainMailsAreRenderKinds: every mail a transition may cause (complaint names them, as
+// the pure domain must) is a kind of mail the templates have (render.Kind), so that no command
+// can queue a mail that cannot be rendered.
+func TestDomainMailsAreRenderKinds(t *testing.T) {
+	kinds := render.Kinds()
+	for _, m := range complaint.Templates() {
+		if !slices.Contains(kinds, m) {
+			t.Errorf("complaint causes a %q mail, which is no render.Kind (%v)", m, kinds)
+		}
 	}
 }
