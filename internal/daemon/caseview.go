@@ -1,7 +1,6 @@
 package daemon
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -42,23 +41,6 @@ func (d *Daemon) caseView(c *complaint.Case, lang string) render.CaseView {
 	return v
 }
 
-var labels = map[string][2]string{
-	complaint.FieldNaam:                {"Naam van indiener", "Your name"},
-	complaint.FieldDatum:               {"Datum van de klacht", "Date of the complaint"},
-	complaint.FieldOmschrijving:        {"Omschrijving van de klacht (wat is er gebeurd en tegen wie)", "Description of the complaint (what happened, and against whom)"},
-	complaint.FieldGevolgen:            {"Gevolgen voor u (de invloed op uw ontwikkeling, cursus, training of begeleiding)", "Consequences for you (the effect on your development, course, training or coaching)"},
-	complaint.FieldGewensteAfhandeling: {"Hoe wij uw klacht het beste kunnen afhandelen", "How we can best resolve your complaint"},
-	complaint.FieldAanvullend:          {"Aanvullende informatie", "Additional information"},
-	complaint.FieldDienst:              {"Over welke dienst uw klacht gaat", "Which service your complaint concerns"},
-}
-
-func fieldLabel(f, lang string) string {
-	if lang == "en" {
-		return labels[f][1]
-	}
-	return labels[f][0]
-}
-
 // summary is the short case summary for the commissaris: what it is about, never notes.
 func summary(c *complaint.Case, lang string) string {
 	desc := strings.TrimSpace(c.Fields[complaint.FieldOmschrijving])
@@ -66,22 +48,12 @@ func summary(c *complaint.Case, lang string) string {
 		desc = string(r[:600]) + " …"
 	}
 	var b strings.Builder
-	if lang == "en" {
-		fmt.Fprintf(&b, "Complaint %s by %s", c.ID, c.Name)
-		if c.Service != "" {
-			fmt.Fprintf(&b, " about %s", c.Service)
-		}
-		if c.Verdict != "" {
-			fmt.Fprintf(&b, "; our assessment: %s", verdictWord(c.Verdict, lang))
-		}
-	} else {
-		fmt.Fprintf(&b, "Klacht %s van %s", c.ID, c.Name)
-		if c.Service != "" {
-			fmt.Fprintf(&b, " over %s", c.Service)
-		}
-		if c.Verdict != "" {
-			fmt.Fprintf(&b, "; ons oordeel: %s", verdictWord(c.Verdict, lang))
-		}
+	b.WriteString(phSummary.in(lang, c.ID, c.Name))
+	if c.Service != "" {
+		b.WriteString(phSummaryService.in(lang, c.Service))
+	}
+	if c.Verdict != "" {
+		b.WriteString(phSummaryVerdict.in(lang, verdictWord(c.Verdict, lang)))
 	}
 	b.WriteString(".")
 	if desc != "" {
@@ -92,20 +64,25 @@ func summary(c *complaint.Case, lang string) string {
 	return b.String()
 }
 
+// verdictWord is a verdict in words: in Dutch as it is (gegrond, ongegrond), in English its
+// translation.
 func verdictWord(v complaint.Verdict, lang string) string {
-	switch {
-	case v == complaint.VerdictGegrond && lang == "en":
-		return "justified"
-	case v == complaint.VerdictOngegrond && lang == "en":
-		return "unjustified"
+	switch v {
+	case complaint.VerdictGegrond:
+		return phVerdictGegrond.in(lang)
+	case complaint.VerdictOngegrond:
+		return phVerdictOngegrond.in(lang)
 	}
 	return string(v)
 }
 
+// deadlineLabel names the deadline Case.NextDeadline reports ("due" or "remedy").
 func deadlineLabel(what, lang string) string {
-	m := map[string][2]string{"due": {"beslistermijn", "decision term"}, "remedy": {"hersteltermijn", "remediation term"}}
-	if lang == "en" {
-		return m[what][1]
+	switch what {
+	case "due":
+		return phDecisionTerm.in(lang)
+	case "remedy":
+		return phRemedyTerm.in(lang)
 	}
-	return m[what][0]
+	return ""
 }

@@ -1,11 +1,17 @@
 package daemon
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/groeimeesters/klachtd/internal/complaint"
+)
 
 // The daemon's own sentences, in Dutch and English, each keyed by a phrase constant: what it
 // writes on a case's timeline, the notes and lines it puts into staff mails (Data.Detail,
-// Errors, Changes), and the reasons it gives a quarantined message. The mails themselves are
-// templates (templates/nl, templates/en, rendered by internal/render); these are not.
+// Errors, Changes), the reasons it gives a quarantined message, and the words a case is shown
+// with in the templates (the form's field labels, the commissaris' summary). The mails
+// themselves are templates (templates/nl, templates/en, rendered by internal/render); these
+// are not.
 //
 // Why a table in Go and not a template per sentence: each of these is a line or a clause,
 // most with a value or two filled in (a case number, a date, an address), and many are
@@ -93,6 +99,15 @@ const (
 	// Messages quarantined after they stopped klachtd (poison.go).
 	phPoisoned
 	phPanicked
+	// How a case reads in the templates (caseview.go): the commissaris' summary, the verdict,
+	// the next deadline's name.
+	phSummary
+	phSummaryService
+	phSummaryVerdict
+	phVerdictGegrond
+	phVerdictOngegrond
+	phDecisionTerm
+	phRemedyTerm
 
 	phraseCount // not a phrase: how many there are
 )
@@ -227,6 +242,20 @@ var phrases = [phraseCount]struct{ nl, en string }{
 		"klachtd stopped %d times while handling this message (%s); it is kept without being read again"},
 	phPanicked: {"klachtd liep vast op dit bericht (%s)",
 		"klachtd failed on this message (%s)"},
+	phSummary: {"Klacht %s van %s",
+		"Complaint %s by %s"},
+	phSummaryService: {" over %s",
+		" about %s"},
+	phSummaryVerdict: {"; ons oordeel: %s",
+		"; our assessment: %s"},
+	phVerdictGegrond: {"gegrond",
+		"justified"},
+	phVerdictOngegrond: {"ongegrond",
+		"unjustified"},
+	phDecisionTerm: {"beslistermijn",
+		"decision term"},
+	phRemedyTerm: {"hersteltermijn",
+		"remediation term"},
 }
 
 // in is the phrase in lang ("en", or else Dutch), its verbs filled with args.
@@ -243,3 +272,23 @@ func (p phrase) in(lang string, args ...any) string {
 
 // say is the phrase in the organisation's language (staff read it), its verbs filled with args.
 func (d *Daemon) say(p phrase, args ...any) string { return p.in(d.cfg.Organisation.Language, args...) }
+
+// labels are the klachtformulier's fields as the templates show them (the questions of the
+// form, in Dutch and English), keyed by the field constants of complaint.
+var labels = map[string][2]string{
+	complaint.FieldNaam:                {"Naam van indiener", "Your name"},
+	complaint.FieldDatum:               {"Datum van de klacht", "Date of the complaint"},
+	complaint.FieldOmschrijving:        {"Omschrijving van de klacht (wat is er gebeurd en tegen wie)", "Description of the complaint (what happened, and against whom)"},
+	complaint.FieldGevolgen:            {"Gevolgen voor u (de invloed op uw ontwikkeling, cursus, training of begeleiding)", "Consequences for you (the effect on your development, course, training or coaching)"},
+	complaint.FieldGewensteAfhandeling: {"Hoe wij uw klacht het beste kunnen afhandelen", "How we can best resolve your complaint"},
+	complaint.FieldAanvullend:          {"Aanvullende informatie", "Additional information"},
+	complaint.FieldDienst:              {"Over welke dienst uw klacht gaat", "Which service your complaint concerns"},
+}
+
+// fieldLabel is a field's label in lang ("en", or else Dutch).
+func fieldLabel(f, lang string) string {
+	if lang == "en" {
+		return labels[f][1]
+	}
+	return labels[f][0]
+}
