@@ -144,16 +144,25 @@ func (d *Daemon) record(ctx context.Context, in *incoming) (intake.Disposition, 
 	if gone, err := d.keepWhole(ctx, in); gone || err != nil { // never a view archived as the message
 		return intake.Leave, err
 	}
+	// Staff mail is not taken for a copy by its content: a staff command seen again is told
+	// apart by its command keys, and staff are told of it (a replay, or a resend).
+	content := ""
+	if in.tri.Role != triage.RoleStaff {
+		content = mailparse.ContentKey(in.raw)
+	}
 	var disp intake.Disposition
 	outcome := "duplicate" // for the metrics: the kind recorded, or a message handled before
 	err := d.inTx(ctx, func(tx *store.Tx) error {
-		prev, seen, err := tx.SeenIncoming(f.Mailbox, f.UIDValidity, f.UID, in.hash)
+		prev, seen, err := tx.SeenIncoming(f.Mailbox, f.UIDValidity, f.UID, in.hash, content)
 		if err != nil {
 			return err
 		}
 		if seen {
+			// The same mail again: filed as the first copy was, with its own bytes' hash (the
+			// retention purge checks each copy by it).
 			disp = intake.Disposition(prev.Disposition)
 			prev.Mailbox, prev.UIDValidity, prev.UID, prev.At = f.Mailbox, f.UIDValidity, f.UID, in.now
+			prev.Hash, prev.Content = in.hash, content
 			return tx.RecordIncoming(prev)
 		}
 		caseID, kind, dsp, err := d.process(tx, in)
@@ -166,7 +175,7 @@ func (d *Daemon) record(ctx context.Context, in *incoming) (intake.Disposition, 
 			mid = in.msg.MessageID
 		}
 		return tx.RecordIncoming(store.Incoming{Mailbox: f.Mailbox, UIDValidity: f.UIDValidity, UID: f.UID,
-			MessageID: mid, Hash: in.hash, Disposition: int(disp), Kind: kind, CaseID: caseID, At: in.now})
+			MessageID: mid, Hash: in.hash, Content: content, Disposition: int(disp), Kind: kind, CaseID: caseID, At: in.now})
 	})
 	if err == nil {
 		d.metrics.Handled(outcome)
