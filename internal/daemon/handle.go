@@ -146,15 +146,24 @@ func (d *Daemon) record(ctx context.Context, in *incoming) (outcome, error) {
 	if gone, err := d.keepWhole(ctx, in); gone || err != nil { // never a view archived as the message
 		return outcome{}, err
 	}
+	// Staff mail is not taken for a copy by its content: a staff command seen again is told
+	// apart by its command keys, and staff are told of it (a replay, or a resend).
+	content := ""
+	if in.tri.Role != triage.RoleStaff {
+		content = mailparse.ContentKey(in.raw)
+	}
 	var out outcome
 	err := d.inTx(ctx, func(tx *store.Tx) error {
-		prev, seen, err := tx.SeenIncoming(f.Mailbox, f.UIDValidity, f.UID, in.hash)
+		prev, seen, err := tx.SeenIncoming(f.Mailbox, f.UIDValidity, f.UID, in.hash, content)
 		if err != nil {
 			return err
 		}
 		if seen {
+			// The same mail again: filed as the first copy was, with its own bytes' hash (the
+			// retention purge checks each copy by it).
 			out = outcome{disp: intake.Disposition(prev.Disposition), kind: kindDuplicate, caseID: prev.CaseID}
 			prev.Mailbox, prev.UIDValidity, prev.UID, prev.At = f.Mailbox, f.UIDValidity, f.UID, in.now
+			prev.Hash, prev.Content = in.hash, content
 			return tx.RecordIncoming(prev)
 		}
 		if out, err = d.process(tx, in); err != nil {
@@ -165,7 +174,7 @@ func (d *Daemon) record(ctx context.Context, in *incoming) (outcome, error) {
 			mid = in.msg.MessageID
 		}
 		return tx.RecordIncoming(store.Incoming{Mailbox: f.Mailbox, UIDValidity: f.UIDValidity, UID: f.UID,
-			MessageID: mid, Hash: in.hash, Disposition: int(out.disp), Kind: out.kind, CaseID: out.caseID, At: in.now})
+			MessageID: mid, Hash: in.hash, Content: content, Disposition: int(out.disp), Kind: out.kind, CaseID: out.caseID, At: in.now})
 	})
 	if err == nil {
 		d.metrics.Handled(out.kind)

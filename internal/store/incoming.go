@@ -15,6 +15,7 @@ type Incoming struct {
 	UID         uint32
 	MessageID   string
 	Hash        string
+	Content     string // mailparse.ContentKey; "" for none
 	Disposition int
 	Kind        string
 	CaseID      string
@@ -22,14 +23,17 @@ type Incoming struct {
 }
 
 // SeenIncoming reports how a message was handled before: by its IMAP identity, else (after a
-// UIDVALIDITY change, or the same mail delivered twice) by the hash of its bytes.
-func (t *Tx) SeenIncoming(mailbox string, uidValidity, uid uint32, hash string) (Incoming, bool, error) {
+// UIDVALIDITY change, or the same mail delivered twice) by the hash of its bytes, else by its
+// content key (the same mail delivered twice with other trace fields); content "" matches
+// nothing.
+func (t *Tx) SeenIncoming(mailbox string, uidValidity, uid uint32, hash, content string) (Incoming, bool, error) {
 	var in Incoming
 	var caseID sql.NullString
-	err := t.tx.QueryRowContext(t.ctx, `SELECT mailbox, uidvalidity, uid, message_id, hash, disposition, kind, case_id
-		FROM incoming WHERE (mailbox = ? AND uidvalidity = ? AND uid = ?) OR hash = ? LIMIT 1`,
-		mailbox, uidValidity, uid, hash).Scan(&in.Mailbox, &in.UIDValidity, &in.UID, &in.MessageID, &in.Hash,
-		&in.Disposition, &in.Kind, &caseID)
+	err := t.tx.QueryRowContext(t.ctx, `SELECT mailbox, uidvalidity, uid, message_id, hash, content, disposition, kind, case_id
+		FROM incoming WHERE (mailbox = ? AND uidvalidity = ? AND uid = ?) OR hash = ? OR (? != '' AND content = ?)
+		ORDER BY (mailbox = ? AND uidvalidity = ? AND uid = ?) DESC, hash = ? DESC LIMIT 1`,
+		mailbox, uidValidity, uid, hash, content, content, mailbox, uidValidity, uid, hash).Scan(&in.Mailbox, &in.UIDValidity, &in.UID, &in.MessageID, &in.Hash,
+		&in.Content, &in.Disposition, &in.Kind, &caseID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return in, false, nil
 	}
@@ -46,10 +50,10 @@ func (t *Tx) RecordIncoming(in Incoming) error {
 	if in.CaseID != "" {
 		caseID = in.CaseID
 	}
-	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO incoming(mailbox, uidvalidity, uid, message_id, hash,
-		disposition, kind, case_id, at) VALUES(?,?,?,?,?,?,?,?,?)
+	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO incoming(mailbox, uidvalidity, uid, message_id, hash, content,
+		disposition, kind, case_id, at) VALUES(?,?,?,?,?,?,?,?,?,?)
 		ON CONFLICT(mailbox, uidvalidity, uid) DO NOTHING`,
-		in.Mailbox, in.UIDValidity, in.UID, in.MessageID, in.Hash, in.Disposition, in.Kind, caseID, in.At.UnixMilli())
+		in.Mailbox, in.UIDValidity, in.UID, in.MessageID, in.Hash, in.Content, in.Disposition, in.Kind, caseID, in.At.UnixMilli())
 	if err != nil {
 		return fmt.Errorf("record incoming uid %d: %w", in.UID, err)
 	}
