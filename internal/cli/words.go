@@ -24,7 +24,7 @@ var fieldWords = map[string][2]string{
 	complaint.FieldDienst:              {"Dienst", "Service"},
 }
 
-func (l lang) field(f string) string { return l.pick(fieldWords, f) }
+func (l lang) field(f string) string { return pick(l, fieldWords, f) }
 
 // eventWords are the kinds of timeline events in words, one for each complaint.EventKinds
 // (TestEveryEventKindHasWords).
@@ -64,13 +64,7 @@ var eventWords = map[complaint.EventKind][2]string{
 }
 
 // event is a timeline kind in words; a kind without words (a newer klachtd's) as it is.
-func (l lang) event(kind string) string {
-	w, ok := eventWords[complaint.EventKind(kind)]
-	if !ok {
-		return kind
-	}
-	return l.t(w[0], w[1])
-}
+func (l lang) event(kind string) string { return pick(l, eventWords, kind) }
 
 // mailStatusWords are the states of an outgoing mail.
 var mailStatusWords = map[string][2]string{
@@ -79,17 +73,15 @@ var mailStatusWords = map[string][2]string{
 	"failed": {"mislukt", "failed"},
 }
 
-func (l lang) mailStatus(s string) string { return l.pick(mailStatusWords, s) }
+func (l lang) mailStatus(s string) string { return pick(l, mailStatusWords, s) }
 
-func (l lang) pick(words map[string][2]string, key string) string {
-	w, ok := words[key]
+// pick is key's words in l from a table keyed by a string kind; a key the table lacks as it is.
+func pick[K ~string](l lang, words map[K][2]string, key string) string {
+	w, ok := words[K(key)]
 	if !ok {
 		return key
 	}
-	if l == "en" {
-		return w[1]
-	}
-	return w[0]
+	return l.t(w[0], w[1])
 }
 
 // incomingWords are the kinds of incoming mail on a case in words, one for each
@@ -108,10 +100,4 @@ var incomingWords = map[complaint.MailKind][2]string{
 }
 
 // incoming is a kind of mail in, in words; a kind without words as it is.
-func (l lang) incoming(kind string) string {
-	w, ok := incomingWords[complaint.MailKind(kind)]
-	if !ok {
-		return kind
-	}
-	return l.t(w[0], w[1])
-}
+func (l lang) incoming(kind string) string { return pick(l, incomingWords, kind) }
