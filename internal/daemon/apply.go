@@ -9,6 +9,7 @@ import (
 	"github.com/groeimeesters/klachtd/internal/render"
 	"github.com/groeimeesters/klachtd/internal/reply"
 	"github.com/groeimeesters/klachtd/internal/store"
+	"github.com/groeimeesters/klachtd/internal/wording"
 )
 
 // applyResult writes the outcome of a transition: the case, its timeline, its mails and its
@@ -22,10 +23,10 @@ func (d *Daemon) applyResult(tx *store.Tx, c *complaint.Case, root string, res c
 	staffLang := d.cfg.Organisation.Language
 	var changes []string
 	if before.Status != c.Status {
-		changes = append(changes, phChangeStatus.in(staffLang, before.Status, c.Status))
+		changes = append(changes, wording.ChangeStatus.In(staffLang, before.Status, c.Status))
 	}
 	if before.Verdict != c.Verdict && c.Verdict != "" {
-		changes = append(changes, phChangeVerdict.in(staffLang, verdictWord(c.Verdict, staffLang)))
+		changes = append(changes, wording.ChangeVerdict.In(staffLang, verdictWord(c.Verdict, staffLang)))
 	}
 	loc := d.cfg.Organisation.Location
 	if !before.DueAt.Equal(c.DueAt) && c.Extended {
@@ -34,16 +35,16 @@ func (d *Daemon) applyResult(tx *store.Tx, c *complaint.Case, root string, res c
 		}
 	}
 	if !before.DueAt.Equal(c.DueAt) {
-		changes = append(changes, phChangeDue.in(staffLang, complaint.FormatDate(c.DueAt, staffLang, loc)))
+		changes = append(changes, wording.ChangeDue.In(staffLang, complaint.FormatDate(c.DueAt, staffLang, loc)))
 	}
 	if !c.RemedyDueAt.IsZero() && !before.RemedyDueAt.Equal(c.RemedyDueAt) {
-		changes = append(changes, phChangeRemedy.in(staffLang, complaint.FormatDate(c.RemedyDueAt, staffLang, loc)))
+		changes = append(changes, wording.ChangeRemedy.In(staffLang, complaint.FormatDate(c.RemedyDueAt, staffLang, loc)))
 	}
 	if c.Cause != before.Cause {
-		changes = append(changes, phChangeCause.in(staffLang))
+		changes = append(changes, wording.ChangeCause.In(staffLang))
 	}
 	if c.Measure != before.Measure {
-		changes = append(changes, phChangeMeasure.in(staffLang))
+		changes = append(changes, wording.ChangeMeasure.In(staffLang))
 	}
 	for _, e := range res.Events {
 		if err := tx.AddEvent(c.ID, store.Event{At: now, Kind: string(e.Kind), By: by, Text: e.TextIn(staffLang, loc)}); err != nil {
@@ -68,14 +69,14 @@ func (d *Daemon) applyResult(tx *store.Tx, c *complaint.Case, root string, res c
 			return nil, err
 		}
 		if len(sent) > 0 {
-			changes = append(changes, phChangeMailSent.in(staffLang, render.Capital(render.Describe(m.Template, staffLang)), joinEmails(sent)))
+			changes = append(changes, wording.ChangeMailSent.In(staffLang, render.Capital(render.Describe(m.Template, staffLang)), joinEmails(sent)))
 		}
 		if aud == audComplainant && len(to) > 0 && !containsAddr(sent, to[0].Email) {
-			changes = append(changes, phChangeMailHeld.in(staffLang, render.Capital(render.Describe(m.Template, staffLang)), to[0].Email))
+			changes = append(changes, wording.ChangeMailHeld.In(staffLang, render.Capital(render.Describe(m.Template, staffLang)), to[0].Email))
 		}
 	}
 	if len(changes) == 0 {
-		changes = append(changes, phChangeNote.in(staffLang))
+		changes = append(changes, wording.ChangeNote.In(staffLang))
 	}
 	return changes, d.setTimers(tx, *c)
 }

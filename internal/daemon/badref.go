@@ -6,6 +6,7 @@ import (
 	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/render"
 	"github.com/groeimeesters/klachtd/internal/store"
+	"github.com/groeimeesters/klachtd/internal/wording"
 )
 
 // badReference refuses a staff mail whose subject names more than one case, or a case that
@@ -36,10 +37,10 @@ func (d *Daemon) badReferenceLines(refs, unknown []string) []string {
 	var lines []string
 	if len(refs) > 1 {
 		list := strings.Join(refs, ", ")
-		lines = append(lines, d.say(phRefManyCases, list))
+		lines = append(lines, d.say(wording.RefManyCases, list))
 	}
 	for _, ref := range unknown {
-		lines = append(lines, d.say(phRefUnknownCase, ref))
+		lines = append(lines, d.say(wording.RefUnknownCase, ref))
 	}
 	return lines
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/groeimeesters/klachtd/internal/mailparse"
 	"github.com/groeimeesters/klachtd/internal/render"
 	"github.com/groeimeesters/klachtd/internal/store"
+	"github.com/groeimeesters/klachtd/internal/wording"
 )
 
 // bounce records a delivery failure on the case of the mail it reports, holds the address,
@@ -46,9 +47,9 @@ func (d *Daemon) bounce(tx *store.Tx, in *incoming) (outcome, error) {
 			recips = []string{strings.ToLower(orig.To[0].Email)}
 		}
 	}
-	text := d.say(phBounceFailed, orDash(render.Describe(template, d.cfg.Organisation.Language)), orDash(strings.Join(recips, ", ")), orDash(b.Status))
+	text := d.say(wording.BounceFailed, orDash(render.Describe(template, d.cfg.Organisation.Language)), orDash(strings.Join(recips, ", ")), orDash(b.Status))
 	if orig == nil {
-		text = d.say(phBounceUnknown, orDash(b.Status))
+		text = d.say(wording.BounceUnknown, orDash(b.Status))
 	}
 	if err := tx.AddEvent(caseID, store.Event{At: in.now, Kind: string(complaint.EventBounce), Text: text}); err != nil {
 		return outcome{}, err

@@ -6,6 +6,7 @@ import (
 
 	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/render"
+	"github.com/groeimeesters/klachtd/internal/wording"
 )
 
 // How a case reads in the templates: its fields by label, its dates in the reader's language,
@@ -48,12 +49,12 @@ func summary(c *complaint.Case, lang string) string {
 		desc = string(r[:600]) + " …"
 	}
 	var b strings.Builder
-	b.WriteString(phSummary.in(lang, c.ID, c.Name))
+	b.WriteString(wording.Summary.In(lang, c.ID, c.Name))
 	if c.Service != "" {
-		b.WriteString(phSummaryService.in(lang, c.Service))
+		b.WriteString(wording.SummaryService.In(lang, c.Service))
 	}
 	if c.Verdict != "" {
-		b.WriteString(phSummaryVerdict.in(lang, verdictWord(c.Verdict, lang)))
+		b.WriteString(wording.SummaryVerdict.In(lang, verdictWord(c.Verdict, lang)))
 	}
 	b.WriteString(".")
 	if desc != "" {
@@ -69,9 +70,9 @@ func summary(c *complaint.Case, lang string) string {
 func verdictWord(v complaint.Verdict, lang string) string {
 	switch v {
 	case complaint.VerdictGegrond:
-		return phVerdictGegrond.in(lang)
+		return wording.VerdictGegrond.In(lang)
 	case complaint.VerdictOngegrond:
-		return phVerdictOngegrond.in(lang)
+		return wording.VerdictOngegrond.In(lang)
 	}
 	return string(v)
 }
@@ -80,9 +81,9 @@ func verdictWord(v complaint.Verdict, lang string) string {
 func deadlineLabel(what, lang string) string {
 	switch what {
 	case "due":
-		return phDecisionTerm.in(lang)
+		return wording.DecisionTerm.In(lang)
 	case "remedy":
-		return phRemedyTerm.in(lang)
+		return wording.RemedyTerm.In(lang)
 	}
 	return ""
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/render"
 	"github.com/groeimeesters/klachtd/internal/store"
+	"github.com/groeimeesters/klachtd/internal/wording"
 )
 
 // A staff member's command: tags in the subject of an answer to a case mail, carried out all
@@ -46,7 +47,7 @@ func (d *Daemon) staffReply(tx *store.Tx, in *incoming, c *complaint.Case, root,
 	if applied {
 		// The same mail is never handled twice; the copy is noted on the timeline.
 		return tx.AddEvent(c.ID, store.Event{At: in.now, Kind: string(complaint.EventDuplicateCommand), By: by,
-			Text: d.say(phRedelivered, in.msg.MessageID)})
+			Text: d.say(wording.Redelivered, in.msg.MessageID)})
 	}
 	keys := commandKeys(in, own)
 	// A captured mail re-sent under a new Message-ID, or with other unsigned headers changed:
@@ -83,7 +84,7 @@ func (d *Daemon) staffReply(tx *store.Tx, in *incoming, c *complaint.Case, root,
 		d.log.Warn("staff tags quoted from the mail answered not carried out", "case_id", c.ID,
 			"quoted", len(st.quoted), "planted", len(st.planted), "unsure", len(st.unsure))
 		if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: string(complaint.EventQuotedTags), By: by,
-			Text: d.say(phQuotedNotCarried, strings.Join(slices.Concat(st.quoted, st.planted, st.unsure), " "))}); err != nil {
+			Text: d.say(wording.QuotedNotCarried, strings.Join(slices.Concat(st.quoted, st.planted, st.unsure), " "))}); err != nil {
 			return err
 		}
 	}
@@ -141,7 +142,7 @@ func (d *Daemon) forged(tx *store.Tx, in *incoming, c *complaint.Case, root stri
 		return err
 	}
 	if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: string(complaint.EventForgedCommand), By: in.msg.From.Email,
-		Text: d.say(phForgedNotCarried, in.auth.Reason)}); err != nil {
+		Text: d.say(wording.ForgedNotCarried, in.auth.Reason)}); err != nil {
 		return err
 	}
 	d.log.Warn("unauthenticated staff command refused", "case_id", c.ID, "reason", in.auth.Reason)
@@ -219,13 +220,13 @@ func hashParts(parts ...string) string {
 // (carried out, refused, or kept as correspondence), on which case, and what gave it away
 // (its DKIM signature or its content).
 func (d *Daemon) replayText(messageID, prevCase, sigKey string) string {
-	on := d.say(phReplayOnCase, prevCase)
+	on := d.say(wording.ReplayOnCase, prevCase)
 	if prevCase == "" {
-		on = d.say(phReplayOnPurged)
+		on = d.say(wording.ReplayOnPurged)
 	}
-	what := d.say(phReplaySameContent)
+	what := d.say(wording.ReplaySameContent)
 	if sigKey != "" {
-		what = d.say(phReplaySameSignature)
+		what = d.say(wording.ReplaySameSignature)
 	}
-	return d.say(phReplayed, messageID, on, what)
+	return d.say(wording.Replayed, messageID, on, what)
 }

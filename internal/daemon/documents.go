@@ -10,6 +10,7 @@ import (
 	"github.com/groeimeesters/klachtd/internal/docreader"
 	"github.com/groeimeesters/klachtd/internal/form"
 	"github.com/groeimeesters/klachtd/internal/store"
+	"github.com/groeimeesters/klachtd/internal/wording"
 )
 
 // maxFormDocument is the largest attachment form extraction opens. A filled-in klachtformulier
@@ -81,10 +82,10 @@ func (d *Daemon) noteSkipped(tx *store.Tx, caseID string, skipped []SkippedDocum
 	for _, s := range skipped {
 		why := d.skipReason(s.Reason)
 		if err := tx.AddEvent(caseID, store.Event{At: now, Kind: string(complaint.EventDocumentSkipped),
-			Text: d.say(phDocSkippedEvent, s.Name, why)}); err != nil {
+			Text: d.say(wording.DocSkippedEvent, s.Name, why)}); err != nil {
 			return nil, err
 		}
-		notes = append(notes, d.say(phDocSkippedNote, s.Name, why))
+		notes = append(notes, d.say(wording.DocSkippedNote, s.Name, why))
 	}
 	return notes, nil
 }
@@ -93,17 +94,17 @@ func (d *Daemon) noteSkipped(tx *store.Tx, caseID string, skipped []SkippedDocum
 func (d *Daemon) skipReason(r docreader.Reason) string {
 	switch r {
 	case docreader.ReasonMemory:
-		return d.say(phDocMemory)
+		return d.say(wording.DocMemory)
 	case docreader.ReasonCPU:
-		return d.say(phDocCPU)
+		return d.say(wording.DocCPU)
 	case docreader.ReasonTime:
-		return d.say(phDocTime)
+		return d.say(wording.DocTime)
 	case docreader.ReasonOutput, docreader.ReasonSize:
-		return d.say(phDocSize)
+		return d.say(wording.DocSize)
 	case docreader.ReasonComplex:
-		return d.say(phDocComplex)
+		return d.say(wording.DocComplex)
 	case docreader.ReasonNoChild, docreader.ReasonStart:
-		return d.say(phDocNoReader)
+		return d.say(wording.DocNoReader)
 	}
-	return d.say(phDocFailed)
+	return d.say(wording.DocFailed)
 }

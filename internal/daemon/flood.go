@@ -7,6 +7,7 @@ import (
 	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/render"
 	"github.com/groeimeesters/klachtd/internal/store"
+	"github.com/groeimeesters/klachtd/internal/wording"
 )
 
 // Staff are told once per flood. A flood begins when a new-case
@@ -51,7 +52,7 @@ func (d *Daemon) holdNewCaseNotice(tx *store.Tx, c *complaint.Case, via string, 
 	if err := tx.HoldForFlood(f.ID, c.ID, now); err != nil {
 		return false, err
 	}
-	text := d.say(phNoticeHeld)
+	text := d.say(wording.NoticeHeld)
 	if len(notes) > 0 {
 		text += " (" + strings.Join(notes, " ") + ")"
 	}

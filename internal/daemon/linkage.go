@@ -7,6 +7,7 @@ import (
 	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/store"
 	"github.com/groeimeesters/klachtd/internal/triage"
+	"github.com/groeimeesters/klachtd/internal/wording"
 )
 
 // A staff command is authenticated by its signature (staffauth), but the signature vouches
@@ -42,6 +43,6 @@ func (d *Daemon) unlinkedCommand(tx *store.Tx, in *incoming, c *complaint.Case, 
 		return err
 	}
 	d.log.Warn("staff command not carried out: its link to the case is not signed", "case_id", c.ID, "link", link)
-	line := d.say(phUnlinkedCommand, c.ID, link)
+	line := d.say(wording.UnlinkedCommand, c.ID, link)
 	return d.commandError(tx, in, c, root, []error{errors.New(line)})
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/groeimeesters/klachtd/internal/mailparse"
 	"github.com/groeimeesters/klachtd/internal/render"
 	"github.com/groeimeesters/klachtd/internal/store"
+	"github.com/groeimeesters/klachtd/internal/wording"
 )
 
 // Audiences of outgoing mail.
@@ -72,7 +73,7 @@ func (d *Daemon) queue(tx *store.Tx, c *complaint.Case, threadRoot string, m out
 			}
 		}
 		if len(kept) < len(m.to) && c != nil {
-			if err := tx.AddEvent(c.ID, store.Event{At: now, Kind: string(complaint.EventMailHeld), Text: d.say(phMailHeld, render.Capital(render.Describe(string(m.template), d.cfg.Organisation.Language)))}); err != nil {
+			if err := tx.AddEvent(c.ID, store.Event{At: now, Kind: string(complaint.EventMailHeld), Text: d.say(wording.MailHeld, render.Capital(render.Describe(string(m.template), d.cfg.Organisation.Language)))}); err != nil {
 				return nil, err
 			}
 		}

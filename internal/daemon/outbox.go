@@ -10,6 +10,7 @@ import (
 	"github.com/groeimeesters/klachtd/internal/outbox"
 	"github.com/groeimeesters/klachtd/internal/render"
 	"github.com/groeimeesters/klachtd/internal/store"
+	"github.com/groeimeesters/klachtd/internal/wording"
 )
 
 // queueAdapter lets the outbox sender work on the store, and records on the case what a
@@ -56,7 +57,7 @@ func (q queueAdapter) Sent(ctx context.Context, id int64, at time.Time) error {
 		if err := tx.UpdateCase(c, at); err != nil {
 			return err
 		}
-		if err := tx.AddEvent(c.ID, store.Event{At: at, Kind: string(complaint.EventConfirmed), Text: q.d.say(phConfirmedBySMTP)}); err != nil {
+		if err := tx.AddEvent(c.ID, store.Event{At: at, Kind: string(complaint.EventConfirmed), Text: q.d.say(wording.ConfirmedBySMTP)}); err != nil {
 			return err
 		}
 		return q.d.setTimers(tx, c)

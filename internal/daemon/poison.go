@@ -17,6 +17,7 @@ import (
 
 	"github.com/groeimeesters/klachtd/internal/intake"
 	"github.com/groeimeesters/klachtd/internal/store"
+	"github.com/groeimeesters/klachtd/internal/wording"
 )
 
 // A mail that kills its handler twice is quarantined. Documents are read in child
@@ -298,7 +299,7 @@ func truncateRunes(s string, n int) string {
 // that is committed.
 func (d *Daemon) handleStruck(ctx context.Context, f *intake.Fetched, s store.Strike) (intake.Disposition, error) {
 	in := newIncoming(f, d.clock.Now())
-	in.parseErr = errors.New(d.say(phPoisoned, s.Count, s.Cause))
+	in.parseErr = errors.New(d.say(wording.Poisoned, s.Count, s.Cause))
 	out, err := d.record(ctx, in)
 	if err != nil {
 		return intake.Leave, fmt.Errorf("quarantine uid %d: %w", f.UID, err)
@@ -334,7 +335,7 @@ func (d *Daemon) handleSafely(ctx context.Context, f *intake.Fetched) (disp inta
 		}
 		d.log.Error("handling a message panicked; quarantined", "uid", f.UID, "panic", what, "stack", string(debug.Stack()))
 		in := newIncoming(f, d.clock.Now())
-		in.parseErr = errors.New(d.say(phPanicked, what))
+		in.parseErr = errors.New(d.say(wording.Panicked, what))
 		var out outcome
 		if out, err = d.record(ctx, in); err != nil {
 			disp, err = intake.Leave, fmt.Errorf("quarantine uid %d: %w", f.UID, err)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/store"
+	"github.com/groeimeesters/klachtd/internal/wording"
 )
 
 // staffTags are the tags of a staff mail sorted by whether they command (only the
@@ -148,15 +149,15 @@ var forwardPrefix = regexp.MustCompile(`(?i)^\s*(?:(?:re|aw|antw|sv|vs|ref|\[[^\
 func (d *Daemon) quotedLines(st staffTags, caseID string) []string {
 	var lines []string
 	if len(st.quoted) > 0 {
-		lines = append(lines, d.say(phTagQuoted, strings.Join(st.quoted, " ")))
+		lines = append(lines, d.say(wording.TagQuoted, strings.Join(st.quoted, " ")))
 	}
 	if len(st.planted) > 0 {
-		lines = append(lines, d.say(phTagPlanted, strings.Join(st.planted, " ")))
+		lines = append(lines, d.say(wording.TagPlanted, strings.Join(st.planted, " ")))
 	}
 	if len(st.unsure) > 0 && st.noInReplyTo {
-		lines = append(lines, d.say(phTagNoInReplyTo, strings.Join(st.unsure, " "), caseID))
+		lines = append(lines, d.say(wording.TagNoInReplyTo, strings.Join(st.unsure, " "), caseID))
 	} else if len(st.unsure) > 0 {
-		lines = append(lines, d.say(phTagUnknownAnswer, strings.Join(st.unsure, " "), caseID))
+		lines = append(lines, d.say(wording.TagUnknownAnswer, strings.Join(st.unsure, " "), caseID))
 	}
 	return lines
 }

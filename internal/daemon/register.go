@@ -13,6 +13,7 @@ import (
 	"github.com/groeimeesters/klachtd/internal/render"
 	"github.com/groeimeesters/klachtd/internal/reply"
 	"github.com/groeimeesters/klachtd/internal/store"
+	"github.com/groeimeesters/klachtd/internal/wording"
 )
 
 // Registration is a complaint to register: from a mail, a staff forward, or `klachtd new`.
@@ -175,14 +176,14 @@ func (d *Daemon) register(tx *store.Tx, r Registration, m *mailparse.Message, ra
 			return "", err
 		}
 	}
-	how := map[string]string{"mail": d.say(phViaMail), "staff": d.say(phViaStaff),
-		"cli": d.say(phViaCLI)}[r.Via]
+	how := map[string]string{"mail": d.say(wording.ViaMail), "staff": d.say(wording.ViaStaff),
+		"cli": d.say(wording.ViaCLI)}[r.Via]
 	if err := tx.AddEvent(id, store.Event{At: now, Kind: string(complaint.EventRegistered), By: r.By, Text: how}); err != nil {
 		return "", err
 	}
 	if late {
 		if err := tx.AddEvent(id, store.Event{At: now, Kind: string(complaint.EventRegistered), By: r.By,
-			Text: d.say(phSentLate, complaint.FormatDateTime(r.ReceivedAt, d.cfg.Organisation.Language, d.cfg.Organisation.Location))}); err != nil {
+			Text: d.say(wording.SentLate, complaint.FormatDateTime(r.ReceivedAt, d.cfg.Organisation.Language, d.cfg.Organisation.Location))}); err != nil {
 			return "", err
 		}
 	}
@@ -196,7 +197,7 @@ func (d *Daemon) register(tx *store.Tx, r Registration, m *mailparse.Message, ra
 	}
 	notes = append(notes, skipNotes...)
 	if r.TooLarge {
-		notes = append(notes, d.say(phTooLargeNote, d.cfg.IMAP.MaxSize))
+		notes = append(notes, d.say(wording.TooLargeNote, d.cfg.IMAP.MaxSize))
 	}
 	// Staff get the complainant's whole text as written, after the fields read from it: no
 	// word of a complaint is left to the raw mail alone. During a flood the notice waits for
@@ -222,20 +223,20 @@ func (d *Daemon) register(tx *store.Tx, r Registration, m *mailparse.Message, ra
 func (d *Daemon) confirm(tx *store.Tx, c *complaint.Case, root string, r Registration, now time.Time) ([]string, error) {
 	lang := d.cfg.Organisation.Language
 	if c.Email == "" {
-		note := phNoAddress.in(lang)
+		note := wording.NoAddress.In(lang)
 		if r.Via != "mail" {
 			// Staff took the complaint in person or by phone: that conversation is the confirmation.
 			*c = complaint.Confirmed(*c, now)
 			if err := tx.UpdateCase(*c, now); err != nil {
 				return nil, err
 			}
-			note = phConfirmedInPerson.in(lang, firstNonEmpty(r.By, phAStaffMember.in(lang)))
+			note = wording.ConfirmedInPerson.In(lang, firstNonEmpty(r.By, wording.AStaffMember.In(lang)))
 		}
 		return []string{note}, tx.AddEvent(c.ID, store.Event{At: now, Kind: string(complaint.EventNoConfirmation), Text: note})
 	}
 	var notes []string
 	if c.Unverified {
-		notes = append(notes, phUnverifiedNote.in(lang, orDash(r.UnverifiedWhy)))
+		notes = append(notes, wording.UnverifiedNote.In(lang, orDash(r.UnverifiedWhy)))
 	}
 	conf := d.confirmation(c)
 	if r.Auto {
@@ -245,7 +246,7 @@ func (d *Daemon) confirm(tx *store.Tx, c *complaint.Case, root string, r Registr
 			return nil, err
 		}
 		if n >= d.cfg.Deadlines.AutoReplyLimit {
-			note := phAutoReplyLimit.in(lang, c.Email, n)
+			note := wording.AutoReplyLimit.In(lang, c.Email, n)
 			return append(notes, note), tx.AddEvent(c.ID, store.Event{At: now, Kind: string(complaint.EventNoConfirmation), Text: note})
 		}
 		turn, note, err := d.takeTurn(tx, c, now)
@@ -262,7 +263,7 @@ func (d *Daemon) confirm(tx *store.Tx, c *complaint.Case, root string, r Registr
 		return nil, err
 	}
 	if len(sent) == 0 {
-		return append(notes, phNoConfirmationHeld.in(lang)), nil
+		return append(notes, wording.NoConfirmationHeld.In(lang)), nil
 	}
 	if r.Auto {
 		return notes, tx.RecordAutoReply(c.Email, !c.Unverified, now)
@@ -342,7 +343,7 @@ func registrationKeys(in *incoming) []string {
 func (d *Daemon) staffNewAgain(tx *store.Tx, in *incoming, prev string) (outcome, error) {
 	by, lang := in.msg.From.Email, d.cfg.Organisation.Language
 	if prev == "" {
-		line := phRegisteredPurged.in(lang)
+		line := wording.RegisteredPurged.In(lang)
 		_, err := d.queue(tx, nil, "", outMail{template: render.KindCommandoFout, to: addrs([]string{by}), audience: audStaff,
 			data: render.Data{Errors: []string{line}}}, in.now)
 		return left(kindDuplicateCommand), err
@@ -352,10 +353,10 @@ func (d *Daemon) staffNewAgain(tx *store.Tx, in *incoming, prev string) (outcome
 		return outcome{}, err
 	}
 	if err := tx.AddEvent(prev, store.Event{At: in.now, Kind: string(complaint.EventDuplicateCommand), By: by,
-		Text: d.say(phNieuwAgainEvent, in.msg.MessageID)}); err != nil {
+		Text: d.say(wording.NieuwAgainEvent, in.msg.MessageID)}); err != nil {
 		return outcome{}, err
 	}
-	line := phRegisteredBefore.in(lang, prev)
+	line := wording.RegisteredBefore.In(lang, prev)
 	_, err = d.queue(tx, &c, root, outMail{template: render.KindCommandoFout, to: addrs([]string{by}), audience: audStaff,
 		data: render.Data{Errors: []string{line}}}, in.now)
 	return moved(prev, kindDuplicateCommand), err

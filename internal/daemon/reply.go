@@ -9,6 +9,7 @@ import (
 	"github.com/groeimeesters/klachtd/internal/reply"
 	"github.com/groeimeesters/klachtd/internal/store"
 	"github.com/groeimeesters/klachtd/internal/triage"
+	"github.com/groeimeesters/klachtd/internal/wording"
 )
 
 // reply handles a mail that answers a case, by who sent it.
@@ -38,7 +39,7 @@ func (d *Daemon) reply(tx *store.Tx, in *incoming) (outcome, error) {
 	if err := d.storeIncoming(tx, caseID, complaint.MailReplyUnverified, in, false, "sender is not the complainant, staff or the commissaris"); err != nil {
 		return outcome{}, err
 	}
-	if err := tx.AddEvent(caseID, store.Event{At: in.now, Kind: string(complaint.EventMailUnverified), By: in.msg.From.Email, Text: d.say(phKeptUnverified)}); err != nil {
+	if err := tx.AddEvent(caseID, store.Event{At: in.now, Kind: string(complaint.EventMailUnverified), By: in.msg.From.Email, Text: d.say(wording.KeptUnverified)}); err != nil {
 		return outcome{}, err
 	}
 	_, err = d.queue(tx, &c, root, outMail{template: render.KindMelding, to: d.staffAddrs(), audience: audStaff,
@@ -89,7 +90,7 @@ func (d *Daemon) complainantReply(tx *store.Tx, in *incoming, c *complaint.Case,
 		return err
 	}
 	if len(filled) > 0 {
-		if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: string(complaint.EventFields), By: c.Email, Text: d.say(phFieldsAdded, strings.Join(filled, ", "))}); err != nil {
+		if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: string(complaint.EventFields), By: c.Email, Text: d.say(wording.FieldsAdded, strings.Join(filled, ", "))}); err != nil {
 			return err
 		}
 	}

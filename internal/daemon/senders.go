@@ -9,6 +9,7 @@ import (
 	"github.com/groeimeesters/klachtd/internal/staffauth"
 	"github.com/groeimeesters/klachtd/internal/store"
 	"github.com/groeimeesters/klachtd/internal/triage"
+	"github.com/groeimeesters/klachtd/internal/wording"
 )
 
 // An outside sender's address is authenticated when the mail carries a DKIM
@@ -56,16 +57,16 @@ func (d *Daemon) withholdWords(data *render.Data, c *complaint.Case, lang string
 // but is not authenticated: marked unverified, staff told so with the whole text. It fills no
 // field, lifts no bounce hold, moves no status and is never recorded as their word.
 func (d *Daemon) unauthenticatedReply(tx *store.Tx, in *incoming, c *complaint.Case, root, own string) error {
-	who, claimed := in.msg.From.Email, phTheComplainant
+	who, claimed := in.msg.From.Email, wording.TheComplainant
 	if in.tri.Role == triage.RoleCommissaris {
-		claimed = phTheCommissaris
+		claimed = wording.TheCommissaris
 	}
-	reason := "claims to be " + claimed.in("en") + "; not authenticated: " + in.sender.Reason
+	reason := "claims to be " + claimed.In("en") + "; not authenticated: " + in.sender.Reason
 	if err := d.storeIncoming(tx, c.ID, complaint.MailReplyUnverified, in, false, reason); err != nil {
 		return err
 	}
 	if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: string(complaint.EventMailUnverified), By: who,
-		Text: d.say(phKeptClaimed, d.say(claimed), in.sender.Reason)}); err != nil {
+		Text: d.say(wording.KeptClaimed, d.say(claimed), in.sender.Reason)}); err != nil {
 		return err
 	}
 	d.log.Warn("unauthenticated reply kept as unverified", "case_id", c.ID, "role", in.tri.Role)

@@ -8,6 +8,7 @@ import (
 	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/render"
 	"github.com/groeimeesters/klachtd/internal/store"
+	"github.com/groeimeesters/klachtd/internal/wording"
 )
 
 // Global timers (case id "").
@@ -256,7 +257,7 @@ func (d *Daemon) autoExtend(tx *store.Tx, c *complaint.Case, root string, now ti
 		return firing{}, err
 	}
 	term := complaint.FormatDate(c.DueAt, c.Language, d.cfg.Organisation.Location)
-	if err := tx.AddEvent(c.ID, store.Event{At: now, Kind: string(complaint.EventExtension), By: "klachtd", Text: d.say(phAutoExtended, complaint.FormatDate(c.DueAt, d.cfg.Organisation.Language, d.cfg.Organisation.Location))}); err != nil {
+	if err := tx.AddEvent(c.ID, store.Event{At: now, Kind: string(complaint.EventExtension), By: "klachtd", Text: d.say(wording.AutoExtended, complaint.FormatDate(c.DueAt, d.cfg.Organisation.Language, d.cfg.Organisation.Location))}); err != nil {
 		return firing{}, err
 	}
 	if _, err := d.queue(tx, c, root, outMail{template: render.KindVerlenging, to: complainantAddr(c), audience: audComplainant,

@@ -7,6 +7,7 @@ import (
 	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/render"
 	"github.com/groeimeesters/klachtd/internal/store"
+	"github.com/groeimeesters/klachtd/internal/wording"
 )
 
 // At most complaints.max_new_per_hour new-case confirmations go out per hour for the whole
@@ -42,7 +43,7 @@ func (d *Daemon) takeTurn(tx *store.Tx, c *complaint.Case, now time.Time) (time.
 	}
 	lang, loc := d.cfg.Organisation.Language, d.cfg.Organisation.Location
 	when := complaint.FormatDateTime(turn, lang, loc)
-	note := phConfirmationWaits.in(lang, perHour, when)
+	note := wording.ConfirmationWaits.In(lang, perHour, when)
 	if err := tx.AddEvent(c.ID, store.Event{At: now, Kind: string(complaint.EventConfirmationWaits), Text: note}); err != nil {
 		return time.Time{}, "", err
 	}
@@ -51,7 +52,7 @@ func (d *Daemon) takeTurn(tx *store.Tx, c *complaint.Case, now time.Time) (time.
 		return turn, note, err // the same flood: staff know
 	}
 	d.log.Warn("more new complaints than max_new_per_hour: confirmations wait their turn", "case_id", c.ID, "max_new_per_hour", perHour)
-	detail := phFloodDetail.in(lang, perHour, c.ID, when)
+	detail := wording.FloodDetail.In(lang, perHour, c.ID, when)
 	_, err = d.queue(tx, nil, "", outMail{template: render.KindMelding, to: d.staffAddrs(), audience: audStaff,
 		data: noticeData(render.NoticeFlood, detail)}, now)
 	return turn, note, err
@@ -79,7 +80,7 @@ func (d *Daemon) releaseWaiting(tx *store.Tx, c *complaint.Case, root string, no
 		return err
 	}
 	return tx.AddEvent(c.ID, store.Event{At: now, Kind: string(complaint.EventConfirmationReleased),
-		Text: d.say(phConfirmationReleased)})
+		Text: d.say(wording.ConfirmationReleased)})
 }
 
 // refreshAtTurn renders a waiting confirmation again now that its turn has come, with the case
@@ -118,5 +119,5 @@ func (d *Daemon) waitingDetail(tx *store.Tx, caseID string) (string, error) {
 	if err != nil || w == nil || w.Turn.IsZero() {
 		return "", err
 	}
-	return d.say(phWaitingDetail, d.cfg.Complaints.MaxNewPerHour, complaint.FormatDateTime(w.Turn, d.cfg.Organisation.Language, d.cfg.Organisation.Location)), nil
+	return d.say(wording.WaitingDetail, d.cfg.Complaints.MaxNewPerHour, complaint.FormatDateTime(w.Turn, d.cfg.Organisation.Language, d.cfg.Organisation.Location)), nil
 }

@@ -1,4 +1,4 @@
-package daemon
+package wording
 
 import (
 	"flag"
@@ -12,9 +12,9 @@ import (
 	"testing"
 )
 
-var updatePhrases = flag.Bool("update-phrases", false, "rewrite testdata/phrases.golden from wording.go")
+var updatePhrases = flag.Bool("update-phrases", false, "rewrite testdata/phrases.golden from the table")
 
-// verbs are fmt's verbs in a phrase, as the daemon uses them (%s, %d, %q, %[1]s).
+// verbs are fmt's verbs in a phrase, as the phrases use them (%s, %d, %q, %[1]s).
 var verbs = regexp.MustCompile(`%(?:\[(\d+)\])?([sdq])`)
 
 // phraseArgs are sample arguments for p's verbs: ‹1›, ‹2› … for strings, 1, 2 … for numbers.
@@ -42,11 +42,11 @@ func phraseArgs(t *testing.T, text string) []any {
 	return args
 }
 
-// TestEveryPhraseInBothLanguages: each of the daemon's sentences has a Dutch and an English
-// text with the same verbs, so that neither language is missing a value or shows fmt's
-// %!(EXTRA …) or %!s(MISSING).
+// TestEveryPhraseInBothLanguages: each phrase has a Dutch and an English text with the same
+// verbs, so that neither language is missing a value or shows fmt's %!(EXTRA …) or
+// %!s(MISSING).
 func TestEveryPhraseInBothLanguages(t *testing.T) {
-	for p := phrase(0); p < phraseCount; p++ {
+	for p := Phrase(0); p < count; p++ {
 		w := phrases[p]
 		if strings.TrimSpace(w.nl) == "" || strings.TrimSpace(w.en) == "" {
 			t.Errorf("phrase %d: nl %q, en %q: both languages wanted", p, w.nl, w.en)
@@ -59,7 +59,7 @@ func TestEveryPhraseInBothLanguages(t *testing.T) {
 			t.Errorf("phrase %d: verbs %v in Dutch, %v in English:\n\t%s\n\t%s", p, nl, en, w.nl, w.en)
 		}
 		for _, lang := range []string{"nl", "en"} {
-			if got := p.in(lang, phraseArgs(t, w.nl)...); strings.Contains(got, "%!") {
+			if got := p.In(lang, phraseArgs(t, w.nl)...); strings.Contains(got, "%!") {
 				t.Errorf("phrase %d in %s: %s", p, lang, got)
 			}
 		}
@@ -67,14 +67,15 @@ func TestEveryPhraseInBothLanguages(t *testing.T) {
 }
 
 // TestPhrasesAsWritten pins what every phrase says, in both languages with sample values,
-// against testdata/phrases.golden (sorted, one line each): the wording moved into wording.go
-// from the code that used it, word for word, and changes only on purpose
+// against testdata/phrases.golden (sorted, one line each): the wording moved into this table
+// from the code that used it (the daemon's files, then complaint's), word for word, and
+// changes only on purpose
 // (go test -run TestPhrasesAsWritten -update-phrases, and the diff reviewed).
 func TestPhrasesAsWritten(t *testing.T) {
 	var lines []string
-	for p := phrase(0); p < phraseCount; p++ {
+	for p := Phrase(0); p < count; p++ {
 		args := phraseArgs(t, phrases[p].nl)
-		lines = append(lines, "nl: "+p.in("nl", args...), "en: "+p.in("en", args...))
+		lines = append(lines, "nl: "+p.In("nl", args...), "en: "+p.In("en", args...))
 	}
 	slices.Sort(lines)
 	got := strings.Join(lines, "\n") + "\n"
