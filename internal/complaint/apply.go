@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/groeimeesters/klachtd/internal/wording"
 )
 
 // Apply carries out a staff command on a case, all or nothing: when any tag is not allowed
@@ -34,30 +36,26 @@ func Apply(c Case, cmd Command, now time.Time, t Terms) (Result, error) {
 // contradictory and text-less commands.
 func planCommand(cmd Command) (map[TagKind]Tag, error) {
 	if len(cmd.Tags) == 0 {
-		return nil, refuse("", "er staat geen tag in het onderwerp", "the subject holds no tag")
+		return nil, refuse("", wording.NoTag)
 	}
 	plan := map[TagKind]Tag{}
 	for _, tag := range cmd.Tags {
 		if prev, ok := plan[tag.Kind]; ok && (prev.Duration != tag.Duration || !prev.Date.Equal(tag.Date)) {
-			return nil, refuse(tag.Kind, "deze tag staat twee keer in het onderwerp, met verschillende termijnen",
-				"this tag appears twice in the subject, with different terms")
+			return nil, refuse(tag.Kind, wording.TagTwice)
 		}
 		plan[tag.Kind] = tag
 	}
 	if _, ok := plan[TagNieuw]; ok {
-		return nil, refuse(TagNieuw, "deze zaak is al geregistreerd; [nieuw] registreert alleen een nieuwe klacht",
-			"this case is already registered; [nieuw] only registers a new complaint")
+		return nil, refuse(TagNieuw, wording.NieuwOnCase)
 	}
 	if _, ok := plan[TagIntern]; ok && len(plan) > 1 {
-		return nil, refuse(TagIntern, "een interne notitie gaat niet samen met andere tags; stuur ze apart",
-			"an internal note cannot be combined with other tags; send them separately")
+		return nil, refuse(TagIntern, wording.InternAlone)
 	}
 	for _, pair := range conflicts {
 		_, a := plan[pair[0]]
 		_, b := plan[pair[1]]
 		if a && b {
-			return nil, refuse("", "[%s] en [%s] spreken elkaar tegen; kies er een",
-				"[%s] and [%s] contradict each other; choose one", pair[0], pair[1])
+			return nil, refuse("", wording.TagsContradict, pair[0], pair[1])
 		}
 	}
 	for kind := range plan {
@@ -66,8 +64,7 @@ func planCommand(cmd Command) (map[TagKind]Tag, error) {
 			text = WithoutNotes(text) // the notes stay inside; the mail needs words of its own
 		}
 		if needsText[kind] && strings.TrimSpace(text) == "" {
-			return nil, refuse(kind, "bij deze tag hoort een toelichting in de tekst van uw bericht",
-				"this tag needs an explanation in the text of your message")
+			return nil, refuse(kind, wording.TagNeedsText)
 		}
 	}
 	return plan, nil
@@ -108,16 +105,13 @@ func (a *applier) say(t eventText, at time.Time) string { return t.in("nl", at, 
 func (a *applier) wrongState(kind TagKind) error {
 	switch a.c.Status {
 	case StatusAfgehandeld:
-		return refuse(kind, "de zaak is afgehandeld; heropen haar eerst met [heropend]",
-			"the case is closed; reopen it first with [heropend]")
+		return refuse(kind, wording.CaseClosed)
 	case StatusBeoordeeld:
-		return refuse(kind, "de zaak is al beoordeeld; heropen haar eerst met [heropend]",
-			"the case already has a verdict; reopen it first with [heropend]")
+		return refuse(kind, wording.CaseJudged)
 	case StatusEscalatie:
-		return refuse(kind, "de zaak ligt bij de klachtencommissaris; leg haar advies vast met [bindend-advies]",
-			"the case is with the commissaris; record her advice with [bindend-advies]")
+		return refuse(kind, wording.CaseWithCommissaris)
 	}
-	return refuse(kind, "dit kan niet in de status %s", "not possible in status %s", a.c.Status)
+	return refuse(kind, wording.NotInStatus, a.c.Status)
 }
 
 func (a *applier) apply(tag Tag) error {
@@ -146,8 +140,7 @@ func (a *applier) apply(tag Tag) error {
 		return a.escalate()
 	case TagBindendAdvies:
 		if a.c.Status != StatusEscalatie {
-			return refuse(tag.Kind, "bindend advies kan alleen worden vastgelegd als de zaak bij de klachtencommissaris ligt ([escalatie])",
-				"binding advice can only be recorded while the case is with the commissaris ([escalatie])")
+			return refuse(tag.Kind, wording.AdviceNotEscalated)
 		}
 		a.c.Advice, a.c.AdviceAt = a.text, a.now
 		a.event(EventAdvice, a.text, time.Time{})
@@ -174,13 +167,12 @@ func (a *applier) apply(tag Tag) error {
 		a.event(EventAddressOK, a.say(textAddressOK, time.Time{}), time.Time{})
 		return nil
 	}
-	return refuse(tag.Kind, "onbekende tag", "unknown tag")
+	return refuse(tag.Kind, wording.UnknownTag)
 }
 
 func (a *applier) reopen() error {
 	if a.c.Status != StatusBeoordeeld && a.c.Status != StatusAfgehandeld {
-		return refuse(TagHeropend, "alleen een beoordeelde of afgehandelde zaak kan worden heropend",
-			"only a case with a verdict or a closed case can be reopened")
+		return refuse(TagHeropend, wording.ReopenNotJudged)
 	}
 	a.setStatus(StatusInBehandeling)
 	a.c.Verdict, a.c.RemedyDueAt, a.c.ClosedAt = VerdictNone, time.Time{}, time.Time{}
@@ -235,15 +227,14 @@ func (a *applier) remedy(tag Tag) error {
 		return a.wrongState(tag.Kind)
 	}
 	if a.c.Verdict != VerdictGegrond {
-		return refuse(tag.Kind, "een hersteltermijn hoort bij een gegronde klacht; geef ook [gegrond]",
-			"a remediation term belongs to a justified complaint; add [gegrond]")
+		return refuse(tag.Kind, wording.RemedyNotJustified)
 	}
 	until := tag.Date
 	if until.IsZero() {
 		until = a.now.Add(tag.Duration)
 	}
 	if !until.After(a.now) {
-		return refuse(tag.Kind, "de hersteltermijn ligt niet in de toekomst", "the remediation term is not in the future")
+		return refuse(tag.Kind, wording.RemedyPast)
 	}
 	a.c.RemedyDueAt = until.UTC()
 	a.event(EventRemedyTerm, a.say(textRemedyTo, until), a.c.RemedyDueAt)
@@ -256,7 +247,7 @@ func (a *applier) remedy(tag Tag) error {
 func (a *applier) escalate() error {
 	switch {
 	case a.c.Status == StatusEscalatie:
-		return refuse(TagEscalatie, "de zaak ligt al bij de klachtencommissaris", "the case is already with the commissaris")
+		return refuse(TagEscalatie, wording.AlreadyEscalated)
 	case a.c.Status == StatusAfgehandeld:
 		a.c.ClosedAt = time.Time{}
 		a.event(EventReopened, a.say(textReopenedToEscalate, time.Time{}), time.Time{})

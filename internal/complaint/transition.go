@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/groeimeesters/klachtd/internal/wording"
 )
 
 // The effect of a staff command on a case. Statuses: N nieuw, B bevestigd, I info-nodig,
@@ -91,23 +93,37 @@ type Result struct {
 	Events []Event
 }
 
-// TransitionError is a command that cannot be carried out on the case as it stands.
+// TransitionError is a command that cannot be carried out on the case as it stands, with its
+// reason as a phrase (in internal/wording) and the values it names, written in either
+// language by Reason.
 type TransitionError struct {
-	Tag      TagKind // the tag refused, or "" for the command as a whole
-	ReasonNL string
-	ReasonEN string
+	Tag    TagKind // the tag refused, or "" for the command as a whole
+	Phrase wording.Phrase
+	Args   []any
 }
+
+// Reason is why, in lang ("en", or else Dutch).
+func (e *TransitionError) Reason(lang string) string { return e.Phrase.In(lang, e.Args...) }
 
 func (e *TransitionError) Error() string {
 	if e.Tag == "" {
-		return "command: " + e.ReasonEN
+		return "command: " + e.Reason("en")
 	}
-	return fmt.Sprintf("tag [%s]: %s", e.Tag, e.ReasonEN)
+	return fmt.Sprintf("tag [%s]: %s", e.Tag, e.Reason("en"))
 }
 
-func refuse(tag TagKind, nl, en string, args ...any) *TransitionError {
-	return &TransitionError{Tag: tag, ReasonNL: fmt.Sprintf(nl, args...), ReasonEN: fmt.Sprintf(en, args...)}
+func refuse(tag TagKind, p wording.Phrase, args ...any) *TransitionError {
+	return &TransitionError{Tag: tag, Phrase: p, Args: args}
 }
+
+// dateTime is a moment as a refusal names it: in loc, written per language by
+// FormatDateTime when the phrase is (a wording.Localized).
+type dateTime struct {
+	t   time.Time
+	loc *time.Location
+}
+
+func (d dateTime) Localize(lang string) string { return FormatDateTime(d.t, lang, d.loc) }
 
 // IsOpen reports whether a case in this status is still being handled.
 func (s Status) IsOpen() bool { return s != StatusAfgehandeld }
@@ -169,15 +185,11 @@ func ComplainantReplied(c Case, now time.Time) (Case, []Event) {
 func Extend(c Case, until time.Time, now time.Time, loc *time.Location) (Case, error) {
 	switch {
 	case !c.Status.IsOpen():
-		return c, refuse(TagVerlenging, "de zaak is afgehandeld; heropen haar eerst met [heropend]",
-			"the case is closed; reopen it first with [heropend]")
+		return c, refuse(TagVerlenging, wording.CaseClosed)
 	case !until.After(now):
-		return c, refuse(TagVerlenging, "de nieuwe termijn ligt niet in de toekomst",
-			"the new term is not in the future")
+		return c, refuse(TagVerlenging, wording.TermPast)
 	case !until.After(c.DueAt):
-		return c, &TransitionError{Tag: TagVerlenging,
-			ReasonNL: "de nieuwe termijn ligt niet na de huidige termijn (" + FormatDateTime(c.DueAt, "nl", loc) + ")",
-			ReasonEN: "the new term is not after the current due date (" + FormatDateTime(c.DueAt, "en", loc) + ")"}
+		return c, refuse(TagVerlenging, wording.TermNotLater, dateTime{c.DueAt, loc})
 	}
 	c.DueAt = Moment(until)
 	c.Extended = true

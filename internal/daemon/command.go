@@ -171,10 +171,7 @@ func (d *Daemon) commandError(tx *store.Tx, in *incoming, c *complaint.Case, roo
 func reasonIn(err error, lang string) string {
 	var te *complaint.TagError
 	if errors.As(err, &te) {
-		if lang == "en" {
-			return te.Tag + ": " + te.ReasonEN
-		}
-		return te.Tag + ": " + te.ReasonNL
+		return te.Tag + ": " + te.Reason(lang)
 	}
 	var tr *complaint.TransitionError
 	if errors.As(err, &tr) {
@@ -182,10 +179,7 @@ func reasonIn(err error, lang string) string {
 		if tr.Tag != "" {
 			prefix = "[" + string(tr.Tag) + "]: "
 		}
-		if lang == "en" {
-			return prefix + tr.ReasonEN
-		}
-		return prefix + tr.ReasonNL
+		return prefix + tr.Reason(lang)
 	}
 	return err.Error()
 }

@@ -19,7 +19,10 @@
 // (complaint) and the daemon both can use it.
 package wording
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Phrase names one of the sentences (see phrases); In writes it in a language.
 type Phrase int
@@ -107,7 +110,6 @@ const (
 	VerdictOngegrond
 	DecisionTerm
 	RemedyTerm
-
 	// The klachtformulier's fields as the templates show them: the questions of the form
 	// (daemon's fieldLabel maps complaint's field constants to these).
 	LabelNaam
@@ -117,6 +119,31 @@ const (
 	LabelGewensteAfhandeling
 	LabelAanvullend
 	LabelDienst
+	// The domain's: a staff command refused, a tag that cannot be read (complaint's
+	// TransitionError and TagError: apply.go, transition.go, tags.go), in the commando-fout
+	// mail after the tag as written.
+	NoTag
+	TagTwice
+	NieuwOnCase
+	InternAlone
+	TagsContradict
+	TagNeedsText
+	CaseClosed
+	CaseJudged
+	CaseWithCommissaris
+	NotInStatus
+	AdviceNotEscalated
+	UnknownTag
+	UnknownTagMeant
+	ReopenNotJudged
+	RemedyNotJustified
+	RemedyPast
+	AlreadyEscalated
+	TermPast
+	TermNotLater
+	TermMissing
+	TermUnreadable
+	TagTakesNothing
 
 	count // not a phrase: how many there are
 )
@@ -279,9 +306,54 @@ var phrases = [count]struct{ nl, en string }{
 		"Additional information"},
 	LabelDienst: {"Over welke dienst uw klacht gaat",
 		"Which service your complaint concerns"},
+	NoTag: {"er staat geen tag in het onderwerp",
+		"the subject holds no tag"},
+	TagTwice: {"deze tag staat twee keer in het onderwerp, met verschillende termijnen",
+		"this tag appears twice in the subject, with different terms"},
+	NieuwOnCase: {"deze zaak is al geregistreerd; [nieuw] registreert alleen een nieuwe klacht",
+		"this case is already registered; [nieuw] only registers a new complaint"},
+	InternAlone: {"een interne notitie gaat niet samen met andere tags; stuur ze apart",
+		"an internal note cannot be combined with other tags; send them separately"},
+	TagsContradict: {"[%s] en [%s] spreken elkaar tegen; kies er een",
+		"[%s] and [%s] contradict each other; choose one"},
+	TagNeedsText: {"bij deze tag hoort een toelichting in de tekst van uw bericht",
+		"this tag needs an explanation in the text of your message"},
+	CaseClosed: {"de zaak is afgehandeld; heropen haar eerst met [heropend]",
+		"the case is closed; reopen it first with [heropend]"},
+	CaseJudged: {"de zaak is al beoordeeld; heropen haar eerst met [heropend]",
+		"the case already has a verdict; reopen it first with [heropend]"},
+	CaseWithCommissaris: {"de zaak ligt bij de klachtencommissaris; leg haar advies vast met [bindend-advies]",
+		"the case is with the commissaris; record her advice with [bindend-advies]"},
+	NotInStatus: {"dit kan niet in de status %s",
+		"not possible in status %s"},
+	AdviceNotEscalated: {"bindend advies kan alleen worden vastgelegd als de zaak bij de klachtencommissaris ligt ([escalatie])",
+		"binding advice can only be recorded while the case is with the commissaris ([escalatie])"},
+	UnknownTag: {"onbekende tag",
+		"unknown tag"},
+	UnknownTagMeant: {"onbekende tag; bedoelt u [%s]?",
+		"unknown tag; did you mean [%s]?"},
+	ReopenNotJudged: {"alleen een beoordeelde of afgehandelde zaak kan worden heropend",
+		"only a case with a verdict or a closed case can be reopened"},
+	RemedyNotJustified: {"een hersteltermijn hoort bij een gegronde klacht; geef ook [gegrond]",
+		"a remediation term belongs to a justified complaint; add [gegrond]"},
+	RemedyPast: {"de hersteltermijn ligt niet in de toekomst",
+		"the remediation term is not in the future"},
+	AlreadyEscalated: {"de zaak ligt al bij de klachtencommissaris",
+		"the case is already with the commissaris"},
+	TermPast: {"de nieuwe termijn ligt niet in de toekomst",
+		"the new term is not in the future"},
+	TermNotLater: {"de nieuwe termijn ligt niet na de huidige termijn (%s)",
+		"the new term is not after the current due date (%s)"},
+	TermMissing: {"geef een termijn mee, bijvoorbeeld [%s 3w] of [%s 2027-02-15]",
+		"needs a term, for example [%s 3w] or [%s 2027-02-15]"},
+	TermUnreadable: {"%q is geen termijn of datum die ik kan lezen; schrijf bijvoorbeeld 3w, 10d, 2027-02-15 of 15 februari 2027",
+		"cannot read %q as a term or date; write for example 3w, 10d, 2027-02-15 or 15 February 2027"},
+	TagTakesNothing: {"[%s] heeft geen toevoeging; schrijf alleen [%s]",
+		"[%s] takes nothing after it; write just [%s]"},
 }
 
-// In is the phrase in lang ("en", or else Dutch), its verbs filled with args.
+// In is the phrase in lang ("en", or else Dutch), its verbs filled with args. An argument
+// that is Localized is filled in as its text in lang (a date people read, for one).
 func (p Phrase) In(lang string, args ...any) string {
 	s := phrases[p].nl
 	if lang == "en" {
@@ -290,5 +362,29 @@ func (p Phrase) In(lang string, args ...any) string {
 	if len(args) == 0 {
 		return s
 	}
-	return fmt.Sprintf(s, args...)
+	return fmt.Sprintf(s, localize(lang, args)...)
+}
+
+// Localized is an argument that is written differently in each language, such as a date
+// people read: In fills it in as Localize(lang), so that a phrase kept with its arguments (an
+// error of the domain's, say) can be written later in either language.
+type Localized interface {
+	Localize(lang string) string
+}
+
+// localize is args with each Localized written in lang; args itself when there is none.
+func localize(lang string, args []any) []any {
+	var out []any
+	for i, a := range args {
+		if l, ok := a.(Localized); ok {
+			if out == nil {
+				out = slices.Clone(args)
+			}
+			out[i] = l.Localize(lang)
+		}
+	}
+	if out == nil {
+		return args
+	}
+	return out
 }
