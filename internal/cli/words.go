@@ -24,40 +24,47 @@ var fieldWords = map[string][2]string{
 	complaint.FieldDienst:              {"Dienst", "Service"},
 }
 
-func (l lang) field(f string) string { return l.pick(fieldWords, f) }
+func (l lang) field(f string) string { return pick(l, fieldWords, f) }
 
-// eventWords are the kinds of timeline events in words.
-var eventWords = map[string][2]string{
-	"registered":        {"geregistreerd", "registered"},
-	"confirmed":         {"bevestigd", "confirmed"},
-	"no-confirmation":   {"geen bevestiging", "no confirmation"},
-	"status":            {"status", "status"},
-	"verdict":           {"oordeel", "verdict"},
-	"extension":         {"verlenging", "extension"},
-	"remedy-term":       {"hersteltermijn", "remediation term"},
-	"escalation":        {"escalatie", "escalation"},
-	"advice":            {"bindend advies", "binding advice"},
-	"closed":            {"afgehandeld", "closed"},
-	"reopened":          {"heropend", "reopened"},
-	"note":              {"notitie", "note"},
-	"cause":             {"oorzaak", "cause"},
-	"measure":           {"maatregel", "measure"},
-	"address-ok":        {"adres weer goed", "address ok"},
-	"fields":            {"aangevuld", "fields added"},
-	"mail-complainant":  {"mail klager", "complainant mail"},
-	"mail-staff":        {"mail medewerker", "staff mail"},
-	"mail-commissaris":  {"mail commissaris", "commissioner mail"},
-	"mail-unverified":   {"niet geverifieerd", "unverified mail"},
-	"mail-auto":         {"automatisch antwoord", "automatic reply"},
-	"mail-held":         {"niet verstuurd", "mail held"},
-	"forged-command":    {"opdracht geweigerd", "command refused"},
-	"command-error":     {"opdracht fout", "command error"},
-	"duplicate-command": {"dubbel bezorgd", "delivered twice"},
-	"bounce":            {"bounce", "bounce"},
-	"send-failed":       {"verzenden mislukt", "send failed"},
+// eventWords are the kinds of timeline events in words, one for each complaint.EventKinds
+// (TestEveryEventKindHasWords).
+var eventWords = map[complaint.EventKind][2]string{
+	complaint.EventRegistered:           {"geregistreerd", "registered"},
+	complaint.EventConfirmed:            {"bevestigd", "confirmed"},
+	complaint.EventNoConfirmation:       {"geen bevestiging", "no confirmation"},
+	complaint.EventConfirmationWaits:    {"bevestiging wacht", "confirmation waits"},
+	complaint.EventConfirmationReleased: {"bevestiging eerder verstuurd", "confirmation sent early"},
+	complaint.EventNoticeHeld:           {"melding in overzicht", "notice in summary"},
+	complaint.EventDocumentSkipped:      {"bijlage niet gelezen", "attachment not read"},
+	complaint.EventStatus:               {"status", "status"},
+	complaint.EventVerdict:              {"oordeel", "verdict"},
+	complaint.EventExtension:            {"verlenging", "extension"},
+	complaint.EventRemedyTerm:           {"hersteltermijn", "remediation term"},
+	complaint.EventEscalation:           {"escalatie", "escalation"},
+	complaint.EventAdvice:               {"bindend advies", "binding advice"},
+	complaint.EventClosed:               {"afgehandeld", "closed"},
+	complaint.EventReopened:             {"heropend", "reopened"},
+	complaint.EventNote:                 {"notitie", "note"},
+	complaint.EventCause:                {"oorzaak", "cause"},
+	complaint.EventMeasure:              {"maatregel", "measure"},
+	complaint.EventAddressOK:            {"adres weer goed", "address ok"},
+	complaint.EventFields:               {"aangevuld", "fields added"},
+	complaint.EventMailComplainant:      {"mail klager", "complainant mail"},
+	complaint.EventMailStaff:            {"mail medewerker", "staff mail"},
+	complaint.EventMailCommissaris:      {"mail commissaris", "commissioner mail"},
+	complaint.EventMailUnverified:       {"niet geverifieerd", "unverified mail"},
+	complaint.EventMailAuto:             {"automatisch antwoord", "automatic reply"},
+	complaint.EventMailHeld:             {"niet verstuurd", "mail held"},
+	complaint.EventForgedCommand:        {"opdracht geweigerd", "command refused"},
+	complaint.EventCommandError:         {"opdracht fout", "command error"},
+	complaint.EventDuplicateCommand:     {"dubbel bezorgd", "delivered twice"},
+	complaint.EventQuotedTags:           {"tags niet uitgevoerd", "tags not carried out"},
+	complaint.EventBounce:               {"bounce", "bounce"},
+	complaint.EventSendFailed:           {"verzenden mislukt", "send failed"},
 }
 
-func (l lang) event(kind string) string { return l.pick(eventWords, kind) }
+// event is a timeline kind in words; a kind without words (a newer klachtd's) as it is.
+func (l lang) event(kind string) string { return pick(l, eventWords, kind) }
 
 // mailStatusWords are the states of an outgoing mail.
 var mailStatusWords = map[string][2]string{
@@ -66,30 +73,31 @@ var mailStatusWords = map[string][2]string{
 	"failed": {"mislukt", "failed"},
 }
 
-func (l lang) mailStatus(s string) string { return l.pick(mailStatusWords, s) }
+func (l lang) mailStatus(s string) string { return pick(l, mailStatusWords, s) }
 
-func (l lang) pick(words map[string][2]string, key string) string {
-	w, ok := words[key]
+// pick is key's words in l from a table keyed by a string kind; a key the table lacks as it is.
+func pick[K ~string](l lang, words map[K][2]string, key string) string {
+	w, ok := words[K(key)]
 	if !ok {
 		return key
 	}
-	if l == "en" {
-		return w[1]
-	}
-	return w[0]
+	return l.t(w[0], w[1])
 }
 
-// incomingWords are the kinds of incoming mail on a case.
-var incomingWords = map[string][2]string{
-	"complaint":         {"klacht", "complaint"},
-	"reply-complainant": {"reactie klager", "complainant's reply"},
-	"reply-staff":       {"opdracht of reactie medewerker", "staff command or reply"},
-	"reply-commissaris": {"reactie klachtencommissaris", "commissioner's reply"},
-	"reply-unverified":  {"reactie, afzender niet geverifieerd", "reply, sender not verified"},
-	"forged-command":    {"opdracht, afzender niet geverifieerd", "command, sender not verified"},
-	"bounce":            {"bounce", "bounce"},
-	"mail-auto":         {"automatisch antwoord", "automatic reply"},
-	"quarantine":        {"niet te lezen", "unreadable"},
+// incomingWords are the kinds of incoming mail on a case in words, one for each
+// complaint.MailKinds (TestEveryMailKindHasWords).
+var incomingWords = map[complaint.MailKind][2]string{
+	complaint.MailComplaint:        {"klacht", "complaint"},
+	complaint.MailReplyComplainant: {"reactie klager", "complainant's reply"},
+	complaint.MailReplyStaff:       {"opdracht of reactie medewerker", "staff command or reply"},
+	complaint.MailReplyCommissaris: {"reactie klachtencommissaris", "commissioner's reply"},
+	complaint.MailReplyUnverified:  {"reactie, afzender niet geverifieerd", "reply, sender not verified"},
+	complaint.MailForgedCommand:    {"opdracht, afzender niet geverifieerd", "command, sender not verified"},
+	complaint.MailUnlinkedCommand:  {"opdracht, koppeling niet ondertekend", "command, link not signed"},
+	complaint.MailBounce:           {"bounce", "bounce"},
+	complaint.MailAuto:             {"automatisch antwoord", "automatic reply"},
+	complaint.MailQuarantine:       {"niet te lezen", "unreadable"},
 }
 
-func (l lang) incoming(kind string) string { return l.pick(incomingWords, kind) }
+// incoming is a kind of mail in, in words; a kind without words as it is.
+func (l lang) incoming(kind string) string { return pick(l, incomingWords, kind) }

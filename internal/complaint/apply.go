@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/groeimeesters/klachtd/internal/wording"
 )
 
 // Apply carries out a staff command on a case, all or nothing: when any tag is not allowed
@@ -34,30 +36,26 @@ func Apply(c Case, cmd Command, now time.Time, t Terms) (Result, error) {
 // contradictory and text-less commands.
 func planCommand(cmd Command) (map[TagKind]Tag, error) {
 	if len(cmd.Tags) == 0 {
-		return nil, refuse("", "er staat geen tag in het onderwerp", "the subject holds no tag")
+		return nil, refuse("", wording.NoTag)
 	}
 	plan := map[TagKind]Tag{}
 	for _, tag := range cmd.Tags {
 		if prev, ok := plan[tag.Kind]; ok && (prev.Duration != tag.Duration || !prev.Date.Equal(tag.Date)) {
-			return nil, refuse(tag.Kind, "deze tag staat twee keer in het onderwerp, met verschillende termijnen",
-				"this tag appears twice in the subject, with different terms")
+			return nil, refuse(tag.Kind, wording.TagTwice)
 		}
 		plan[tag.Kind] = tag
 	}
 	if _, ok := plan[TagNieuw]; ok {
-		return nil, refuse(TagNieuw, "deze zaak is al geregistreerd; [nieuw] registreert alleen een nieuwe klacht",
-			"this case is already registered; [nieuw] only registers a new complaint")
+		return nil, refuse(TagNieuw, wording.NieuwOnCase)
 	}
 	if _, ok := plan[TagIntern]; ok && len(plan) > 1 {
-		return nil, refuse(TagIntern, "een interne notitie gaat niet samen met andere tags; stuur ze apart",
-			"an internal note cannot be combined with other tags; send them separately")
+		return nil, refuse(TagIntern, wording.InternAlone)
 	}
 	for _, pair := range conflicts {
 		_, a := plan[pair[0]]
 		_, b := plan[pair[1]]
 		if a && b {
-			return nil, refuse("", "[%s] en [%s] spreken elkaar tegen; kies er een",
-				"[%s] and [%s] contradict each other; choose one", pair[0], pair[1])
+			return nil, refuse("", wording.TagsContradict, pair[0], pair[1])
 		}
 	}
 	for kind := range plan {
@@ -66,8 +64,7 @@ func planCommand(cmd Command) (map[TagKind]Tag, error) {
 			text = WithoutNotes(text) // the notes stay inside; the mail needs words of its own
 		}
 		if needsText[kind] && strings.TrimSpace(text) == "" {
-			return nil, refuse(kind, "bij deze tag hoort een toelichting in de tekst van uw bericht",
-				"this tag needs an explanation in the text of your message")
+			return nil, refuse(kind, wording.TagNeedsText)
 		}
 	}
 	return plan, nil
@@ -86,7 +83,7 @@ type applier struct {
 
 func (a *applier) has(k TagKind) bool { _, ok := a.plan[k]; return ok }
 
-func (a *applier) event(kind, text string, at time.Time) {
+func (a *applier) event(kind EventKind, text string, at time.Time) {
 	a.events = append(a.events, Event{Kind: kind, Text: text, Time: at, By: a.by})
 }
 
@@ -96,27 +93,25 @@ func (a *applier) mail(template string, cc ...Recipient) {
 
 func (a *applier) setStatus(s Status) {
 	if a.c.Status != s {
-		a.event("status", fmt.Sprintf("%s → %s", a.c.Status, s), time.Time{})
+		a.event(EventStatus, fmt.Sprintf("%s → %s", a.c.Status, s), time.Time{})
 		a.c.Status = s
 	}
 }
 
-func (a *applier) date(t time.Time) string { return FormatDate(t, "nl", a.terms.Location) }
+// say is a timeline text of the domain's, in Dutch (Event.TextIn gives its English).
+func (a *applier) say(t eventText, at time.Time) string { return t.in("nl", at, a.terms.Location) }
 
 // wrongState is the refusal for a tag that the current status does not allow.
 func (a *applier) wrongState(kind TagKind) error {
 	switch a.c.Status {
 	case StatusAfgehandeld:
-		return refuse(kind, "de zaak is afgehandeld; heropen haar eerst met [heropend]",
-			"the case is closed; reopen it first with [heropend]")
+		return refuse(kind, wording.CaseClosed)
 	case StatusBeoordeeld:
-		return refuse(kind, "de zaak is al beoordeeld; heropen haar eerst met [heropend]",
-			"the case already has a verdict; reopen it first with [heropend]")
+		return refuse(kind, wording.CaseJudged)
 	case StatusEscalatie:
-		return refuse(kind, "de zaak ligt bij de klachtencommissaris; leg haar advies vast met [bindend-advies]",
-			"the case is with the commissaris; record her advice with [bindend-advies]")
+		return refuse(kind, wording.CaseWithCommissaris)
 	}
-	return refuse(kind, "dit kan niet in de status %s", "not possible in status %s", a.c.Status)
+	return refuse(kind, wording.NotInStatus, a.c.Status)
 }
 
 func (a *applier) apply(tag Tag) error {
@@ -129,11 +124,11 @@ func (a *applier) apply(tag Tag) error {
 		}
 		if tag.Kind == TagInfoNodig {
 			a.setStatus(StatusInfoNodig)
-			a.mail("nadere-info")
+			a.mail(TmplNadereInfo)
 			return nil
 		}
 		a.setStatus(StatusInBehandeling)
-		a.mail("status")
+		a.mail(TmplStatus)
 		return nil
 	case TagVerlenging:
 		return a.extend(tag)
@@ -145,12 +140,11 @@ func (a *applier) apply(tag Tag) error {
 		return a.escalate()
 	case TagBindendAdvies:
 		if a.c.Status != StatusEscalatie {
-			return refuse(tag.Kind, "bindend advies kan alleen worden vastgelegd als de zaak bij de klachtencommissaris ligt ([escalatie])",
-				"binding advice can only be recorded while the case is with the commissaris ([escalatie])")
+			return refuse(tag.Kind, wording.AdviceNotEscalated)
 		}
 		a.c.Advice, a.c.AdviceAt = a.text, a.now
-		a.event("advice", a.text, time.Time{})
-		a.mail("bindend-advies", ToCommissaris, ToStaff)
+		a.event(EventAdvice, a.text, time.Time{})
+		a.mail(TmplBindendAdvies, ToCommissaris, ToStaff)
 		return nil
 	case TagAfgehandeld:
 		if !a.c.Status.IsOpen() {
@@ -162,32 +156,31 @@ func (a *applier) apply(tag Tag) error {
 		}
 		a.setStatus(StatusAfgehandeld)
 		a.c.ClosedAt = a.now
-		a.event("closed", "afgehandeld", time.Time{})
-		a.mail("afgehandeld", cc...)
+		a.event(EventClosed, a.say(textClosed, time.Time{}), time.Time{})
+		a.mail(TmplAfgehandeld, cc...)
 		return nil
 	case TagIntern:
-		a.event("note", a.text, time.Time{})
+		a.event(EventNote, a.text, time.Time{})
 		return nil
 	case TagAdresOK:
 		a.c.BounceHold = false
-		a.event("address-ok", "adres van de klager weer in gebruik", time.Time{})
+		a.event(EventAddressOK, a.say(textAddressOK, time.Time{}), time.Time{})
 		return nil
 	}
-	return refuse(tag.Kind, "onbekende tag", "unknown tag")
+	return refuse(tag.Kind, wording.UnknownTag)
 }
 
 func (a *applier) reopen() error {
 	if a.c.Status != StatusBeoordeeld && a.c.Status != StatusAfgehandeld {
-		return refuse(TagHeropend, "alleen een beoordeelde of afgehandelde zaak kan worden heropend",
-			"only a case with a verdict or a closed case can be reopened")
+		return refuse(TagHeropend, wording.ReopenNotJudged)
 	}
 	a.setStatus(StatusInBehandeling)
 	a.c.Verdict, a.c.RemedyDueAt, a.c.ClosedAt = VerdictNone, time.Time{}, time.Time{}
 	if a.c.DueAt.Before(a.now) && a.terms.HandleWithin > 0 {
 		a.c.DueAt = a.now.Add(a.terms.HandleWithin)
 	}
-	a.event("reopened", "heropend", time.Time{})
-	a.mail("status")
+	a.event(EventReopened, a.say(textReopened, time.Time{}), time.Time{})
+	a.mail(TmplStatus)
 	return nil
 }
 
@@ -205,8 +198,8 @@ func (a *applier) extend(tag Tag) error {
 		return err
 	}
 	a.c = c
-	a.event("extension", "termijn verlengd tot "+a.date(c.DueAt), c.DueAt)
-	a.mail("verlenging")
+	a.event(EventExtension, a.say(textExtendedTo, c.DueAt), c.DueAt)
+	a.mail(TmplVerlenging)
 	return nil
 }
 
@@ -216,12 +209,16 @@ func (a *applier) verdict(kind TagKind) error {
 		return a.wrongState(kind)
 	}
 	a.c.Verdict = Verdict(kind)
-	a.event("verdict", string(kind), time.Time{})
+	a.event(EventVerdict, string(kind), time.Time{})
 	if withAdvice {
 		return nil // the advice mail carries it
 	}
 	a.setStatus(StatusBeoordeeld)
-	a.mail("uitkomst-" + string(kind))
+	if kind == TagGegrond {
+		a.mail(TmplUitkomstGegrond)
+	} else {
+		a.mail(TmplUitkomstOngegrond)
+	}
 	return nil
 }
 
@@ -230,20 +227,19 @@ func (a *applier) remedy(tag Tag) error {
 		return a.wrongState(tag.Kind)
 	}
 	if a.c.Verdict != VerdictGegrond {
-		return refuse(tag.Kind, "een hersteltermijn hoort bij een gegronde klacht; geef ook [gegrond]",
-			"a remediation term belongs to a justified complaint; add [gegrond]")
+		return refuse(tag.Kind, wording.RemedyNotJustified)
 	}
 	until := tag.Date
 	if until.IsZero() {
 		until = a.now.Add(tag.Duration)
 	}
 	if !until.After(a.now) {
-		return refuse(tag.Kind, "de hersteltermijn ligt niet in de toekomst", "the remediation term is not in the future")
+		return refuse(tag.Kind, wording.RemedyPast)
 	}
 	a.c.RemedyDueAt = until.UTC()
-	a.event("remedy-term", "hersteltermijn tot "+a.date(until), a.c.RemedyDueAt)
+	a.event(EventRemedyTerm, a.say(textRemedyTo, until), a.c.RemedyDueAt)
 	if !a.has(TagGegrond) && !a.has(TagBindendAdvies) {
-		a.mail("status")
+		a.mail(TmplStatus)
 	}
 	return nil
 }
@@ -251,15 +247,15 @@ func (a *applier) remedy(tag Tag) error {
 func (a *applier) escalate() error {
 	switch {
 	case a.c.Status == StatusEscalatie:
-		return refuse(TagEscalatie, "de zaak ligt al bij de klachtencommissaris", "the case is already with the commissaris")
+		return refuse(TagEscalatie, wording.AlreadyEscalated)
 	case a.c.Status == StatusAfgehandeld:
 		a.c.ClosedAt = time.Time{}
-		a.event("reopened", "heropend voor escalatie", time.Time{})
+		a.event(EventReopened, a.say(textReopenedToEscalate, time.Time{}), time.Time{})
 	}
 	a.setStatus(StatusEscalatie)
 	a.c.EscalatedAt = a.now
-	a.event("escalation", "voorgelegd aan de klachtencommissaris", time.Time{})
-	a.mail("escalatie", ToCommissaris, ToStaff)
+	a.event(EventEscalation, a.say(textEscalated, time.Time{}), time.Time{})
+	a.mail(TmplEscalatie, ToCommissaris, ToStaff)
 	return nil
 }
 
@@ -268,10 +264,10 @@ func (a *applier) notes() {
 	cause, measure := ParseNotes(a.text)
 	if cause != "" && cause != a.c.Cause {
 		a.c.Cause = cause
-		a.event("cause", cause, time.Time{})
+		a.event(EventCause, cause, time.Time{})
 	}
 	if measure != "" && measure != a.c.Measure {
 		a.c.Measure, a.c.MeasureAt = measure, a.now
-		a.event("measure", measure, time.Time{})
+		a.event(EventMeasure, measure, time.Time{})
 	}
 }

@@ -54,7 +54,7 @@ func TestRemedyTermMustBeAhead(t *testing.T) {
 	} {
 		res, err := Apply(tt.c, Command{Tags: tt.tags, StaffText: "Wij passen de planning aan.", By: "milou"}, testNow, defTerms)
 		var te *TransitionError
-		if !errors.As(err, &te) || !strings.Contains(te.ReasonEN, "not in the future") {
+		if !errors.As(err, &te) || !strings.Contains(te.Reason("en"), "not in the future") {
 			t.Errorf("%s: err %v, want the remediation term refused as not in the future", tt.name, err)
 		}
 		if !res.Case.RemedyDueAt.Equal(tt.c.RemedyDueAt) {

@@ -8,6 +8,7 @@ import (
 	"unicode"
 
 	"github.com/groeimeesters/klachtd/internal/dur"
+	"github.com/groeimeesters/klachtd/internal/wording"
 )
 
 // TagKind is the canonical name of a staff tag (README; `klachtd help tags`).
@@ -73,15 +74,19 @@ type Tag struct {
 	Date     time.Time
 }
 
-// TagError is a tag that cannot be read, with the reason in Dutch and in English for the
-// commando-fout mail to staff.
+// TagError is a tag that cannot be read, with the reason for the commando-fout mail to staff
+// as a phrase (in internal/wording) and the values it names, written in either language by
+// Reason.
 type TagError struct {
-	Tag      string // as written, brackets included
-	ReasonNL string
-	ReasonEN string
+	Tag    string // as written, brackets included
+	Phrase wording.Phrase
+	Args   []any
 }
 
-func (e *TagError) Error() string { return fmt.Sprintf("tag %s: %s", e.Tag, e.ReasonEN) }
+// Reason is why, in lang ("en", or else Dutch).
+func (e *TagError) Reason(lang string) string { return e.Phrase.In(lang, e.Args...) }
+
+func (e *TagError) Error() string { return fmt.Sprintf("tag %s: %s", e.Tag, e.Reason("en")) }
 
 // ParseTags finds the staff tags in a subject, in order of appearance. The case reference
 // and gateway markers such as [EXTERN] are skipped; bracketed text with spaces that starts
@@ -139,22 +144,16 @@ func parseTag(raw string, now time.Time, loc *time.Location) (Tag, error, bool) 
 	switch kind {
 	case TagVerlenging, TagHersteltermijn:
 		if arg == "" {
-			return Tag{}, &TagError{Tag: raw,
-				ReasonNL: fmt.Sprintf("geef een termijn mee, bijvoorbeeld [%s 3w] of [%s 2027-02-15]", kind, kind),
-				ReasonEN: fmt.Sprintf("needs a term, for example [%s 3w] or [%s 2027-02-15]", kind, kind)}, false
+			return Tag{}, &TagError{Tag: raw, Phrase: wording.TermMissing, Args: []any{kind, kind}}, false
 		}
 		d, t, err := parseTerm(arg, now, loc)
 		if err != nil {
-			return Tag{}, &TagError{Tag: raw,
-				ReasonNL: fmt.Sprintf("%q is geen termijn of datum die ik kan lezen; schrijf bijvoorbeeld 3w, 10d, 2027-02-15 of 15 februari 2027", arg),
-				ReasonEN: fmt.Sprintf("cannot read %q as a term or date; write for example 3w, 10d, 2027-02-15 or 15 February 2027", arg)}, false
+			return Tag{}, &TagError{Tag: raw, Phrase: wording.TermUnreadable, Args: []any{arg}}, false
 		}
 		tag.Duration, tag.Date = d, t
 	default:
 		if arg != "" {
-			return Tag{}, &TagError{Tag: raw,
-				ReasonNL: fmt.Sprintf("[%s] heeft geen toevoeging; schrijf alleen [%s]", kind, kind),
-				ReasonEN: fmt.Sprintf("[%s] takes nothing after it; write just [%s]", kind, kind)}, false
+			return Tag{}, &TagError{Tag: raw, Phrase: wording.TagTakesNothing, Args: []any{kind, kind}}, false
 		}
 	}
 	return tag, nil, true
@@ -210,9 +209,7 @@ func nearTag(word string) bool {
 }
 
 func unknownTag(raw, norm string) *TagError {
-	e := &TagError{Tag: raw,
-		ReasonNL: "onbekende tag",
-		ReasonEN: "unknown tag"}
+	e := &TagError{Tag: raw, Phrase: wording.UnknownTag}
 	best, bestDist := "", 3
 	for _, k := range TagKinds {
 		if d := editDistance(norm, string(k)); d < bestDist {
@@ -220,8 +217,7 @@ func unknownTag(raw, norm string) *TagError {
 		}
 	}
 	if best != "" {
-		e.ReasonNL += fmt.Sprintf("; bedoelt u [%s]?", best)
-		e.ReasonEN += fmt.Sprintf("; did you mean [%s]?", best)
+		e.Phrase, e.Args = wording.UnknownTagMeant, []any{best}
 	}
 	return e
 }

@@ -76,7 +76,7 @@ func TestParseTags(t *testing.T) {
 		var got []string
 		for _, err := range errs {
 			var te *TagError
-			if !errors.As(err, &te) || te.ReasonNL == "" || te.ReasonEN == "" {
+			if !errors.As(err, &te) || te.Reason("nl") == "" || te.Reason("en") == "" {
 				t.Errorf("ParseTags(%q): error %v is not a complete *TagError", tt.subject, err)
 				continue
 			}
@@ -90,7 +90,7 @@ func TestParseTags(t *testing.T) {
 
 func TestUnknownTagSuggestion(t *testing.T) {
 	_, errs := ParseTags("[ongegrnd]", testNow, ams)
-	if len(errs) != 1 || !strings.Contains(errs[0].(*TagError).ReasonNL, "[ongegrond]") ||
+	if len(errs) != 1 || !strings.Contains(errs[0].(*TagError).Reason("nl"), "[ongegrond]") ||
 		!strings.Contains(errs[0].Error(), "did you mean [ongegrond]") {
 		t.Errorf("got %v, want a suggestion of [ongegrond]", errs)
 	}
@@ -119,7 +119,7 @@ func FuzzParseTags(f *testing.F) {
 		}
 		for _, err := range errs {
 			var te *TagError
-			if !errors.As(err, &te) || te.ReasonNL == "" || !strings.Contains(subject, te.Tag) {
+			if !errors.As(err, &te) || te.Reason("nl") == "" || !strings.Contains(subject, te.Tag) {
 				t.Fatalf("bad error %v", err)
 			}
 		}

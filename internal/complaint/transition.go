@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/groeimeesters/klachtd/internal/wording"
 )
 
 // The effect of a staff command on a case. Statuses: N nieuw, B bevestigd, I info-nodig,
@@ -61,7 +63,7 @@ type MailEffect struct {
 // Event is a timeline entry. Time is the date the event is about (a new due date or remedy
 // term), zero when none; Text is short and written for staff.
 type Event struct {
-	Kind string // status, verdict, extension, note, escalation, advice, closed, reopened, remedy-term, cause, measure
+	Kind EventKind // status, verdict, extension, note, escalation, advice, closed, reopened, remedy-term, cause, measure
 	Text string
 	Time time.Time
 	By   string // the staff member whose command caused it; "" for the system
@@ -91,23 +93,37 @@ type Result struct {
 	Events []Event
 }
 
-// TransitionError is a command that cannot be carried out on the case as it stands.
+// TransitionError is a command that cannot be carried out on the case as it stands, with its
+// reason as a phrase (in internal/wording) and the values it names, written in either
+// language by Reason.
 type TransitionError struct {
-	Tag      TagKind // the tag refused, or "" for the command as a whole
-	ReasonNL string
-	ReasonEN string
+	Tag    TagKind // the tag refused, or "" for the command as a whole
+	Phrase wording.Phrase
+	Args   []any
 }
+
+// Reason is why, in lang ("en", or else Dutch).
+func (e *TransitionError) Reason(lang string) string { return e.Phrase.In(lang, e.Args...) }
 
 func (e *TransitionError) Error() string {
 	if e.Tag == "" {
-		return "command: " + e.ReasonEN
+		return "command: " + e.Reason("en")
 	}
-	return fmt.Sprintf("tag [%s]: %s", e.Tag, e.ReasonEN)
+	return fmt.Sprintf("tag [%s]: %s", e.Tag, e.Reason("en"))
 }
 
-func refuse(tag TagKind, nl, en string, args ...any) *TransitionError {
-	return &TransitionError{Tag: tag, ReasonNL: fmt.Sprintf(nl, args...), ReasonEN: fmt.Sprintf(en, args...)}
+func refuse(tag TagKind, p wording.Phrase, args ...any) *TransitionError {
+	return &TransitionError{Tag: tag, Phrase: p, Args: args}
 }
+
+// dateTime is a moment as a refusal names it: in loc, written per language by
+// FormatDateTime when the phrase is (a wording.Localized).
+type dateTime struct {
+	t   time.Time
+	loc *time.Location
+}
+
+func (d dateTime) Localize(lang string) string { return FormatDateTime(d.t, lang, d.loc) }
 
 // IsOpen reports whether a case in this status is still being handled.
 func (s Status) IsOpen() bool { return s != StatusAfgehandeld }
@@ -169,15 +185,11 @@ func ComplainantReplied(c Case, now time.Time) (Case, []Event) {
 func Extend(c Case, until time.Time, now time.Time, loc *time.Location) (Case, error) {
 	switch {
 	case !c.Status.IsOpen():
-		return c, refuse(TagVerlenging, "de zaak is afgehandeld; heropen haar eerst met [heropend]",
-			"the case is closed; reopen it first with [heropend]")
+		return c, refuse(TagVerlenging, wording.CaseClosed)
 	case !until.After(now):
-		return c, refuse(TagVerlenging, "de nieuwe termijn ligt niet in de toekomst",
-			"the new term is not in the future")
+		return c, refuse(TagVerlenging, wording.TermPast)
 	case !until.After(c.DueAt):
-		return c, &TransitionError{Tag: TagVerlenging,
-			ReasonNL: "de nieuwe termijn ligt niet na de huidige termijn (" + FormatDateTime(c.DueAt, "nl", loc) + ")",
-			ReasonEN: "the new term is not after the current due date (" + FormatDateTime(c.DueAt, "en", loc) + ")"}
+		return c, refuse(TagVerlenging, wording.TermNotLater, dateTime{c.DueAt, loc})
 	}
 	c.DueAt = Moment(until)
 	c.Extended = true
@@ -185,23 +197,23 @@ func Extend(c Case, until time.Time, now time.Time, loc *time.Location) (Case, e
 }
 
 func statusEvent(from, to Status) Event {
-	return Event{Kind: "status", Text: fmt.Sprintf("%s → %s", from, to)}
+	return Event{Kind: EventStatus, Text: fmt.Sprintf("%s → %s", from, to)}
 }
 
 // textRank orders the mails by which one carries the staff text (lower first).
-var textRank = map[string]int{"nadere-info": 1, "uitkomst-gegrond": 2, "uitkomst-ongegrond": 2,
-	"bindend-advies": 3, "escalatie": 4, "status": 5, "verlenging": 6, "afgehandeld": 7}
+var textRank = map[string]int{TmplNadereInfo: 1, TmplUitkomstGegrond: 2, TmplUitkomstOngegrond: 2,
+	TmplBindendAdvies: 3, TmplEscalatie: 4, TmplStatus: 5, TmplVerlenging: 6, TmplAfgehandeld: 7}
 
 // mergeMails drops a status mail beside other complainant mail and gives the staff text to one mail.
 func mergeMails(mails []MailEffect, text string) []MailEffect {
 	others := false
 	for _, m := range mails {
-		others = others || m.Template != "status"
+		others = others || m.Template != TmplStatus
 	}
 	var out []MailEffect
 	status := false
 	for _, m := range mails {
-		if m.Template == "status" {
+		if m.Template == TmplStatus {
 			if others || status {
 				continue
 			}

@@ -104,7 +104,7 @@ func TestApplyTable(t *testing.T) {
 			res, err := Apply(c, Command{Tags: []Tag{tagOf(kind)}, StaffText: "Toelichting.", By: "milou"}, testNow, defTerms)
 			if want.status == "" {
 				var te *TransitionError
-				if !errors.As(err, &te) || te.ReasonNL == "" || te.ReasonEN == "" {
+				if !errors.As(err, &te) || te.Reason("nl") == "" || te.Reason("en") == "" {
 					t.Errorf("[%s] on %s: got error %v, want a *TransitionError with both reasons", kind, from, err)
 				}
 				if !casesEqual(res.Case, c) || len(res.Mails) != 0 || len(res.Events) != 0 {

@@ -145,7 +145,7 @@ func (d *Daemon) setAlarm(ctx context.Context, a alarm) error {
 		if !a.term.IsZero() {
 			term = complaint.FormatDate(a.term, d.cfg.Organisation.Language, d.cfg.Organisation.Location)
 		}
-		_, err = d.queue(tx, nil, "", outMail{template: alarmTemplate, to: d.staffAddrs(), audience: audStaff,
+		_, err = d.queue(tx, nil, "", outMail{template: render.KindStoring, to: d.staffAddrs(), audience: audStaff,
 			data: render.Data{Notice: a.kind, Detail: a.detail, StaffText: a.mend, Term: term}}, now)
 		return err
 	})

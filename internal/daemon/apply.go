@@ -1,7 +1,6 @@
 package daemon
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -10,6 +9,7 @@ import (
 	"github.com/groeimeesters/klachtd/internal/render"
 	"github.com/groeimeesters/klachtd/internal/reply"
 	"github.com/groeimeesters/klachtd/internal/store"
+	"github.com/groeimeesters/klachtd/internal/wording"
 )
 
 // applyResult writes the outcome of a transition: the case, its timeline, its mails and its
@@ -23,10 +23,10 @@ func (d *Daemon) applyResult(tx *store.Tx, c *complaint.Case, root string, res c
 	staffLang := d.cfg.Organisation.Language
 	var changes []string
 	if before.Status != c.Status {
-		changes = append(changes, fmt.Sprintf(pick(staffLang, "Status: %s → %s.", "Status: %s → %s."), before.Status, c.Status))
+		changes = append(changes, wording.ChangeStatus.In(staffLang, before.Status, c.Status))
 	}
 	if before.Verdict != c.Verdict && c.Verdict != "" {
-		changes = append(changes, fmt.Sprintf(pick(staffLang, "Oordeel: %s.", "Verdict: %s."), verdictWord(c.Verdict, staffLang)))
+		changes = append(changes, wording.ChangeVerdict.In(staffLang, verdictWord(c.Verdict, staffLang)))
 	}
 	loc := d.cfg.Organisation.Location
 	if !before.DueAt.Equal(c.DueAt) && c.Extended {
@@ -35,19 +35,19 @@ func (d *Daemon) applyResult(tx *store.Tx, c *complaint.Case, root string, res c
 		}
 	}
 	if !before.DueAt.Equal(c.DueAt) {
-		changes = append(changes, fmt.Sprintf(pick(staffLang, "Nieuwe beslistermijn: %s.", "New decision term: %s."), complaint.FormatDate(c.DueAt, staffLang, loc)))
+		changes = append(changes, wording.ChangeDue.In(staffLang, complaint.FormatDate(c.DueAt, staffLang, loc)))
 	}
 	if !c.RemedyDueAt.IsZero() && !before.RemedyDueAt.Equal(c.RemedyDueAt) {
-		changes = append(changes, fmt.Sprintf(pick(staffLang, "Hersteltermijn: %s.", "Remediation term: %s."), complaint.FormatDate(c.RemedyDueAt, staffLang, loc)))
+		changes = append(changes, wording.ChangeRemedy.In(staffLang, complaint.FormatDate(c.RemedyDueAt, staffLang, loc)))
 	}
 	if c.Cause != before.Cause {
-		changes = append(changes, pick(staffLang, "Oorzaak vastgelegd.", "Cause recorded."))
+		changes = append(changes, wording.ChangeCause.In(staffLang))
 	}
 	if c.Measure != before.Measure {
-		changes = append(changes, pick(staffLang, "Maatregel vastgelegd; de toets op effectiviteit volgt.", "Measure recorded; the effectiveness review will follow."))
+		changes = append(changes, wording.ChangeMeasure.In(staffLang))
 	}
 	for _, e := range res.Events {
-		if err := tx.AddEvent(c.ID, store.Event{At: now, Kind: e.Kind, By: by, Text: e.Text}); err != nil {
+		if err := tx.AddEvent(c.ID, store.Event{At: now, Kind: string(e.Kind), By: by, Text: e.TextIn(staffLang, loc)}); err != nil {
 			return nil, err
 		}
 	}
@@ -64,34 +64,21 @@ func (d *Daemon) applyResult(tx *store.Tx, c *complaint.Case, root string, res c
 		// The mail greets and signs itself: the staff member's own salutation and signature
 		// (with, often, a private phone number) stay out.
 		data := render.Data{StaffText: reply.WithoutCourtesy(m.Text), Term: termFor(m.Template, &before, c, lang, loc)}
-		sent, err := d.queue(tx, c, root, outMail{template: m.Template, to: to, cc: cc, audience: aud, lang: lang, data: data}, now)
+		sent, err := d.queue(tx, c, root, outMail{template: render.Kind(m.Template), to: to, cc: cc, audience: aud, lang: lang, data: data}, now)
 		if err != nil {
 			return nil, err
 		}
 		if len(sent) > 0 {
-			changes = append(changes, fmt.Sprintf(pick(staffLang, "%s verstuurd aan %s.", "%s sent to %s."),
-				render.Capital(render.Describe(m.Template, staffLang)), joinEmails(sent)))
+			changes = append(changes, wording.ChangeMailSent.In(staffLang, render.Capital(render.Describe(m.Template, staffLang)), joinEmails(sent)))
 		}
 		if aud == audComplainant && len(to) > 0 && !containsAddr(sent, to[0].Email) {
-			changes = append(changes, fmt.Sprintf(pick(staffLang, "%s NIET verstuurd aan %s: dit adres gaf eerder een bounce. Antwoord met [adres-ok] als het adres weer klopt.",
-				"%s NOT sent to %s: the address bounced before. Reply with [adres-ok] when the address is right again."),
-				render.Capital(render.Describe(m.Template, staffLang)), to[0].Email))
+			changes = append(changes, wording.ChangeMailHeld.In(staffLang, render.Capital(render.Describe(m.Template, staffLang)), to[0].Email))
 		}
 	}
 	if len(changes) == 0 {
-		changes = append(changes, pick(staffLang, "Notitie vastgelegd.", "Note recorded."))
+		changes = append(changes, wording.ChangeNote.In(staffLang))
 	}
 	return changes, d.setTimers(tx, *c)
-}
-
-// say is a timeline or notice text in the organisation's language (staff read it).
-func (d *Daemon) say(nl, en string) string { return pick(d.cfg.Organisation.Language, nl, en) }
-
-func pick(lang, nl, en string) string {
-	if lang == "en" {
-		return en
-	}
-	return nl
 }
 
 func containsAddr(list []mailparse.Address, email string) bool {
@@ -107,19 +94,10 @@ func containsAddr(list []mailparse.Address, email string) bool {
 // this same command (an older one is not announced again).
 func termFor(template string, before, c *complaint.Case, lang string, loc *time.Location) string {
 	switch {
-	case template == "verlenging":
+	case render.Kind(template) == render.KindVerlenging:
 		return complaint.FormatDate(c.DueAt, lang, loc)
 	case !c.RemedyDueAt.IsZero() && !c.RemedyDueAt.Equal(before.RemedyDueAt):
 		return complaint.FormatDate(c.RemedyDueAt, lang, loc)
 	}
 	return ""
-}
-
-// setTimers makes a case's pending timers those its state asks for.
-func (d *Daemon) setTimers(tx *store.Tx, c complaint.Case) error {
-	var want []store.Timer
-	for _, t := range complaint.Timers(c, d.terms) {
-		want = append(want, store.Timer{CaseID: c.ID, Kind: string(t.Kind), At: t.At})
-	}
-	return tx.SetTimers(c.ID, want)
 }

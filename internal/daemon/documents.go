@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/docreader"
 	"github.com/groeimeesters/klachtd/internal/form"
 	"github.com/groeimeesters/klachtd/internal/store"
+	"github.com/groeimeesters/klachtd/internal/wording"
 )
 
 // maxFormDocument is the largest attachment form extraction opens. A filled-in klachtformulier
@@ -79,14 +81,11 @@ func (d *Daemon) noteSkipped(tx *store.Tx, caseID string, skipped []SkippedDocum
 	var notes []string
 	for _, s := range skipped {
 		why := d.skipReason(s.Reason)
-		if err := tx.AddEvent(caseID, store.Event{At: now, Kind: "document-skipped",
-			Text: fmt.Sprintf(d.say("bijlage %q niet gelezen: %s", "attachment %q not read: %s"), s.Name, why)}); err != nil {
+		if err := tx.AddEvent(caseID, store.Event{At: now, Kind: string(complaint.EventDocumentSkipped),
+			Text: d.say(wording.DocSkippedEvent, s.Name, why)}); err != nil {
 			return nil, err
 		}
-		notes = append(notes, fmt.Sprintf(d.say(
-			"De bijlage %q is niet gelezen (%s); de klacht is geregistreerd uit de tekst van de e-mail. Bekijk de bijlage zelf in de mailbox.",
-			"The attachment %q was not read (%s); the complaint was registered from the text of the mail. Read the attachment in the mailbox."),
-			s.Name, why))
+		notes = append(notes, d.say(wording.DocSkippedNote, s.Name, why))
 	}
 	return notes, nil
 }
@@ -95,17 +94,17 @@ func (d *Daemon) noteSkipped(tx *store.Tx, caseID string, skipped []SkippedDocum
 func (d *Daemon) skipReason(r docreader.Reason) string {
 	switch r {
 	case docreader.ReasonMemory:
-		return d.say("het lezen vroeg te veel geheugen", "reading it needed too much memory")
+		return d.say(wording.DocMemory)
 	case docreader.ReasonCPU:
-		return d.say("het lezen vroeg te veel rekentijd", "reading it needed too much processing time")
+		return d.say(wording.DocCPU)
 	case docreader.ReasonTime:
-		return d.say("het lezen duurde te lang", "reading it took too long")
+		return d.say(wording.DocTime)
 	case docreader.ReasonOutput, docreader.ReasonSize:
-		return d.say("het bestand is te groot", "the file is too large")
+		return d.say(wording.DocSize)
 	case docreader.ReasonComplex:
-		return d.say("het bestand is te ingewikkeld opgebouwd", "the file is too complex")
+		return d.say(wording.DocComplex)
 	case docreader.ReasonNoChild, docreader.ReasonStart:
-		return d.say("klachtd kon het leesproces niet starten", "klachtd could not start its reader")
+		return d.say(wording.DocNoReader)
 	}
-	return d.say("het leesproces stopte met een fout", "the reader stopped with an error")
+	return d.say(wording.DocFailed)
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/render"
 	"github.com/groeimeesters/klachtd/internal/store"
+	"github.com/groeimeesters/klachtd/internal/wording"
 )
 
 // Staff are told once per flood. A flood begins when a new-case
@@ -51,12 +52,11 @@ func (d *Daemon) holdNewCaseNotice(tx *store.Tx, c *complaint.Case, via string, 
 	if err := tx.HoldForFlood(f.ID, c.ID, now); err != nil {
 		return false, err
 	}
-	text := d.say("geen aparte melding aan de medewerkers: de klacht staat in het overzicht dat zij na de golf van nieuwe klachten krijgen",
-		"no notice of its own to staff: the complaint is listed in the summary they get when the flood of new complaints is over")
+	text := d.say(wording.NoticeHeld)
 	if len(notes) > 0 {
 		text += " (" + strings.Join(notes, " ") + ")"
 	}
-	return true, tx.AddEvent(c.ID, store.Event{At: now, Kind: "notice-held", Text: text})
+	return true, tx.AddEvent(c.ID, store.Event{At: now, Kind: string(complaint.EventNoticeHeld), Text: text})
 }
 
 // floodSummary fires at the end a flood was expected to have: when a confirmation waited
@@ -97,7 +97,7 @@ func (d *Daemon) floodSummary(tx *store.Tx, now time.Time) error {
 		v.Excerpt = excerpt(c.Fields[complaint.FieldOmschrijving], 100)
 		data.Cases = append(data.Cases, v)
 	}
-	_, err = d.queue(tx, nil, "", outMail{template: "melding", to: d.staffAddrs(), audience: audStaff, data: data}, now)
+	_, err = d.queue(tx, nil, "", outMail{template: render.KindMelding, to: d.staffAddrs(), audience: audStaff, data: data}, now)
 	return err
 }
 

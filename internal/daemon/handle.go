@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/form"
 	"github.com/groeimeesters/klachtd/internal/intake"
 	"github.com/groeimeesters/klachtd/internal/mailparse"
@@ -122,75 +123,82 @@ func (d *Daemon) handle(ctx context.Context, f *intake.Fetched) (intake.Disposit
 			in.form, in.skipped = &fr, skipped
 		}
 	}
-	disp, err := d.record(ctx, in)
+	out, err := d.record(ctx, in)
 	if err != nil && !store.IsTemporary(err) && ctx.Err() == nil {
 		// Not the database being busy but this message that cannot be processed (a bug, a
 		// broken template): keep it in quarantine and tell staff, so it cannot hold up the
 		// mail behind it.
 		d.log.Error("message could not be processed; quarantined", "uid", f.UID, "err", err)
 		in.parseErr = fmt.Errorf("could not be processed: %w", err)
-		disp, err = d.record(ctx, in)
+		out, err = d.record(ctx, in)
 	}
 	if err != nil {
 		return intake.Leave, fmt.Errorf("handle uid %d: %w", f.UID, err)
 	}
-	d.log.Debug("message handled", "uid", f.UID, "kind", in.tri.Kind, "case_id", in.tri.CaseID)
-	return disp, nil
+	d.log.Debug("message handled", "uid", f.UID, "kind", in.tri.Kind, "recorded", out.kind, "case_id", cmp.Or(out.caseID, in.tri.CaseID))
+	return out.disp, nil
 }
 
-// record carries out a message in one transaction, unless it was seen before.
-func (d *Daemon) record(ctx context.Context, in *incoming) (intake.Disposition, error) {
+// record carries out a message in one transaction, unless it was seen before: then its
+// outcome is the disposition recorded the first time, counted as a duplicate.
+func (d *Daemon) record(ctx context.Context, in *incoming) (outcome, error) {
 	f := in.f
 	if gone, err := d.keepWhole(ctx, in); gone || err != nil { // never a view archived as the message
-		return intake.Leave, err
+		return outcome{}, err
 	}
-	var disp intake.Disposition
-	outcome := "duplicate" // for the metrics: the kind recorded, or a message handled before
+	// Staff mail is not taken for a copy by its content: a staff command seen again is told
+	// apart by its command keys, and staff are told of it (a replay, or a resend).
+	content := ""
+	if in.tri.Role != triage.RoleStaff {
+		content = mailparse.ContentKey(in.raw)
+	}
+	var out outcome
 	err := d.inTx(ctx, func(tx *store.Tx) error {
-		prev, seen, err := tx.SeenIncoming(f.Mailbox, f.UIDValidity, f.UID, in.hash)
+		prev, seen, err := tx.SeenIncoming(f.Mailbox, f.UIDValidity, f.UID, in.hash, content)
 		if err != nil {
 			return err
 		}
 		if seen {
-			disp = intake.Disposition(prev.Disposition)
+			// The same mail again: filed as the first copy was, with its own bytes' hash (the
+			// retention purge checks each copy by it).
+			out = outcome{disp: intake.Disposition(prev.Disposition), kind: kindDuplicate, caseID: prev.CaseID}
 			prev.Mailbox, prev.UIDValidity, prev.UID, prev.At = f.Mailbox, f.UIDValidity, f.UID, in.now
+			prev.Hash, prev.Content = in.hash, content
 			return tx.RecordIncoming(prev)
 		}
-		caseID, kind, dsp, err := d.process(tx, in)
-		if err != nil {
+		if out, err = d.process(tx, in); err != nil {
 			return err
 		}
-		disp, outcome = dsp, kind
 		mid := ""
 		if in.msg != nil {
 			mid = in.msg.MessageID
 		}
 		return tx.RecordIncoming(store.Incoming{Mailbox: f.Mailbox, UIDValidity: f.UIDValidity, UID: f.UID,
-			MessageID: mid, Hash: in.hash, Disposition: int(disp), Kind: kind, CaseID: caseID, At: in.now})
+			MessageID: mid, Hash: in.hash, Content: content, Disposition: int(out.disp), Kind: out.kind, CaseID: out.caseID, At: in.now})
 	})
 	if err == nil {
-		d.metrics.Handled(outcome)
+		d.metrics.Handled(out.kind)
 	}
-	return disp, err
+	return out, err
 }
 
 // process carries out what a message means, inside the transaction.
-func (d *Daemon) process(tx *store.Tx, in *incoming) (caseID, kind string, disp intake.Disposition, err error) {
+func (d *Daemon) process(tx *store.Tx, in *incoming) (outcome, error) {
 	if in.parseErr != nil {
-		return "", "quarantine", intake.Leave, d.quarantine(tx, in, in.parseErr.Error())
+		return left(string(complaint.MailQuarantine)), d.quarantine(tx, in, in.parseErr.Error())
 	}
 	switch in.tri.Kind {
 	case triage.Own:
-		return "", string(in.tri.Kind), intake.Leave, nil
+		return left(string(in.tri.Kind)), nil
 	case triage.Other:
 		if in.f.TooLarge && in.msg.Auto == "" {
 			// Too large to read whole: it may be a complaint with big attachments. Staff look.
-			_, err := d.queue(tx, nil, "", outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
+			_, err := d.queue(tx, nil, "", outMail{template: render.KindMelding, to: d.staffAddrs(), audience: audStaff,
 				data: noticeData(render.NoticeTooLarge, fmt.Sprintf("IMAP uid %d in %s, %d bytes, from %s: %q",
 					in.f.UID, in.f.Mailbox, in.f.Size, in.msg.From.Email, in.msg.Subject))}, in.now)
-			return "", "too-large", intake.Leave, err
+			return left(kindTooLarge), err
 		}
-		return "", string(in.tri.Kind), intake.Leave, nil
+		return left(string(in.tri.Kind)), nil
 	case triage.Bounce:
 		return d.bounce(tx, in)
 	case triage.Reply:
@@ -201,9 +209,9 @@ func (d *Daemon) process(tx *store.Tx, in *incoming) (caseID, kind string, disp 
 		return d.badReference(tx, in)
 	case triage.New:
 		id, err := d.registerMail(tx, in)
-		return id, "complaint", intake.Move, err
+		return moved(id, string(complaint.MailComplaint)), err
 	}
-	return "", "other", intake.Leave, nil
+	return left(kindOther), nil
 }
 
 func (d *Daemon) rules() triage.Rules {
@@ -258,20 +266,20 @@ func (d *Daemon) authenticate(ctx context.Context, in *incoming) staffauth.Verdi
 
 // quarantine keeps a message klachtd could not read, with the reason, and tells staff.
 func (d *Daemon) quarantine(tx *store.Tx, in *incoming, reason string) error {
-	if _, err := tx.InsertMessage(store.Message{Direction: "in", At: in.now, Kind: "quarantine",
+	if _, err := tx.InsertMessage(store.Message{Direction: "in", At: in.now, Kind: string(complaint.MailQuarantine),
 		Reason: reason, Verified: false, Raw: in.raw}); err != nil {
 		return err
 	}
 	d.log.Warn("message quarantined", "uid", in.f.UID, "reason", reason)
-	_, err := d.queue(tx, nil, "", outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
+	_, err := d.queue(tx, nil, "", outMail{template: render.KindMelding, to: d.staffAddrs(), audience: audStaff,
 		data: noticeData("quarantined", fmt.Sprintf("IMAP uid %d in %s: %s", in.f.UID, in.f.Mailbox, reason))}, in.now)
 	return err
 }
 
 // storeIncoming keeps a message on a case: the archive copy and the text for the timeline.
-func (d *Daemon) storeIncoming(tx *store.Tx, caseID, kind string, in *incoming, verified bool, reason string) error {
+func (d *Daemon) storeIncoming(tx *store.Tx, caseID string, kind complaint.MailKind, in *incoming, verified bool, reason string) error {
 	m := in.msg
-	_, err := tx.InsertMessage(store.Message{CaseID: caseID, Direction: "in", At: in.now, Kind: kind,
+	_, err := tx.InsertMessage(store.Message{CaseID: caseID, Direction: "in", At: in.now, Kind: string(kind),
 		From: m.From.Email, To: emails(m.To), Cc: emails(m.Cc), Subject: m.Subject, MessageID: m.MessageID,
 		Text: m.Text, Verified: verified, Reason: reason, Raw: in.raw})
 	return err
@@ -292,82 +300,6 @@ func (d *Daemon) threadRoot(caseID string, m *mailparse.Message) string {
 		return m.MessageID
 	}
 	return d.messageID(caseID, "complaint")
-}
-
-// bounce records a delivery failure on the case of the mail it reports, holds the address,
-// and tells staff: a confirmation that never arrived is a broken promise.
-func (d *Daemon) bounce(tx *store.Tx, in *incoming) (string, string, intake.Disposition, error) {
-	b := in.msg.Bounce
-	orig, err := tx.OutgoingByMessageID(b.OriginalMessageID)
-	if err != nil {
-		return "", "", intake.Leave, err
-	}
-	caseID, template := in.tri.CaseID, ""
-	if orig != nil {
-		caseID, template = orig.CaseID, orig.Template
-	}
-	if caseID == "" {
-		// Not about a case mail (or not ours): leave it for people to read.
-		return "", "bounce", intake.Leave, nil
-	}
-	c, root, err := tx.Case(caseID)
-	if err != nil {
-		return "", "", intake.Leave, err
-	}
-	if err := d.storeIncoming(tx, caseID, "bounce", in, true, b.Status); err != nil {
-		return "", "", intake.Leave, err
-	}
-	// Who failed: only addresses the bounced mail was really sent to count (a forged report
-	// naming a case number must not silence the complainant).
-	var recips []string
-	if orig != nil {
-		sentTo := append(append([]mailparse.Address{}, orig.To...), orig.Cc...)
-		for _, r := range b.Recipients {
-			if containsAddr(sentTo, r) {
-				recips = append(recips, strings.ToLower(r))
-			}
-		}
-		if len(b.Recipients) == 0 && len(orig.To) == 1 {
-			recips = []string{strings.ToLower(orig.To[0].Email)}
-		}
-	}
-	text := fmt.Sprintf(d.say("bezorging van %s aan %s mislukt (%s)", "delivery of %s to %s failed (%s)"), orDash(render.Describe(template, d.cfg.Organisation.Language)), orDash(strings.Join(recips, ", ")), orDash(b.Status))
-	if orig == nil {
-		text = fmt.Sprintf(d.say("een bezorgrapport (%s) dat geen e-mail van klachtd over deze zaak noemt; niets tegengehouden",
-			"a delivery report (%s) that names no mail klachtd sent about this case; nothing held"), orDash(b.Status))
-	}
-	if err := tx.AddEvent(caseID, store.Event{At: in.now, Kind: "bounce", Text: text}); err != nil {
-		return "", "", intake.Leave, err
-	}
-	if b.Permanent {
-		for _, r := range recips {
-			if err := tx.HoldAddress(strings.ToLower(r), b.Status, in.now); err != nil {
-				return "", "", intake.Leave, err
-			}
-		}
-	}
-	if orig != nil && orig.Audience == audStaff {
-		// A notice about a bounced notice would bounce again: the timeline and the log must do.
-		d.log.Warn("mail to staff bounced", "case_id", caseID, "template", template)
-		return caseID, "bounce", intake.Move, nil
-	}
-	detail := text
-	if b.Diagnostic != "" {
-		detail += ": " + b.Diagnostic
-	}
-	if c.Phone != "" {
-		detail += "; telefoon/phone " + c.Phone
-	}
-	_, err = d.queue(tx, &c, root, outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
-		data: noticeData("bounce", detail)}, in.now)
-	return caseID, "bounce", intake.Move, err
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }
 
 func containsFold(list []string, s string) bool {

@@ -7,6 +7,7 @@ import (
 	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/store"
 	"github.com/groeimeesters/klachtd/internal/triage"
+	"github.com/groeimeesters/klachtd/internal/wording"
 )
 
 // A staff command is authenticated by its signature (staffauth), but the signature vouches
@@ -35,16 +36,13 @@ func linkVouched(in *incoming) bool {
 func (d *Daemon) unlinkedCommand(tx *store.Tx, in *incoming, c *complaint.Case, root, own string) error {
 	link, by := string(in.tri.Link), in.msg.From.Email
 	reason := fmt.Sprintf("not carried out: the mail reached this case by its %s field, which the signature (%s) does not cover", link, in.auth.Method)
-	if err := d.storeIncoming(tx, c.ID, "unlinked-command", in, true, reason); err != nil {
+	if err := d.storeIncoming(tx, c.ID, complaint.MailUnlinkedCommand, in, true, reason); err != nil {
 		return err
 	}
-	if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "mail-staff", By: by, Text: own}); err != nil {
+	if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: string(complaint.EventMailStaff), By: by, Text: own}); err != nil {
 		return err
 	}
 	d.log.Warn("staff command not carried out: its link to the case is not signed", "case_id", c.ID, "link", link)
-	line := fmt.Sprintf(d.say(
-		"Niet uitgevoerd: uw e-mail is aan klacht %[1]s gekoppeld via het kopveld %[2]s, en dat valt niet onder de handtekening (DKIM) van uw e-mail. Iemand anders kan het dus hebben veranderd. De e-mail is als correspondentie bij de klacht bewaard. Is de opdracht voor klacht %[1]s bedoeld? Stuur haar dan opnieuw met het klachtnummer in het onderwerp, bijvoorbeeld \"Re: [%[1]s] …\" met uw tags erachter.",
-		"Not carried out: your mail is linked to complaint %[1]s by its %[2]s header field, which the signature (DKIM) of your mail does not cover, so someone else may have changed it. The mail is kept on the complaint as correspondence. Is the command meant for complaint %[1]s? Then send it again with the complaint number in the subject, for instance \"Re: [%[1]s] …\" followed by your tags."),
-		c.ID, link)
+	line := d.say(wording.UnlinkedCommand, c.ID, link)
 	return d.commandError(tx, in, c, root, []error{errors.New(line)})
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/groeimeesters/klachtd/internal/mailparse"
 	"github.com/groeimeesters/klachtd/internal/render"
 	"github.com/groeimeesters/klachtd/internal/store"
+	"github.com/groeimeesters/klachtd/internal/wording"
 )
 
 // Audiences of outgoing mail.
@@ -24,7 +25,7 @@ const (
 // outMail is a mail to queue: its template, who it goes to, and what the template needs beyond
 // the case.
 type outMail struct {
-	template string
+	template render.Kind
 	to, cc   []mailparse.Address
 	audience string
 	lang     string
@@ -72,7 +73,7 @@ func (d *Daemon) queue(tx *store.Tx, c *complaint.Case, threadRoot string, m out
 			}
 		}
 		if len(kept) < len(m.to) && c != nil {
-			if err := tx.AddEvent(c.ID, store.Event{At: now, Kind: "mail-held", Text: render.Capital(render.Describe(m.template, d.cfg.Organisation.Language)) + d.say(" niet aan de klager verstuurd: het adres gaf eerder een bounce", " not sent to the complainant: the address bounced before")}); err != nil {
+			if err := tx.AddEvent(c.ID, store.Event{At: now, Kind: string(complaint.EventMailHeld), Text: d.say(wording.MailHeld, render.Capital(render.Describe(string(m.template), d.cfg.Organisation.Language)))}); err != nil {
 				return nil, err
 			}
 		}
@@ -84,7 +85,7 @@ func (d *Daemon) queue(tx *store.Tx, c *complaint.Case, threadRoot string, m out
 		}
 		m.to = kept
 	}
-	if m.audience == audComplainant && c != nil && m.template != tmplConfirmation {
+	if m.audience == audComplainant && c != nil && m.template != render.KindBevestiging {
 		// Another mail to the complainant (staff write): a confirmation still waiting its
 		// turn goes first.
 		if err := d.releaseWaiting(tx, c, threadRoot, now); err != nil {
@@ -98,7 +99,7 @@ func (d *Daemon) queue(tx *store.Tx, c *complaint.Case, threadRoot string, m out
 	if _, err := tx.QueueMail(out); err != nil {
 		return nil, err
 	}
-	if err := d.recordAsked(tx, c, m.template, out.MessageID); err != nil {
+	if err := d.recordAsked(tx, c, string(m.template), out.MessageID); err != nil {
 		return nil, err
 	}
 	d.mu.Lock()
@@ -122,7 +123,7 @@ func (d *Daemon) compose(c *complaint.Case, threadRoot string, m outMail, now ti
 	if err != nil {
 		return store.OutMail{}, err
 	}
-	rendered, err := r.Render(m.template, lang, data)
+	rendered, err := r.Render(string(m.template), lang, data)
 	if err != nil {
 		return store.OutMail{}, fmt.Errorf("render %s: %w", m.template, err)
 	}
@@ -141,10 +142,10 @@ func (d *Daemon) compose(c *complaint.Case, threadRoot string, m outMail, now ti
 		auto = "auto-generated"
 	}
 	out := store.OutMail{
-		CaseID: caseID, Template: m.template, Audience: m.audience,
+		CaseID: caseID, Template: string(m.template), Audience: m.audience,
 		From: mailparse.Address{Name: clean.Line(d.cfg.Organisation.Name), Email: d.cfg.Organisation.Address},
 		To:   displayNames(m.to), Cc: displayNames(m.cc), Subject: subject, Text: rendered.Text, HTML: rendered.HTML,
-		MessageID: d.messageID(caseID, m.template), InReplyTo: inReplyTo, References: refs,
+		MessageID: d.messageID(caseID, string(m.template)), InReplyTo: inReplyTo, References: refs,
 		Date: now, AutoSubmitted: auto, Attachments: m.attachments, Turn: m.turn,
 	}
 	return out, nil
@@ -229,100 +230,6 @@ func (d *Daemon) fillCommon(data *render.Data, c *complaint.Case, lang string, n
 	}
 }
 
-// caseView formats a case for templates in a language.
-func (d *Daemon) caseView(c *complaint.Case, lang string) render.CaseView {
-	loc := d.cfg.Organisation.Location
-	date := func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return complaint.FormatDate(t, lang, loc)
-	}
-	v := render.CaseView{
-		ID: c.ID, Name: c.Name, Email: c.Email, Phone: c.Phone, Service: c.Service,
-		Status: string(c.Status), Verdict: string(c.Verdict), Received: date(c.ReceivedAt),
-		Due: date(c.DueAt), Closed: date(c.ClosedAt), RemedyDue: date(c.RemedyDueAt),
-		Extended: c.Extended, Cause: c.Cause, Measure: c.Measure,
-	}
-	for _, f := range complaint.FormFields {
-		if val := strings.TrimSpace(c.Fields[f]); val != "" {
-			v.Fields = append(v.Fields, render.Field{Key: f, Label: fieldLabel(f, lang), Value: val})
-		}
-	}
-	for _, f := range c.Missing() {
-		v.Missing = append(v.Missing, fieldLabel(f, lang))
-	}
-	v.Summary = summary(c, lang)
-	if next, what := c.NextDeadline(); !next.IsZero() {
-		v.NextDeadline = date(next) + " (" + deadlineLabel(what, lang) + ")"
-	}
-	return v
-}
-
-var labels = map[string][2]string{
-	complaint.FieldNaam:                {"Naam van indiener", "Your name"},
-	complaint.FieldDatum:               {"Datum van de klacht", "Date of the complaint"},
-	complaint.FieldOmschrijving:        {"Omschrijving van de klacht (wat is er gebeurd en tegen wie)", "Description of the complaint (what happened, and against whom)"},
-	complaint.FieldGevolgen:            {"Gevolgen voor u (de invloed op uw ontwikkeling, cursus, training of begeleiding)", "Consequences for you (the effect on your development, course, training or coaching)"},
-	complaint.FieldGewensteAfhandeling: {"Hoe wij uw klacht het beste kunnen afhandelen", "How we can best resolve your complaint"},
-	complaint.FieldAanvullend:          {"Aanvullende informatie", "Additional information"},
-	complaint.FieldDienst:              {"Over welke dienst uw klacht gaat", "Which service your complaint concerns"},
-}
-
-func fieldLabel(f, lang string) string {
-	if lang == "en" {
-		return labels[f][1]
-	}
-	return labels[f][0]
-}
-
-// summary is the short case summary for the commissaris: what it is about, never notes.
-func summary(c *complaint.Case, lang string) string {
-	desc := strings.TrimSpace(c.Fields[complaint.FieldOmschrijving])
-	if r := []rune(desc); len(r) > 600 {
-		desc = string(r[:600]) + " …"
-	}
-	var b strings.Builder
-	if lang == "en" {
-		fmt.Fprintf(&b, "Complaint %s by %s", c.ID, c.Name)
-		if c.Service != "" {
-			fmt.Fprintf(&b, " about %s", c.Service)
-		}
-		if c.Verdict != "" {
-			fmt.Fprintf(&b, "; our assessment: %s", verdictWord(c.Verdict, lang))
-		}
-	} else {
-		fmt.Fprintf(&b, "Klacht %s van %s", c.ID, c.Name)
-		if c.Service != "" {
-			fmt.Fprintf(&b, " over %s", c.Service)
-		}
-		if c.Verdict != "" {
-			fmt.Fprintf(&b, "; ons oordeel: %s", verdictWord(c.Verdict, lang))
-		}
-	}
-	b.WriteString(".")
-	if desc != "" {
-		// A paragraph of its own: the complaint in the complainant's words, not a sentence
-		// that runs on from "ons oordeel: gegrond."
-		b.WriteString("\n\n" + desc)
-	}
-	return b.String()
-}
-
-func verdictWord(v complaint.Verdict, lang string) string {
-	switch {
-	case v == complaint.VerdictGegrond && lang == "en":
-		return "justified"
-	case v == complaint.VerdictOngegrond && lang == "en":
-		return "unjustified"
-	}
-	return string(v)
-}
-
-func deadlineLabel(what, lang string) string {
-	m := map[string][2]string{"due": {"beslistermijn", "decision term"}, "remedy": {"hersteltermijn", "remediation term"}}
-	if lang == "en" {
-		return m[what][1]
-	}
-	return m[what][0]
+func noticeData(notice, detail string) render.Data {
+	return render.Data{Notice: notice, Detail: detail}
 }

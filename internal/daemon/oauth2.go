@@ -8,11 +8,12 @@ import (
 	"github.com/groeimeesters/klachtd/internal/intake"
 	"github.com/groeimeesters/klachtd/internal/oauth"
 	"github.com/groeimeesters/klachtd/internal/outbox"
+	"github.com/groeimeesters/klachtd/internal/render"
 )
 
 // alarmTemplate is the staff mail of an alarm about the mailbox itself; such rows may go by
 // the [alarm_smtp] route.
-const alarmTemplate = "storing"
+const alarmTemplate = string(render.KindStoring)
 
 // OAuthConfig is the [oauth2] section as the token manager takes it. configPath names the
 // configuration in the remedies it gives ("klachtd oauth2 login --config …"); "" leaves

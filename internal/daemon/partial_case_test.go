@@ -56,7 +56,7 @@ func TestPartialComplaintKeptWhole(t *testing.T) {
 	sum := sha256.Sum256(complaint)
 	err = st.InTx(ctx, func(tx *store.Tx) error {
 		var err error
-		rec, seen, err = tx.SeenIncoming("INBOX", 0, 1, hex.EncodeToString(sum[:]))
+		rec, seen, err = tx.SeenIncoming("INBOX", 0, 1, hex.EncodeToString(sum[:]), "")
 		return err
 	})
 	if err != nil || !seen || rec.Hash != hex.EncodeToString(sum[:]) || rec.UID != 1 {

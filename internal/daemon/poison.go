@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/groeimeesters/klachtd/internal/intake"
 	"github.com/groeimeesters/klachtd/internal/store"
+	"github.com/groeimeesters/klachtd/internal/wording"
 )
 
 // A mail that kills its handler twice is quarantined. Documents are read in child
@@ -297,15 +299,13 @@ func truncateRunes(s string, n int) string {
 // that is committed.
 func (d *Daemon) handleStruck(ctx context.Context, f *intake.Fetched, s store.Strike) (intake.Disposition, error) {
 	in := newIncoming(f, d.clock.Now())
-	in.parseErr = fmt.Errorf(d.say(
-		"klachtd stopte %d keer tijdens het verwerken van dit bericht (%s); het is bewaard zonder het opnieuw te lezen",
-		"klachtd stopped %d times while handling this message (%s); it is kept without being read again"), s.Count, s.Cause)
-	disp, err := d.record(ctx, in)
+	in.parseErr = errors.New(d.say(wording.Poisoned, s.Count, s.Cause))
+	out, err := d.record(ctx, in)
 	if err != nil {
 		return intake.Leave, fmt.Errorf("quarantine uid %d: %w", f.UID, err)
 	}
 	d.forgetStrike(ctx, s.MessageKey)
-	return disp, nil
+	return out.disp, nil
 }
 
 // forgetStrike clears a message's strikes, in the database and in memory. Failing, it is
@@ -335,11 +335,13 @@ func (d *Daemon) handleSafely(ctx context.Context, f *intake.Fetched) (disp inta
 		}
 		d.log.Error("handling a message panicked; quarantined", "uid", f.UID, "panic", what, "stack", string(debug.Stack()))
 		in := newIncoming(f, d.clock.Now())
-		in.parseErr = fmt.Errorf(d.say("klachtd liep vast op dit bericht (%s)", "klachtd failed on this message (%s)"), what)
-		disp, err = d.record(ctx, in)
-		if err != nil {
+		in.parseErr = errors.New(d.say(wording.Panicked, what))
+		var out outcome
+		if out, err = d.record(ctx, in); err != nil {
 			disp, err = intake.Leave, fmt.Errorf("quarantine uid %d: %w", f.UID, err)
+			return
 		}
+		disp = out.disp
 	}()
 	return d.handle(ctx, f)
 }

@@ -2,13 +2,13 @@ package daemon
 
 import (
 	"errors"
-	"fmt"
 	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/store"
+	"github.com/groeimeesters/klachtd/internal/wording"
 )
 
 // staffTags are the tags of a staff mail sorted by whether they command (only the
@@ -149,27 +149,15 @@ var forwardPrefix = regexp.MustCompile(`(?i)^\s*(?:(?:re|aw|antw|sv|vs|ref|\[[^\
 func (d *Daemon) quotedLines(st staffTags, caseID string) []string {
 	var lines []string
 	if len(st.quoted) > 0 {
-		lines = append(lines, fmt.Sprintf(d.say(
-			"%s: niet uitgevoerd, want dit stond al in het onderwerp van de e-mail waarop u antwoordt (overgenomen, bijvoorbeeld door allen beantwoorden). Bedoelt u het toch? Zet de tag dan nog een keer in het onderwerp.",
-			"%s: not carried out: it already stood in the subject of the mail you answered (carried over, for instance by reply-all). If you do mean it, put the tag in the subject once more."),
-			strings.Join(st.quoted, " ")))
+		lines = append(lines, d.say(wording.TagQuoted, strings.Join(st.quoted, " ")))
 	}
 	if len(st.planted) > 0 {
-		lines = append(lines, fmt.Sprintf(d.say(
-			"%s: niet uitgevoerd, want dit staat ook in het onderwerp van een e-mail die de klager (of iemand anders buiten uw organisatie) over deze klacht stuurde, en de handtekening (DKIM) van uw e-mail dekt niet op welke e-mail u antwoordt. Het kan dus zijn overgenomen. Bedoelt u het toch? Zet de tag dan nog een keer in het onderwerp.",
-			"%s: not carried out: it also stands in the subject of a mail the complainant (or someone else outside your organisation) sent about this complaint, and the signature (DKIM) of your mail does not cover which mail you answered, so it may have been carried over. If you do mean it, put the tag in the subject once more."),
-			strings.Join(st.planted, " ")))
+		lines = append(lines, d.say(wording.TagPlanted, strings.Join(st.planted, " ")))
 	}
 	if len(st.unsure) > 0 && st.noInReplyTo {
-		lines = append(lines, fmt.Sprintf(d.say(
-			"%s: niet uitgevoerd, want het onderwerp begint als een antwoord, maar uw e-mail noemt niet op welke e-mail zij antwoordt, en de handtekening (DKIM) van uw e-mail dekt dat niet: het is niet te zien of u dit zelf hebt toegevoegd of dat het al in het onderwerp stond. Beantwoord een e-mail van klachtd over deze klacht, of stuur een nieuwe e-mail (zonder \"Re:\" of \"Antw:\") met [%s] en de tags in het onderwerp.",
-			"%s: not carried out: the subject starts as an answer, but your mail does not name the mail it answers, and the signature (DKIM) of your mail does not cover that, so it cannot be told whether you added this yourself or it already stood in the subject. Answer a mail of klachtd about this complaint, or send a new mail (without \"Re:\") with [%s] and the tags in the subject."),
-			strings.Join(st.unsure, " "), caseID))
+		lines = append(lines, d.say(wording.TagNoInReplyTo, strings.Join(st.unsure, " "), caseID))
 	} else if len(st.unsure) > 0 {
-		lines = append(lines, fmt.Sprintf(d.say(
-			"%s: niet uitgevoerd, want u antwoordt op (of stuurt door) een e-mail die klachtd niet kent: het is niet te zien of u dit zelf hebt toegevoegd of dat het al in het onderwerp stond. Stuur de opdracht als antwoord op een e-mail van klachtd over deze klacht, of als nieuwe e-mail met [%s] en de tags in het onderwerp.",
-			"%s: not carried out: you answered (or forwarded) a mail klachtd does not know, so it cannot tell whether you added this yourself or it already stood in the subject. Send the command as an answer to a mail of klachtd about this complaint, or as a new mail with [%s] and the tags in the subject."),
-			strings.Join(st.unsure, " "), caseID))
+		lines = append(lines, d.say(wording.TagUnknownAnswer, strings.Join(st.unsure, " "), caseID))
 	}
 	return lines
 }

@@ -9,11 +9,11 @@ import (
 
 	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/form"
-	"github.com/groeimeesters/klachtd/internal/intake"
 	"github.com/groeimeesters/klachtd/internal/mailparse"
 	"github.com/groeimeesters/klachtd/internal/render"
 	"github.com/groeimeesters/klachtd/internal/reply"
 	"github.com/groeimeesters/klachtd/internal/store"
+	"github.com/groeimeesters/klachtd/internal/wording"
 )
 
 // Registration is a complaint to register: from a mail, a staff forward, or `klachtd new`.
@@ -70,21 +70,21 @@ func mailRegistration(in *incoming) Registration {
 
 // staffNew registers a complaint a staff member forwarded with [nieuw], for the original
 // sender, or a phone or in-person complaint from Naam: / E-mail: lines.
-func (d *Daemon) staffNew(tx *store.Tx, in *incoming) (string, string, intake.Disposition, error) {
+func (d *Daemon) staffNew(tx *store.Tx, in *incoming) (outcome, error) {
 	if !in.auth.OK {
-		if _, err := tx.InsertMessage(store.Message{Direction: "in", At: in.now, Kind: "forged-command",
+		if _, err := tx.InsertMessage(store.Message{Direction: "in", At: in.now, Kind: string(complaint.MailForgedCommand),
 			From: in.msg.From.Email, Subject: in.msg.Subject, MessageID: in.msg.MessageID, Verified: false,
 			Reason: in.auth.Reason, Raw: in.raw}); err != nil {
-			return "", "", intake.Leave, err
+			return outcome{}, err
 		}
-		_, err := d.queue(tx, nil, "", outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
+		_, err := d.queue(tx, nil, "", outMail{template: render.KindMelding, to: d.staffAddrs(), audience: audStaff,
 			data: forgedNotice(in.auth, in.msg.From.Email+": [nieuw]: "+in.auth.Reason)}, in.now)
-		return "", "forged-command", intake.Leave, err
+		return left(string(complaint.MailForgedCommand)), err
 	}
 	keys := registrationKeys(in)
 	prev, again, err := tx.AppliedCommand(keys...)
 	if err != nil {
-		return "", "", intake.Leave, err
+		return outcome{}, err
 	}
 	if again {
 		return d.staffNewAgain(tx, in, prev)
@@ -95,9 +95,9 @@ func (d *Daemon) staffNew(tx *store.Tx, in *incoming) (string, string, intake.Di
 	r.Form, r.Skipped = in.form, in.skipped
 	id, err := d.register(tx, r, in.msg, in.raw, in.now)
 	if err != nil {
-		return "", "", intake.Leave, err
+		return outcome{}, err
 	}
-	return id, "staff-new", intake.Move, tx.AddCommandKeys(id, in.now, keys...)
+	return moved(id, kindStaffNew), tx.AddCommandKeys(id, in.now, keys...)
 }
 
 // staffRegistration reads who the complaint is from: the outermost forwarded mail, for its
@@ -170,21 +170,20 @@ func (d *Daemon) register(tx *store.Tx, r Registration, m *mailparse.Message, ra
 		if r.Unverified {
 			why = r.UnverifiedWhy
 		}
-		if _, err := tx.InsertMessage(store.Message{CaseID: id, Direction: "in", At: now, Kind: "complaint",
+		if _, err := tx.InsertMessage(store.Message{CaseID: id, Direction: "in", At: now, Kind: string(complaint.MailComplaint),
 			From: m.From.Email, To: emails(m.To), Cc: emails(m.Cc), Subject: m.Subject, MessageID: m.MessageID,
 			Text: m.Text, Verified: !r.Unverified, Reason: why, Raw: raw}); err != nil {
 			return "", err
 		}
 	}
-	how := map[string]string{"mail": d.say("per e-mail", "by mail"), "staff": d.say("geregistreerd door een medewerker", "registered by staff"),
-		"cli": d.say("geregistreerd met klachtd new", "registered with klachtd new")}[r.Via]
-	if err := tx.AddEvent(id, store.Event{At: now, Kind: "registered", By: r.By, Text: how}); err != nil {
+	how := map[string]string{"mail": d.say(wording.ViaMail), "staff": d.say(wording.ViaStaff),
+		"cli": d.say(wording.ViaCLI)}[r.Via]
+	if err := tx.AddEvent(id, store.Event{At: now, Kind: string(complaint.EventRegistered), By: r.By, Text: how}); err != nil {
 		return "", err
 	}
 	if late {
-		if err := tx.AddEvent(id, store.Event{At: now, Kind: "registered", By: r.By,
-			Text: fmt.Sprintf(d.say("verstuurd op %s; de termijnen lopen vanaf de registratie", "sent on %s; the terms run from the registration"),
-				complaint.FormatDateTime(r.ReceivedAt, d.cfg.Organisation.Language, d.cfg.Organisation.Location))}); err != nil {
+		if err := tx.AddEvent(id, store.Event{At: now, Kind: string(complaint.EventRegistered), By: r.By,
+			Text: d.say(wording.SentLate, complaint.FormatDateTime(r.ReceivedAt, d.cfg.Organisation.Language, d.cfg.Organisation.Location))}); err != nil {
 			return "", err
 		}
 	}
@@ -198,9 +197,7 @@ func (d *Daemon) register(tx *store.Tx, r Registration, m *mailparse.Message, ra
 	}
 	notes = append(notes, skipNotes...)
 	if r.TooLarge {
-		notes = append(notes, fmt.Sprintf(pick(d.cfg.Organisation.Language,
-			"De e-mail is groter dan %d bytes: alleen de kop is gelezen. Bekijk de e-mail zelf in de mailbox.",
-			"The mail is larger than %d bytes: only its header was read. Read it in the mailbox."), d.cfg.IMAP.MaxSize))
+		notes = append(notes, d.say(wording.TooLargeNote, d.cfg.IMAP.MaxSize))
 	}
 	// Staff get the complainant's whole text as written, after the fields read from it: no
 	// word of a complaint is left to the raw mail alone. During a flood the notice waits for
@@ -210,7 +207,7 @@ func (d *Daemon) register(tx *store.Tx, r Registration, m *mailparse.Message, ra
 		return "", err
 	}
 	if !held {
-		if _, err := d.queue(tx, &c, root, outMail{template: "melding-nieuw", to: d.staffAddrs(), audience: audStaff,
+		if _, err := d.queue(tx, &c, root, outMail{template: render.KindMeldingNieuw, to: d.staffAddrs(), audience: audStaff,
 			data: render.Data{Detail: strings.Join(notes, "\n"), Body: firstNonEmpty(fr.Text, r.Text)}}, now); err != nil {
 			return "", err
 		}
@@ -226,24 +223,20 @@ func (d *Daemon) register(tx *store.Tx, r Registration, m *mailparse.Message, ra
 func (d *Daemon) confirm(tx *store.Tx, c *complaint.Case, root string, r Registration, now time.Time) ([]string, error) {
 	lang := d.cfg.Organisation.Language
 	if c.Email == "" {
-		note := pick(lang, "Geen e-mailadres bekend: bevestig de ontvangst telefonisch of per post.",
-			"No email address: confirm the complaint by phone or post.")
+		note := wording.NoAddress.In(lang)
 		if r.Via != "mail" {
 			// Staff took the complaint in person or by phone: that conversation is the confirmation.
 			*c = complaint.Confirmed(*c, now)
 			if err := tx.UpdateCase(*c, now); err != nil {
 				return nil, err
 			}
-			note = pick(lang, "Geen e-mailadres: de ontvangst is persoonlijk bevestigd door ",
-				"No email address: confirmed in person by ") + firstNonEmpty(r.By, pick(lang, "een medewerker", "staff")) + "."
+			note = wording.ConfirmedInPerson.In(lang, firstNonEmpty(r.By, wording.AStaffMember.In(lang)))
 		}
-		return []string{note}, tx.AddEvent(c.ID, store.Event{At: now, Kind: "no-confirmation", Text: note})
+		return []string{note}, tx.AddEvent(c.ID, store.Event{At: now, Kind: string(complaint.EventNoConfirmation), Text: note})
 	}
 	var notes []string
 	if c.Unverified {
-		notes = append(notes, fmt.Sprintf(pick(lang,
-			"Afzender niet geverifieerd (%s): de ontvangstbevestiging herhaalt niets van de tekst, de naam of de links van de klager.",
-			"Sender not verified (%s): the confirmation repeats none of the complainant's text, name or links."), orDash(r.UnverifiedWhy)))
+		notes = append(notes, wording.UnverifiedNote.In(lang, orDash(r.UnverifiedWhy)))
 	}
 	conf := d.confirmation(c)
 	if r.Auto {
@@ -253,10 +246,8 @@ func (d *Daemon) confirm(tx *store.Tx, c *complaint.Case, root string, r Registr
 			return nil, err
 		}
 		if n >= d.cfg.Deadlines.AutoReplyLimit {
-			note := fmt.Sprintf(pick(lang,
-				"Geen ontvangstbevestiging verstuurd: %s kreeg al %d automatische antwoorden in 24 uur (auto_reply_limit). Bevestig zo nodig zelf.",
-				"No confirmation sent: %s already had %d automatic answers in 24 hours (auto_reply_limit). Confirm yourself if needed."), c.Email, n)
-			return append(notes, note), tx.AddEvent(c.ID, store.Event{At: now, Kind: "no-confirmation", Text: note})
+			note := wording.AutoReplyLimit.In(lang, c.Email, n)
+			return append(notes, note), tx.AddEvent(c.ID, store.Event{At: now, Kind: string(complaint.EventNoConfirmation), Text: note})
 		}
 		turn, note, err := d.takeTurn(tx, c, now)
 		if err != nil {
@@ -272,8 +263,7 @@ func (d *Daemon) confirm(tx *store.Tx, c *complaint.Case, root string, r Registr
 		return nil, err
 	}
 	if len(sent) == 0 {
-		return append(notes, pick(lang, "Geen ontvangstbevestiging verstuurd: dit adres gaf eerder een bounce.",
-			"No confirmation sent: this address bounced before.")), nil
+		return append(notes, wording.NoConfirmationHeld.In(lang)), nil
 	}
 	if r.Auto {
 		return notes, tx.RecordAutoReply(c.Email, !c.Unverified, now)
@@ -334,4 +324,40 @@ func (d *Daemon) Register(ctx context.Context, r Registration, raw []byte) (stri
 		return err
 	})
 	return id, err
+}
+
+// registrationKeys are the replay keys of a [nieuw]: those of the command itself (over the
+// staff member's own text) and, when the forwarded mail is an attached original, its
+// Message-ID: the same mail forwarded again is the same complaint. (A message attached to an
+// inline forward is nested in the forwarded mail, not the complaint itself.)
+func registrationKeys(in *incoming) []string {
+	keys := commandKeys(in, reply.Strip(in.msg.Text))
+	if f, ok := outermostForward(in.msg); ok && f.Attached != nil && f.Attached.MessageID != "" {
+		keys = append(keys, "forward:"+hashParts(strings.ToLower(f.Attached.MessageID)))
+	}
+	return keys
+}
+
+// staffNewAgain refuses a [nieuw] of a mail registered before: the sender is told which case
+// it became, that case's timeline notes the copy, and no second case is made.
+func (d *Daemon) staffNewAgain(tx *store.Tx, in *incoming, prev string) (outcome, error) {
+	by, lang := in.msg.From.Email, d.cfg.Organisation.Language
+	if prev == "" {
+		line := wording.RegisteredPurged.In(lang)
+		_, err := d.queue(tx, nil, "", outMail{template: render.KindCommandoFout, to: addrs([]string{by}), audience: audStaff,
+			data: render.Data{Errors: []string{line}}}, in.now)
+		return left(kindDuplicateCommand), err
+	}
+	c, root, err := tx.Case(prev)
+	if err != nil {
+		return outcome{}, err
+	}
+	if err := tx.AddEvent(prev, store.Event{At: in.now, Kind: string(complaint.EventDuplicateCommand), By: by,
+		Text: d.say(wording.NieuwAgainEvent, in.msg.MessageID)}); err != nil {
+		return outcome{}, err
+	}
+	line := wording.RegisteredBefore.In(lang, prev)
+	_, err = d.queue(tx, &c, root, outMail{template: render.KindCommandoFout, to: addrs([]string{by}), audience: audStaff,
+		data: render.Data{Errors: []string{line}}}, in.now)
+	return moved(prev, kindDuplicateCommand), err
 }

@@ -1,71 +1,61 @@
 package daemon
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"errors"
-	"fmt"
-	"slices"
 	"strings"
-	"time"
 
 	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/form"
-	"github.com/groeimeesters/klachtd/internal/intake"
 	"github.com/groeimeesters/klachtd/internal/render"
 	"github.com/groeimeesters/klachtd/internal/reply"
 	"github.com/groeimeesters/klachtd/internal/store"
 	"github.com/groeimeesters/klachtd/internal/triage"
+	"github.com/groeimeesters/klachtd/internal/wording"
 )
 
-func noticeData(notice, detail string) render.Data {
-	return render.Data{Notice: notice, Detail: detail}
-}
-
 // reply handles a mail that answers a case, by who sent it.
-func (d *Daemon) reply(tx *store.Tx, in *incoming) (string, string, intake.Disposition, error) {
+func (d *Daemon) reply(tx *store.Tx, in *incoming) (outcome, error) {
 	caseID := in.tri.CaseID
 	c, root, err := tx.Case(caseID)
 	if err != nil {
-		return "", "", intake.Leave, err
+		return outcome{}, err
 	}
 	own := reply.Strip(in.msg.Text)
 	switch in.tri.Role {
 	case triage.RoleStaff:
-		return caseID, "reply-staff", intake.Move, d.staffReply(tx, in, &c, root, own)
+		return moved(caseID, string(complaint.MailReplyStaff)), d.staffReply(tx, in, &c, root, own)
 	case triage.RoleCommissaris:
 		if !in.sender.OK {
 			// Never passed on as the commissaris' word.
-			return caseID, "reply-unverified", intake.Move, d.unauthenticatedReply(tx, in, &c, root, own)
+			return moved(caseID, string(complaint.MailReplyUnverified)), d.unauthenticatedReply(tx, in, &c, root, own)
 		}
-		return caseID, "reply-commissaris", intake.Move, d.commissarisReply(tx, in, &c, root, own)
+		return moved(caseID, string(complaint.MailReplyCommissaris)), d.commissarisReply(tx, in, &c, root, own)
 	case triage.RoleComplainant:
 		if !in.sender.OK && in.msg.Auto == "" {
-			return caseID, "reply-unverified", intake.Move, d.unauthenticatedReply(tx, in, &c, root, own)
+			return moved(caseID, string(complaint.MailReplyUnverified)), d.unauthenticatedReply(tx, in, &c, root, own)
 		}
-		return caseID, "reply-complainant", intake.Move, d.complainantReply(tx, in, &c, root, own)
+		return moved(caseID, string(complaint.MailReplyComplainant)), d.complainantReply(tx, in, &c, root, own)
 	}
 	// Someone else: kept, marked unverified, changes nothing; staff are told.
-	if err := d.storeIncoming(tx, caseID, "reply-unverified", in, false, "sender is not the complainant, staff or the commissaris"); err != nil {
-		return "", "", intake.Leave, err
+	if err := d.storeIncoming(tx, caseID, complaint.MailReplyUnverified, in, false, "sender is not the complainant, staff or the commissaris"); err != nil {
+		return outcome{}, err
 	}
-	if err := tx.AddEvent(caseID, store.Event{At: in.now, Kind: "mail-unverified", By: in.msg.From.Email, Text: d.say("bewaard, afzender niet geverifieerd", "kept, sender not verified")}); err != nil {
-		return "", "", intake.Leave, err
+	if err := tx.AddEvent(caseID, store.Event{At: in.now, Kind: string(complaint.EventMailUnverified), By: in.msg.From.Email, Text: d.say(wording.KeptUnverified)}); err != nil {
+		return outcome{}, err
 	}
-	_, err = d.queue(tx, &c, root, outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
+	_, err = d.queue(tx, &c, root, outMail{template: render.KindMelding, to: d.staffAddrs(), audience: audStaff,
 		data: render.Data{Notice: render.NoticeReplyUnverified, Detail: in.msg.From.Email, Body: own}}, in.now)
-	return caseID, "reply-unverified", intake.Move, err
+	return moved(caseID, string(complaint.MailReplyUnverified)), err
 }
 
 // commissarisReply records the commissaris' authenticated mail and passes it to staff.
 func (d *Daemon) commissarisReply(tx *store.Tx, in *incoming, c *complaint.Case, root, own string) error {
-	if err := d.storeIncoming(tx, c.ID, "reply-commissaris", in, true, ""); err != nil {
+	if err := d.storeIncoming(tx, c.ID, complaint.MailReplyCommissaris, in, true, ""); err != nil {
 		return err
 	}
-	if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "mail-commissaris", By: in.msg.From.Email, Text: own}); err != nil {
+	if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: string(complaint.EventMailCommissaris), By: in.msg.From.Email, Text: own}); err != nil {
 		return err
 	}
-	_, err := d.queue(tx, c, root, outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
+	_, err := d.queue(tx, c, root, outMail{template: render.KindMelding, to: d.staffAddrs(), audience: audStaff,
 		data: render.Data{Notice: render.NoticeReplyCommissaris, Body: own}}, in.now)
 	return err
 }
@@ -78,12 +68,12 @@ func (d *Daemon) complainantReply(tx *store.Tx, in *incoming, c *complaint.Case,
 	if !in.sender.OK {
 		why = "not authenticated: " + in.sender.Reason
 	}
-	if err := d.storeIncoming(tx, c.ID, "reply-complainant", in, in.sender.OK, why); err != nil {
+	if err := d.storeIncoming(tx, c.ID, complaint.MailReplyComplainant, in, in.sender.OK, why); err != nil {
 		return err
 	}
 	if in.msg.Auto != "" {
 		// An out-of-office or other automatic answer: kept, nothing else (no loops).
-		return tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "mail-auto", By: c.Email, Text: in.msg.Auto})
+		return tx.AddEvent(c.ID, store.Event{At: in.now, Kind: string(complaint.EventMailAuto), By: c.Email, Text: in.msg.Auto})
 	}
 	// The complainant wrote in person from this address: it works, mail to it may resume.
 	if err := tx.ClearHold(strings.ToLower(c.Email)); err != nil {
@@ -96,11 +86,11 @@ func (d *Daemon) complainantReply(tx *store.Tx, in *incoming, c *complaint.Case,
 	}
 	next, events := complaint.ComplainantReplied(*c, in.now)
 	*c = next
-	if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "mail-complainant", By: c.Email, Text: own}); err != nil {
+	if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: string(complaint.EventMailComplainant), By: c.Email, Text: own}); err != nil {
 		return err
 	}
 	if len(filled) > 0 {
-		if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "fields", By: c.Email, Text: d.say("aangevuld: ", "added: ") + strings.Join(filled, ", ")}); err != nil {
+		if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: string(complaint.EventFields), By: c.Email, Text: d.say(wording.FieldsAdded, strings.Join(filled, ", "))}); err != nil {
 			return err
 		}
 	}
@@ -115,7 +105,7 @@ func (d *Daemon) complainantReply(tx *store.Tx, in *incoming, c *complaint.Case,
 			return err
 		}
 	}
-	_, err = d.queue(tx, c, root, outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
+	_, err = d.queue(tx, c, root, outMail{template: render.KindMelding, to: d.staffAddrs(), audience: audStaff,
 		data: render.Data{Notice: render.NoticeReplyComplainant, Body: own}}, in.now)
 	return err
 }
@@ -147,265 +137,13 @@ func (d *Daemon) fillMissing(tx *store.Tx, c *complaint.Case, own string, in *in
 	return filled, nil
 }
 
+// addEvents puts the domain's events on a case's timeline, in the organisation's language.
 func (d *Daemon) addEvents(tx *store.Tx, caseID, by string, events []complaint.Event, in *incoming) error {
+	o := d.cfg.Organisation
 	for _, e := range events {
-		if err := tx.AddEvent(caseID, store.Event{At: in.now, Kind: e.Kind, By: by, Text: e.Text}); err != nil {
+		if err := tx.AddEvent(caseID, store.Event{At: in.now, Kind: string(e.Kind), By: by, Text: e.TextIn(o.Language, o.Location)}); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// staffReply carries out a staff member's tags, all or nothing, after authentication.
-func (d *Daemon) staffReply(tx *store.Tx, in *incoming, c *complaint.Case, root, own string) error {
-	by := in.msg.From.Email
-	if in.msg.Auto != "" {
-		// A staff member's out-of-office answer to one of our notices: kept, never a command,
-		// never answered (two auto-responders must not talk to each other).
-		if err := d.storeIncoming(tx, c.ID, "mail-auto", in, false, in.msg.Auto); err != nil {
-			return err
-		}
-		return tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "mail-auto", By: by, Text: in.msg.Auto})
-	}
-	if !in.auth.OK {
-		// First: a forgery that reuses the Message-ID of a real command is still a forgery.
-		return d.forged(tx, in, c, root)
-	}
-	// An authenticated staff mail is carried out at most once, whatever it did the first
-	// time: a command applied, tags left out as quoted, a link not signed, an error, plain
-	// correspondence. So a signed mail that did nothing the first time cannot come back with
-	// its unsigned headers changed (In-Reply-To removed, or pointed elsewhere: quoted.go) and
-	// do something then. Its replay keys are looked up first and recorded for every outcome
-	// below, in this transaction.
-	applied, err := tx.HasMessage(c.ID, in.msg.MessageID, "reply-staff")
-	if err != nil {
-		return err
-	}
-	if applied {
-		// The same mail is never handled twice; the copy is noted on the timeline.
-		return tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "duplicate-command", By: by,
-			Text: d.say("e-mail met Message-ID "+in.msg.MessageID+" opnieuw bezorgd; niet nogmaals verwerkt",
-				"mail with Message-ID "+in.msg.MessageID+" delivered again; not handled again")})
-	}
-	keys := commandKeys(in, own)
-	// A captured mail re-sent under a new Message-ID, or with other unsigned headers changed:
-	// what the signature (or the content) vouches for was handled before.
-	prev, replayed, err := tx.AppliedCommand(keys...)
-	if err != nil {
-		return err
-	}
-	if replayed {
-		d.log.Warn("replayed staff mail refused", "case_id", c.ID, "handled_on", prev)
-		return tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "duplicate-command", By: by,
-			Text: d.replayText(in.msg.MessageID, prev, in.auth.Key)})
-	}
-	if err := tx.AddCommandKeys(c.ID, in.now, keys...); err != nil {
-		return err
-	}
-	// Only the tags the staff member added count: those quoted from the mail answered do not.
-	st, err := d.ownStaffTags(tx, in, c)
-	if err != nil {
-		return err
-	}
-	tags, tagErrs := st.tags, st.errs
-	command := len(tags) > 0 || len(tagErrs) > 0
-	if (command || len(st.unsure) > 0) && !linkVouched(in) {
-		// The signature does not cover what points this command at this case (which comes
-		// before whether its tags are the staff member's own).
-		return d.unlinkedCommand(tx, in, c, root, own)
-	}
-	notCarried := d.quotedLines(st, c.ID)
-	if err := d.storeIncoming(tx, c.ID, "reply-staff", in, true, in.auth.Method); err != nil {
-		return err
-	}
-	if len(notCarried) > 0 {
-		d.log.Warn("staff tags quoted from the mail answered not carried out", "case_id", c.ID,
-			"quoted", len(st.quoted), "planted", len(st.planted), "unsure", len(st.unsure))
-		if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "quoted-tags", By: by,
-			Text: d.say("niet uitgevoerd (mogelijk overgenomen uit een ander onderwerp): ", "not carried out (possibly carried over from another subject): ") +
-				strings.Join(slices.Concat(st.quoted, st.planted, st.unsure), " ")}); err != nil {
-			return err
-		}
-	}
-	if !command {
-		if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "mail-staff", By: by, Text: own}); err != nil {
-			return err
-		}
-		if len(notCarried) == 0 {
-			return nil
-		}
-		// Tags stood in the subject but none of them was the staff member's: they are told.
-		return d.commandError(tx, in, c, root, lineErrors(notCarried))
-	}
-	if len(tagErrs) > 0 {
-		return d.commandError(tx, in, c, root, append(tagErrs, lineErrors(notCarried)...))
-	}
-	res, err := complaint.Apply(*c, complaint.Command{Tags: tags, StaffText: own, By: by}, in.now, d.terms)
-	if err != nil {
-		var te *complaint.TransitionError
-		if errors.As(err, &te) {
-			return d.commandError(tx, in, c, root, []error{err})
-		}
-		return fmt.Errorf("apply command to %s: %w", c.ID, err)
-	}
-	for _, t := range tags {
-		if t.Kind == complaint.TagAdresOK && c.Email != "" {
-			// Before the command's own mails, so they reach the address again.
-			if err := tx.ClearHold(strings.ToLower(c.Email)); err != nil {
-				return err
-			}
-		}
-	}
-	changes, err := d.applyResult(tx, c, root, res, by, in.now)
-	if err != nil {
-		return err
-	}
-	d.log.Info("staff command applied", "case_id", c.ID, "tags", len(tags))
-	_, err = d.queue(tx, c, root, outMail{template: "commando-ok", to: addrs([]string{by}), audience: audStaff,
-		data: render.Data{Changes: changes, Detail: strings.Join(notCarried, "\n")}}, in.now)
-	return err
-}
-
-// lineErrors makes lines of text errors for commandError.
-func lineErrors(lines []string) []error {
-	out := make([]error, len(lines))
-	for i, l := range lines {
-		out[i] = errors.New(l)
-	}
-	return out
-}
-
-// forged records an unauthenticated command and tells staff; nothing changes.
-func (d *Daemon) forged(tx *store.Tx, in *incoming, c *complaint.Case, root string) error {
-	if err := d.storeIncoming(tx, c.ID, "forged-command", in, false, in.auth.Reason); err != nil {
-		return err
-	}
-	if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "forged-command", By: in.msg.From.Email,
-		Text: d.say("opdracht niet uitgevoerd: ", "command not carried out: ") + in.auth.Reason}); err != nil {
-		return err
-	}
-	d.log.Warn("unauthenticated staff command refused", "case_id", c.ID, "reason", in.auth.Reason)
-	_, err := d.queue(tx, c, root, outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
-		data: forgedNotice(in.auth, in.msg.From.Email+": "+in.auth.Reason)}, in.now)
-	return err
-}
-
-// commandError answers a command that cannot be carried out; the case is unchanged.
-func (d *Daemon) commandError(tx *store.Tx, in *incoming, c *complaint.Case, root string, errs []error) error {
-	lang := d.cfg.Organisation.Language
-	var lines []string
-	for _, e := range errs {
-		lines = append(lines, reasonIn(e, lang))
-	}
-	if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "command-error", By: in.msg.From.Email,
-		Text: strings.Join(lines, "; ")}); err != nil {
-		return err
-	}
-	_, err := d.queue(tx, c, root, outMail{template: "commando-fout", to: addrs([]string{in.msg.From.Email}),
-		audience: audStaff, data: render.Data{Errors: lines}}, in.now)
-	return err
-}
-
-// reasonIn is an error's reason in a language, for the staff member's mail.
-func reasonIn(err error, lang string) string {
-	var te *complaint.TagError
-	if errors.As(err, &te) {
-		if lang == "en" {
-			return te.Tag + ": " + te.ReasonEN
-		}
-		return te.Tag + ": " + te.ReasonNL
-	}
-	var tr *complaint.TransitionError
-	if errors.As(err, &tr) {
-		prefix := ""
-		if tr.Tag != "" {
-			prefix = "[" + string(tr.Tag) + "]: "
-		}
-		if lang == "en" {
-			return prefix + tr.ReasonEN
-		}
-		return prefix + tr.ReasonNL
-	}
-	return err.Error()
-}
-
-// commandKeys are a staff command's replay keys: always a hash of the sender, Date, Subject
-// and staff text (what every mode vouches for), and the key of the verifying DKIM signature
-// when there is one. Keeping both means that removing one of two valid signatures (so that
-// the other verifies, with another b=) does not make a copy new.
-func commandKeys(in *incoming, staffText string) []string {
-	date := ""
-	if !in.msg.Date.IsZero() {
-		date = in.msg.Date.UTC().Format(time.RFC3339)
-	}
-	keys := []string{"content:" + hashParts(strings.ToLower(in.msg.From.Email), date, in.msg.Subject, staffText)}
-	if in.auth.Key != "" {
-		keys = append(keys, in.auth.Key)
-	}
-	return keys
-}
-
-// hashParts is the hex SHA-256 of parts, each ended by a NUL so that no two lists collide.
-func hashParts(parts ...string) string {
-	h := sha256.New()
-	for _, p := range parts {
-		h.Write([]byte(p))
-		h.Write([]byte{0})
-	}
-	return hex.EncodeToString(h.Sum(nil))
-}
-
-// replayText tells, for the timeline, that a staff mail was a copy of one handled before
-// (carried out, refused, or kept as correspondence), on which case, and what gave it away
-// (its DKIM signature or its content).
-func (d *Daemon) replayText(messageID, prevCase, sigKey string) string {
-	onNL, onEN := " op "+prevCase, " on "+prevCase
-	if prevCase == "" {
-		onNL, onEN = " op een inmiddels verwijderde zaak", " on a case since purged"
-	}
-	whatNL, whatEN := "afzender, datum, onderwerp en tekst", "sender, date, subject and text"
-	if sigKey != "" {
-		whatNL, whatEN = "DKIM-handtekening of inhoud", "DKIM signature or content"
-	}
-	return d.say("e-mail met Message-ID "+messageID+" is al eerder verwerkt"+onNL+" (zelfde "+whatNL+"); niet nogmaals verwerkt, er is niets uitgevoerd",
-		"mail with Message-ID "+messageID+" was handled before"+onEN+" (same "+whatEN+"); not handled again, nothing carried out")
-}
-
-// registrationKeys are the replay keys of a [nieuw]: those of the command itself (over the
-// staff member's own text) and, when the forwarded mail is an attached original, its
-// Message-ID: the same mail forwarded again is the same complaint. (A message attached to an
-// inline forward is nested in the forwarded mail, not the complaint itself.)
-func registrationKeys(in *incoming) []string {
-	keys := commandKeys(in, reply.Strip(in.msg.Text))
-	if f, ok := outermostForward(in.msg); ok && f.Attached != nil && f.Attached.MessageID != "" {
-		keys = append(keys, "forward:"+hashParts(strings.ToLower(f.Attached.MessageID)))
-	}
-	return keys
-}
-
-// staffNewAgain refuses a [nieuw] of a mail registered before: the sender is told which case
-// it became, that case's timeline notes the copy, and no second case is made.
-func (d *Daemon) staffNewAgain(tx *store.Tx, in *incoming, prev string) (string, string, intake.Disposition, error) {
-	by, lang := in.msg.From.Email, d.cfg.Organisation.Language
-	if prev == "" {
-		line := pick(lang, "Deze e-mail is al eerder als klacht geregistreerd; die klacht is inmiddels verwijderd. Er is geen nieuwe klacht aangemaakt.",
-			"This mail was registered as a complaint before; that complaint has since been deleted. No new complaint was created.")
-		_, err := d.queue(tx, nil, "", outMail{template: "commando-fout", to: addrs([]string{by}), audience: audStaff,
-			data: render.Data{Errors: []string{line}}}, in.now)
-		return "", "duplicate-command", intake.Leave, err
-	}
-	c, root, err := tx.Case(prev)
-	if err != nil {
-		return "", "", intake.Leave, err
-	}
-	if err := tx.AddEvent(prev, store.Event{At: in.now, Kind: "duplicate-command", By: by,
-		Text: d.say("[nieuw] met Message-ID "+in.msg.MessageID+" gaat over een e-mail die al eerder is geregistreerd; niet opnieuw geregistreerd",
-			"[nieuw] with Message-ID "+in.msg.MessageID+" registers a mail registered before; not registered again")}); err != nil {
-		return "", "", intake.Leave, err
-	}
-	line := fmt.Sprintf(pick(lang, "Deze e-mail is al eerder geregistreerd als klacht %s; er is geen nieuwe klacht aangemaakt.",
-		"This mail was registered before as complaint %s; no new complaint was created."), prev)
-	_, err = d.queue(tx, &c, root, outMail{template: "commando-fout", to: addrs([]string{by}), audience: audStaff,
-		data: render.Data{Errors: []string{line}}}, in.now)
-	return prev, "duplicate-command", intake.Move, err
 }

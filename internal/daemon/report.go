@@ -32,7 +32,7 @@ func (d *Daemon) halfYearReport(tx *store.Tx, at time.Time) error {
 	if len(to) == 0 {
 		to = d.staffAddrs()
 	}
-	_, err = d.queue(tx, nil, "", outMail{template: "rapport", to: to, audience: audStaff, data: data, attachments: atts}, d.clock.Now())
+	_, err = d.queue(tx, nil, "", outMail{template: render.KindRapport, to: to, audience: audStaff, data: data, attachments: atts}, d.clock.Now())
 	return err
 }
 

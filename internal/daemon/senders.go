@@ -9,6 +9,7 @@ import (
 	"github.com/groeimeesters/klachtd/internal/staffauth"
 	"github.com/groeimeesters/klachtd/internal/store"
 	"github.com/groeimeesters/klachtd/internal/triage"
+	"github.com/groeimeesters/klachtd/internal/wording"
 )
 
 // An outside sender's address is authenticated when the mail carries a DKIM
@@ -56,22 +57,21 @@ func (d *Daemon) withholdWords(data *render.Data, c *complaint.Case, lang string
 // but is not authenticated: marked unverified, staff told so with the whole text. It fills no
 // field, lifts no bounce hold, moves no status and is never recorded as their word.
 func (d *Daemon) unauthenticatedReply(tx *store.Tx, in *incoming, c *complaint.Case, root, own string) error {
-	who, whoNL, whoEN := in.msg.From.Email, "de klager", "the complainant"
+	who, claimed := in.msg.From.Email, wording.TheComplainant
 	if in.tri.Role == triage.RoleCommissaris {
-		whoNL, whoEN = "de klachtencommissaris", "the commissaris"
+		claimed = wording.TheCommissaris
 	}
-	reason := "claims to be " + whoEN + "; not authenticated: " + in.sender.Reason
-	if err := d.storeIncoming(tx, c.ID, "reply-unverified", in, false, reason); err != nil {
+	reason := "claims to be " + claimed.In("en") + "; not authenticated: " + in.sender.Reason
+	if err := d.storeIncoming(tx, c.ID, complaint.MailReplyUnverified, in, false, reason); err != nil {
 		return err
 	}
-	if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: "mail-unverified", By: who,
-		Text: d.say("bewaard, niet geverifieerd: lijkt van "+whoNL+" te komen, maar de afzender is niet geauthenticeerd ("+in.sender.Reason+"); verandert niets",
-			"kept, not verified: seems to come from "+whoEN+", but the sender is not authenticated ("+in.sender.Reason+"); changes nothing")}); err != nil {
+	if err := tx.AddEvent(c.ID, store.Event{At: in.now, Kind: string(complaint.EventMailUnverified), By: who,
+		Text: d.say(wording.KeptClaimed, d.say(claimed), in.sender.Reason)}); err != nil {
 		return err
 	}
 	d.log.Warn("unauthenticated reply kept as unverified", "case_id", c.ID, "role", in.tri.Role)
-	_, err := d.queue(tx, c, root, outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
+	_, err := d.queue(tx, c, root, outMail{template: render.KindMelding, to: d.staffAddrs(), audience: audStaff,
 		data: render.Data{Notice: render.NoticeReplyUnauthenticated, Body: own,
-			Detail: who + ", " + d.say(whoNL, whoEN) + ": " + in.sender.Reason}}, in.now)
+			Detail: who + ", " + d.say(claimed) + ": " + in.sender.Reason}}, in.now)
 	return err
 }

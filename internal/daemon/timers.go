@@ -8,6 +8,7 @@ import (
 	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/render"
 	"github.com/groeimeesters/klachtd/internal/store"
+	"github.com/groeimeesters/klachtd/internal/wording"
 )
 
 // Global timers (case id "").
@@ -175,7 +176,7 @@ func (d *Daemon) fire(tx *store.Tx, t store.Timer, now time.Time) (firing, error
 		return firing{}, err
 	}
 	remind := func(notice, detail string) (firing, error) {
-		_, err := d.queue(tx, &c, root, outMail{template: "herinnering", to: d.staffAddrs(), audience: audStaff,
+		_, err := d.queue(tx, &c, root, outMail{template: render.KindHerinnering, to: d.staffAddrs(), audience: audStaff,
 			data: noticeData(notice, detail)}, now)
 		return firing{}, err
 	}
@@ -224,7 +225,7 @@ func (d *Daemon) retention(tx *store.Tx, c *complaint.Case, root string, now tim
 		d.log.Info("case purged at the retention limit", "case_id", c.ID)
 		return firing{}, tx.PurgeCase(c.ID)
 	case complaint.PurgeKeepOpen:
-		_, err := d.queue(tx, c, root, outMail{template: "herinnering", to: d.staffAddrs(), audience: audStaff,
+		_, err := d.queue(tx, c, root, outMail{template: render.KindHerinnering, to: d.staffAddrs(), audience: audStaff,
 			data: noticeData(render.NoticeRetentionOpen, "")}, now)
 		return firing{}, err
 	case complaint.PurgeNotYet, complaint.PurgeWaitMail:
@@ -256,16 +257,15 @@ func (d *Daemon) autoExtend(tx *store.Tx, c *complaint.Case, root string, now ti
 		return firing{}, err
 	}
 	term := complaint.FormatDate(c.DueAt, c.Language, d.cfg.Organisation.Location)
-	if err := tx.AddEvent(c.ID, store.Event{At: now, Kind: "extension", By: "klachtd", Text: d.say("automatisch verlengd tot ", "automatically extended to ") +
-		complaint.FormatDate(c.DueAt, d.cfg.Organisation.Language, d.cfg.Organisation.Location)}); err != nil {
+	if err := tx.AddEvent(c.ID, store.Event{At: now, Kind: string(complaint.EventExtension), By: "klachtd", Text: d.say(wording.AutoExtended, complaint.FormatDate(c.DueAt, d.cfg.Organisation.Language, d.cfg.Organisation.Location))}); err != nil {
 		return firing{}, err
 	}
-	if _, err := d.queue(tx, c, root, outMail{template: "verlenging", to: complainantAddr(c), audience: audComplainant,
+	if _, err := d.queue(tx, c, root, outMail{template: render.KindVerlenging, to: complainantAddr(c), audience: audComplainant,
 		lang: c.Language, data: render.Data{Term: term}}, now); err != nil {
 		return firing{}, err
 	}
 	staffTerm := complaint.FormatDate(c.DueAt, d.cfg.Organisation.Language, d.cfg.Organisation.Location)
-	if _, err := d.queue(tx, c, root, outMail{template: "herinnering", to: d.staffAddrs(), audience: audStaff,
+	if _, err := d.queue(tx, c, root, outMail{template: render.KindHerinnering, to: d.staffAddrs(), audience: audStaff,
 		data: render.Data{Notice: render.NoticeAutoExtended, Term: staffTerm}}, now); err != nil {
 		return firing{}, err
 	}
@@ -287,6 +287,15 @@ func (d *Daemon) digest(tx *store.Tx, now time.Time) error {
 			data.Overdue = append(data.Overdue, v)
 		}
 	}
-	_, err = d.queue(tx, nil, "", outMail{template: "overzicht", to: d.staffAddrs(), audience: audStaff, data: data}, now)
+	_, err = d.queue(tx, nil, "", outMail{template: render.KindOverzicht, to: d.staffAddrs(), audience: audStaff, data: data}, now)
 	return err
+}
+
+// setTimers makes a case's pending timers those its state asks for.
+func (d *Daemon) setTimers(tx *store.Tx, c complaint.Case) error {
+	var want []store.Timer
+	for _, t := range complaint.Timers(c, d.terms) {
+		want = append(want, store.Timer{CaseID: c.ID, Kind: string(t.Kind), At: t.At})
+	}
+	return tx.SetTimers(c.ID, want)
 }

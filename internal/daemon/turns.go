@@ -2,12 +2,12 @@ package daemon
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/render"
 	"github.com/groeimeesters/klachtd/internal/store"
+	"github.com/groeimeesters/klachtd/internal/wording"
 )
 
 // At most complaints.max_new_per_hour new-case confirmations go out per hour for the whole
@@ -22,14 +22,15 @@ import (
 // confirmation that waited: staff are told once, when it begins, and get one summary of the
 // cases registered during it when it ends (flood.go).
 
-const tmplConfirmation = "bevestiging"
+// tmplConfirmation is render.KindBevestiging as the rows of the outbox name it.
+const tmplConfirmation = string(render.KindBevestiging)
 
 // floodQuiet is how long after the last waiting confirmation's turn a flood is over.
 const floodQuiet = time.Hour
 
 // confirmation is the confirmation mail of a case.
 func (d *Daemon) confirmation(c *complaint.Case) outMail {
-	return outMail{template: tmplConfirmation, to: complainantAddr(c), audience: audComplainant, lang: c.Language}
+	return outMail{template: render.KindBevestiging, to: complainantAddr(c), audience: audComplainant, lang: c.Language}
 }
 
 // takeTurn gives a confirmation its turn under max_new_per_hour. When it must wait, the case
@@ -42,10 +43,8 @@ func (d *Daemon) takeTurn(tx *store.Tx, c *complaint.Case, now time.Time) (time.
 	}
 	lang, loc := d.cfg.Organisation.Language, d.cfg.Organisation.Location
 	when := complaint.FormatDateTime(turn, lang, loc)
-	note := fmt.Sprintf(pick(lang,
-		"Meer dan %d nieuwe klachten in een uur (max_new_per_hour): de ontvangstbevestiging wacht op haar beurt en gaat uit op %s.",
-		"More than %d new complaints in an hour (max_new_per_hour): the confirmation waits its turn and goes out on %s."), perHour, when)
-	if err := tx.AddEvent(c.ID, store.Event{At: now, Kind: "confirmation-waits", Text: note}); err != nil {
+	note := wording.ConfirmationWaits.In(lang, perHour, when)
+	if err := tx.AddEvent(c.ID, store.Event{At: now, Kind: string(complaint.EventConfirmationWaits), Text: note}); err != nil {
 		return time.Time{}, "", err
 	}
 	begins, err := d.beginFlood(tx, turn, now)
@@ -53,9 +52,8 @@ func (d *Daemon) takeTurn(tx *store.Tx, c *complaint.Case, now time.Time) (time.
 		return turn, note, err // the same flood: staff know
 	}
 	d.log.Warn("more new complaints than max_new_per_hour: confirmations wait their turn", "case_id", c.ID, "max_new_per_hour", perHour)
-	detail := fmt.Sprintf(pick(lang, "ten hoogste %d bevestigingen per uur; de eerste die moet wachten is die van %s, die uitgaat op %s",
-		"at most %d confirmations an hour; the first that must wait is that of %s, which goes out on %s"), perHour, c.ID, when)
-	_, err = d.queue(tx, nil, "", outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
+	detail := wording.FloodDetail.In(lang, perHour, c.ID, when)
+	_, err = d.queue(tx, nil, "", outMail{template: render.KindMelding, to: d.staffAddrs(), audience: audStaff,
 		data: noticeData(render.NoticeFlood, detail)}, now)
 	return turn, note, err
 }
@@ -81,9 +79,8 @@ func (d *Daemon) releaseWaiting(tx *store.Tx, c *complaint.Case, root string, no
 	if err := d.recordAsked(tx, c, tmplConfirmation, w.MessageID); err != nil {
 		return err
 	}
-	return tx.AddEvent(c.ID, store.Event{At: now, Kind: "confirmation-released",
-		Text: d.say("de wachtende ontvangstbevestiging gaat nu uit, vóór het bericht aan de klager",
-			"the waiting confirmation goes out now, before the mail to the complainant")})
+	return tx.AddEvent(c.ID, store.Event{At: now, Kind: string(complaint.EventConfirmationReleased),
+		Text: d.say(wording.ConfirmationReleased)})
 }
 
 // refreshAtTurn renders a waiting confirmation again now that its turn has come, with the case
@@ -122,7 +119,5 @@ func (d *Daemon) waitingDetail(tx *store.Tx, caseID string) (string, error) {
 	if err != nil || w == nil || w.Turn.IsZero() {
 		return "", err
 	}
-	return fmt.Sprintf(d.say("de bevestiging wacht op haar beurt (max_new_per_hour = %d) en gaat uit op %s",
-		"the confirmation waits its turn (max_new_per_hour = %d) and goes out on %s"), d.cfg.Complaints.MaxNewPerHour,
-		complaint.FormatDateTime(w.Turn, d.cfg.Organisation.Language, d.cfg.Organisation.Location)), nil
+	return d.say(wording.WaitingDetail, d.cfg.Complaints.MaxNewPerHour, complaint.FormatDateTime(w.Turn, d.cfg.Organisation.Language, d.cfg.Organisation.Location)), nil
 }

@@ -12,7 +12,7 @@ import (
 	"github.com/groeimeesters/klachtd/internal/triage"
 )
 
-// What Handle reads first is what triage needs (SPEC §2: headers and text): the whole message
+// What Handle reads first is what triage needs (headers and text, as the README says): the whole message
 // for small mail, the intake's view of larger mail (its header and text parts, no attachments:
 // intake.Fetched.Partial), the header of mail too large to fetch. Most mail is ordinary and
 // stops there. Only mail that becomes a case or joins one, and mail that cannot be read, is

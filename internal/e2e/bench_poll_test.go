@@ -14,7 +14,7 @@ import (
 )
 
 // BenchmarkPollNothingNewDaemon: the running daemon's poll when nothing is new, on a mailbox
-// of 1,000 and of 100,000 messages (SPEC §8: the same cost at 100 or 100,000). The daemon
+// of 1,000 and of 100,000 messages (the same cost at 100 or 100,000 messages). The daemon
 // polls every 100 ms without IDLE for three seconds; the figure is the median of the "polled"
 // lines of its debug log (intake: from the poll's start to its end) and its CPU time per poll.
 func BenchmarkPollNothingNewDaemon(b *testing.B) {

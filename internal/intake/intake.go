@@ -171,9 +171,9 @@ type mailboxState struct {
 	floor     uint32          // with recovery: the checkpoint to save when pending is done
 	processed bool            // the Processed folder is known to exist
 	wholeOnly map[uint32]bool // UIDs whose fetch by structure failed: fetched whole
-	// unmoved are handled UIDs whose move the server refused, with how often: the next
-	// passes move them again (retryMoves).
-	unmoved map[uint32]int
+	// unmoved and unflagged are handled UIDs whose move or flag the server refused, with how
+	// often: the next passes move or flag them again (retrySettle).
+	unmoved, unflagged map[uint32]int
 }
 
 // New returns an intake; it does no I/O.
@@ -228,7 +228,7 @@ func (in *Intake) Run(ctx context.Context) error {
 	in.cfg = cfg
 	failures := 0
 	for {
-		healthy, err := in.session(ctx)
+		healthy, err := in.runSession(ctx)
 		if ctx.Err() != nil {
 			return nil
 		}

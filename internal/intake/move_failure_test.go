@@ -1,9 +1,11 @@
 package intake
 
 import (
+	"slices"
 	"testing"
 	"time"
 
+	"github.com/emersion/go-imap/v2"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/groeimeesters/klachtd/internal/mailtest"
@@ -71,11 +73,11 @@ func TestMoveRefusedIsRetried(t *testing.T) {
 			t.Errorf("hand-overs (-want +got): the handler has the message already:\n%s", diff)
 		}
 
-		for range 1 + maxMoveRetries {
+		for range 1 + maxSettleRetries {
 			proxy.RefuseOn("MOVE ")
 		}
 		stubborn := srv.append(t, "INBOX", message("refused-always", 1))
-		eventually(t, 10*time.Second, "every move of the stubborn message refused", func() bool { return proxy.Refused() == 2+maxMoveRetries })
+		eventually(t, 10*time.Second, "every move of the stubborn message refused", func() bool { return proxy.Refused() == 2+maxSettleRetries })
 		after := srv.append(t, "INBOX", message("after-stubborn", 1))
 		eventually(t, 10*time.Second, "the next message moved", func() bool { return countMessages(srv, "Klachten") == 2 })
 		time.Sleep(3 * cfg.PollInterval)
@@ -84,6 +86,50 @@ func TestMoveRefusedIsRetried(t *testing.T) {
 		}
 		if inbox := srv.list(t, "INBOX"); len(inbox) != 1 || inbox[0].UID != stubborn {
 			t.Errorf("inbox holds %v, want only the stubborn message %d", inbox, stubborn)
+		}
+	})
+}
+
+// TestFlagRefusedIsRetried: the server refuses to flag a handled message that stays in the
+// inbox (NO). Like a refused move, the flag is set on a later pass without handing the
+// message over again; a message the server keeps refusing is left unflagged after a few
+// passes, and the mail after it is still flagged.
+func TestFlagRefusedIsRetried(t *testing.T) {
+	eachServer(t, func(t *testing.T, srv *testServer) {
+		proxy := mailtest.NewProxy(t, srv.addr())
+		cfg := testConfig(srv)
+		cfg.Host, cfg.Port = splitAddr(t, proxy.Addr())
+		cp := newCheckpoints()
+		rec := &recorder{decide: func(*Fetched, int) (Disposition, error) { return Flag, nil }}
+		startIntake(t, cfg, cp, rec.handle)
+		started(t, cp)
+		flagged := func(uid uint32) bool {
+			for _, m := range srv.list(t, "INBOX") {
+				if m.UID == uid {
+					return slices.Contains(m.Flags, imap.FlagFlagged)
+				}
+			}
+			return false
+		}
+
+		proxy.RefuseOn(`(\Flagged)`)
+		once := srv.append(t, "INBOX", message("flag-refused-once", 1))
+		eventually(t, 10*time.Second, "the refused message flagged on a later pass", func() bool {
+			return proxy.Refused() == 1 && flagged(once)
+		})
+		for range 1 + maxSettleRetries {
+			proxy.RefuseOn(`(\Flagged)`)
+		}
+		stubborn := srv.append(t, "INBOX", message("flag-refused-always", 1))
+		eventually(t, 10*time.Second, "every flag of the stubborn message refused", func() bool { return proxy.Refused() == 2+maxSettleRetries })
+		after := srv.append(t, "INBOX", message("flag-after-stubborn", 1))
+		eventually(t, 10*time.Second, "the next message flagged", func() bool { return flagged(after) })
+		time.Sleep(3 * cfg.PollInterval)
+		if diff := cmp.Diff([]uint32{once, stubborn, after}, rec.uids()); diff != "" {
+			t.Errorf("hand-overs (-want +got): the handler has each message once:\n%s", diff)
+		}
+		if flagged(stubborn) || proxy.Refused() != 2+maxSettleRetries {
+			t.Errorf("stubborn message flagged %v after %d refusals, want unflagged after %d", flagged(stubborn), proxy.Refused(), 2+maxSettleRetries)
 		}
 	})
 }

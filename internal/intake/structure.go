@@ -15,7 +15,7 @@ import (
 	"github.com/emersion/go-imap/v2"
 )
 
-// Larger mail is fetched by its structure (SPEC §2: triage reads only headers and text): one
+// Larger mail is fetched by its structure (triage reads only headers and text): one
 // FETCH of BODYSTRUCTURE and the header for the batch's larger messages, then for each one
 // FETCH of the MIME header of every part and the body of the parts Parse reads. The view
 // built from them (view.go) is what the handler reads; the whole message only when it asks.

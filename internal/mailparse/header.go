@@ -91,12 +91,14 @@ func splitHeader(raw []byte) (h header, body []byte, bad int) {
 			continue
 		}
 		flush()
-		// An mbox "From " line at the very top is not a header; skip it quietly.
-		if len(h) == 0 && bytes.HasPrefix(trimmed, []byte("From ")) {
-			continue
-		}
 		k, v, ok := bytes.Cut(trimmed, []byte(":"))
 		key := strings.TrimSpace(string(k))
+		// An mbox "From " line at the very top is not a header; skip it quietly. "From :" is
+		// a From field (white space before the colon is obsolete syntax, and the other readers
+		// take it as From).
+		if len(h) == 0 && bytes.HasPrefix(trimmed, []byte("From ")) && key != "From" {
+			continue
+		}
 		if !ok || key == "" || strings.ContainsAny(key, " \t") || !isPrintableASCII(key) {
 			bad++
 			continue

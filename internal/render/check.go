@@ -7,7 +7,7 @@ import (
 )
 
 // noticeKinds are the kinds whose text depends on Data.Notice.
-var noticeKinds = []string{"melding", "herinnering"}
+var noticeKinds = []string{string(KindMelding), string(KindHerinnering)}
 
 // Check renders every kind in both languages with SampleData (the notice kinds once per
 // notice) and reports every failure at once, each naming its template file. A rendered mail

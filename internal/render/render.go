@@ -33,16 +33,6 @@ var (
 // Languages lists the languages every kind exists in; the first is the default.
 func Languages() []string { return []string{"nl", "en"} }
 
-// Kinds lists every mail kind, in a stable order.
-func Kinds() []string {
-	return []string{
-		"bevestiging", "nadere-info", "status", "verlenging", "uitkomst-gegrond",
-		"uitkomst-ongegrond", "escalatie", "bindend-advies", "afgehandeld",
-		"melding-nieuw", "herinnering", "commando-fout", "commando-ok", "melding",
-		"overzicht", "rapport", "storing",
-	}
-}
-
 // set is the parsed templates of one kind in one language.
 type set struct {
 	source string // the file it came from, for error messages
@@ -252,7 +242,7 @@ func cleanText(s string) string {
 // d, cleaned like every part of a mail; `klachtd help tags` prints it.
 func (r *Renderer) Partial(lang, name string, d Data) (string, error) {
 	lang = normLang(lang)
-	s, ok := r.sets[lang]["melding-nieuw"] // every set holds the partials
+	s, ok := r.sets[lang][string(KindMeldingNieuw)] // every set holds the partials
 	if !ok || s.text.Lookup(name) == nil {
 		return "", fmt.Errorf("render partial %q: %w", name, ErrUnknownKind)
 	}

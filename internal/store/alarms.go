@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// Alarm is an alarm about the mailbox itself (migration 0016).
+// Alarm is an alarm about the mailbox itself (migration 0012).
 type Alarm struct {
 	Kind    string
 	Raised  time.Time

@@ -8,7 +8,7 @@ import (
 )
 
 // RecordAsked records which form fields the outgoing mail messageID of a case asked the
-// complainant for, in the order it listed (and numbered) them (migration 0018); a mail
+// complainant for, in the order it listed (and numbered) them (migration 0013); a mail
 // rendered again records its list again.
 func (t *Tx) RecordAsked(messageID, caseID string, fields []string) error {
 	b, _ := json.Marshal(nonNil(fields))

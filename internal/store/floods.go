@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// Flood is a flood of new complaints (migration 0018): it began when a new-case confirmation
+// Flood is a flood of new complaints (migration 0013): it began when a new-case confirmation
 // first had to wait its turn under complaints.max_new_per_hour; while it is on, the new-case
 // notices of the cases registered from mail are left for one summary to staff.
 type Flood struct {

@@ -15,6 +15,7 @@ type Incoming struct {
 	UID         uint32
 	MessageID   string
 	Hash        string
+	Content     string // mailparse.ContentKey; "" for none
 	Disposition int
 	Kind        string
 	CaseID      string
@@ -22,14 +23,17 @@ type Incoming struct {
 }
 
 // SeenIncoming reports how a message was handled before: by its IMAP identity, else (after a
-// UIDVALIDITY change, or the same mail delivered twice) by the hash of its bytes.
-func (t *Tx) SeenIncoming(mailbox string, uidValidity, uid uint32, hash string) (Incoming, bool, error) {
+// UIDVALIDITY change, or the same mail delivered twice) by the hash of its bytes, else by its
+// content key (the same mail delivered twice with other trace fields); content "" matches
+// nothing.
+func (t *Tx) SeenIncoming(mailbox string, uidValidity, uid uint32, hash, content string) (Incoming, bool, error) {
 	var in Incoming
 	var caseID sql.NullString
-	err := t.tx.QueryRowContext(t.ctx, `SELECT mailbox, uidvalidity, uid, message_id, hash, disposition, kind, case_id
-		FROM incoming WHERE (mailbox = ? AND uidvalidity = ? AND uid = ?) OR hash = ? LIMIT 1`,
-		mailbox, uidValidity, uid, hash).Scan(&in.Mailbox, &in.UIDValidity, &in.UID, &in.MessageID, &in.Hash,
-		&in.Disposition, &in.Kind, &caseID)
+	err := t.tx.QueryRowContext(t.ctx, `SELECT mailbox, uidvalidity, uid, message_id, hash, content, disposition, kind, case_id
+		FROM incoming WHERE (mailbox = ? AND uidvalidity = ? AND uid = ?) OR hash = ? OR (? != '' AND content = ?)
+		ORDER BY (mailbox = ? AND uidvalidity = ? AND uid = ?) DESC, hash = ? DESC LIMIT 1`,
+		mailbox, uidValidity, uid, hash, content, content, mailbox, uidValidity, uid, hash).Scan(&in.Mailbox, &in.UIDValidity, &in.UID, &in.MessageID, &in.Hash,
+		&in.Content, &in.Disposition, &in.Kind, &caseID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return in, false, nil
 	}
@@ -46,10 +50,10 @@ func (t *Tx) RecordIncoming(in Incoming) error {
 	if in.CaseID != "" {
 		caseID = in.CaseID
 	}
-	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO incoming(mailbox, uidvalidity, uid, message_id, hash,
-		disposition, kind, case_id, at) VALUES(?,?,?,?,?,?,?,?,?)
+	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO incoming(mailbox, uidvalidity, uid, message_id, hash, content,
+		disposition, kind, case_id, at) VALUES(?,?,?,?,?,?,?,?,?,?)
 		ON CONFLICT(mailbox, uidvalidity, uid) DO NOTHING`,
-		in.Mailbox, in.UIDValidity, in.UID, in.MessageID, in.Hash, in.Disposition, in.Kind, caseID, in.At.UnixMilli())
+		in.Mailbox, in.UIDValidity, in.UID, in.MessageID, in.Hash, in.Content, in.Disposition, in.Kind, caseID, in.At.UnixMilli())
 	if err != nil {
 		return fmt.Errorf("record incoming uid %d: %w", in.UID, err)
 	}
@@ -86,64 +90,4 @@ func (s *Store) RecordFiled(ctx context.Context, filings []Filing) error {
 		return fmt.Errorf("record where %d handled messages were filed: %w", len(filings), err)
 	}
 	return nil
-}
-
-// Checkpoints implements the intake's checkpoint storage.
-type Checkpoints struct{ S *Store }
-
-// Load returns the checkpoint of a mailbox.
-func (c Checkpoints) Load(ctx context.Context, mailbox string) (uidValidity, lastUID uint32, ok bool, err error) {
-	err = c.S.db.QueryRowContext(ctx, `SELECT uidvalidity, last_uid FROM checkpoints WHERE mailbox = ?`, mailbox).
-		Scan(&uidValidity, &lastUID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, 0, false, nil
-	}
-	if err != nil {
-		return 0, 0, false, fmt.Errorf("load checkpoint of %s: %w", mailbox, err)
-	}
-	return uidValidity, lastUID, true, nil
-}
-
-// Sync makes every commit so far durable, also against a power cut.
-func (c Checkpoints) Sync(ctx context.Context) error { return c.S.Sync(ctx) }
-
-// Save stores the checkpoint of a mailbox.
-func (c Checkpoints) Save(ctx context.Context, mailbox string, uidValidity, lastUID uint32) error {
-	return c.S.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO checkpoints(mailbox, uidvalidity, last_uid, updated_at)
-			VALUES(?,?,?,?) ON CONFLICT(mailbox) DO UPDATE SET uidvalidity=excluded.uidvalidity,
-			last_uid=excluded.last_uid, updated_at=excluded.updated_at`,
-			mailbox, uidValidity, lastUID, time.Now().UnixMilli())
-		if err != nil {
-			return fmt.Errorf("save checkpoint of %s: %w", mailbox, err)
-		}
-		return nil
-	})
-}
-
-// HoldAddress stops mail to an address that bounced, until staff clear it.
-func (t *Tx) HoldAddress(address, reason string, at time.Time) error {
-	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO bounce_holds(address, since, reason) VALUES(?,?,?)
-		ON CONFLICT(address) DO NOTHING`, address, at.UnixMilli(), reason)
-	if err != nil {
-		return fmt.Errorf("hold bouncing address: %w", err)
-	}
-	return nil
-}
-
-// ClearHold lets mail go to an address again.
-func (t *Tx) ClearHold(address string) error {
-	if _, err := t.tx.ExecContext(t.ctx, `DELETE FROM bounce_holds WHERE address = ?`, address); err != nil {
-		return fmt.Errorf("clear hold: %w", err)
-	}
-	return nil
-}
-
-// Held reports whether mail to address is held after a bounce.
-func (t *Tx) Held(address string) (bool, error) {
-	var n int
-	if err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM bounce_holds WHERE address = ?`, address).Scan(&n); err != nil {
-		return false, fmt.Errorf("check hold: %w", err)
-	}
-	return n > 0, nil
 }

@@ -50,7 +50,7 @@ func TestStatementsKeptAcrossTransactions(t *testing.T) {
 	_, before := connStats(t, s)
 	for i := range 200 {
 		err := s.InTx(ctx, func(tx *Tx) error {
-			if _, seen, err := tx.SeenIncoming("INBOX", 1, uint32(i+1), fmt.Sprint("h", i)); err != nil || seen {
+			if _, seen, err := tx.SeenIncoming("INBOX", 1, uint32(i+1), fmt.Sprint("h", i), ""); err != nil || seen {
 				return fmt.Errorf("seen %v, %v", seen, err)
 			}
 			return tx.RecordIncoming(Incoming{Mailbox: "INBOX", UIDValidity: 1, UID: uint32(i + 1), Hash: fmt.Sprint("h", i), At: time.Now()})
@@ -67,7 +67,7 @@ func TestStatementsKeptAcrossTransactions(t *testing.T) {
 		t.Errorf("200 transactions of 2 statements prepared %d statements, want at most 2 per connection", n)
 	}
 	err = s.InTx(ctx, func(tx *Tx) error {
-		prev, seen, err := tx.SeenIncoming("INBOX", 1, 150, "")
+		prev, seen, err := tx.SeenIncoming("INBOX", 1, 150, "", "")
 		if err != nil || !seen || prev.Hash != "h149" {
 			return fmt.Errorf("uid 150: %+v, seen %v, %v; want hash h149", prev, seen, err)
 		}

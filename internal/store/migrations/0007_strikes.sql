@@ -1,4 +1,4 @@
--- 0007: strikes against messages that were being handled when klachtd died (SPEC §10: a mail
+-- 0007: strikes against messages that were being handled when klachtd died (a mail
 -- that kills its handler twice is quarantined). A strike is recorded at the next start, from
 -- the in-flight marker file beside the database, with what the dead process said of itself;
 -- a message is quarantined unread after two deaths of which one was reported by the process

@@ -12,10 +12,10 @@ import (
 	"github.com/emersion/go-imap/v2/imapclient"
 )
 
-// session runs one connection: open the mailbox, then poll and wait until
+// runSession runs one connection: open the mailbox, then poll and wait until
 // something fails. healthy reports that at least one poll completed, so that
 // the reconnect backoff starts over.
-func (in *Intake) session(ctx context.Context) (healthy bool, err error) {
+func (in *Intake) runSession(ctx context.Context) (healthy bool, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = fmt.Errorf("imap session: panic: %v\n%s", v, debug.Stack())
@@ -131,7 +131,7 @@ func (in *Intake) resync(ctx context.Context, s *session, uidValidity, uidNext u
 	}
 	uids := sortedUIDs(data.AllUIDs(), 0)
 	st := &in.state
-	st.loaded, st.uidValidity, st.lastUID, st.unmoved = true, uidValidity, 0, nil
+	st.loaded, st.uidValidity, st.lastUID, st.unmoved, st.unflagged = true, uidValidity, 0, nil, nil
 	st.pending, st.recovery, st.floor = uids, true, uidNext-1
 	if len(uids) > 0 {
 		st.floor = max(st.floor, uids[len(uids)-1])
@@ -179,7 +179,7 @@ func (in *Intake) statusUIDNext(ctx context.Context, s *session) (uint32, error)
 // same on a mailbox of 100 or 100,000 messages.
 func (in *Intake) poll(ctx context.Context, s *session) error {
 	st := &in.state
-	if err := in.retryMoves(ctx, s); err != nil {
+	if err := in.retrySettle(ctx, s); err != nil {
 		return err
 	}
 	if len(st.pending) == 0 {

@@ -1,4 +1,4 @@
--- 0016: alarms about the mailbox itself (an OAuth2 grant refused, an intake that cannot log
+-- 0012: alarms about the mailbox itself (an OAuth2 grant refused, an intake that cannot log
 -- in, a refresh token or client secret about to expire). One row per kind: raised_at is when
 -- the alarm was raised and staff were mailed, cleared_at when it passed (NULL while it holds),
 -- so that a restart does not mail staff again about an alarm they already have. detail is the

@@ -1,4 +1,4 @@
--- 0018: a flood of new complaints tells staff once, and a complainant's numbered answers
+-- 0013: a flood of new complaints tells staff once, and a complainant's numbered answers
 -- fill the questions they answer.
 --
 -- floods: a flood begins when a new-case confirmation must wait its turn under

@@ -1,4 +1,4 @@
--- 0015: the running daemon's signs of life, for `klachtd status`: one row, written at start,
+-- 0011: the running daemon's signs of life, for `klachtd status`: one row, written at start,
 -- every half minute and at a clean stop. No content, no addresses: times, a process id and
 -- the reason the last IMAP login failed (the server's words).
 CREATE TABLE daemon_status (

@@ -1,4 +1,4 @@
--- 0014: a timer whose action cannot happen yet is postponed, never consumed without its
+-- 0010: a timer whose action cannot happen yet is postponed, never consumed without its
 -- effect. due_at is the moment a pending timer is due: its own moment, or later once
 -- postponed. The row keeps its key (case_id, kind, at), so a case change that still wants the
 -- timer keeps the postponement, and the fired row stays the record that it fired.

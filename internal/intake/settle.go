@@ -19,7 +19,7 @@ type settlement struct {
 // settle flags, then moves, what a batch owes. A refusal by the server (NO)
 // is logged and the messages count as done for the checkpoint: the handler has
 // committed them, and one stubborn message must not stop the intake; a refused
-// move is tried again on the next passes (retryMoves). A broken connection is
+// move or flag is tried again on the next passes (retrySettle). A broken connection is
 // an error: the messages are handed over again and the handler dedupes.
 // Where each message was filed is reported to the Filer afterwards, also for
 // the part done before an error.
@@ -82,19 +82,21 @@ func refused(err error) bool {
 	return errors.As(err, &imapErr)
 }
 
-// refusal logs a server's refusal and swallows it; other errors pass. A refused move is
-// tried again on the next passes (retryMoves).
+// refusal logs a server's refusal and swallows it; other errors pass. A refused move or flag
+// is tried again on the next passes (retrySettle).
 func (in *Intake) refusal(what string, uids []uint32, err error) error {
 	if !refused(err) {
 		return err
 	}
-	if what == "move" {
-		if in.state.unmoved == nil {
-			in.state.unmoved = map[uint32]int{}
-		}
-		for _, uid := range uids {
-			in.state.unmoved[uid]++
-		}
+	owed := &in.state.unmoved
+	if what == "flag" {
+		owed = &in.state.unflagged
+	}
+	if *owed == nil {
+		*owed = map[uint32]int{}
+	}
+	for _, uid := range uids {
+		(*owed)[uid]++
 	}
 	in.count(func(st *Stats) { st.Errors++ })
 	in.log.Error("server refused to "+what+" handled messages", "uids", uidSet(uids...).String(),
@@ -103,35 +105,42 @@ func (in *Intake) refusal(what string, uids []uint32, err error) error {
 	return nil
 }
 
-// maxMoveRetries is how many later passes move again a handled message whose move the server
-// refused. After that it is left in the mailbox, logged: one message the server will not
-// move must not cost a command on every pass for ever.
-const maxMoveRetries = 3
+// maxSettleRetries is how many later passes move or flag again a handled message whose move
+// or flag the server refused. After that it is left as it is, logged: one message the server
+// will not touch must not cost a command on every pass for ever.
+const maxSettleRetries = 3
 
-// retryMoves moves again, once per pass, the handled messages whose move the server refused
-// before. The handler has committed them: they are not handed over again. A broken connection
-// is an error, and the moves wait for the next session.
-func (in *Intake) retryMoves(ctx context.Context, s *session) error {
+// retrySettle moves and flags again, once per pass, the handled messages whose move or flag
+// the server refused before. The handler has committed them: they are not handed over
+// again. A broken connection is an error, and the retries wait for the next session.
+func (in *Intake) retrySettle(ctx context.Context, s *session) error {
 	st := &in.state
-	if len(st.unmoved) == 0 {
+	if len(st.unmoved) == 0 && len(st.unflagged) == 0 {
 		return nil
 	}
-	before := maps.Clone(st.unmoved)
-	uids := slices.Sorted(maps.Keys(before))
-	if err := in.settle(ctx, s, settlement{move: uids}); err != nil {
+	moves, flags := maps.Clone(st.unmoved), maps.Clone(st.unflagged)
+	owed := settlement{move: slices.Sorted(maps.Keys(moves)), flag: slices.Sorted(maps.Keys(flags))}
+	if err := in.settle(ctx, s, owed); err != nil {
 		return err
 	}
-	for _, uid := range uids {
-		switch n := st.unmoved[uid]; {
-		case n == before[uid]:
-			delete(st.unmoved, uid) // moved now
-		case n > maxMoveRetries:
-			in.log.Error("server keeps refusing to move a handled message; it stays in the mailbox",
-				"uid", uid, "uidvalidity", st.uidValidity, "refusals", n)
-			delete(st.unmoved, uid)
+	in.forgetSettled("move", st.unmoved, moves)
+	in.forgetSettled("flag", st.unflagged, flags)
+	return nil
+}
+
+// forgetSettled drops from owed the messages settled now (no new refusal since before) and
+// those refused too often.
+func (in *Intake) forgetSettled(what string, owed, before map[uint32]int) {
+	for uid, was := range before {
+		switch n := owed[uid]; {
+		case n == was:
+			delete(owed, uid) // settled now
+		case n > maxSettleRetries:
+			in.log.Error("server keeps refusing to "+what+" a handled message; it stays as it is",
+				"uid", uid, "uidvalidity", in.state.uidValidity, "refusals", n)
+			delete(owed, uid)
 		}
 	}
-	return nil
 }
 
 func (in *Intake) flag(ctx context.Context, s *session, uids []uint32) ([]Filing, error) {

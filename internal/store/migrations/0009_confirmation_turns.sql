@@ -1,4 +1,4 @@
--- 0011: the mailbox-wide cap on new-case confirmations (complaints.max_new_per_hour), and
+-- 0009: the mailbox-wide cap on new-case confirmations (complaints.max_new_per_hour), and
 -- auto_reply_limit counted apart for authenticated and unauthenticated mail.
 --
 -- A capped confirmation has a turn: the moment it may go out, computed when it is queued from

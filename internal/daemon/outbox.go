@@ -10,6 +10,7 @@ import (
 	"github.com/groeimeesters/klachtd/internal/outbox"
 	"github.com/groeimeesters/klachtd/internal/render"
 	"github.com/groeimeesters/klachtd/internal/store"
+	"github.com/groeimeesters/klachtd/internal/wording"
 )
 
 // queueAdapter lets the outbox sender work on the store, and records on the case what a
@@ -56,7 +57,7 @@ func (q queueAdapter) Sent(ctx context.Context, id int64, at time.Time) error {
 		if err := tx.UpdateCase(c, at); err != nil {
 			return err
 		}
-		if err := tx.AddEvent(c.ID, store.Event{At: at, Kind: "confirmed", Text: q.d.say("ontvangstbevestiging aangenomen door de mailserver", "confirmation accepted by the mail server")}); err != nil {
+		if err := tx.AddEvent(c.ID, store.Event{At: at, Kind: string(complaint.EventConfirmed), Text: q.d.say(wording.ConfirmedBySMTP)}); err != nil {
 			return err
 		}
 		return q.d.setTimers(tx, c)
@@ -73,7 +74,7 @@ func (q queueAdapter) Failed(ctx context.Context, id int64, at time.Time, reason
 		if m.CaseID == "" {
 			return nil
 		}
-		if err := tx.AddEvent(m.CaseID, store.Event{At: at, Kind: "send-failed", Text: render.Capital(render.Describe(m.Template, d.cfg.Organisation.Language)) + ": " + reason}); err != nil {
+		if err := tx.AddEvent(m.CaseID, store.Event{At: at, Kind: string(complaint.EventSendFailed), Text: render.Capital(render.Describe(m.Template, d.cfg.Organisation.Language)) + ": " + reason}); err != nil {
 			return err
 		}
 		if m.Audience == audStaff {
@@ -87,7 +88,7 @@ func (q queueAdapter) Failed(ctx context.Context, id int64, at time.Time, reason
 		if c.Phone != "" {
 			detail += " (telefoon/phone: " + c.Phone + ")"
 		}
-		_, err = d.queue(tx, &c, root, outMail{template: "melding", to: d.staffAddrs(), audience: audStaff,
+		_, err = d.queue(tx, &c, root, outMail{template: render.KindMelding, to: d.staffAddrs(), audience: audStaff,
 			data: render.Data{Notice: render.NoticeSendFailed, Detail: detail}}, at)
 		return err
 	})
