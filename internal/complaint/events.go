@@ -1,8 +1,9 @@
 package complaint
 
 import (
-	"fmt"
 	"time"
+
+	"github.com/groeimeesters/klachtd/internal/wording"
 )
 
 // EventKind names an entry of a case's timeline (store.Event.Kind, `klachtd show`, the JSON
@@ -86,32 +87,29 @@ const (
 	eventTextCount
 )
 
-// eventTexts holds each text's kind, Dutch and English; dated ones take Event.Time's date.
+// eventTexts holds each text's kind and phrase (internal/wording); dated ones take
+// Event.Time's date.
 var eventTexts = [eventTextCount]struct {
 	kind   EventKind
 	dated  bool
-	nl, en string
+	phrase wording.Phrase
 }{
-	textClosed:             {EventClosed, false, "afgehandeld", "closed"},
-	textAddressOK:          {EventAddressOK, false, "adres van de klager weer in gebruik", "the complainant's address in use again"},
-	textReopened:           {EventReopened, false, "heropend", "reopened"},
-	textReopenedToEscalate: {EventReopened, false, "heropend voor escalatie", "reopened for escalation"},
-	textEscalated:          {EventEscalation, false, "voorgelegd aan de klachtencommissaris", "referred to the complaints commissioner"},
-	textExtendedTo:         {EventExtension, true, "termijn verlengd tot %s", "term extended to %s"},
-	textRemedyTo:           {EventRemedyTerm, true, "hersteltermijn tot %s", "remediation term until %s"},
+	textClosed:             {EventClosed, false, wording.TimelineClosed},
+	textAddressOK:          {EventAddressOK, false, wording.TimelineAddressOK},
+	textReopened:           {EventReopened, false, wording.TimelineReopened},
+	textReopenedToEscalate: {EventReopened, false, wording.TimelineReopenedToEscalate},
+	textEscalated:          {EventEscalation, false, wording.TimelineEscalated},
+	textExtendedTo:         {EventExtension, true, wording.TimelineExtendedTo},
+	textRemedyTo:           {EventRemedyTerm, true, wording.TimelineRemedyTo},
 }
 
 // in is the text in lang, a dated one with at's date in loc.
 func (t eventText) in(lang string, at time.Time, loc *time.Location) string {
 	w := eventTexts[t]
-	s := w.nl
-	if lang == "en" {
-		s = w.en
-	}
 	if w.dated {
-		s = fmt.Sprintf(s, FormatDate(at, lang, loc))
+		return w.phrase.In(lang, FormatDate(at, lang, loc))
 	}
-	return s
+	return w.phrase.In(lang)
 }
 
 // TextIn is the event's text in lang ("en", or else Dutch): the English of a text the domain

@@ -64,7 +64,11 @@ func TestEventTextsInEnglish(t *testing.T) {
 func TestEveryEventTextInBothLanguages(t *testing.T) {
 	for tx := eventText(0); tx < eventTextCount; tx++ {
 		w := eventTexts[tx]
-		if w.kind == "" || w.nl == "" || w.en == "" || w.nl == w.en {
+		nl, en := w.phrase.In("nl", "%s"), w.phrase.In("en", "%s")
+		if !w.dated {
+			nl, en = w.phrase.In("nl"), w.phrase.In("en")
+		}
+		if w.kind == "" || nl == "" || en == "" || nl == en {
 			t.Errorf("event text %d: %+v: a kind and both languages wanted", tx, w)
 		}
 	}

@@ -144,6 +144,15 @@ const (
 	TermMissing
 	TermUnreadable
 	TagTakesNothing
+	// The domain's own texts on a case's timeline (complaint's eventTexts, events.go): Apply
+	// writes them in Dutch, Event.TextIn gives them in English.
+	TimelineClosed
+	TimelineAddressOK
+	TimelineReopened
+	TimelineReopenedToEscalate
+	TimelineEscalated
+	TimelineExtendedTo // %s: the new decision term
+	TimelineRemedyTo   // %s: the remediation term
 
 	count // not a phrase: how many there are
 )
@@ -350,6 +359,20 @@ var phrases = [count]struct{ nl, en string }{
 		"cannot read %q as a term or date; write for example 3w, 10d, 2027-02-15 or 15 February 2027"},
 	TagTakesNothing: {"[%s] heeft geen toevoeging; schrijf alleen [%s]",
 		"[%s] takes nothing after it; write just [%s]"},
+	TimelineClosed: {"afgehandeld",
+		"closed"},
+	TimelineAddressOK: {"adres van de klager weer in gebruik",
+		"the complainant's address in use again"},
+	TimelineReopened: {"heropend",
+		"reopened"},
+	TimelineReopenedToEscalate: {"heropend voor escalatie",
+		"reopened for escalation"},
+	TimelineEscalated: {"voorgelegd aan de klachtencommissaris",
+		"referred to the complaints commissioner"},
+	TimelineExtendedTo: {"termijn verlengd tot %s",
+		"term extended to %s"},
+	TimelineRemedyTo: {"hersteltermijn tot %s",
+		"remediation term until %s"},
 }
 
 // In is the phrase in lang ("en", or else Dutch), its verbs filled with args. An argument
