@@ -1,10 +1,17 @@
 package cli
 
-import "github.com/groeimeesters/klachtd/internal/complaint"
+import (
+	"github.com/groeimeesters/klachtd/internal/complaint"
+	"github.com/groeimeesters/klachtd/internal/wording"
+)
 
 // lang is the language of what a command prints for people: the organisation's (staff read
 // it), Dutch unless organisation.language is "en".
 type lang string
+
+// say is phrase p in l, its verbs filled with args: every word a command prints for people is
+// a wording.Phrase, so it has one home (internal/wording) beside the daemon's and the domain's.
+func (l lang) say(p wording.Phrase, args ...any) string { return p.In(string(l), args...) }
 
 func (l lang) t(nl, en string) string {
 	if l == "en" {
