@@ -2,11 +2,12 @@
 // English, each keyed by a typed constant (Phrase): what the daemon writes on a case's
 // timeline, the notes and lines it puts into staff mails (Data.Detail, Errors, Changes), the
 // reasons it gives a quarantined message, the words a case is shown with in the templates (the
-// form's field labels, the commissaris' summary), and the reasons the domain (complaint) gives
-// when it refuses a staff command or cannot read a tag, and what klachtd's commands print for
+// form's field labels, the commissaris' summary), the reasons the domain (complaint) gives
+// when it refuses a staff command or cannot read a tag, what klachtd's commands print for
 // people (internal/cli: the rows of `klachtd show` and an export's index, the columns of
-// `klachtd list`, the words for each kind of timeline entry and of mail). The mails themselves
-// are templates (templates/nl, templates/en, rendered by internal/render); these are not.
+// `klachtd list`, the words for each kind of timeline entry and of mail in), and what each
+// kind of mail out is called (render.Describe). The mails themselves are templates
+// (templates/nl, templates/en, rendered by internal/render); these are not.
 //
 // Why a table in Go and not a template per sentence: each of these is a line or a clause,
 // most with a value or two filled in (a case number, a date, an address), and many are
@@ -250,6 +251,25 @@ const (
 	MailQueued
 	MailSent
 	MailFailed
+	// What each kind of mail out is, in words, for people who never see template names: staff
+	// confirmations ("Statusbericht verstuurd aan …"), `klachtd show`, the demo (render's
+	// descriptions map each render.Kind to one; render.Describe writes it).
+	DescribeBevestiging
+	DescribeNadereInfo
+	DescribeStatus
+	DescribeVerlenging
+	DescribeUitkomstGegrond
+	DescribeUitkomstOngegrond
+	DescribeEscalatie
+	DescribeBindendAdvies
+	DescribeAfgehandeld
+	DescribeMeldingNieuw
+	DescribeHerinnering
+	DescribeCommandoFout
+	DescribeCommandoOK
+	DescribeMelding
+	DescribeOverzicht
+	DescribeRapport
 
 	count // not a phrase: how many there are
 )
@@ -587,6 +607,22 @@ var phrases = [count]struct{ nl, en string }{
 	MailQueued:                {"in de wachtrij", "queued"},
 	MailSent:                  {"verzonden", "sent"},
 	MailFailed:                {"mislukt", "failed"},
+	DescribeBevestiging:       {"ontvangstbevestiging", "confirmation of receipt"},
+	DescribeNadereInfo:        {"vraag om nadere informatie", "request for more information"},
+	DescribeStatus:            {"statusbericht", "status update"},
+	DescribeVerlenging:        {"bericht over de nieuwe beslistermijn", "notice of the new decision term"},
+	DescribeUitkomstGegrond:   {"uitkomst (gegrond)", "outcome (justified)"},
+	DescribeUitkomstOngegrond: {"uitkomst (ongegrond) met de route naar de klachtencommissaris", "outcome (unjustified) with the route to the commissioner"},
+	DescribeEscalatie:         {"voorlegging aan de klachtencommissaris", "referral to the complaints commissioner"},
+	DescribeBindendAdvies:     {"bericht over het bindend advies", "message about the binding advice"},
+	DescribeAfgehandeld:       {"afsluitend bericht", "closing message"},
+	DescribeMeldingNieuw:      {"melding van een nieuwe klacht", "notice of a new complaint"},
+	DescribeHerinnering:       {"herinnering", "reminder"},
+	DescribeCommandoFout:      {"antwoord op een opdracht die niet is uitgevoerd", "reply to a command that was not carried out"},
+	DescribeCommandoOK:        {"bevestiging van een uitgevoerde opdracht", "confirmation of a command carried out"},
+	DescribeMelding:           {"melding aan medewerkers", "notice to staff"},
+	DescribeOverzicht:         {"weekoverzicht", "weekly overview"},
+	DescribeRapport:           {"halfjaarlijkse klachtenanalyse", "half-yearly complaints analysis"},
 }
 
 // In is the phrase in lang ("en", or else Dutch), its verbs filled with args. An argument
