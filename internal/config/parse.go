@@ -222,8 +222,6 @@ func parseDate(s string) (time.Time, error) {
 	return t, nil
 }
 
-// derive fills what follows from other keys: the time zone, backfill's midnight in it, and
-// the lists that default to other lists.
 // scaleDefaults shortens the defaults of the lesser terms when the file shortens the main term
 // without naming them: with only handle_within = "1m" (a test of a whole case in minutes) a
 // 7-day reminder or a 1-day extension lead would make no sense and be refused. Terms named
@@ -241,6 +239,8 @@ func (c *Config) scaleDefaults(defined map[string]bool) {
 	}
 }
 
+// derive fills what follows from other keys: the time zone, backfill's midnight in it, and
+// the lists that default to other lists.
 func (c *Config) derive() {
 	if loc, err := time.LoadLocation(c.Organisation.Timezone); err == nil {
 		c.Organisation.Location = loc

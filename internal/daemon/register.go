@@ -129,7 +129,10 @@ func (d *Daemon) register(tx *store.Tx, r Registration, m *mailparse.Message, ra
 	if received.IsZero() || received.After(now) || late {
 		received = now
 	}
-	id, err := tx.NextCaseID(now.In(loc).Year())
+	// The case number's year is the year the complaint arrived in, as its terms and the
+	// half-yearly analysis count it: a complaint of 31 December read after New Year is one of
+	// the old year.
+	id, err := tx.NextCaseID(received.In(loc).Year())
 	if err != nil {
 		return "", err
 	}
