@@ -18,6 +18,7 @@ import (
 	kd "github.com/groeimeesters/klachtd/internal/daemon"
 	"github.com/groeimeesters/klachtd/internal/render"
 	"github.com/groeimeesters/klachtd/internal/store"
+	"github.com/groeimeesters/klachtd/internal/wording"
 )
 
 // openExisting is open for commands that only read or prune: a database that does not exist
@@ -124,17 +125,21 @@ func cmdList(ctx context.Context, e *env) error {
 	}
 	loc, l := c.Organisation.Location, lang(c.Organisation.Language)
 	w := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(w, l.t("KLACHT\tSTATUS\tOORDEEL\tONTVANGEN\tVOLGENDE TERMIJN\tDIENST\tKLAGER",
-		"CASE\tSTATUS\tVERDICT\tRECEIVED\tNEXT DEADLINE\tSERVICE\tCOMPLAINANT"))
+	var head []string
+	for _, p := range []wording.Phrase{wording.ColumnCase, wording.ColumnStatus, wording.ColumnVerdict,
+		wording.ColumnReceived, wording.ColumnNextDeadline, wording.ColumnService, wording.ColumnComplainant} {
+		head = append(head, l.say(p))
+	}
+	fmt.Fprintln(w, strings.Join(head, "\t"))
 	for _, cs := range cases {
 		next := "–"
 		if t, what := cs.NextDeadline(); !t.IsZero() {
 			next = complaint.FormatStamp(t, loc)
 			switch {
 			case what == "remedy":
-				next += l.t(" (herstel)", " (remedy)")
+				next += l.say(wording.DueRemedy)
 			case cs.Extended:
-				next += l.t(" (verlengd)", " (extended)")
+				next += l.say(wording.DueExtended)
 			}
 		}
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cs.ID, cs.Status, orDash(string(cs.Verdict)),

@@ -1,28 +1,39 @@
 package cli
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/groeimeesters/klachtd/internal/complaint"
+	"github.com/groeimeesters/klachtd/internal/wording"
 )
 
-// checkWords: every kind has words in both languages, shown by show as they stand in the
-// table, and the table holds no kind that is not one of kinds.
-func checkWords[K ~string](t *testing.T, what string, kinds []K, table map[K][2]string, show func(lang, string) string) {
+// checkWords: every kind has words in both languages (a wording.Phrase; that every phrase has
+// both is TestEveryPhraseInBothLanguages'), shown by show as the phrase says them, no two kinds
+// of one table shown alike, and the table holds no kind that is not one of kinds.
+func checkWords[K ~string](t *testing.T, what string, kinds []K, table map[K]wording.Phrase, show func(lang, string) string) {
 	t.Helper()
 	known := map[K]bool{}
+	shownAs := map[string]K{}
 	for _, k := range kinds {
 		known[k] = true
-		w, ok := table[k]
-		if !ok || w[0] == "" || w[1] == "" {
-			t.Errorf("%s %q has no words (nl %q, en %q)", what, k, w[0], w[1])
+		p, ok := table[k]
+		if !ok {
+			t.Errorf("%s %q has no words", what, k)
 			continue
 		}
-		if got := show("en", string(k)); got != w[1] {
-			t.Errorf("en: %s %q shown as %q, want %q", what, k, got, w[1])
-		}
-		if got := show("nl", string(k)); got != w[0] {
-			t.Errorf("nl: %s %q shown as %q, want %q", what, k, got, w[0])
+		for _, l := range []lang{"nl", "en"} {
+			want := p.In(string(l))
+			if strings.TrimSpace(want) == "" {
+				t.Errorf("%s: %s %q has no words", l, what, k)
+			}
+			if got := show(l, string(k)); got != want {
+				t.Errorf("%s: %s %q shown as %q, want %q", l, what, k, got, want)
+			}
+			if other, ok := shownAs[string(l)+": "+want]; ok {
+				t.Errorf("%s: %ss %q and %q are both shown as %q", l, what, other, k, want)
+			}
+			shownAs[string(l)+": "+want] = k
 		}
 	}
 	for k := range table {

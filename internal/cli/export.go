@@ -18,6 +18,7 @@ import (
 	"github.com/groeimeesters/klachtd/internal/outbox"
 	"github.com/groeimeesters/klachtd/internal/render"
 	"github.com/groeimeesters/klachtd/internal/store"
+	"github.com/groeimeesters/klachtd/internal/wording"
 )
 
 // exportFile is one file of an export: its name, its bytes, and what it is for the index.
@@ -47,8 +48,7 @@ func cmdExport(ctx context.Context, e *env) error {
 	if err := writeExport(e.out, files); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, lang(c.Organisation.Language).t("%s geëxporteerd naar %s: %d e-mails, %s en %s\n",
-		"%s exported to %s: %d mails, %s and %s\n"), v.ID, e.out, len(files)-2, files[1].name, files[0].name)
+	fmt.Fprintln(e.stdout, lang(c.Organisation.Language).say(wording.Exported, v.ID, e.out, len(files)-2, files[1].name, files[0].name))
 	return nil
 }
 
@@ -93,14 +93,12 @@ func exportFiles(ctx context.Context, st *store.Store, v fullCaseJSON, c *config
 func exportIndex(v fullCaseJSON, files []exportFile, c *config.Config) []byte {
 	l, loc := lang(c.Organisation.Language), c.Organisation.Location
 	var b bytes.Buffer
-	fmt.Fprintf(&b, l.t("%s — alles wat over klacht %s is bewaard\nGemaakt op %s met klachtd export, voor een inzageverzoek.\n\n",
-		"%s — everything held on complaint %s\nMade on %s with klachtd export, for a subject-access request.\n\n"),
-		c.Organisation.Name, v.ID, complaint.FormatDateTime(time.Now(), string(l), loc))
+	fmt.Fprintf(&b, "%s\n%s\n\n", l.say(wording.ExportTitle, c.Organisation.Name, v.ID),
+		l.say(wording.ExportMade, complaint.FormatDateTime(time.Now(), string(l), loc)))
 	_ = printCase(&b, v, l, loc, false)
-	fmt.Fprintf(&b, "\n%s\n", l.t("Bestanden en correspondentie", "Files and correspondence"))
+	fmt.Fprintf(&b, "\n%s\n", l.say(wording.ExportFiles))
 	w := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(w, "  %s\t%s\n", files[1].name, l.t("de klacht met tijdlijn en correspondentie, voor een computerprogramma (JSON)",
-		"the complaint with its timeline and correspondence, for a computer program (JSON)"))
+	fmt.Fprintf(w, "  %s\t%s\n", files[1].name, l.say(wording.ExportJSON))
 	for _, f := range files[2:] {
 		m := f.msg
 		arrow, who, what := "←", m.From, l.incoming(m.Kind)
@@ -111,8 +109,7 @@ func exportIndex(v fullCaseJSON, files []exportFile, c *config.Config) []byte {
 		fmt.Fprintf(w, "  %s\t%s\t%s %s\t%s\t%s\n", f.name, complaint.FormatStamp(m.At, loc), arrow, cell(who), cell(firstLine(m.Subject)), what)
 	}
 	w.Flush()
-	b.WriteString("\n" + l.t("Een .eml-bestand is een e-mail zoals die is ontvangen of verstuurd: met alle kopregels, de tekst, de HTML-weergave en de bijlagen. Het opent in elk e-mailprogramma.",
-		"An .eml file is a mail as it was received or sent: with every header, the text, the HTML view and the attachments. Any mail program opens it.") + "\n")
+	b.WriteString("\n" + l.say(wording.ExportEML) + "\n")
 	return b.Bytes()
 }
 

@@ -10,6 +10,7 @@ import (
 	klachtd "github.com/groeimeesters/klachtd"
 	"github.com/groeimeesters/klachtd/internal/config"
 	"github.com/groeimeesters/klachtd/internal/render"
+	"github.com/groeimeesters/klachtd/internal/wording"
 )
 
 // cmdHelp is `klachtd help tags`: the staff tag card, the very text the new-complaint mail to
@@ -36,7 +37,6 @@ func cmdHelp(ctx context.Context, e *env) error {
 		return failf("templates: %v", err)
 	}
 	l := lang(c.Organisation.Language)
-	_, err = fmt.Fprintf(e.stdout, "%s\n\n%s\n%s\n", l.t("Tags van klachtd", "klachtd's tags"), card,
-		l.t("Meer uitleg, met een voorbeeld bij elke tag: docs/handleiding.md.", "More, with an example of each tag: docs/handleiding.md (in Dutch)."))
+	_, err = fmt.Fprintf(e.stdout, "%s\n\n%s\n%s\n", l.say(wording.TagsTitle), card, l.say(wording.TagsMore))
 	return err
 }

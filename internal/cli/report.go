@@ -11,6 +11,7 @@ import (
 	kd "github.com/groeimeesters/klachtd/internal/daemon"
 	"github.com/groeimeesters/klachtd/internal/report"
 	"github.com/groeimeesters/klachtd/internal/store"
+	"github.com/groeimeesters/klachtd/internal/wording"
 )
 
 func cmdReport(ctx context.Context, e *env) error {
@@ -80,14 +81,13 @@ func (e *env) pointToCurrent(r report.Report, now time.Time, c *config.Config, l
 	if e.configPath != defaultConfig() {
 		command += " --config " + e.configPath
 	}
-	count := fmt.Sprintf(l.t("zijn tot nu toe %d klachten ontvangen", "%d complaints have been received so far"), len(stats))
+	count := l.say(wording.ReportSoFar, len(stats))
 	switch len(stats) {
 	case 0:
-		count = l.t("zijn nog geen klachten ontvangen", "no complaints have been received yet")
+		count = l.say(wording.ReportNoneYet)
 	case 1:
-		count = l.t("is tot nu toe 1 klacht ontvangen", "1 complaint has been received so far")
+		count = l.say(wording.ReportOneSoFar)
 	}
-	_, err = fmt.Fprintf(e.stdout, "\n"+l.t("In de lopende periode, de %s, %s. Het overzicht daarvan:\n  %s\n",
-		"In the current period, the %s, %s. Its report:\n  %s\n"), cur.PeriodWords(string(l)), count, command)
+	_, err = fmt.Fprintf(e.stdout, "\n%s\n  %s\n", l.say(wording.ReportCurrent, cur.PeriodWords(string(l)), count), command)
 	return err
 }

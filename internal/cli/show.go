@@ -13,6 +13,7 @@ import (
 	"github.com/groeimeesters/klachtd/internal/config"
 	"github.com/groeimeesters/klachtd/internal/render"
 	"github.com/groeimeesters/klachtd/internal/store"
+	"github.com/groeimeesters/klachtd/internal/wording"
 )
 
 // loadCase opens the database and reads the case named on the command line, with its
@@ -70,26 +71,30 @@ func printCase(out io.Writer, v fullCaseJSON, l lang, loc *time.Location, withMa
 	}
 	due := at(v.DueAt)
 	if v.Extended {
-		due += l.t(" (verlengd)", " (extended)")
+		due += l.say(wording.DueExtended)
 	}
-	rows := [][2]string{
-		{l.t("Klager", "Complainant"), who},
-		{l.t("Telefoon", "Phone"), v.Complainant.Phone},
-		{l.t("Dienst", "Service"), v.Service},
-		{l.t("Ontvangen", "Received"), at(v.ReceivedAt)},
-		{l.t("Bevestigd", "Confirmed"), at(v.ConfirmedAt)},
-		{l.t("Beslistermijn", "Decision term"), due},
-		{l.t("Hersteltermijn", "Remediation term"), at(v.RemedyDueAt)},
-		{l.t("Afgesloten", "Closed"), at(v.ClosedAt)},
-		{l.t("Oorzaak", "Cause"), v.Cause},
-		{l.t("Maatregel", "Measure"), v.Measure},
+	rows := []struct {
+		label    wording.Phrase
+		value    string
+		optional bool // shown only when it has a value
+	}{
+		{wording.ShowComplainant, who, false},
+		{wording.ShowPhone, v.Complainant.Phone, false},
+		{wording.ShortDienst, v.Service, false},
+		{wording.ShowReceived, at(v.ReceivedAt), false},
+		{wording.ShowConfirmed, at(v.ConfirmedAt), false},
+		{wording.ShowDecisionTerm, due, false},
+		{wording.ShowRemedyTerm, at(v.RemedyDueAt), false},
+		{wording.ShowClosed, at(v.ClosedAt), false},
+		{wording.ShowCause, v.Cause, true},
+		{wording.ShowMeasure, v.Measure, true},
 	}
 	for _, r := range rows {
-		if r[1] != "" || r[0] != l.t("Oorzaak", "Cause") && r[0] != l.t("Maatregel", "Measure") {
-			fmt.Fprintf(w, "  %s\t%s\n", r[0], cell(orDash(r[1])))
+		if r.value != "" || !r.optional {
+			fmt.Fprintf(w, "  %s\t%s\n", l.say(r.label), cell(orDash(r.value)))
 		}
 	}
-	fmt.Fprintf(w, "\n%s\n", l.t("Klachtformulier", "Complaint form"))
+	fmt.Fprintf(w, "\n%s\n", l.say(wording.ShowForm))
 	for _, k := range complaint.FormFields {
 		lines := strings.Split(strings.TrimSpace(v.Fields[k]), "\n")
 		fmt.Fprintf(w, "  %s\t%s\n", l.field(k), cell(orDash(lines[0])))
@@ -102,12 +107,12 @@ func printCase(out io.Writer, v fullCaseJSON, l lang, loc *time.Location, withMa
 		for _, k := range v.Missing {
 			names = append(names, strings.ToLower(l.field(k)))
 		}
-		fmt.Fprintf(w, "  %s\t%s\n", l.t("Ontbreekt", "Missing"), strings.Join(names, ", "))
+		fmt.Fprintf(w, "  %s\t%s\n", l.say(wording.ShowMissing), strings.Join(names, ", "))
 	}
 	if err := w.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "\n%s\n", l.t("Tijdlijn", "Timeline"))
+	fmt.Fprintf(out, "\n%s\n", l.say(wording.ShowTimeline))
 	w = tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	for _, t := range v.Timeline {
 		fmt.Fprintf(w, "  %s\t%s\t%s\t%s\n", complaint.FormatStamp(t.At, loc), l.event(t.Kind), cell(orDash(t.By)), cell(firstLine(t.Text)))
@@ -115,7 +120,7 @@ func printCase(out io.Writer, v fullCaseJSON, l lang, loc *time.Location, withMa
 	if err := w.Flush(); err != nil || !withMail {
 		return err
 	}
-	fmt.Fprintf(out, "\n%s\n", l.t("Correspondentie", "Correspondence"))
+	fmt.Fprintf(out, "\n%s\n", l.say(wording.ShowCorrespondence))
 	w = tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	for _, m := range v.Messages {
 		arrow, who, what := "←", m.From, l.incoming(m.Kind)
@@ -123,7 +128,7 @@ func printCase(out io.Writer, v fullCaseJSON, l lang, loc *time.Location, withMa
 			arrow, who = "→", strings.Join(append(append([]string{}, m.To...), m.Cc...), ", ")
 			what = render.Describe(m.Template, string(l)) + ", " + l.mailStatus(m.Status)
 		} else if !m.Verified {
-			what += l.t(", niet geverifieerd", ", not verified")
+			what += l.say(wording.ShowNotVerified)
 		}
 		fmt.Fprintf(w, "  %s\t%s %s\t%s\t%s\n", complaint.FormatStamp(m.At, loc), arrow, cell(who), cell(firstLine(m.Subject)), what)
 	}

@@ -1,102 +1,109 @@
 package cli
 
-import "github.com/groeimeesters/klachtd/internal/complaint"
+import (
+	"github.com/groeimeesters/klachtd/internal/complaint"
+	"github.com/groeimeesters/klachtd/internal/wording"
+)
 
 // lang is the language of what a command prints for people: the organisation's (staff read
 // it), Dutch unless organisation.language is "en".
 type lang string
 
-func (l lang) t(nl, en string) string {
-	if l == "en" {
-		return en
-	}
-	return nl
-}
+// say is phrase p in l, its verbs filled with args: every word a command prints for people is
+// a wording.Phrase, so it has one home (internal/wording) beside the daemon's and the domain's.
+func (l lang) say(p wording.Phrase, args ...any) string { return p.In(string(l), args...) }
+
+// The tables below map each kind to its words. The words themselves are phrases in
+// internal/wording, one home for all of klachtd's sentences; the mapping stays here, where the
+// kinds are known and shown: wording is a leaf that cannot import complaint (complaint imports
+// wording), and the words are how `klachtd show` and the export label a kind, not part of the
+// domain. TestEveryEventKindHasWords and TestEveryMailKindHasWords keep the tables whole.
 
 // fieldWords are the klachtformulier fields as a short label.
-var fieldWords = map[string][2]string{
-	complaint.FieldNaam:                {"Naam", "Name"},
-	complaint.FieldDatum:               {"Datum", "Date"},
-	complaint.FieldOmschrijving:        {"Omschrijving", "Description"},
-	complaint.FieldGevolgen:            {"Gevolgen", "Consequences"},
-	complaint.FieldGewensteAfhandeling: {"Gewenste afhandeling", "Desired resolution"},
-	complaint.FieldAanvullend:          {"Aanvullend", "Additional"},
-	complaint.FieldDienst:              {"Dienst", "Service"},
+var fieldWords = map[string]wording.Phrase{
+	complaint.FieldNaam:                wording.ShortNaam,
+	complaint.FieldDatum:               wording.ShortDatum,
+	complaint.FieldOmschrijving:        wording.ShortOmschrijving,
+	complaint.FieldGevolgen:            wording.ShortGevolgen,
+	complaint.FieldGewensteAfhandeling: wording.ShortGewensteAfhandeling,
+	complaint.FieldAanvullend:          wording.ShortAanvullend,
+	complaint.FieldDienst:              wording.ShortDienst,
 }
 
 func (l lang) field(f string) string { return pick(l, fieldWords, f) }
 
 // eventWords are the kinds of timeline events in words, one for each complaint.EventKinds
-// (TestEveryEventKindHasWords).
-var eventWords = map[complaint.EventKind][2]string{
-	complaint.EventRegistered:           {"geregistreerd", "registered"},
-	complaint.EventConfirmed:            {"bevestigd", "confirmed"},
-	complaint.EventNoConfirmation:       {"geen bevestiging", "no confirmation"},
-	complaint.EventConfirmationWaits:    {"bevestiging wacht", "confirmation waits"},
-	complaint.EventConfirmationReleased: {"bevestiging eerder verstuurd", "confirmation sent early"},
-	complaint.EventNoticeHeld:           {"melding in overzicht", "notice in summary"},
-	complaint.EventDocumentSkipped:      {"bijlage niet gelezen", "attachment not read"},
-	complaint.EventStatus:               {"status", "status"},
-	complaint.EventVerdict:              {"oordeel", "verdict"},
-	complaint.EventExtension:            {"verlenging", "extension"},
-	complaint.EventRemedyTerm:           {"hersteltermijn", "remediation term"},
-	complaint.EventEscalation:           {"escalatie", "escalation"},
-	complaint.EventAdvice:               {"bindend advies", "binding advice"},
-	complaint.EventClosed:               {"afgehandeld", "closed"},
-	complaint.EventReopened:             {"heropend", "reopened"},
-	complaint.EventNote:                 {"notitie", "note"},
-	complaint.EventCause:                {"oorzaak", "cause"},
-	complaint.EventMeasure:              {"maatregel", "measure"},
-	complaint.EventAddressOK:            {"adres weer goed", "address ok"},
-	complaint.EventFields:               {"aangevuld", "fields added"},
-	complaint.EventMailComplainant:      {"mail klager", "complainant mail"},
-	complaint.EventMailStaff:            {"mail medewerker", "staff mail"},
-	complaint.EventMailCommissaris:      {"mail commissaris", "commissioner mail"},
-	complaint.EventMailUnverified:       {"niet geverifieerd", "unverified mail"},
-	complaint.EventMailAuto:             {"automatisch antwoord", "automatic reply"},
-	complaint.EventMailHeld:             {"niet verstuurd", "mail held"},
-	complaint.EventForgedCommand:        {"opdracht geweigerd", "command refused"},
-	complaint.EventCommandError:         {"opdracht fout", "command error"},
-	complaint.EventDuplicateCommand:     {"dubbel bezorgd", "delivered twice"},
-	complaint.EventQuotedTags:           {"tags niet uitgevoerd", "tags not carried out"},
-	complaint.EventBounce:               {"bounce", "bounce"},
-	complaint.EventSendFailed:           {"verzenden mislukt", "send failed"},
+// (TestEveryEventKindHasWords). A kind whose word is a phrase the domain or daemon also
+// writes (afgehandeld, heropend, hersteltermijn) is that phrase: one word, one home.
+var eventWords = map[complaint.EventKind]wording.Phrase{
+	complaint.EventRegistered:           wording.EventRegistered,
+	complaint.EventConfirmed:            wording.EventConfirmed,
+	complaint.EventNoConfirmation:       wording.EventNoConfirmation,
+	complaint.EventConfirmationWaits:    wording.EventConfirmationWaits,
+	complaint.EventConfirmationReleased: wording.EventConfirmationReleased,
+	complaint.EventNoticeHeld:           wording.EventNoticeHeld,
+	complaint.EventDocumentSkipped:      wording.EventDocumentSkipped,
+	complaint.EventStatus:               wording.EventStatus,
+	complaint.EventVerdict:              wording.EventVerdict,
+	complaint.EventExtension:            wording.EventExtension,
+	complaint.EventRemedyTerm:           wording.RemedyTerm,
+	complaint.EventEscalation:           wording.EventEscalation,
+	complaint.EventAdvice:               wording.EventAdvice,
+	complaint.EventClosed:               wording.TimelineClosed,
+	complaint.EventReopened:             wording.TimelineReopened,
+	complaint.EventNote:                 wording.EventNote,
+	complaint.EventCause:                wording.EventCause,
+	complaint.EventMeasure:              wording.EventMeasure,
+	complaint.EventAddressOK:            wording.EventAddressOK,
+	complaint.EventFields:               wording.EventFields,
+	complaint.EventMailComplainant:      wording.EventMailComplainant,
+	complaint.EventMailStaff:            wording.EventMailStaff,
+	complaint.EventMailCommissaris:      wording.EventMailCommissaris,
+	complaint.EventMailUnverified:       wording.EventMailUnverified,
+	complaint.EventMailAuto:             wording.MailAuto,
+	complaint.EventMailHeld:             wording.EventMailHeld,
+	complaint.EventForgedCommand:        wording.EventForgedCommand,
+	complaint.EventCommandError:         wording.EventCommandError,
+	complaint.EventDuplicateCommand:     wording.EventDuplicateCommand,
+	complaint.EventQuotedTags:           wording.EventQuotedTags,
+	complaint.EventBounce:               wording.MailBounce,
+	complaint.EventSendFailed:           wording.EventSendFailed,
 }
 
 // event is a timeline kind in words; a kind without words (a newer klachtd's) as it is.
 func (l lang) event(kind string) string { return pick(l, eventWords, kind) }
 
-// mailStatusWords are the states of an outgoing mail.
-var mailStatusWords = map[string][2]string{
-	"queued": {"in de wachtrij", "queued"},
-	"sent":   {"verzonden", "sent"},
-	"failed": {"mislukt", "failed"},
+// mailStatusWords are the states of an outgoing mail (as the store keeps them).
+var mailStatusWords = map[string]wording.Phrase{
+	"queued": wording.MailQueued,
+	"sent":   wording.MailSent,
+	"failed": wording.MailFailed,
 }
 
 func (l lang) mailStatus(s string) string { return pick(l, mailStatusWords, s) }
 
 // pick is key's words in l from a table keyed by a string kind; a key the table lacks as it is.
-func pick[K ~string](l lang, words map[K][2]string, key string) string {
-	w, ok := words[K(key)]
+func pick[K ~string](l lang, words map[K]wording.Phrase, key string) string {
+	p, ok := words[K(key)]
 	if !ok {
 		return key
 	}
-	return l.t(w[0], w[1])
+	return l.say(p)
 }
 
 // incomingWords are the kinds of incoming mail on a case in words, one for each
 // complaint.MailKinds (TestEveryMailKindHasWords).
-var incomingWords = map[complaint.MailKind][2]string{
-	complaint.MailComplaint:        {"klacht", "complaint"},
-	complaint.MailReplyComplainant: {"reactie klager", "complainant's reply"},
-	complaint.MailReplyStaff:       {"opdracht of reactie medewerker", "staff command or reply"},
-	complaint.MailReplyCommissaris: {"reactie klachtencommissaris", "commissioner's reply"},
-	complaint.MailReplyUnverified:  {"reactie, afzender niet geverifieerd", "reply, sender not verified"},
-	complaint.MailForgedCommand:    {"opdracht, afzender niet geverifieerd", "command, sender not verified"},
-	complaint.MailUnlinkedCommand:  {"opdracht, koppeling niet ondertekend", "command, link not signed"},
-	complaint.MailBounce:           {"bounce", "bounce"},
-	complaint.MailAuto:             {"automatisch antwoord", "automatic reply"},
-	complaint.MailQuarantine:       {"niet te lezen", "unreadable"},
+var incomingWords = map[complaint.MailKind]wording.Phrase{
+	complaint.MailComplaint:        wording.MailComplaint,
+	complaint.MailReplyComplainant: wording.MailReplyComplainant,
+	complaint.MailReplyStaff:       wording.MailReplyStaff,
+	complaint.MailReplyCommissaris: wording.MailReplyCommissaris,
+	complaint.MailReplyUnverified:  wording.MailReplyUnverified,
+	complaint.MailForgedCommand:    wording.MailForgedCommand,
+	complaint.MailUnlinkedCommand:  wording.MailUnlinkedCommand,
+	complaint.MailBounce:           wording.MailBounce,
+	complaint.MailAuto:             wording.MailAuto,
+	complaint.MailQuarantine:       wording.MailQuarantine,
 }
 
 // incoming is a kind of mail in, in words; a kind without words as it is.

@@ -2,8 +2,11 @@
 // English, each keyed by a typed constant (Phrase): what the daemon writes on a case's
 // timeline, the notes and lines it puts into staff mails (Data.Detail, Errors, Changes), the
 // reasons it gives a quarantined message, the words a case is shown with in the templates (the
-// form's field labels, the commissaris' summary), and the reasons the domain (complaint) gives
-// when it refuses a staff command or cannot read a tag. The mails themselves are templates
+// form's field labels, the commissaris' summary), the reasons the domain (complaint) gives
+// when it refuses a staff command or cannot read a tag, what klachtd's commands print for
+// people (internal/cli: the rows of `klachtd show` and an export's index, the columns of
+// `klachtd list`, the words for each kind of timeline entry and of mail in), and what each
+// kind of mail out is called (render.Describe). The mails themselves are templates
 // (templates/nl, templates/en, rendered by internal/render); these are not.
 //
 // Why a table in Go and not a template per sentence: each of these is a line or a clause,
@@ -153,6 +156,120 @@ const (
 	TimelineEscalated
 	TimelineExtendedTo // %s: the new decision term
 	TimelineRemedyTo   // %s: the remediation term
+	// What klachtd's commands print for people (internal/cli), in the organisation's language:
+	// the rows and headings of `klachtd show` and of an export's index.txt, the columns of
+	// `klachtd list`, what `klachtd export`, `klachtd report` and `klachtd help tags` say.
+	ShowComplainant
+	ShowPhone
+	ShowReceived
+	ShowConfirmed
+	ShowDecisionTerm
+	ShowRemedyTerm
+	ShowClosed
+	ShowCause
+	ShowMeasure
+	ShowForm
+	ShowMissing
+	ShowTimeline
+	ShowCorrespondence
+	ShowNotVerified
+	DueExtended
+	DueRemedy
+	ColumnCase
+	ColumnStatus
+	ColumnVerdict
+	ColumnReceived
+	ColumnNextDeadline
+	ColumnService
+	ColumnComplainant
+	Exported
+	ExportTitle
+	ExportMade
+	ExportFiles
+	ExportJSON
+	ExportEML
+	ReportSoFar
+	ReportNoneYet
+	ReportOneSoFar
+	ReportCurrent
+	TagsTitle
+	TagsMore
+	// The klachtformulier's fields as a short label (`klachtd show`'s form, what is missing;
+	// cli's fieldWords map complaint's field constants to these). ShortDienst is also show's
+	// row for the service the case is about: the same word for the same field.
+	ShortNaam
+	ShortDatum
+	ShortOmschrijving
+	ShortGevolgen
+	ShortGewensteAfhandeling
+	ShortAanvullend
+	ShortDienst
+	// The kinds of timeline entries in words (the Timeline of `klachtd show`; cli's eventWords
+	// map each complaint.EventKind to one). Three kinds say what a phrase above already says and
+	// are that phrase: closed is TimelineClosed, reopened TimelineReopened, the remediation term
+	// RemedyTerm. Bounce and automatic reply are also kinds of mail in (MailBounce, MailAuto).
+	EventRegistered
+	EventConfirmed
+	EventNoConfirmation
+	EventConfirmationWaits
+	EventConfirmationReleased
+	EventNoticeHeld
+	EventDocumentSkipped
+	EventStatus
+	EventVerdict
+	EventExtension
+	EventEscalation
+	EventAdvice
+	EventNote
+	EventCause
+	EventMeasure
+	EventAddressOK
+	EventFields
+	EventMailComplainant
+	EventMailStaff
+	EventMailCommissaris
+	EventMailUnverified
+	EventMailHeld
+	EventForgedCommand
+	EventCommandError
+	EventDuplicateCommand
+	EventQuotedTags
+	EventSendFailed
+	// The kinds of mail in on a case in words (the Correspondence of `klachtd show` and the
+	// export's index; cli's incomingWords map each complaint.MailKind to one).
+	MailComplaint
+	MailReplyComplainant
+	MailReplyStaff
+	MailReplyCommissaris
+	MailReplyUnverified
+	MailForgedCommand
+	MailUnlinkedCommand
+	MailBounce
+	MailAuto
+	MailQuarantine
+	// The states of a mail out (cli's mailStatusWords).
+	MailQueued
+	MailSent
+	MailFailed
+	// What each kind of mail out is, in words, for people who never see template names: staff
+	// confirmations ("Statusbericht verstuurd aan …"), `klachtd show`, the demo (render's
+	// descriptions map each render.Kind to one; render.Describe writes it).
+	DescribeBevestiging
+	DescribeNadereInfo
+	DescribeStatus
+	DescribeVerlenging
+	DescribeUitkomstGegrond
+	DescribeUitkomstOngegrond
+	DescribeEscalatie
+	DescribeBindendAdvies
+	DescribeAfgehandeld
+	DescribeMeldingNieuw
+	DescribeHerinnering
+	DescribeCommandoFout
+	DescribeCommandoOK
+	DescribeMelding
+	DescribeOverzicht
+	DescribeRapport
 
 	count // not a phrase: how many there are
 )
@@ -373,6 +490,139 @@ var phrases = [count]struct{ nl, en string }{
 		"term extended to %s"},
 	TimelineRemedyTo: {"hersteltermijn tot %s",
 		"remediation term until %s"},
+	ShowComplainant: {"Klager",
+		"Complainant"},
+	ShowPhone: {"Telefoon",
+		"Phone"},
+	ShowReceived: {"Ontvangen",
+		"Received"},
+	ShowConfirmed: {"Bevestigd",
+		"Confirmed"},
+	ShowDecisionTerm: {"Beslistermijn",
+		"Decision term"},
+	ShowRemedyTerm: {"Hersteltermijn",
+		"Remediation term"},
+	ShowClosed: {"Afgesloten",
+		"Closed"},
+	ShowCause: {"Oorzaak",
+		"Cause"},
+	ShowMeasure: {"Maatregel",
+		"Measure"},
+	ShowForm: {"Klachtformulier",
+		"Complaint form"},
+	ShowMissing: {"Ontbreekt",
+		"Missing"},
+	ShowTimeline: {"Tijdlijn",
+		"Timeline"},
+	ShowCorrespondence: {"Correspondentie",
+		"Correspondence"},
+	ShowNotVerified: {", niet geverifieerd",
+		", not verified"},
+	DueExtended: {" (verlengd)",
+		" (extended)"},
+	DueRemedy: {" (herstel)",
+		" (remedy)"},
+	ColumnCase: {"KLACHT",
+		"CASE"},
+	ColumnStatus: {"STATUS",
+		"STATUS"},
+	ColumnVerdict: {"OORDEEL",
+		"VERDICT"},
+	ColumnReceived: {"ONTVANGEN",
+		"RECEIVED"},
+	ColumnNextDeadline: {"VOLGENDE TERMIJN",
+		"NEXT DEADLINE"},
+	ColumnService: {"DIENST",
+		"SERVICE"},
+	ColumnComplainant: {"KLAGER",
+		"COMPLAINANT"},
+	Exported: {"%s geëxporteerd naar %s: %d e-mails, %s en %s",
+		"%s exported to %s: %d mails, %s and %s"},
+	ExportTitle: {"%s — alles wat over klacht %s is bewaard",
+		"%s — everything held on complaint %s"},
+	ExportMade: {"Gemaakt op %s met klachtd export, voor een inzageverzoek.",
+		"Made on %s with klachtd export, for a subject-access request."},
+	ExportFiles: {"Bestanden en correspondentie",
+		"Files and correspondence"},
+	ExportJSON: {"de klacht met tijdlijn en correspondentie, voor een computerprogramma (JSON)",
+		"the complaint with its timeline and correspondence, for a computer program (JSON)"},
+	ExportEML: {"Een .eml-bestand is een e-mail zoals die is ontvangen of verstuurd: met alle kopregels, de tekst, de HTML-weergave en de bijlagen. Het opent in elk e-mailprogramma.",
+		"An .eml file is a mail as it was received or sent: with every header, the text, the HTML view and the attachments. Any mail program opens it."},
+	ReportSoFar: {"zijn tot nu toe %d klachten ontvangen",
+		"%d complaints have been received so far"},
+	ReportNoneYet: {"zijn nog geen klachten ontvangen",
+		"no complaints have been received yet"},
+	ReportOneSoFar: {"is tot nu toe 1 klacht ontvangen",
+		"1 complaint has been received so far"},
+	ReportCurrent: {"In de lopende periode, de %s, %s. Het overzicht daarvan:",
+		"In the current period, the %s, %s. Its report:"},
+	TagsTitle: {"Tags van klachtd",
+		"klachtd's tags"},
+	TagsMore: {"Meer uitleg, met een voorbeeld bij elke tag: docs/handleiding.md.",
+		"More, with an example of each tag: docs/handleiding.md (in Dutch)."},
+	ShortNaam:                 {"Naam", "Name"},
+	ShortDatum:                {"Datum", "Date"},
+	ShortOmschrijving:         {"Omschrijving", "Description"},
+	ShortGevolgen:             {"Gevolgen", "Consequences"},
+	ShortGewensteAfhandeling:  {"Gewenste afhandeling", "Desired resolution"},
+	ShortAanvullend:           {"Aanvullend", "Additional"},
+	ShortDienst:               {"Dienst", "Service"},
+	EventRegistered:           {"geregistreerd", "registered"},
+	EventConfirmed:            {"bevestigd", "confirmed"},
+	EventNoConfirmation:       {"geen bevestiging", "no confirmation"},
+	EventConfirmationWaits:    {"bevestiging wacht", "confirmation waits"},
+	EventConfirmationReleased: {"bevestiging eerder verstuurd", "confirmation sent early"},
+	EventNoticeHeld:           {"melding in overzicht", "notice in summary"},
+	EventDocumentSkipped:      {"bijlage niet gelezen", "attachment not read"},
+	EventStatus:               {"status", "status"},
+	EventVerdict:              {"oordeel", "verdict"},
+	EventExtension:            {"verlenging", "extension"},
+	EventEscalation:           {"escalatie", "escalation"},
+	EventAdvice:               {"bindend advies", "binding advice"},
+	EventNote:                 {"notitie", "note"},
+	EventCause:                {"oorzaak", "cause"},
+	EventMeasure:              {"maatregel", "measure"},
+	EventAddressOK:            {"adres weer goed", "address ok"},
+	EventFields:               {"aangevuld", "fields added"},
+	EventMailComplainant:      {"mail klager", "complainant mail"},
+	EventMailStaff:            {"mail medewerker", "staff mail"},
+	EventMailCommissaris:      {"mail commissaris", "commissioner mail"},
+	EventMailUnverified:       {"niet geverifieerd", "unverified mail"},
+	EventMailHeld:             {"niet verstuurd", "mail held"},
+	EventForgedCommand:        {"opdracht geweigerd", "command refused"},
+	EventCommandError:         {"opdracht fout", "command error"},
+	EventDuplicateCommand:     {"dubbel bezorgd", "delivered twice"},
+	EventQuotedTags:           {"tags niet uitgevoerd", "tags not carried out"},
+	EventSendFailed:           {"verzenden mislukt", "send failed"},
+	MailComplaint:             {"klacht", "complaint"},
+	MailReplyComplainant:      {"reactie klager", "complainant's reply"},
+	MailReplyStaff:            {"opdracht of reactie medewerker", "staff command or reply"},
+	MailReplyCommissaris:      {"reactie klachtencommissaris", "commissioner's reply"},
+	MailReplyUnverified:       {"reactie, afzender niet geverifieerd", "reply, sender not verified"},
+	MailForgedCommand:         {"opdracht, afzender niet geverifieerd", "command, sender not verified"},
+	MailUnlinkedCommand:       {"opdracht, koppeling niet ondertekend", "command, link not signed"},
+	MailBounce:                {"bounce", "bounce"},
+	MailAuto:                  {"automatisch antwoord", "automatic reply"},
+	MailQuarantine:            {"niet te lezen", "unreadable"},
+	MailQueued:                {"in de wachtrij", "queued"},
+	MailSent:                  {"verzonden", "sent"},
+	MailFailed:                {"mislukt", "failed"},
+	DescribeBevestiging:       {"ontvangstbevestiging", "confirmation of receipt"},
+	DescribeNadereInfo:        {"vraag om nadere informatie", "request for more information"},
+	DescribeStatus:            {"statusbericht", "status update"},
+	DescribeVerlenging:        {"bericht over de nieuwe beslistermijn", "notice of the new decision term"},
+	DescribeUitkomstGegrond:   {"uitkomst (gegrond)", "outcome (justified)"},
+	DescribeUitkomstOngegrond: {"uitkomst (ongegrond) met de route naar de klachtencommissaris", "outcome (unjustified) with the route to the commissioner"},
+	DescribeEscalatie:         {"voorlegging aan de klachtencommissaris", "referral to the complaints commissioner"},
+	DescribeBindendAdvies:     {"bericht over het bindend advies", "message about the binding advice"},
+	DescribeAfgehandeld:       {"afsluitend bericht", "closing message"},
+	DescribeMeldingNieuw:      {"melding van een nieuwe klacht", "notice of a new complaint"},
+	DescribeHerinnering:       {"herinnering", "reminder"},
+	DescribeCommandoFout:      {"antwoord op een opdracht die niet is uitgevoerd", "reply to a command that was not carried out"},
+	DescribeCommandoOK:        {"bevestiging van een uitgevoerde opdracht", "confirmation of a command carried out"},
+	DescribeMelding:           {"melding aan medewerkers", "notice to staff"},
+	DescribeOverzicht:         {"weekoverzicht", "weekly overview"},
+	DescribeRapport:           {"halfjaarlijkse klachtenanalyse", "half-yearly complaints analysis"},
 }
 
 // In is the phrase in lang ("en", or else Dutch), its verbs filled with args. An argument
