@@ -6,6 +6,8 @@ import (
 	"strconv"
 
 	"github.com/go-analyze/charts"
+
+	"github.com/groeimeesters/klachtd/internal/wording"
 )
 
 // Chart formats.
@@ -69,7 +71,7 @@ func (r Report) chartBars(l lang) ([]string, [][]float64) {
 	var names []string
 	for i, s := range svcs {
 		if i == maxChartServices-1 && len(svcs) > maxChartServices {
-			names = append(names, l.t("overige diensten", "other services"))
+			names = append(names, l.say(wording.ReportOtherServices))
 		} else if i < maxChartServices {
 			names = append(names, l.service(s))
 		}
@@ -82,7 +84,7 @@ func (r Report) chartBars(l lang) ([]string, [][]float64) {
 		}
 	}
 	if len(names) == 0 { // an empty period still gets a readable chart
-		names = []string{l.t("geen klachten", "no complaints")}
+		names = []string{l.say(wording.ReportChartEmpty)}
 		for j := range values {
 			values[j] = []float64{0}
 		}
@@ -108,7 +110,7 @@ func (r Report) barOption(l lang, names []string, values [][]float64) charts.Bar
 	opt.Horizontal = true
 	opt.StackSeries = charts.Ptr(true)
 	opt.Padding = charts.NewBox(20, 20, 30, 20)
-	opt.Title = charts.TitleOption{Text: fmt.Sprintf("%s %s", l.t("Klachten per dienst en oordeel,", "Complaints per service and verdict,"), clip(PeriodName(r.Period, string(l))))}
+	opt.Title = charts.TitleOption{Text: l.say(wording.ReportChartTitle) + ", " + clip(PeriodName(r.Period, string(l)))}
 	opt.Legend = charts.LegendOption{SeriesNames: legend, Offset: charts.OffsetRight}
 	opt.CategoryAxis = charts.CategoryAxisOption{Labels: names}
 	opt.ValueFormatter = wholeNumber
@@ -131,11 +133,11 @@ func (r Report) trendOption(l lang, trend []Summary) charts.LineChartOption {
 	for i, s := range all {
 		labels[i], totals[i], gegrond[i] = clip(PeriodName(s.Period, string(l))), float64(s.Total), float64(s.Gegrond)
 	}
-	names := []string{l.t("klachten", "complaints"), l.t("gegrond", "justified")}
+	names := []string{l.say(wording.ReportColumnComplaints), l.say(wording.VerdictGegrond)}
 	opt := charts.NewLineChartOptionWithSeries(charts.NewSeriesListLine([][]float64{totals, gegrond},
 		charts.LineSeriesOption{Names: names}))
 	opt.Padding = charts.NewBox(20, 20, 30, 20)
-	opt.Title = charts.TitleOption{Text: l.t("Klachten per half jaar", "Complaints per half year")}
+	opt.Title = charts.TitleOption{Text: l.say(wording.ReportPerHalfYear)}
 	opt.Legend = charts.LegendOption{SeriesNames: names, Offset: charts.OffsetRight}
 	// Each half year at its own tick, the line across the whole width from the oldest to
 	// this one.

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/groeimeesters/klachtd/internal/clean"
+	"github.com/groeimeesters/klachtd/internal/wording"
 )
 
 // CSV is the report as a table for a spreadsheet, in the organisation's language: a header
@@ -18,66 +19,66 @@ func (r Report) CSV(language string) string {
 	l := lang(language)
 	var b strings.Builder
 	w := csv.NewWriter(&b)
-	rows := [][]string{{l.t("Periode", "Period"), l.t("Cijfer", "Figure"), l.t("Dienst of tekst", "Service or text"),
-		l.t("Oordeel", "Verdict"), l.t("Waarde", "Value")}}
+	rows := [][]string{{l.say(wording.ReportPeriod), l.say(wording.CSVFigure), l.say(wording.CSVKey),
+		l.say(wording.CSVVerdict), l.say(wording.CSVValue)}}
 	period := PeriodName(r.Period, language)
 	add := func(figure, key, verdict, v string) { rows = append(rows, []string{period, figure, key, verdict, v}) }
-	n := func(nl, en string, v int) { add(l.t(nl, en), "", "", strconv.Itoa(v)) }
-	days := func(nl, en string, v float64, of int) {
+	n := func(figure wording.Phrase, v int) { add(l.say(figure), "", "", strconv.Itoa(v)) }
+	days := func(figure wording.Phrase, v float64, of int) {
 		d := ""
 		if of > 0 {
 			d = l.num(v)
 		}
-		add(l.t(nl, en), "", "", d)
+		add(l.say(figure), "", "", d)
 	}
-	n("Klachten ontvangen", "Complaints received", r.Total)
-	n("Geanonimiseerd na de bewaartermijn", "Anonymised after the retention period", r.Purged)
-	n("Afgehandeld", "Closed", r.Closed)
-	n("Nog open", "Still open", r.Open)
-	days("Doorlooptijd in dagen, mediaan", "Handling time in days, median", r.MedianDays, r.Closed)
-	days("Doorlooptijd in dagen, gemiddeld", "Handling time in days, mean", r.MeanDays, r.Closed)
-	days("Doorlooptijd in dagen, langst", "Handling time in days, longest", r.MaxDays, r.Closed)
-	days("Leeftijd open klachten in dagen, mediaan", "Age of open complaints in days, median", r.OpenMedianAgeDays, r.Open)
-	days("Leeftijd open klachten in dagen, oudste", "Age of open complaints in days, oldest", r.OpenMaxAgeDays, r.Open)
-	n("Ontvangst bevestigd binnen 48 uur", "Receipt confirmed within 48 hours", r.ConfirmedIn48)
-	n("Ontvangst later bevestigd", "Receipt confirmed later", r.ConfirmedLate)
-	n("Ontvangst niet bevestigd", "Receipt not confirmed", r.Unconfirmed)
-	n("Binnen de (verlengde) termijn beslist", "Decided within the (extended) term", r.DeadlinesKept)
-	n("Niet binnen de termijn beslist", "Not decided within the term", r.DeadlinesMissed)
-	n("Termijn nog niet te beoordelen", "Term not yet to be judged", r.DeadlinesPending)
-	n("Termijn verstreken, nog open", "Term passed, still open", r.Overdue)
-	n("Termijn verlengd", "Term extended", r.Extended)
-	n("Termijn automatisch verlengd", "Term extended automatically", r.ExtendedAuto)
-	n("Termijn verlengd door medewerkers", "Term extended by staff", r.ExtendedStaff)
-	n("Voorgelegd aan de klachtencommissaris", "Referred to the complaints commissioner", r.Escalated)
+	n(wording.ReportReceived, r.Total)
+	n(wording.CSVPurged, r.Purged)
+	n(wording.ReportClosed, r.Closed)
+	n(wording.ReportOpen, r.Open)
+	days(wording.CSVHandlingMedian, r.MedianDays, r.Closed)
+	days(wording.CSVHandlingMean, r.MeanDays, r.Closed)
+	days(wording.CSVHandlingLongest, r.MaxDays, r.Closed)
+	days(wording.CSVOpenAgeMedian, r.OpenMedianAgeDays, r.Open)
+	days(wording.CSVOpenAgeOldest, r.OpenMaxAgeDays, r.Open)
+	n(wording.ReportConfirmedIn48, r.ConfirmedIn48)
+	n(wording.CSVConfirmedLate, r.ConfirmedLate)
+	n(wording.CSVUnconfirmed, r.Unconfirmed)
+	n(wording.ReportDeadlinesKept, r.DeadlinesKept)
+	n(wording.CSVDeadlinesMissed, r.DeadlinesMissed)
+	n(wording.ReportPending, r.DeadlinesPending)
+	n(wording.ReportOverdue, r.Overdue)
+	n(wording.ReportExtended, r.Extended)
+	n(wording.CSVExtendedAuto, r.ExtendedAuto)
+	n(wording.CSVExtendedStaff, r.ExtendedStaff)
+	n(wording.ReportEscalated, r.Escalated)
 	for _, s := range r.services() {
-		add(l.t("Per dienst", "Per service"), l.service(s), "", strconv.Itoa(r.PerService[s]))
+		add(l.say(wording.CSVPerService), l.service(s), "", strconv.Itoa(r.PerService[s]))
 	}
 	for _, v := range r.verdicts() {
-		add(l.t("Per oordeel", "Per verdict"), "", l.verdict(v), strconv.Itoa(r.PerVerdict[v]))
+		add(l.say(wording.CSVPerVerdict), "", l.verdict(v), strconv.Itoa(r.PerVerdict[v]))
 	}
 	for _, s := range r.services() {
 		for _, v := range r.verdicts() {
-			add(l.t("Per dienst en oordeel", "Per service and verdict"), l.service(s), l.verdict(v), strconv.Itoa(r.Cross[s][v]))
+			add(l.say(wording.ReportPerServiceVerdict), l.service(s), l.verdict(v), strconv.Itoa(r.Cross[s][v]))
 		}
 	}
 	for _, c := range r.Causes {
-		add(l.t("Oorzaak", "Cause"), oneLine(c.Text), "", strconv.Itoa(c.N))
+		add(l.say(wording.ShowCause), oneLine(c.Text), "", strconv.Itoa(c.N))
 	}
 	for _, c := range r.Measures {
-		add(l.t("Maatregel", "Measure"), oneLine(c.Text), "", strconv.Itoa(c.N))
+		add(l.say(wording.ShowMeasure), oneLine(c.Text), "", strconv.Itoa(c.N))
 	}
 	for _, s := range r.trend() {
 		p := PeriodName(s.Period, language)
-		add(l.t("Trend: klachten", "Trend: complaints"), p, "", strconv.Itoa(s.Total))
-		add(l.t("Trend: gegrond", "Trend: justified"), p, "", strconv.Itoa(s.Gegrond))
-		add(l.t("Trend: binnen de termijn beslist", "Trend: decided within the term"), p, "", strconv.Itoa(s.DeadlinesKept))
-		add(l.t("Trend: termijn te beoordelen", "Trend: terms judged"), p, "", strconv.Itoa(s.DeadlinesJudged))
+		add(l.say(wording.CSVTrendComplaints), p, "", strconv.Itoa(s.Total))
+		add(l.say(wording.CSVTrendGegrond), p, "", strconv.Itoa(s.Gegrond))
+		add(l.say(wording.CSVTrendKept), p, "", strconv.Itoa(s.DeadlinesKept))
+		add(l.say(wording.CSVTrendJudged), p, "", strconv.Itoa(s.DeadlinesJudged))
 		med := ""
 		if s.Closed > 0 {
 			med = l.num(s.MedianDays)
 		}
-		add(l.t("Trend: mediane doorlooptijd in dagen", "Trend: median handling time in days"), p, "", med)
+		add(l.say(wording.CSVTrendMedian), p, "", med)
 	}
 	for _, row := range rows {
 		for i := range row {

@@ -4,6 +4,8 @@ import (
 	"encoding/base64"
 	"html/template"
 	"strings"
+
+	"github.com/groeimeesters/klachtd/internal/wording"
 )
 
 // htmlPage is the standalone page; every value is escaped by html/template, the chart is a
@@ -91,11 +93,11 @@ func (r Report) HTML(org, language string) string {
 	err := htmlPage.Execute(&b, map[string]any{
 		"Lang": language, "Org": oneLine(org), "Title": oneLine(r.Title(language)), "None": none,
 		"Summary":    r.summaryRows(l),
-		"CrossTitle": l.t("Per dienst en oordeel", "Per service and verdict"), "Cross": grid{Head: cross[0], Body: cross[1 : len(cross)-1], Foot: cross[len(cross)-1]},
-		"CausesTitle": l.t("Oorzaken", "Causes"), "Causes": r.Causes,
-		"MeasuresTitle": l.t("Maatregelen", "Measures"), "Measures": r.Measures,
-		"TrendTitle": l.t("Trend", "Trend"), "Trend": trend,
-		"ChartTitle": l.t("Klachten per dienst en oordeel", "Complaints per service and verdict"), "Chart": chart,
+		"CrossTitle": l.say(wording.ReportPerServiceVerdict), "Cross": grid{Head: cross[0], Body: cross[1 : len(cross)-1], Foot: cross[len(cross)-1]},
+		"CausesTitle": l.say(wording.ReportCauses), "Causes": r.Causes,
+		"MeasuresTitle": l.say(wording.ReportMeasures), "Measures": r.Measures,
+		"TrendTitle": l.say(wording.ReportTrend), "Trend": trend,
+		"ChartTitle": l.say(wording.ReportChartTitle), "Chart": chart,
 	})
 	if err != nil { // the template and its data are fixed here; this is a programming error
 		return "<!DOCTYPE html><p>report: " + template.HTMLEscapeString(err.Error()) + "</p>\n"

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/groeimeesters/klachtd/internal/complaint"
+	"github.com/groeimeesters/klachtd/internal/wording"
 )
 
 // maxLabel is the longest service name, cause or measure shown in a table or chart, in runes.
@@ -15,12 +16,9 @@ const maxLabel = 60
 // lang picks the Dutch or English wording; any language other than "en" gets Dutch.
 type lang string
 
-func (l lang) t(nl, en string) string {
-	if l == "en" {
-		return en
-	}
-	return nl
-}
+// say is the phrase p in l; the report's words are phrases in internal/wording, with the
+// rest of klachtd's sentences. What stays here is format glue: separators, columns, numbers.
+func (l lang) say(p wording.Phrase, args ...any) string { return p.In(string(l), args...) }
 
 // num writes a figure with one decimal, with a decimal comma in Dutch.
 func (l lang) num(f float64) string {
@@ -45,12 +43,12 @@ func (l lang) pct(n, of int) string {
 	if of == 0 {
 		return "–"
 	}
-	return fmt.Sprintf("%d %s %d (%d%%)", n, l.t("van", "of"), of, (200*n+of)/(2*of))
+	return l.say(wording.ReportShare, n, of, (200*n+of)/(2*of))
 }
 
 func (l lang) service(s string) string {
 	if s == "" {
-		return l.t("(geen dienst genoemd)", "(no service named)")
+		return l.say(wording.ReportNoService)
 	}
 	return clip(s)
 }
@@ -58,11 +56,11 @@ func (l lang) service(s string) string {
 func (l lang) verdict(v string) string {
 	switch v {
 	case "":
-		return l.t("geen oordeel", "no verdict")
+		return l.say(wording.ReportNoVerdict)
 	case "gegrond":
-		return l.t("gegrond", "justified")
+		return l.say(wording.VerdictGegrond)
 	case "ongegrond":
-		return l.t("ongegrond", "unjustified")
+		return l.say(wording.VerdictOngegrond)
 	}
 	return clip(v)
 }
@@ -85,13 +83,13 @@ func (r Report) Text(language string) string {
 		b.WriteString(r.NoComplaints(language) + "\n")
 	} else {
 		writeTable(&b, r.summaryRows(l), 0)
-		b.WriteString("\n" + l.t("Per dienst en oordeel", "Per service and verdict") + "\n")
+		b.WriteString("\n" + l.say(wording.ReportPerServiceVerdict) + "\n")
 		writeTable(&b, r.crossRows(l), 1)
-		writeCounts(&b, l.t("Oorzaken", "Causes"), r.Causes)
-		writeCounts(&b, l.t("Maatregelen", "Measures"), r.Measures)
+		writeCounts(&b, l.say(wording.ReportCauses), r.Causes)
+		writeCounts(&b, l.say(wording.ReportMeasures), r.Measures)
 	}
 	if t := r.trend(); len(t) > 0 {
-		b.WriteString("\n" + l.t("Trend", "Trend") + "\n")
+		b.WriteString("\n" + l.say(wording.ReportTrend) + "\n")
 		writeTable(&b, r.trendRows(l, t), 1)
 	}
 	return b.String()
@@ -100,13 +98,13 @@ func (r Report) Text(language string) string {
 // NoComplaints is the sentence for a period in which no complaint was received.
 func (r Report) NoComplaints(language string) string {
 	l := lang(language)
-	return fmt.Sprintf(l.t("In de %s zijn geen klachten ontvangen.", "No complaints were received in the %s."), r.PeriodWords(language))
+	return l.say(wording.ReportNoComplaints, r.PeriodWords(language))
 }
 
 // Title is the report's title: "klachtenanalyse tweede helft 2026, 1 juli t/m 31 december".
 func (r Report) Title(language string) string {
 	l := lang(language)
-	return l.t("klachtenanalyse ", "complaints analysis, ") + r.PeriodWords(language)
+	return l.say(wording.ReportTitle, r.PeriodWords(language))
 }
 
 // PeriodWords is the period as a person says it: "tweede helft 2026, 1 juli t/m 31 december"
@@ -126,7 +124,7 @@ func (r Report) PeriodWords(language string) string {
 		year := " " + strconv.Itoa(r.Start.Year())
 		first, last = strings.TrimSuffix(first, year), strings.TrimSuffix(last, year)
 	}
-	return fmt.Sprintf("%s, %s %s %s", name, first, l.t("t/m", "to"), last)
+	return l.say(wording.ReportPeriodSpan, name, first, last)
 }
 
 // PeriodName names a half year in words: "2026H2" is "tweede helft 2026" ("second half of
@@ -141,9 +139,9 @@ func PeriodName(label, language string) string {
 		return label
 	}
 	if half == "1" {
-		return l.t("eerste helft ", "first half of ") + year
+		return l.say(wording.ReportFirstHalf, year)
 	}
-	return l.t("tweede helft ", "second half of ") + year
+	return l.say(wording.ReportSecondHalf, year)
 }
 
 // summaryRows is the table of key figures: label, value.
@@ -151,27 +149,25 @@ func (r Report) summaryRows(l lang) [][]string {
 	period := r.PeriodWords(string(l))
 	received := strconv.Itoa(r.Total)
 	if r.Purged > 0 {
-		received += fmt.Sprintf(l.t(" (waarvan %d geanonimiseerd na de bewaartermijn)",
-			" (%d of them anonymised after the retention period)"), r.Purged)
+		received += l.say(wording.ReportPurgedOf, r.Purged)
 	}
 	extended := strconv.Itoa(r.Extended)
 	if r.ExtendedAuto+r.ExtendedStaff > 0 {
-		extended += fmt.Sprintf(l.t(" (%d automatisch, %d door medewerkers)", " (%d automatic, %d by staff)"),
-			r.ExtendedAuto, r.ExtendedStaff)
+		extended += l.say(wording.ReportExtendedBy, r.ExtendedAuto, r.ExtendedStaff)
 	}
 	return [][]string{
-		{l.t("Periode", "Period"), period},
-		{l.t("Klachten ontvangen", "Complaints received"), received},
-		{l.t("Afgehandeld", "Closed"), strconv.Itoa(r.Closed)},
-		{l.t("Nog open", "Still open"), strconv.Itoa(r.Open)},
-		{l.t("Doorlooptijd in dagen", "Handling time in days"), r.handlingText(l)},
-		{l.t("Leeftijd open klachten in dagen", "Age of open complaints in days"), r.openAgeText(l)},
-		{l.t("Ontvangst bevestigd binnen 48 uur", "Receipt confirmed within 48 hours"), l.pct(r.ConfirmedIn48, r.Total)},
-		{l.t("Binnen de (verlengde) termijn beslist", "Decided within the (extended) term"), l.pct(r.DeadlinesKept, r.DeadlinesJudged())},
-		{l.t("Termijn verstreken, nog open", "Term passed, still open"), strconv.Itoa(r.Overdue)},
-		{l.t("Termijn nog niet te beoordelen", "Term not yet to be judged"), strconv.Itoa(r.DeadlinesPending)},
-		{l.t("Termijn verlengd", "Term extended"), extended},
-		{l.t("Voorgelegd aan de klachtencommissaris", "Referred to the complaints commissioner"), strconv.Itoa(r.Escalated)},
+		{l.say(wording.ReportPeriod), period},
+		{l.say(wording.ReportReceived), received},
+		{l.say(wording.ReportClosed), strconv.Itoa(r.Closed)},
+		{l.say(wording.ReportOpen), strconv.Itoa(r.Open)},
+		{l.say(wording.ReportHandling), r.handlingText(l)},
+		{l.say(wording.ReportOpenAge), r.openAgeText(l)},
+		{l.say(wording.ReportConfirmedIn48), l.pct(r.ConfirmedIn48, r.Total)},
+		{l.say(wording.ReportDeadlinesKept), l.pct(r.DeadlinesKept, r.DeadlinesJudged())},
+		{l.say(wording.ReportOverdue), strconv.Itoa(r.Overdue)},
+		{l.say(wording.ReportPending), strconv.Itoa(r.DeadlinesPending)},
+		{l.say(wording.ReportExtended), extended},
+		{l.say(wording.ReportEscalated), strconv.Itoa(r.Escalated)},
 	}
 }
 
@@ -180,8 +176,7 @@ func (r Report) handlingText(l lang) string {
 	if r.Closed == 0 {
 		return "–"
 	}
-	return fmt.Sprintf(l.t("mediaan %s, gemiddeld %s, langst %s", "median %s, mean %s, longest %s"),
-		l.num(r.MedianDays), l.num(r.MeanDays), l.num(r.MaxDays))
+	return l.say(wording.ReportHandlingFigures, l.num(r.MedianDays), l.num(r.MeanDays), l.num(r.MaxDays))
 }
 
 // openAgeText is the age of the open cases, "–" when none is open.
@@ -189,13 +184,13 @@ func (r Report) openAgeText(l lang) string {
 	if r.Open == 0 {
 		return "–"
 	}
-	return fmt.Sprintf(l.t("mediaan %s, oudste %s", "median %s, oldest %s"), l.num(r.OpenMedianAgeDays), l.num(r.OpenMaxAgeDays))
+	return l.say(wording.ReportOpenAgeFigures, l.num(r.OpenMedianAgeDays), l.num(r.OpenMaxAgeDays))
 }
 
 // crossRows is the service × verdict table with a header and a total row.
 func (r Report) crossRows(l lang) [][]string {
 	vs := r.verdicts()
-	head := []string{l.t("dienst", "service"), l.t("totaal", "total")}
+	head := []string{l.say(wording.ReportColumnService), l.say(wording.ReportTotal)}
 	for _, v := range vs {
 		head = append(head, l.verdict(v))
 	}
@@ -207,7 +202,7 @@ func (r Report) crossRows(l lang) [][]string {
 		}
 		rows = append(rows, row)
 	}
-	total := []string{l.t("totaal", "total"), strconv.Itoa(r.Total)}
+	total := []string{l.say(wording.ReportTotal), strconv.Itoa(r.Total)}
 	for _, v := range vs {
 		total = append(total, strconv.Itoa(r.PerVerdict[v]))
 	}
@@ -216,9 +211,9 @@ func (r Report) crossRows(l lang) [][]string {
 
 // trendRows is the table of earlier periods and this one.
 func (r Report) trendRows(l lang, t []Summary) [][]string {
-	rows := [][]string{{l.t("periode", "period"), l.t("klachten", "complaints"), l.t("gegrond", "justified"),
-		l.t("ongegrond", "unjustified"), l.t("termijn gehaald", "term kept"), l.t("mediane doorlooptijd", "median handling time"),
-		l.t("commissaris", "commissioner")}}
+	rows := [][]string{{l.say(wording.ReportColumnPeriod), l.say(wording.ReportColumnComplaints), l.say(wording.VerdictGegrond),
+		l.say(wording.VerdictOngegrond), l.say(wording.ReportColumnKept), l.say(wording.ReportColumnMedian),
+		l.say(wording.ReportColumnCommissaris)}}
 	for _, s := range append(t, *r.Summarize()) {
 		rows = append(rows, []string{clip(PeriodName(s.Period, string(l))), strconv.Itoa(s.Total), strconv.Itoa(s.Gegrond), strconv.Itoa(s.Ongegrond),
 			l.pct(s.DeadlinesKept, s.DeadlinesJudged), l.days(s.MedianDays, s.Closed), strconv.Itoa(s.Escalated)})

@@ -5,9 +5,11 @@
 // form's field labels, the commissaris' summary), the reasons the domain (complaint) gives
 // when it refuses a staff command or cannot read a tag, what klachtd's commands print for
 // people (internal/cli: the rows of `klachtd show` and an export's index, the columns of
-// `klachtd list`, the words for each kind of timeline entry and of mail in), and what each
-// kind of mail out is called (render.Describe). The mails themselves are templates
-// (templates/nl, templates/en, rendered by internal/render); these are not.
+// `klachtd list`, the words for each kind of timeline entry and of mail in), what each kind
+// of mail out is called (render.Describe), and the words of the half-yearly analysis
+// (internal/report: its figures, tables, titles and periods, in the text, the page, the
+// spreadsheet and the chart). The mails themselves are templates (templates/nl, templates/en,
+// rendered by internal/render); these are not.
 //
 // Why a table in Go and not a template per sentence: each of these is a line or a clause,
 // most with a value or two filled in (a case number, a date, an address), and many are
@@ -270,6 +272,73 @@ const (
 	DescribeMelding
 	DescribeOverzicht
 	DescribeRapport
+	// The half-yearly analysis (internal/report): the key figures of the text and the page, the
+	// words of its tables, its titles, how a period is named. The verdicts in its tables are
+	// VerdictGegrond and VerdictOngegrond, as in the templates.
+	ReportPeriod
+	ReportReceived
+	ReportPurgedOf
+	ReportClosed
+	ReportOpen
+	ReportHandling
+	ReportHandlingFigures
+	ReportOpenAge
+	ReportOpenAgeFigures
+	ReportConfirmedIn48
+	ReportDeadlinesKept
+	ReportOverdue
+	ReportPending
+	ReportExtended
+	ReportExtendedBy
+	ReportEscalated
+	ReportShare
+	ReportNoService
+	ReportNoVerdict
+	ReportPerServiceVerdict
+	ReportCauses
+	ReportMeasures
+	ReportTrend
+	ReportNoComplaints
+	ReportTitle
+	ReportPeriodSpan
+	ReportFirstHalf
+	ReportSecondHalf
+	ReportColumnService
+	ReportTotal
+	ReportColumnPeriod
+	ReportColumnComplaints
+	ReportColumnKept
+	ReportColumnMedian
+	ReportColumnCommissaris
+	// The analysis' chart (report.Chart); its bars' title is ReportChartTitle and the period.
+	ReportChartTitle
+	ReportOtherServices
+	ReportChartEmpty
+	ReportPerHalfYear
+	// The analysis as a spreadsheet (report.CSV): its columns and the figures of its rows, where
+	// not one of the key figures above (a cause is ShowCause, a measure ShowMeasure).
+	CSVFigure
+	CSVKey
+	CSVVerdict
+	CSVValue
+	CSVPurged
+	CSVHandlingMedian
+	CSVHandlingMean
+	CSVHandlingLongest
+	CSVOpenAgeMedian
+	CSVOpenAgeOldest
+	CSVConfirmedLate
+	CSVUnconfirmed
+	CSVDeadlinesMissed
+	CSVExtendedAuto
+	CSVExtendedStaff
+	CSVPerService
+	CSVPerVerdict
+	CSVTrendComplaints
+	CSVTrendGegrond
+	CSVTrendKept
+	CSVTrendJudged
+	CSVTrendMedian
 
 	count // not a phrase: how many there are
 )
@@ -623,6 +692,67 @@ var phrases = [count]struct{ nl, en string }{
 	DescribeMelding:           {"melding aan medewerkers", "notice to staff"},
 	DescribeOverzicht:         {"weekoverzicht", "weekly overview"},
 	DescribeRapport:           {"halfjaarlijkse klachtenanalyse", "half-yearly complaints analysis"},
+	ReportPeriod:              {"Periode", "Period"},
+	ReportReceived:            {"Klachten ontvangen", "Complaints received"},
+	ReportPurgedOf:            {" (waarvan %d geanonimiseerd na de bewaartermijn)", " (%d of them anonymised after the retention period)"},
+	ReportClosed:              {"Afgehandeld", "Closed"},
+	ReportOpen:                {"Nog open", "Still open"},
+	ReportHandling:            {"Doorlooptijd in dagen", "Handling time in days"},
+	ReportHandlingFigures:     {"mediaan %s, gemiddeld %s, langst %s", "median %s, mean %s, longest %s"},
+	ReportOpenAge:             {"Leeftijd open klachten in dagen", "Age of open complaints in days"},
+	ReportOpenAgeFigures:      {"mediaan %s, oudste %s", "median %s, oldest %s"},
+	ReportConfirmedIn48:       {"Ontvangst bevestigd binnen 48 uur", "Receipt confirmed within 48 hours"},
+	ReportDeadlinesKept:       {"Binnen de (verlengde) termijn beslist", "Decided within the (extended) term"},
+	ReportOverdue:             {"Termijn verstreken, nog open", "Term passed, still open"},
+	ReportPending:             {"Termijn nog niet te beoordelen", "Term not yet to be judged"},
+	ReportExtended:            {"Termijn verlengd", "Term extended"},
+	ReportExtendedBy:          {" (%d automatisch, %d door medewerkers)", " (%d automatic, %d by staff)"},
+	ReportEscalated:           {"Voorgelegd aan de klachtencommissaris", "Referred to the complaints commissioner"},
+	ReportShare:               {"%d van %d (%d%%)", "%d of %d (%d%%)"},
+	ReportNoService:           {"(geen dienst genoemd)", "(no service named)"},
+	ReportNoVerdict:           {"geen oordeel", "no verdict"},
+	ReportPerServiceVerdict:   {"Per dienst en oordeel", "Per service and verdict"},
+	ReportCauses:              {"Oorzaken", "Causes"},
+	ReportMeasures:            {"Maatregelen", "Measures"},
+	ReportTrend:               {"Trend", "Trend"},
+	ReportNoComplaints:        {"In de %s zijn geen klachten ontvangen.", "No complaints were received in the %s."},
+	ReportTitle:               {"klachtenanalyse %s", "complaints analysis, %s"},
+	ReportPeriodSpan:          {"%s, %s t/m %s", "%s, %s to %s"},
+	ReportFirstHalf:           {"eerste helft %s", "first half of %s"},
+	ReportSecondHalf:          {"tweede helft %s", "second half of %s"},
+	ReportColumnService:       {"dienst", "service"},
+	ReportTotal:               {"totaal", "total"},
+	ReportColumnPeriod:        {"periode", "period"},
+	ReportColumnComplaints:    {"klachten", "complaints"},
+	ReportColumnKept:          {"termijn gehaald", "term kept"},
+	ReportColumnMedian:        {"mediane doorlooptijd", "median handling time"},
+	ReportColumnCommissaris:   {"commissaris", "commissioner"},
+	ReportChartTitle:          {"Klachten per dienst en oordeel", "Complaints per service and verdict"},
+	ReportOtherServices:       {"overige diensten", "other services"},
+	ReportChartEmpty:          {"geen klachten", "no complaints"},
+	ReportPerHalfYear:         {"Klachten per half jaar", "Complaints per half year"},
+	CSVFigure:                 {"Cijfer", "Figure"},
+	CSVKey:                    {"Dienst of tekst", "Service or text"},
+	CSVVerdict:                {"Oordeel", "Verdict"},
+	CSVValue:                  {"Waarde", "Value"},
+	CSVPurged:                 {"Geanonimiseerd na de bewaartermijn", "Anonymised after the retention period"},
+	CSVHandlingMedian:         {"Doorlooptijd in dagen, mediaan", "Handling time in days, median"},
+	CSVHandlingMean:           {"Doorlooptijd in dagen, gemiddeld", "Handling time in days, mean"},
+	CSVHandlingLongest:        {"Doorlooptijd in dagen, langst", "Handling time in days, longest"},
+	CSVOpenAgeMedian:          {"Leeftijd open klachten in dagen, mediaan", "Age of open complaints in days, median"},
+	CSVOpenAgeOldest:          {"Leeftijd open klachten in dagen, oudste", "Age of open complaints in days, oldest"},
+	CSVConfirmedLate:          {"Ontvangst later bevestigd", "Receipt confirmed later"},
+	CSVUnconfirmed:            {"Ontvangst niet bevestigd", "Receipt not confirmed"},
+	CSVDeadlinesMissed:        {"Niet binnen de termijn beslist", "Not decided within the term"},
+	CSVExtendedAuto:           {"Termijn automatisch verlengd", "Term extended automatically"},
+	CSVExtendedStaff:          {"Termijn verlengd door medewerkers", "Term extended by staff"},
+	CSVPerService:             {"Per dienst", "Per service"},
+	CSVPerVerdict:             {"Per oordeel", "Per verdict"},
+	CSVTrendComplaints:        {"Trend: klachten", "Trend: complaints"},
+	CSVTrendGegrond:           {"Trend: gegrond", "Trend: justified"},
+	CSVTrendKept:              {"Trend: binnen de termijn beslist", "Trend: decided within the term"},
+	CSVTrendJudged:            {"Trend: termijn te beoordelen", "Trend: terms judged"},
+	CSVTrendMedian:            {"Trend: mediane doorlooptijd in dagen", "Trend: median handling time in days"},
 }
 
 // In is the phrase in lang ("en", or else Dutch), its verbs filled with args. An argument

@@ -68,9 +68,9 @@ func TestEveryPhraseInBothLanguages(t *testing.T) {
 
 // TestPhrasesAsWritten pins what every phrase says, in both languages with sample values,
 // against testdata/phrases.golden (sorted, one line each): the wording moved into this table
-// from the code that used it (the daemon's files, then complaint's), word for word, and
-// changes only on purpose
-// (go test -run TestPhrasesAsWritten -update-phrases, and the diff reviewed).
+// from the code that used it (the daemon's files, then complaint's, cli's, render's and
+// report's), word for word, and changes only on purpose (go test -run TestPhrasesAsWritten
+// -update-phrases, and the diff reviewed).
 func TestPhrasesAsWritten(t *testing.T) {
 	var lines []string
 	for p := Phrase(0); p < count; p++ {
