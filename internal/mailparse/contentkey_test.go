@@ -49,3 +49,27 @@ func TestContentKey(t *testing.T) {
 		t.Errorf("with an empty Message-ID: key %q, want none", got)
 	}
 }
+
+// FuzzContentKey: for any mail, the key is "" or a hex SHA-256; a trace field added on top
+// (as a server does on a redelivery) or CRLF line endings never change it.
+func FuzzContentKey(f *testing.F) {
+	f.Add([]byte("Message-ID: <a@b>\nFrom: x@y\nSubject: s\n\nbody\n"))
+	f.Add([]byte("From anne@example.nl Tue Dec  3 10:12:00 2026\nMessage-ID: <a@b>\n\nbody"))
+	f.Add([]byte("Message-ID: <a@b>\n continued\nReceived: x\n\n\n"))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		key := ContentKey(raw)
+		if key != "" && len(key) != 64 {
+			t.Fatalf("key %q", key)
+		}
+		if strings.Contains(string(raw), "\r") || strings.HasPrefix(string(raw), "From ") || strings.HasPrefix(string(raw), " ") || strings.HasPrefix(string(raw), "\t") || strings.HasPrefix(string(raw), "\n") {
+			return // an mbox line, a continuation or an empty header at the top read otherwise
+		}
+		traced := "Received: from mx.example.nl by mail.example.nl; Tue, 1 Dec 2026 10:00:03 +0100\n" + string(raw)
+		if got := ContentKey([]byte(traced)); got != key {
+			t.Fatalf("a Received field on top changed the key %q → %q\n%q", key, got, raw)
+		}
+		if got := ContentKey([]byte(strings.ReplaceAll(string(raw), "\n", "\r\n"))); got != key {
+			t.Fatalf("CRLF changed the key %q → %q\n%q", key, got, raw)
+		}
+	})
+}
