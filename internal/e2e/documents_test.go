@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -25,12 +24,8 @@ func documentMail(addr, filename, ctype string, doc []byte, extra string) []byte
 		"Content-Type: text/plain; charset=utf-8\r\n\r\n" + complaintText + "Het formulier zit in de bijlage.\r\n" +
 		"--grens\r\nContent-Type: " + ctype + "; name=\"" + filename + "\"\r\nContent-Transfer-Encoding: base64\r\n" +
 		"Content-Disposition: attachment; filename=\"" + filename + "\"\r\n\r\n")
-	enc := base64.StdEncoding.EncodeToString(doc)
-	for len(enc) > 76 {
-		b.WriteString(enc[:76] + "\r\n")
-		enc = enc[76:]
-	}
-	b.WriteString(enc + "\r\n--grens--\r\n")
+	writeBase64(&b, doc)
+	b.WriteString("\r\n--grens--\r\n")
 	return b.Bytes()
 }
 
