@@ -336,10 +336,11 @@ type fontEncoding struct {
 // entries one by one, so each entry adds to the cost.
 func encoding(font pdf.Value) fontEncoding {
 	toUnicode := font.Key("ToUnicode")
-	if !cmapReadable(toUnicode) {
+	size, ok := cmapSize(toUnicode)
+	if !ok {
 		return fontEncoding{}
 	}
-	cost := 1 + font.Key("Encoding").Key("Differences").Len() + int(min(streamSize(toUnicode, maxPDFCMap), maxPDFCMap)/16)
+	cost := 1 + font.Key("Encoding").Key("Differences").Len() + int(size/16)
 	f := pdf.Font{V: font}
 	return fontEncoding{TextEncoding: f.Encoder(), cost: int(cost)}
 }

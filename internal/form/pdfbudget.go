@@ -72,6 +72,13 @@ func streamSize(v pdf.Value, limit int64) (n int64) {
 	if v.Kind() != pdf.Stream {
 		return 0
 	}
+	return inflate(io.Discard, v, limit+1)
+}
+
+// inflate writes at most limit bytes of stream v to w and returns how many. A stream the
+// library cannot decode counts as 0 (w keeps what was inflated before it failed); a spent
+// budget goes on up.
+func inflate(w io.Writer, v pdf.Value, limit int64) (n int64) {
 	defer func() {
 		if r := recover(); r != nil {
 			if _, ok := r.(errBudget); ok {
@@ -81,34 +88,24 @@ func streamSize(v pdf.Value, limit int64) (n int64) {
 	}()
 	rc := v.Reader()
 	defer rc.Close()
-	n, _ = io.Copy(io.Discard, io.LimitReader(rc, limit+1))
+	n, _ = io.Copy(w, io.LimitReader(rc, limit))
 	return n
 }
 
-// cmapReadable tells whether a ToUnicode CMap may be handed to the library: small enough
-// when inflated, and announcing no more entries than maxCMapCount (the library loops as many
-// times as a block says it holds, and appends as it goes).
-func cmapReadable(v pdf.Value) bool {
+// cmapSize is the inflated size of a ToUnicode CMap (at most maxPDFCMap), and whether it may
+// be handed to the library: small enough when inflated, and announcing no more entries than
+// maxCMapCount (the library loops as many times as a block says it holds, and appends as it
+// goes). The CMap is inflated once for both.
+func cmapSize(v pdf.Value) (int64, bool) {
 	if v.Kind() != pdf.Stream {
-		return true
-	}
-	if streamSize(v, maxPDFCMap) > maxPDFCMap {
-		return false
+		return min(streamSize(v, maxPDFCMap), maxPDFCMap), true
 	}
 	var buf bytes.Buffer
-	func() {
-		defer func() {
-			if r := recover(); r != nil {
-				if _, ok := r.(errBudget); ok {
-					panic(r)
-				}
-			}
-		}()
-		rc := v.Reader()
-		defer rc.Close()
-		_, _ = io.Copy(&buf, io.LimitReader(rc, maxPDFCMap))
-	}()
-	return !bigInteger(buf.Bytes(), maxCMapCount)
+	n := inflate(&buf, v, maxPDFCMap+1)
+	if n > maxPDFCMap {
+		return 0, false
+	}
+	return n, !bigInteger(buf.Bytes()[:min(buf.Len(), maxPDFCMap)], maxCMapCount)
 }
 
 // bigInteger reports whether PostScript text holds an integer above limit outside strings,
