@@ -1,9 +1,14 @@
 package form
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/ledongthuc/pdf"
+
+	"github.com/groeimeesters/klachtd/internal/mailtest/bombs"
 )
 
 func TestExtendsTrouble(t *testing.T) {
@@ -98,6 +103,36 @@ func TestPrevTrouble(t *testing.T) {
 	for _, tt := range tests {
 		if got := prevTrouble([]byte(tt.file)); got != tt.want {
 			t.Errorf("%s: prevTrouble = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestCMapSize: a ToUnicode CMap is handed to the library only when it is small enough
+// inflated and announces no block larger than maxCMapCount; its size (when it is) is what it
+// inflates to.
+func TestCMapSize(t *testing.T) {
+	small := "2 beginbfchar <0041> <0041> <0042> <0042> endbfchar"
+	for _, tt := range []struct {
+		name, cmap string
+		size       int64
+		ok         bool
+	}{
+		{"ordinary", small, int64(len(small)), true},
+		{"a block announcing too many entries", "99999999 beginbfchar <0041> <0041> endbfchar", 0, false},
+		{"larger than maxPDFCMap", strings.Repeat(" ", maxPDFCMap+1), 0, false},
+		{"exactly maxPDFCMap", small + strings.Repeat(" ", maxPDFCMap-len(small)), maxPDFCMap, true},
+	} {
+		doc := bombs.PDF([]string{"<< /Type /Catalog /Pages 2 0 R /CMap 3 0 R >>", "<< /Type /Pages /Kids [] /Count 0 >>",
+			fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(tt.cmap), tt.cmap)})
+		r, err := pdf.NewReader(bytes.NewReader(doc), int64(len(doc)))
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if size, ok := cmapSize(r.Trailer().Key("Root").Key("CMap")); ok != tt.ok || ok && size != tt.size {
+			t.Errorf("%s: cmapSize = %d, %v; want %d, %v", tt.name, size, ok, tt.size, tt.ok)
+		}
+		if size, ok := cmapSize(r.Trailer().Key("Root").Key("None")); size != 0 || !ok {
+			t.Errorf("no CMap: cmapSize = %d, %v; want 0, true", size, ok)
 		}
 	}
 }
