@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/groeimeesters/klachtd/internal/form"
 )
 
@@ -87,19 +89,8 @@ func (e *ProbeError) Error() string {
 
 // signalName is a signal's name as people look it up ("SIGSYS").
 func signalName(s syscall.Signal) string {
-	switch s {
-	case syscall.SIGSYS:
-		return "SIGSYS"
-	case syscall.SIGKILL:
-		return "SIGKILL"
-	case syscall.SIGSEGV:
-		return "SIGSEGV"
-	case syscall.SIGABRT:
-		return "SIGABRT"
-	case syscall.SIGXCPU:
-		return "SIGXCPU"
-	case syscall.SIGBUS:
-		return "SIGBUS"
+	if name := unix.SignalName(s); name != "" {
+		return name
 	}
 	return s.String()
 }
