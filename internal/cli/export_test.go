@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/emersion/go-message/mail"
@@ -162,4 +163,25 @@ func TestExportRefusesPlantedLinks(t *testing.T) {
 	empty := filepath.Join(base, "empty")
 	os.Mkdir(empty, 0o700)
 	mustRun(t, 0, "export", id, "--out", empty, "--config", cfg)
+}
+
+// TestWriteExportModesWhateverTheUmask: the export's folder is 0700 and its files 0600 by
+// what writeExport asks for, not only because Main sets umask 077 (under which no other mode
+// would show).
+func TestWriteExportModesWhateverTheUmask(t *testing.T) {
+	old := syscall.Umask(0o022)
+	defer syscall.Umask(old)
+	dir := filepath.Join(t.TempDir(), "export")
+	if err := writeExport(dir, []exportFile{{name: "index.txt", data: []byte("index\n")}, {name: "KL-2026-0001.json", data: []byte("{}\n")}}); err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]os.FileMode{dir: 0o700, filepath.Join(dir, "index.txt"): 0o600, filepath.Join(dir, "KL-2026-0001.json"): 0o600} {
+		fi, err := os.Lstat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != want {
+			t.Errorf("%s: mode %v, want %v", path, fi.Mode().Perm(), want)
+		}
+	}
 }
