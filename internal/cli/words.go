@@ -9,8 +9,10 @@ import (
 // it), Dutch unless organisation.language is "en".
 type lang string
 
-// say is phrase p in l, its verbs filled with args: every word a command prints for people is
-// a wording.Phrase, so it has one home (internal/wording) beside the daemon's and the domain's.
+// say is phrase p in l, its verbs filled with args: every word of what staff read (list, show,
+// an export, the report, help tags) is a wording.Phrase, so it has one home (internal/wording)
+// beside the daemon's and the domain's. What only whoever runs klachtd reads (init, check,
+// status, new, purge, backup, the errors) is English, in the command itself.
 func (l lang) say(p wording.Phrase, args ...any) string { return p.In(string(l), args...) }
 
 // The tables below map each kind to its words. The words themselves are phrases in
