@@ -52,6 +52,9 @@ func TestInitIntoARoot(t *testing.T) {
 	if fi, _ := os.Stat(etc); fi.Mode().Perm() != 0o755 {
 		t.Errorf("%s: mode %v, want 0755 (the service's user reads config.toml)", etc, fi.Mode().Perm())
 	}
+	if strings.Contains(r.stdout+r.stderr, "geheim") {
+		t.Errorf("init echoes the secret:\n%s\n%s", r.stdout, r.stderr)
+	}
 	text, _ := os.ReadFile(cfg)
 	if strings.Contains(string(text), "geheim") || !strings.Contains(string(text), `password_file = "imap"`) {
 		t.Errorf("config.toml holds the secret or does not name its file:\n%s", text)
