@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"net"
@@ -276,49 +275,10 @@ func countFiles(b *testing.B, maildir string) int {
 }
 
 // peakRSS reads VmHWM (KiB) of the running daemon.
-func peakRSS(b *testing.B, p *proc) int64 {
-	b.Helper()
-	f, err := os.Open(fmt.Sprintf("/proc/%d/status", p.cmd.Process.Pid))
-	if err != nil {
-		b.Fatalf("read peak RSS: %v", err)
-	}
-	defer f.Close()
-	s := bufio.NewScanner(f)
-	for s.Scan() {
-		if rest, ok := strings.CutPrefix(s.Text(), "VmHWM:"); ok {
-			kib, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-			if err != nil {
-				b.Fatalf("VmHWM %q: %v", rest, err)
-			}
-			return kib
-		}
-	}
-	b.Fatalf("no VmHWM in /proc/%d/status", p.cmd.Process.Pid)
-	return 0
-}
+func peakRSS(b *testing.B, p *proc) int64 { return procStatus(b, p.cmd.Process.Pid, "VmHWM:") >> 10 }
 
-// cpuTime reads the user and system time of the running daemon (/proc/PID/stat, in the
-// kernel's clock ticks of 1/100 s).
-func cpuTime(b *testing.B, p *proc) time.Duration {
-	b.Helper()
-	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p.cmd.Process.Pid))
-	if err != nil {
-		b.Fatalf("read CPU time: %v", err)
-	}
-	fields := strings.Fields(string(raw[bytes.LastIndexByte(raw, ')')+1:]))
-	if len(fields) < 13 {
-		b.Fatalf("/proc/%d/stat: %q", p.cmd.Process.Pid, raw)
-	}
-	var ticks int64
-	for _, f := range fields[11:13] { // utime, stime: fields 14 and 15 of the whole line
-		n, err := strconv.ParseInt(f, 10, 64)
-		if err != nil {
-			b.Fatalf("/proc/%d/stat: %v", p.cmd.Process.Pid, err)
-		}
-		ticks += n
-	}
-	return time.Duration(ticks) * 10 * time.Millisecond
-}
+// cpuTime reads the user and system time of the running daemon.
+func cpuTime(b *testing.B, p *proc) time.Duration { return procCPU(b, p.cmd.Process.Pid) }
 
 // loadAverage is the machine's load average over 1, 5 and 15 minutes, for the record.
 func loadAverage() string {
