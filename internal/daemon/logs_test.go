@@ -15,6 +15,7 @@ import (
 	"github.com/groeimeesters/klachtd/internal/store"
 )
 
+// lockedBuffer is a bytes.Buffer for a log written from several goroutines.
 type lockedBuffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
