@@ -41,8 +41,9 @@ type incoming struct {
 }
 
 // Handle is the intake's handler: it classifies a message and, in one transaction, records it
-// and everything it causes. It is idempotent: a message seen before (same IMAP identity, or
-// the same bytes after a UIDVALIDITY change) gets its earlier disposition and causes nothing.
+// and everything it causes. It is idempotent: a message seen before (same IMAP identity, the
+// same bytes after a UIDVALIDITY change, or the same mail as its author sent it: contentKeys)
+// gets its earlier disposition and causes nothing.
 // An error is temporary (the database); bad mail is quarantined, never an error: a message
 // that makes klachtd panic at once, one that killed it twice without being read again
 // (poison.go).
