@@ -56,3 +56,9 @@ func TestSeenIncomingByHash(t *testing.T) {
 		}
 	}
 }
+
+// TestSeenIncomingUsesIndexes: the look-up run for every message searches indexes (the
+// primary key, the hash, the content key), never scans the incoming table of two years.
+func TestSeenIncomingUsesIndexes(t *testing.T) {
+	searchesOnly(t, open(t), seenIncomingQuery, "INBOX", 1, 7, "h", "c", "INBOX", 1, 7, "h")
+}
