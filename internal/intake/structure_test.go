@@ -53,9 +53,7 @@ func mixedMail(id, subject, text string, parts ...string) []byte {
 // marked \Seen.
 func TestFetchByStructure(t *testing.T) {
 	eachServer(t, func(t *testing.T, srv *testServer) {
-		proxy := mailtest.NewProxy(t, srv.addr())
-		cfg := testConfig(srv)
-		cfg.Host, cfg.Port = splitAddr(t, proxy.Addr())
+		proxy, cfg := behindProxy(t, srv)
 		cfg.Backfill = time.Now().AddDate(0, 0, -1)
 		large := mixedMail("groot", "Vraag", "Ik wil een klacht indienen over de training.", attachment("application/pdf", "offerte.pdf", 300<<10))
 		small := message("klein", 3)
@@ -231,10 +229,8 @@ func TestFetchUntrustedWhole(t *testing.T) {
 // fetches those messages whole, once each: a structure that cannot be read never stalls it.
 func TestStructureFailureFetchesWhole(t *testing.T) {
 	eachServer(t, func(t *testing.T, srv *testServer) {
-		proxy := mailtest.NewProxy(t, srv.addr())
+		proxy, cfg := behindProxy(t, srv)
 		proxy.CutOn("BODYSTRUCTURE")
-		cfg := testConfig(srv)
-		cfg.Host, cfg.Port = splitAddr(t, proxy.Addr())
 		large := mixedMail("kapot", "Vraag", "tekst", attachment("application/pdf", "x.pdf", 200<<10))
 		rec := &recorder{}
 		cfg.Backfill = time.Now().AddDate(0, 0, -1)
@@ -409,10 +405,8 @@ func TestHeaderSection(t *testing.T) {
 // BODYSTRUCTURE), and the hint got its header.
 func TestWholeHint(t *testing.T) {
 	eachServer(t, func(t *testing.T, srv *testServer) {
-		proxy := mailtest.NewProxy(t, srv.addr())
+		proxy, cfg := behindProxy(t, srv)
 		proxy.CutOn("BODYSTRUCTURE")
-		cfg := testConfig(srv)
-		cfg.Host, cfg.Port = splitAddr(t, proxy.Addr())
 		cfg.Backfill = time.Now().AddDate(0, 0, -1)
 		raw := mixedMail("hint", "Klacht over de cursus", "tekst", attachment("application/pdf", "x.pdf", 200<<10))
 		uid := srv.append(t, "INBOX", raw)
