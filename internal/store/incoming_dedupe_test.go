@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 )
@@ -13,11 +12,7 @@ import (
 // under a new identity is not, and an empty content key matches nothing.
 func TestSeenIncomingByHash(t *testing.T) {
 	ctx := context.Background()
-	st, err := Open(ctx, filepath.Join(t.TempDir(), "k.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := open(t)
 	first := Incoming{Mailbox: "INBOX", UIDValidity: 1, UID: 7, MessageID: "a@example.nl", Hash: "h-complaint", Content: "c-complaint",
 		Disposition: 2, Kind: "complaint", At: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
 	if err := st.InTx(ctx, func(tx *Tx) error { return tx.RecordIncoming(first) }); err != nil {
