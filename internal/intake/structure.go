@@ -1,17 +1,16 @@
 package intake
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"mime"
-	"net/mail"
 	"path"
 	"slices"
 	"strings"
 
 	"github.com/emersion/go-imap/v2"
+
+	"github.com/groeimeesters/klachtd/internal/mailparse"
 )
 
 // Larger mail is fetched by its structure (triage reads only headers and text): one
@@ -203,20 +202,14 @@ func mentionsForm(s string) bool {
 
 func isLetter(b byte) bool { return b >= 'a' && b <= 'z' || b >= 0x80 }
 
-func decodeWords(s string) string {
-	if d, err := new(mime.WordDecoder).DecodeHeader(s); err == nil {
-		return d
-	}
-	return s
-}
-
-// subjectOf is the decoded Subject of a header section ("" when unreadable).
+// subjectOf is the Subject of a header section as mailparse reads it ("" when unreadable):
+// the reader the handler's triage uses, lenient about charsets and malformed lines.
 func subjectOf(header []byte) string {
-	m, err := mail.ReadMessage(bytes.NewReader(append(bytes.TrimRight(header, "\r\n"), "\r\n\r\n"...)))
+	m, err := mailparse.ParseWith(header, mailparse.Options{NoLanguage: true})
 	if err != nil {
 		return ""
 	}
-	return decodeWords(m.Header.Get("Subject"))
+	return m.Subject
 }
 
 // errNoStructure marks a failure while a batch was fetched by structure: the messages of that

@@ -384,6 +384,21 @@ func TestMentionsForm(t *testing.T) {
 	}
 }
 
+// TestSubjectOf: the planner reads the subject as the handler does, also in a charset Go's
+// word decoder does not know and beside a malformed line, so that such a mail's forms are
+// fetched.
+func TestSubjectOf(t *testing.T) {
+	for _, h := range []string{
+		"From: a@example.org\r\nSubject: Klachtformulier\r\n\r\n",
+		"From: a@example.org\r\nSubject: =?windows-1252?B?S2xhY2h0Zm9ybXVsaWVy?=\r\n\r\n",
+		"From: a@example.org\r\nno colon here\r\nSubject: Klachtformulier\r\n\r\n",
+	} {
+		if got := subjectOf([]byte(h)); got != "Klachtformulier" {
+			t.Errorf("subjectOf(%q) = %q, want Klachtformulier", h, got)
+		}
+	}
+}
+
 func TestHeaderSection(t *testing.T) {
 	big := append(bytes.Repeat([]byte("X-Lang: "+strings.Repeat("a", 100)+"\r\n"), 12000), "\r\nbody"...)
 	for _, tt := range []struct{ raw, want string }{
