@@ -179,9 +179,9 @@ func passingResult(results []arResult, fromDomain string, domains []string, sigs
 
 // signatureCovers returns why the signatures a dkim=pass result of domain d names do not
 // vouch for From and Subject (uncovered when one of them leaves either out of h=), or "" and
-// the fields they all cover. The result names them by
-// header.d, and by header.s and header.b (a prefix of b=) when it gives them; every signature
-// it may name must cover both, and only what all of them cover is vouched for.
+// the fields they all cover. The result names them by header.d, and by header.s and header.b
+// (a prefix of b=) when it gives them; every signature it may name must cover both, and only
+// what all of them cover is vouched for.
 func signatureCovers(r arResult, d string, sigs []signature) (cov coverage, why string, uncovered bool) {
 	sel, hasSel := r.prop("header", "s")
 	b, hasB := r.prop("header", "b")

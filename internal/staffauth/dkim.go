@@ -47,7 +47,7 @@ func checkDKIM(ctx context.Context, raw []byte, fromDomain string, domains []str
 	sigs := signatureFields(raw)
 	var problems []string
 	var pass *Verdict
-	uncovered := false // a signature failed only for leaving From or Subject out of h=
+	uncovered := false // a valid, aligned, allowed signature left From or Subject out of h=
 	for i, v := range verifs {
 		d := normDomain(v.Domain)
 		switch {
