@@ -7,9 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"testing"
-	"time"
 
-	"github.com/groeimeesters/klachtd/internal/config"
 	"github.com/groeimeesters/klachtd/internal/intake"
 	"github.com/groeimeesters/klachtd/internal/store"
 )
@@ -109,54 +107,5 @@ func TestComplaintDeliveredTwiceWithOtherTraceFields(t *testing.T) {
 	})
 	if err != nil {
 		t.Error(err)
-	}
-}
-
-// TestUnauthenticatedCopyDoesNotPreemptTheMail: the content key leaves out the fields added
-// in transit, Authentication-Results and DKIM-Signature among them, so a copy of a genuine
-// mail stripped of what authenticates it has the genuine mail's key. Arriving first (a
-// stranger who holds the mail, a forwarder that breaks its signature), it must not make the
-// authenticated mail a duplicate of itself: the authenticated mail is carried out as such.
-// The other way round an unauthenticated copy of an authenticated mail is a copy, and two
-// unauthenticated copies are one mail.
-func TestUnauthenticatedCopyDoesNotPreemptTheMail(t *testing.T) {
-	tests := []struct {
-		name     string
-		authed   []bool // per copy, in order of arrival: does our server vouch for it
-		cases    int
-		verified bool // some case is verified
-	}{
-		{name: "stripped copy first", authed: []bool{false, true}, cases: 2, verified: true},
-		{name: "stripped copy after", authed: []bool{true, false}, cases: 1, verified: true},
-		{name: "two stripped copies", authed: []bool{false, false}, cases: 1},
-		{name: "two authenticated copies", authed: []bool{true, true}, cases: 1, verified: true},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			e := newCaseEnv(t, func(c *config.Config) {
-				c.Staff.Authentication, c.Staff.AuthservID = config.AuthenticationAuthserv, "mx.intervisie-begeleiding.nl"
-			}, nil)
-			raw := rawMail("Jan de Vries <"+janAddr+">", orgAddr, "Klacht", "preempt-1@example.nl", e.clock.Now(),
-				"Omschrijving van de klacht: de training begon een uur te laat.\n")
-			for _, authed := range tc.authed {
-				m := append([]byte(ourReceived), raw...)
-				if authed {
-					m = append([]byte(ourAR+"; dmarc=pass header.from=example.nl\r\n"), m...)
-				}
-				e.feed.feed(t, m)
-				e.advance(time.Second)
-			}
-			cases, err := e.st.Cases(context.Background(), "")
-			if err != nil {
-				t.Fatal(err)
-			}
-			verified := false
-			for _, c := range cases {
-				verified = verified || !e.caseOf(c.ID).Unverified
-			}
-			if len(cases) != tc.cases || verified != tc.verified {
-				t.Errorf("%d cases, one verified: %v; want %d, %v", len(cases), verified, tc.cases, tc.verified)
-			}
-		})
 	}
 }

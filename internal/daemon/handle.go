@@ -146,13 +146,15 @@ func (d *Daemon) record(ctx context.Context, in *incoming) (outcome, error) {
 	}
 	sum := sha256.Sum256(in.raw) // the bytes kept, once whole: the hash of the incoming record
 	hash := hex.EncodeToString(sum[:])
-	content, copyOf := contentKeys(in)
+	// Staff mail is not taken for a copy by its content: a staff command seen again is told
+	// apart by its command keys, and staff are told of it (a replay, or a resend).
+	content := ""
+	if in.tri.Role != triage.RoleStaff {
+		content = mailparse.ContentKey(in.raw)
+	}
 	var out outcome
 	err := d.inTx(ctx, func(tx *store.Tx) error {
 		prev, seen, err := tx.SeenIncoming(f.Mailbox, f.UIDValidity, f.UID, hash, content)
-		if err == nil && !seen && copyOf != "" {
-			prev, seen, err = tx.SeenIncoming(f.Mailbox, f.UIDValidity, f.UID, hash, copyOf)
-		}
 		if err != nil {
 			return err
 		}
@@ -178,26 +180,6 @@ func (d *Daemon) record(ctx context.Context, in *incoming) (outcome, error) {
 		d.metrics.Handled(out.kind)
 	}
 	return out, err
-}
-
-// contentKeys are the content keys of a message's incoming record (mailparse.ContentKey):
-// the one it is recorded with, and copyOf, the key of an earlier mail it is a copy of as
-// well. Staff mail has none: a staff command seen again is told apart by its command keys,
-// and staff are told of it (a replay, or a resend). The key leaves out what is added in
-// transit, the signature and our server's verdict among it, so a copy stripped of what
-// authenticates its sender has the genuine mail's key: such a copy is recorded under a key
-// of its own, and is a copy of an authenticated mail seen before, but the authenticated mail
-// is never taken for a copy of it (else whoever holds a genuine mail could send it first,
-// unsigned, and have the genuine one dropped as its duplicate).
-func contentKeys(in *incoming) (content, copyOf string) {
-	if in.tri.Role == triage.RoleStaff {
-		return "", ""
-	}
-	content = mailparse.ContentKey(in.raw)
-	if content != "" && checksSender(in.tri) && !in.sender.OK {
-		return content + "-unauthenticated", content
-	}
-	return content, ""
 }
 
 // process carries out what a message means, inside the transaction.
