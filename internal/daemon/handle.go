@@ -42,7 +42,7 @@ type incoming struct {
 
 // Handle is the intake's handler: it classifies a message and, in one transaction, records it
 // and everything it causes. It is idempotent: a message seen before (same IMAP identity, the
-// same bytes after a UIDVALIDITY change, or the same mail as its author sent it: contentKeys)
+// same bytes after a UIDVALIDITY change, or the same mail as its author sent it: mailparse.ContentKey)
 // gets its earlier disposition and causes nothing.
 // An error is temporary (the database); bad mail is quarantined, never an error: a message
 // that makes klachtd panic at once, one that killed it twice without being read again
@@ -147,7 +147,10 @@ func (d *Daemon) record(ctx context.Context, in *incoming) (outcome, error) {
 	sum := sha256.Sum256(in.raw) // the bytes kept, once whole: the hash of the incoming record
 	hash := hex.EncodeToString(sum[:])
 	// Staff mail is not taken for a copy by its content: a staff command seen again is told
-	// apart by its command keys, and staff are told of it (a replay, or a resend).
+	// apart by its command keys, and staff are told of it (a replay, or a resend). For other
+	// mail the first copy decides, also when a later copy is authenticated and the first was
+	// not (a forwarder that broke the signature): one case, not two; the case is then
+	// handled as unverified, which loses nothing but the words in the confirmation.
 	content := ""
 	if in.tri.Role != triage.RoleStaff {
 		content = mailparse.ContentKey(in.raw)
