@@ -73,6 +73,7 @@ const (
 	DocComplex
 	DocNoReader
 	DocFailed
+	DocTooMany // %d: how many documents of one mail are read
 	// Mail in: kept unverified (daemon/reply.go, senders.go), fields a complainant's reply filled.
 	KeptUnverified
 	TheComplainant
@@ -417,6 +418,8 @@ var phrases = [count]struct{ nl, en string }{
 		"klachtd could not start its reader"},
 	DocFailed: {"het leesproces stopte met een fout",
 		"the reader stopped with an error"},
+	DocTooMany: {"klachtd leest van één bericht de eerste %d documenten",
+		"klachtd reads the first %d documents of a mail"},
 	KeptUnverified: {"bewaard, afzender niet geverifieerd",
 		"kept, sender not verified"},
 	TheComplainant: {"de klager",
