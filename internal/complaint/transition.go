@@ -63,7 +63,7 @@ type MailEffect struct {
 // Event is a timeline entry. Time is the date the event is about (a new due date or remedy
 // term), zero when none; Text is short and written for staff.
 type Event struct {
-	Kind EventKind // status, verdict, extension, note, escalation, advice, closed, reopened, remedy-term, cause, measure
+	Kind EventKind // one of the EventKind constants (events.go)
 	Text string
 	Time time.Time
 	By   string // the staff member whose command caused it; "" for the system

@@ -30,16 +30,16 @@ func (c *Config) resolvePaths(base string) {
 			if tag := sv.Type().Field(j).Tag.Get("toml"); f.Kind() != reflect.String || !strings.HasSuffix(tag, "_file") {
 				continue
 			}
-			if p := ResolvePath(f.String(), base, creds); p != f.String() {
+			if p := resolvePath(f.String(), base, creds); p != f.String() {
 				f.SetString(p)
 			}
 		}
 	}
 }
 
-// ResolvePath is where a *_file value p points (see resolvePaths): unchanged when empty or
+// resolvePath is where a *_file value p points (see resolvePaths): unchanged when empty or
 // absolute, in creds when p is a bare name found there, else under base when base is set.
-func ResolvePath(p, base, creds string) string {
+func resolvePath(p, base, creds string) string {
 	if p == "" || filepath.IsAbs(p) {
 		return p
 	}

@@ -44,10 +44,10 @@ addresses = ["milou@example.nl"]
 	if c.IMAP.Password != "onder-systemd" {
 		t.Errorf("under systemd: password %q, want the credential's", c.IMAP.Password)
 	}
-	if got := ResolvePath("/etc/klachtd/imap", dir, creds); got != "/etc/klachtd/imap" {
+	if got := resolvePath("/etc/klachtd/imap", dir, creds); got != "/etc/klachtd/imap" {
 		t.Errorf("an absolute path became %q", got)
 	}
-	if got := ResolvePath("sub/imap", dir, creds); got != filepath.Join(dir, "sub/imap") {
+	if got := resolvePath("sub/imap", dir, creds); got != filepath.Join(dir, "sub/imap") {
 		t.Errorf("a relative path with a folder became %q", got)
 	}
 }

@@ -1,18 +1,14 @@
 package daemon
 
 import (
-	"context"
 	"log/slog"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	klachtd "github.com/groeimeesters/klachtd"
 	"github.com/groeimeesters/klachtd/internal/mailtest"
 	"github.com/groeimeesters/klachtd/internal/oauth"
-	"github.com/groeimeesters/klachtd/internal/render"
-	"github.com/groeimeesters/klachtd/internal/store"
 )
 
 // TestAlarmDatesAsPeopleRead: the client-secret alarm, which staff read in a mail and on the
@@ -33,19 +29,7 @@ func TestAlarmDatesAsPeopleRead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.Open(context.Background(), cfg.Storage.Path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	rnd, err := render.New(klachtd.Templates, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := New(Options{Config: cfg, Store: st, Renderer: rnd, Clock: clock, Tokens: tokens, Log: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d, _ := newDaemonWith(t, Options{Config: cfg, Clock: clock, Tokens: tokens, Log: slog.New(slog.DiscardHandler)})
 	var secret *alarm
 	for _, a := range d.alarms(clock.Now()) {
 		if a.kind == AlarmSecretExpiry {

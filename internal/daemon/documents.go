@@ -44,9 +44,19 @@ func (d *Daemon) extract(ctx context.Context, r Registration) (form.Result, []Sk
 	var docs []docreader.Document
 	var atts []form.Attachment
 	var skipped []SkippedDocument
+	tooMany := false
 	for _, a := range r.Attachments {
 		kind := form.DocumentKind(a.Filename, a.ContentType, a.Data[:min(len(a.Data), 5)])
-		if kind == "" || len(atts) >= maxFormDocuments {
+		if kind == "" {
+			continue
+		}
+		if len(atts) >= maxFormDocuments {
+			// Noted once, for the first document past the limit: the note says that only the
+			// first ones are read, and a mail of 500 documents must not write 490 notes.
+			if !tooMany {
+				skipped = append(skipped, SkippedDocument{Name: a.Filename, Reason: docreader.ReasonTooMany})
+				tooMany = true
+			}
 			continue
 		}
 		if a.Data == nil {
@@ -105,6 +115,8 @@ func (d *Daemon) skipReason(r docreader.Reason) string {
 		return d.say(wording.DocComplex)
 	case docreader.ReasonNoChild, docreader.ReasonStart:
 		return d.say(wording.DocNoReader)
+	case docreader.ReasonTooMany:
+		return d.say(wording.DocTooMany, maxFormDocuments)
 	}
 	return d.say(wording.DocFailed)
 }

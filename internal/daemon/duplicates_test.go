@@ -5,13 +5,11 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/emersion/go-msgauth/dkim"
 
 	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/config"
-	"github.com/groeimeesters/klachtd/internal/mailtest"
 )
 
 // signWith signs raw as domain over exactly the header fields keys.
@@ -40,19 +38,8 @@ func TestForgedCommandsDovecot(t *testing.T) {
 }
 
 func runForgedCommands(t *testing.T, mode string) {
-	dv := mailtest.StartDovecot(t)
-	sink := mailtest.StartSMTPSink(t)
-	keys := newDKIMKeys(t, staffDomain)
-	clock := mailtest.NewRunningClock(time.Date(2026, 11, 26, 10, 0, 0, 0, amsterdam(t)))
-	cfg := testConfig(t, dv.Addr(), dv.User, dv.Password, sink.Port())
-	cfg.Staff.Authentication = mode
-	cfg.Staff.AuthservID = "mx.intervisie-begeleiding.nl"
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	d, st := newTestDaemon(t, cfg, clock, keys.lookup)
-	runDaemon(t, d)
-	l := &live{t: t, d: d, st: st, sink: sink, clock: clock}
+	l, dv, keys := startSignedLive(t, mode, func(c *config.Config) { c.Staff.AuthservID = "mx.intervisie-begeleiding.nl" })
+	st, clock := l.st, l.clock
 	const id, root = "KL-2026-0001", "complaint-dup@example.nl"
 
 	// deliver hands a staff mail to Dovecot as our mail server would: in authserv mode with

@@ -25,7 +25,6 @@ import (
 type incoming struct {
 	f        *intake.Fetched
 	raw      []byte // the whole message, or its header when too large
-	hash     string
 	msg      *mailparse.Message
 	parseErr error
 	tri      triage.Result
@@ -42,8 +41,9 @@ type incoming struct {
 }
 
 // Handle is the intake's handler: it classifies a message and, in one transaction, records it
-// and everything it causes. It is idempotent: a message seen before (same IMAP identity, or
-// the same bytes after a UIDVALIDITY change) gets its earlier disposition and causes nothing.
+// and everything it causes. It is idempotent: a message seen before (same IMAP identity, the
+// same bytes after a UIDVALIDITY change, or the same mail as its author sent it: mailparse.ContentKey)
+// gets its earlier disposition and causes nothing.
 // An error is temporary (the database); bad mail is quarantined, never an error: a message
 // that makes klachtd panic at once, one that killed it twice without being read again
 // (poison.go).
@@ -63,15 +63,13 @@ func (d *Daemon) Handle(ctx context.Context, f *intake.Fetched) (intake.Disposit
 	return disp, err
 }
 
-// newIncoming starts what is learnt about a fetched message: its bytes and their hash (for a
-// message that is recorded without being read: record makes a view whole first).
+// newIncoming starts what is learnt about a fetched message: its bytes (for a message that is
+// recorded without being read: record makes a view whole first).
 func newIncoming(f *intake.Fetched, now time.Time) *incoming {
 	in := &incoming{f: f, raw: f.Raw, now: now}
 	if f.TooLarge || in.raw == nil {
 		in.raw = f.Header
 	}
-	sum := sha256.Sum256(in.raw)
-	in.hash = hex.EncodeToString(sum[:])
 	return in
 }
 
@@ -146,15 +144,20 @@ func (d *Daemon) record(ctx context.Context, in *incoming) (outcome, error) {
 	if gone, err := d.keepWhole(ctx, in); gone || err != nil { // never a view archived as the message
 		return outcome{}, err
 	}
+	sum := sha256.Sum256(in.raw) // the bytes kept, once whole: the hash of the incoming record
+	hash := hex.EncodeToString(sum[:])
 	// Staff mail is not taken for a copy by its content: a staff command seen again is told
-	// apart by its command keys, and staff are told of it (a replay, or a resend).
+	// apart by its command keys, and staff are told of it (a replay, or a resend). For other
+	// mail the first copy decides, also when a later copy is authenticated and the first was
+	// not (a forwarder that broke the signature): one case, not two; the case is then
+	// handled as unverified, which loses nothing but the words in the confirmation.
 	content := ""
 	if in.tri.Role != triage.RoleStaff {
 		content = mailparse.ContentKey(in.raw)
 	}
 	var out outcome
 	err := d.inTx(ctx, func(tx *store.Tx) error {
-		prev, seen, err := tx.SeenIncoming(f.Mailbox, f.UIDValidity, f.UID, in.hash, content)
+		prev, seen, err := tx.SeenIncoming(f.Mailbox, f.UIDValidity, f.UID, hash, content)
 		if err != nil {
 			return err
 		}
@@ -163,7 +166,7 @@ func (d *Daemon) record(ctx context.Context, in *incoming) (outcome, error) {
 			// retention purge checks each copy by it).
 			out = outcome{disp: intake.Disposition(prev.Disposition), kind: kindDuplicate, caseID: prev.CaseID}
 			prev.Mailbox, prev.UIDValidity, prev.UID, prev.At = f.Mailbox, f.UIDValidity, f.UID, in.now
-			prev.Hash, prev.Content = in.hash, content
+			prev.Hash, prev.Content = hash, content
 			return tx.RecordIncoming(prev)
 		}
 		if out, err = d.process(tx, in); err != nil {
@@ -174,7 +177,7 @@ func (d *Daemon) record(ctx context.Context, in *incoming) (outcome, error) {
 			mid = in.msg.MessageID
 		}
 		return tx.RecordIncoming(store.Incoming{Mailbox: f.Mailbox, UIDValidity: f.UIDValidity, UID: f.UID,
-			MessageID: mid, Hash: in.hash, Content: content, Disposition: int(out.disp), Kind: out.kind, CaseID: out.caseID, At: in.now})
+			MessageID: mid, Hash: hash, Content: content, Disposition: int(out.disp), Kind: out.kind, CaseID: out.caseID, At: in.now})
 	})
 	if err == nil {
 		d.metrics.Handled(out.kind)

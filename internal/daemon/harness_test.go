@@ -81,7 +81,15 @@ func testConfig(t testing.TB, imapAddr, imapUser, imapPass string, smtpPort int)
 // newTestDaemon opens a store and builds a daemon on cfg.
 func newTestDaemon(t testing.TB, cfg *config.Config, clk clock.Clock, lookup func(context.Context, string) ([]string, error)) (*Daemon, *store.Store) {
 	t.Helper()
-	st, err := store.Open(context.Background(), cfg.Storage.Path)
+	return newDaemonWith(t, Options{Config: cfg, Clock: clk, LookupTXT: lookup})
+}
+
+// newDaemonWith opens a store at opt.Config's storage path and builds a daemon on opt, with
+// the embedded templates, the test executable for documents and, unless opt has a log, a
+// debug log (to stderr with KLACHTD_TEST_LOG=1).
+func newDaemonWith(t testing.TB, opt Options) (*Daemon, *store.Store) {
+	t.Helper()
+	st, err := store.Open(context.Background(), opt.Config.Storage.Path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,12 +98,15 @@ func newTestDaemon(t testing.TB, cfg *config.Config, clk clock.Clock, lookup fun
 	if err != nil {
 		t.Fatal(err)
 	}
-	var logw io.Writer = io.Discard
-	if os.Getenv("KLACHTD_TEST_LOG") == "1" {
-		logw = os.Stderr
+	opt.Store, opt.Renderer, opt.Executable = st, rnd, testExecutable(t)
+	if opt.Log == nil {
+		var logw io.Writer = io.Discard
+		if os.Getenv("KLACHTD_TEST_LOG") == "1" {
+			logw = os.Stderr
+		}
+		opt.Log = slog.New(slog.NewTextHandler(logw, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	d, err := New(Options{Config: cfg, Store: st, Renderer: rnd, Clock: clk, LookupTXT: lookup, Executable: testExecutable(t),
-		Log: slog.New(slog.NewTextHandler(logw, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	d, err := New(opt)
 	if err != nil {
 		t.Fatal(err)
 	}

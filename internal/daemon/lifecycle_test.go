@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/groeimeesters/klachtd/internal/complaint"
+	"github.com/groeimeesters/klachtd/internal/config"
 	"github.com/groeimeesters/klachtd/internal/mailtest"
 	"github.com/groeimeesters/klachtd/internal/store"
 )
@@ -23,6 +24,27 @@ func TestLifecycleMemIMAP(t *testing.T) {
 func TestLifecycleDovecot(t *testing.T) {
 	dv := mailtest.StartDovecot(t)
 	runLifecycle(t, dv.Addr(), dv.User, dv.Password, func(raw []byte) { dv.Append(t, "INBOX", raw) })
+}
+
+// startSignedLive runs a daemon for real against a Dovecot and the SMTP sink, on a running
+// clock from 26 November 2026 10:00 in Amsterdam, with staff mail authenticated in mode
+// (tweak sets the rest before the configuration is checked); it returns the daemon, the
+// Dovecot to deliver to and the keys staffDomain signs with.
+func startSignedLive(t *testing.T, mode string, tweak func(*config.Config)) (*live, *mailtest.Dovecot, *dkimKeys) {
+	t.Helper()
+	dv := mailtest.StartDovecot(t)
+	sink := mailtest.StartSMTPSink(t)
+	keys := newDKIMKeys(t, staffDomain)
+	clock := mailtest.NewRunningClock(time.Date(2026, 11, 26, 10, 0, 0, 0, amsterdam(t)))
+	cfg := testConfig(t, dv.Addr(), dv.User, dv.Password, sink.Port())
+	cfg.Staff.Authentication = mode
+	tweak(cfg)
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	d, st := newTestDaemon(t, cfg, clock, keys.lookup)
+	runDaemon(t, d)
+	return &live{t: t, d: d, st: st, sink: sink, clock: clock}, dv, keys
 }
 
 // live is a daemon running for real against an IMAP server and the SMTP sink.

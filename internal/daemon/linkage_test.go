@@ -8,7 +8,6 @@ import (
 
 	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/config"
-	"github.com/groeimeesters/klachtd/internal/mailtest"
 	"github.com/groeimeesters/klachtd/internal/store"
 )
 
@@ -28,20 +27,11 @@ func TestCommandMovedByUnsignedThreading(t *testing.T) {
 }
 
 func runUnsignedThreading(t *testing.T, mode string) {
-	dv := mailtest.StartDovecot(t)
-	sink := mailtest.StartSMTPSink(t)
-	keys := newDKIMKeys(t, staffDomain)
-	clock := mailtest.NewRunningClock(time.Date(2026, 11, 26, 10, 0, 0, 0, amsterdam(t)))
-	cfg := testConfig(t, dv.Addr(), dv.User, dv.Password, sink.Port())
-	cfg.Staff.Authentication = mode
-	cfg.Staff.AuthservID = "mx.intervisie-begeleiding.nl"
-	cfg.Staff.DKIMDomains = []string{staffDomain}
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	d, st := newTestDaemon(t, cfg, clock, keys.lookup)
-	runDaemon(t, d)
-	l := &live{t: t, d: d, st: st, sink: sink, clock: clock}
+	l, dv, keys := startSignedLive(t, mode, func(c *config.Config) {
+		c.Staff.AuthservID = "mx.intervisie-begeleiding.nl"
+		c.Staff.DKIMDomains = []string{staffDomain}
+	})
+	st, clock := l.st, l.clock
 	const jan, piet = "KL-2026-0001", "KL-2026-0002"
 	const pietAddr = "piet.bakker@example.nl"
 

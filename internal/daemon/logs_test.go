@@ -9,12 +9,10 @@ import (
 	"testing"
 	"time"
 
-	klachtd "github.com/groeimeesters/klachtd"
 	"github.com/groeimeesters/klachtd/internal/mailtest"
-	"github.com/groeimeesters/klachtd/internal/render"
-	"github.com/groeimeesters/klachtd/internal/store"
 )
 
+// lockedBuffer is a bytes.Buffer for a log written from several goroutines.
 type lockedBuffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
@@ -38,21 +36,9 @@ func TestLogsHoldNoComplaintContent(t *testing.T) {
 	clock := &mailtest.Clock{}
 	clock.Set(time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC))
 	cfg := testConfig(t, "", "", "", 0)
-	st, err := store.Open(context.Background(), cfg.Storage.Path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	rnd, err := render.New(klachtd.Templates, "")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var logs lockedBuffer
-	d, err := New(Options{Config: cfg, Store: st, Renderer: rnd, Clock: clock,
+	d, _ := newDaemonWith(t, Options{Config: cfg, Clock: clock,
 		Log: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))})
-	if err != nil {
-		t.Fatal(err)
-	}
 	f := &feeder{d: d}
 	secret := []string{"Zwanenburg", "zwanenburg@example.nl", "Geheimzinnige", "Vertrouwelijk-7731"}
 	f.feed(t, rawMail("Petra Zwanenburg <zwanenburg@example.nl>", orgAddr, "Klacht Geheimzinnige cursus",

@@ -9,11 +9,8 @@ import (
 	"testing"
 	"time"
 
-	klachtd "github.com/groeimeesters/klachtd"
 	"github.com/groeimeesters/klachtd/internal/mailtest"
 	"github.com/groeimeesters/klachtd/internal/oauth"
-	"github.com/groeimeesters/klachtd/internal/render"
-	"github.com/groeimeesters/klachtd/internal/store"
 )
 
 // TestMetricsOAuth2Token: with an OAuth2 token manager the daemon serves when its access
@@ -30,19 +27,7 @@ func TestMetricsOAuth2Token(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.Open(context.Background(), cfg.Storage.Path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	rnd, err := render.New(klachtd.Templates, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := New(Options{Config: cfg, Store: st, Renderer: rnd, Clock: clock, Tokens: tokens, Log: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d, _ := newDaemonWith(t, Options{Config: cfg, Clock: clock, Tokens: tokens, Log: slog.New(slog.DiscardHandler)})
 	h := httptest.NewServer(d.metrics.Handler())
 	defer h.Close()
 	const expiry, refused = "klachtd_oauth2_access_token_expiry_timestamp_seconds", "klachtd_oauth2_refused"

@@ -1,6 +1,9 @@
 package daemon
 
-import "github.com/groeimeesters/klachtd/internal/intake"
+import (
+	"github.com/groeimeesters/klachtd/internal/intake"
+	"github.com/groeimeesters/klachtd/internal/triage"
+)
 
 // outcome is what handling one message came to, inside its transaction: what the intake is
 // to do with it once committed (leave it, move it, flag it), and, for its incoming record,
@@ -26,9 +29,9 @@ func moved(caseID, kind string) outcome {
 // klachtd_mail_handled_total) beside the complaint.MailKind of the mail kept and the
 // triage.Kind of mail left alone.
 const (
-	kindTooLarge         = "too-large"         // ordinary mail too large to read: staff told
-	kindStaffNew         = "staff-new"         // a staff [nieuw] registered
-	kindDuplicateCommand = "duplicate-command" // a [nieuw] of a mail registered before
-	kindDuplicate        = "duplicate"         // handled before: its earlier disposition again
-	kindOther            = "other"             // a triage kind the daemon does not know
+	kindTooLarge         = "too-large"          // ordinary mail too large to read: staff told
+	kindStaffNew         = "staff-new"          // a staff [nieuw] registered
+	kindDuplicateCommand = "duplicate-command"  // a [nieuw] of a mail registered before
+	kindDuplicate        = "duplicate"          // handled before: its earlier disposition again
+	kindOther            = string(triage.Other) // a triage kind the daemon does not know: recorded as other mail
 )

@@ -27,19 +27,8 @@ type m365Env struct {
 
 func startM365Env(t *testing.T) *m365Env {
 	t.Helper()
-	dv := mailtest.StartDovecot(t)
-	sink := mailtest.StartSMTPSink(t)
-	keys := newDKIMKeys(t, staffDomain)
-	clock := mailtest.NewRunningClock(time.Date(2026, 11, 26, 10, 0, 0, 0, amsterdam(t)))
-	cfg := testConfig(t, dv.Addr(), dv.User, dv.Password, sink.Port())
-	cfg.Staff.Authentication = config.AuthenticationDKIM
-	cfg.Staff.DKIMDomains = []string{staffDomain}
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	d, st := newTestDaemon(t, cfg, clock, keys.lookup)
-	runDaemon(t, d)
-	return &m365Env{live: &live{t: t, d: d, st: st, sink: sink, clock: clock}, dv: dv, keys: keys}
+	l, dv, keys := startSignedLive(t, config.AuthenticationDKIM, func(c *config.Config) { c.Staff.DKIMDomains = []string{staffDomain} })
+	return &m365Env{live: l, dv: dv, keys: keys}
 }
 
 func (e *m365Env) deliver(raw []byte) { e.dv.Append(e.t, "INBOX", raw) }

@@ -1,13 +1,11 @@
 package daemon
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -81,7 +79,7 @@ func TestTemplatesFailStopRun(t *testing.T) {
 		rawMail("Anna <anna@example.nl>", orgAddr, "Klacht", "lazy-2@example.nl", time.Now(), "Ik heb een klacht over de training.\n"))
 	broken := errors.New("templates.dir: parse bevestiging: unexpected EOF")
 	fetched := make(chan struct{})
-	var logs syncBuffer
+	var logs lockedBuffer
 	d, st := newLazyDaemon(t, addr, user, pass, 2, &logs, func() (*render.Renderer, error) {
 		<-fetched
 		time.Sleep(50 * time.Millisecond) // the handler is waiting to render by then
@@ -110,22 +108,4 @@ func TestTemplatesFailStopRun(t *testing.T) {
 	if strings.Contains(logs.String(), "quarantined") {
 		t.Errorf("the complaint was taken for a mail that cannot be processed:\n%s", logs.String())
 	}
-}
-
-// syncBuffer is a bytes.Buffer for a log written from several goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

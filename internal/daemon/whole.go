@@ -2,8 +2,6 @@ package daemon
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 
@@ -17,7 +15,7 @@ import (
 // intake.Fetched.Partial), the header of mail too large to fetch. Most mail is ordinary and
 // stops there. Only mail that becomes a case or joins one, and mail that cannot be read, is
 // made whole (fetched now when it was partial, parsed and classified again from its own bytes)
-// and gets what only such mail needs: the hash of its bytes for the incoming record, its
+// and gets what only such mail needs: the hash of its bytes for the incoming record (record), its
 // language, the authentication of a staff command, the archive copy.
 
 // readable is what Handle reads of a fetched message first.
@@ -63,8 +61,8 @@ func partial(in *incoming) bool {
 }
 
 // readWhole makes a message that is to be recorded whole: fetched, parsed and classified again
-// when what was read was a view (the message's own bytes have the last word), then hashed and
-// its language told. more is false when there is nothing more to do: the whole message turned
+// when what was read was a view (the message's own bytes have the last word), then its
+// language told. more is false when there is nothing more to do: the whole message turned
 // out ordinary, or it was expunged from the mailbox meanwhile (left alone: it is not there).
 func (d *Daemon) readWhole(ctx context.Context, in *incoming) (more bool, err error) {
 	if partial(in) {
@@ -80,8 +78,6 @@ func (d *Daemon) readWhole(ctx context.Context, in *incoming) (more bool, err er
 			return false, nil
 		}
 	}
-	sum := sha256.Sum256(in.raw)
-	in.hash = hex.EncodeToString(sum[:])
 	if in.msg != nil {
 		detectLanguages(in.msg)
 	}
@@ -89,8 +85,8 @@ func (d *Daemon) readWhole(ctx context.Context, in *incoming) (more bool, err er
 }
 
 // keepWhole fetches the whole message when only a view of it was read, for what is kept of it:
-// its bytes, and their hash. Every path that records a message comes through here (record),
-// also those that quarantine it without reading it. gone reports a message expunged from the
+// its bytes, which record hashes. Every path that records a message comes through here
+// (record), also those that quarantine it without reading it. gone reports a message expunged from the
 // mailbox meanwhile: there is nothing to keep.
 func (d *Daemon) keepWhole(ctx context.Context, in *incoming) (gone bool, err error) {
 	if !partial(in) {
@@ -105,8 +101,6 @@ func (d *Daemon) keepWhole(ctx context.Context, in *incoming) (gone bool, err er
 		return false, fmt.Errorf("handle uid %d: %w", in.f.UID, err)
 	}
 	in.raw = raw
-	sum := sha256.Sum256(raw)
-	in.hash = hex.EncodeToString(sum[:])
 	return false, nil
 }
 

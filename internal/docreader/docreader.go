@@ -101,6 +101,7 @@ const (
 	ReasonStart   Reason = "not-started"    // the child could not be started
 	ReasonReply   Reason = "bad-reply"      // the child's answer could not be understood
 	ReasonNoChild Reason = "not-configured" // no executable to run the child with
+	ReasonTooMany Reason = "too-many"       // past the number of documents of one mail that are read
 )
 
 // SkipError is the error for a document that was not read because it went over a limit or

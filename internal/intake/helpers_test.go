@@ -67,6 +67,16 @@ func testConfig(srv *testServer) Config {
 	}
 }
 
+// behindProxy is a Config for srv reached through a proxy the test can cut, make refuse
+// commands or silence.
+func behindProxy(t *testing.T, srv *testServer) (*mailtest.Proxy, Config) {
+	t.Helper()
+	proxy := mailtest.NewProxy(t, srv.addr())
+	cfg := testConfig(srv)
+	cfg.Host, cfg.Port = splitAddr(t, proxy.Addr())
+	return proxy, cfg
+}
+
 // memCheckpoints is a Checkpoints in memory that remembers every save.
 type memCheckpoints struct {
 	mu    sync.Mutex

@@ -9,8 +9,6 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
-
-	"github.com/groeimeesters/klachtd/internal/mailtest"
 )
 
 func TestDispositions(t *testing.T) {
@@ -244,10 +242,7 @@ func TestIdleDeliversLongBeforeThePoll(t *testing.T) {
 // RST. The health check's deadline must notice and reconnect.
 func TestSilentDeath(t *testing.T) {
 	eachServer(t, func(t *testing.T, srv *testServer) {
-		proxy := mailtest.NewProxy(t, srv.addr())
-		cfg := testConfig(srv)
-		host, port := splitAddr(t, proxy.Addr())
-		cfg.Host, cfg.Port = host, port
+		proxy, cfg := behindProxy(t, srv)
 		cfg.PollInterval, cfg.Timeout = time.Second, time.Second
 		cp := newCheckpoints()
 		rec := &recorder{}
@@ -295,9 +290,7 @@ func TestCheck(t *testing.T) {
 // intake reconnects; mail keeps arriving.
 func TestServerDropsConnection(t *testing.T) {
 	eachServer(t, func(t *testing.T, srv *testServer) {
-		proxy := mailtest.NewProxy(t, srv.addr())
-		cfg := testConfig(srv)
-		cfg.Host, cfg.Port = splitAddr(t, proxy.Addr())
+		proxy, cfg := behindProxy(t, srv)
 		cp := newCheckpoints()
 		rec := &recorder{}
 		in := startIntake(t, cfg, cp, rec.handle)

@@ -11,20 +11,26 @@ import (
 	"github.com/groeimeesters/klachtd/internal/mailtest"
 )
 
+// startSettling starts an intake on srv behind a proxy, filing handled mail in processed, whose
+// handler gives every message d, and waits for its first checkpoint.
+func startSettling(t *testing.T, srv *testServer, processed string, d Disposition) (*mailtest.Proxy, Config, *memCheckpoints, *recorder) {
+	t.Helper()
+	proxy, cfg := behindProxy(t, srv)
+	cfg.Processed = processed
+	cp := newCheckpoints()
+	rec := &recorder{decide: func(*Fetched, int) (Disposition, error) { return d, nil }}
+	startIntake(t, cfg, cp, rec.handle)
+	started(t, cp)
+	return proxy, cfg, cp, rec
+}
+
 // TestMoveCutIsSettledNextPass: the connection is lost exactly at the MOVE of a handled
 // message (the handler has committed it, the server never saw the move). The checkpoint must
 // not have passed it: on the next session the message is handed over again (the handler
 // dedupes it and answers the same), moved then, and moved once.
 func TestMoveCutIsSettledNextPass(t *testing.T) {
 	eachServer(t, func(t *testing.T, srv *testServer) {
-		proxy := mailtest.NewProxy(t, srv.addr())
-		cfg := testConfig(srv)
-		cfg.Host, cfg.Port = splitAddr(t, proxy.Addr())
-		cfg.Processed = "Klachten"
-		cp := newCheckpoints()
-		rec := &recorder{decide: func(*Fetched, int) (Disposition, error) { return Move, nil }}
-		startIntake(t, cfg, cp, rec.handle)
-		started(t, cp)
+		proxy, cfg, cp, rec := startSettling(t, srv, "Klachten", Move)
 		proxy.CutOn("MOVE ")
 		proxy.CutOn("COPY ") // a server without MOVE gets COPY, STORE and EXPUNGE
 		uid := srv.append(t, "INBOX", message("cut-at-move", 3))
@@ -55,14 +61,7 @@ func TestMoveCutIsSettledNextPass(t *testing.T) {
 // inbox after a few passes, and the mail after it still comes through.
 func TestMoveRefusedIsRetried(t *testing.T) {
 	eachServer(t, func(t *testing.T, srv *testServer) {
-		proxy := mailtest.NewProxy(t, srv.addr())
-		cfg := testConfig(srv)
-		cfg.Host, cfg.Port = splitAddr(t, proxy.Addr())
-		cfg.Processed = "Klachten"
-		cp := newCheckpoints()
-		rec := &recorder{decide: func(*Fetched, int) (Disposition, error) { return Move, nil }}
-		startIntake(t, cfg, cp, rec.handle)
-		started(t, cp)
+		proxy, cfg, _, rec := startSettling(t, srv, "Klachten", Move)
 
 		proxy.RefuseOn("MOVE ")
 		once := srv.append(t, "INBOX", message("refused-once", 1))
@@ -96,13 +95,7 @@ func TestMoveRefusedIsRetried(t *testing.T) {
 // passes, and the mail after it is still flagged.
 func TestFlagRefusedIsRetried(t *testing.T) {
 	eachServer(t, func(t *testing.T, srv *testServer) {
-		proxy := mailtest.NewProxy(t, srv.addr())
-		cfg := testConfig(srv)
-		cfg.Host, cfg.Port = splitAddr(t, proxy.Addr())
-		cp := newCheckpoints()
-		rec := &recorder{decide: func(*Fetched, int) (Disposition, error) { return Flag, nil }}
-		startIntake(t, cfg, cp, rec.handle)
-		started(t, cp)
+		proxy, cfg, _, rec := startSettling(t, srv, "", Flag)
 		flagged := func(uid uint32) bool {
 			for _, m := range srv.list(t, "INBOX") {
 				if m.UID == uid {

@@ -1,18 +1,16 @@
 package intake
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"mime"
-	"net/mail"
 	"path"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/emersion/go-imap/v2"
+
+	"github.com/groeimeesters/klachtd/internal/mailparse"
 )
 
 // Larger mail is fetched by its structure (triage reads only headers and text): one
@@ -50,14 +48,9 @@ type node struct {
 	size     int64 // a leaf's body size, as the server counts it
 }
 
-// name is the part number as IMAP writes it ("2.1"); "" for the message itself.
-func (n *node) name() string {
-	parts := make([]string, len(n.path))
-	for i, p := range n.path {
-		parts[i] = strconv.Itoa(p)
-	}
-	return strings.Join(parts, ".")
-}
+// name is the part number as IMAP writes it ("2.1"), as an answer names the section; "" for
+// the message itself.
+func (n *node) name() string { return sectionName(&imap.FetchItemBodySection{Part: n.path}) }
 
 // fetchStructures fetches BODYSTRUCTURE (and, with withHeader, the start of the header) of uids
 // in one command and gives each message's to plan as it comes: what a batch holds of them is
@@ -124,7 +117,7 @@ func (p *planner) node(bs imap.BodyStructure, path []int, depth int) (*node, boo
 		if depth >= maxViewDepth || len(b.Children) == 0 || b.Extended == nil || synthetic(b) {
 			return nil, false
 		}
-		n.multi, n.boundary = true, param(b.Extended.Params, "boundary")
+		n.multi, n.boundary = true, b.Extended.Params["boundary"] // the client lowercases parameter names
 		if n.boundary == "" || len(n.boundary) > maxBoundaryBytes || strings.ContainsAny(n.boundary, "\r\n\x00") {
 			return nil, false
 		}
@@ -168,7 +161,7 @@ func synthetic(b *imap.BodyStructureMultiPart) bool {
 // (view.verify): the server's reading of a header only guides the fetch.
 func (p *planner) wanted(b *imap.BodyStructureSinglePart) bool {
 	mt := b.MediaType()
-	name := filenameOf(b)
+	name := b.Filename() // the disposition's filename, else the type's name; decoded by the client
 	switch {
 	case strings.HasPrefix(mt, "text/"), strings.HasPrefix(mt, "message/"):
 		return true
@@ -209,40 +202,14 @@ func mentionsForm(s string) bool {
 
 func isLetter(b byte) bool { return b >= 'a' && b <= 'z' || b >= 0x80 }
 
-// filenameOf is a leaf's file name: the disposition's filename, else the type's name.
-func filenameOf(b *imap.BodyStructureSinglePart) string {
-	if b.Extended != nil && b.Extended.Disposition != nil {
-		if name := param(b.Extended.Disposition.Params, "filename"); name != "" {
-			return decodeWords(name)
-		}
-	}
-	return decodeWords(param(b.Params, "name"))
-}
-
-// param looks a parameter up whatever the case of its name.
-func param(params map[string]string, key string) string {
-	for k, v := range params {
-		if strings.EqualFold(k, key) {
-			return v
-		}
-	}
-	return ""
-}
-
-func decodeWords(s string) string {
-	if d, err := new(mime.WordDecoder).DecodeHeader(s); err == nil {
-		return d
-	}
-	return s
-}
-
-// subjectOf is the decoded Subject of a header section ("" when unreadable).
+// subjectOf is the Subject of a header section as mailparse reads it ("" when unreadable):
+// the reader the handler's triage uses, lenient about charsets and malformed lines.
 func subjectOf(header []byte) string {
-	m, err := mail.ReadMessage(bytes.NewReader(append(bytes.TrimRight(header, "\r\n"), "\r\n\r\n"...)))
+	m, err := mailparse.ParseWith(header, mailparse.Options{NoLanguage: true})
 	if err != nil {
 		return ""
 	}
-	return decodeWords(m.Header.Get("Subject"))
+	return m.Subject
 }
 
 // errNoStructure marks a failure while a batch was fetched by structure: the messages of that

@@ -53,9 +53,7 @@ func mixedMail(id, subject, text string, parts ...string) []byte {
 // marked \Seen.
 func TestFetchByStructure(t *testing.T) {
 	eachServer(t, func(t *testing.T, srv *testServer) {
-		proxy := mailtest.NewProxy(t, srv.addr())
-		cfg := testConfig(srv)
-		cfg.Host, cfg.Port = splitAddr(t, proxy.Addr())
+		proxy, cfg := behindProxy(t, srv)
 		cfg.Backfill = time.Now().AddDate(0, 0, -1)
 		large := mixedMail("groot", "Vraag", "Ik wil een klacht indienen over de training.", attachment("application/pdf", "offerte.pdf", 300<<10))
 		small := message("klein", 3)
@@ -231,10 +229,8 @@ func TestFetchUntrustedWhole(t *testing.T) {
 // fetches those messages whole, once each: a structure that cannot be read never stalls it.
 func TestStructureFailureFetchesWhole(t *testing.T) {
 	eachServer(t, func(t *testing.T, srv *testServer) {
-		proxy := mailtest.NewProxy(t, srv.addr())
+		proxy, cfg := behindProxy(t, srv)
 		proxy.CutOn("BODYSTRUCTURE")
-		cfg := testConfig(srv)
-		cfg.Host, cfg.Port = splitAddr(t, proxy.Addr())
 		large := mixedMail("kapot", "Vraag", "tekst", attachment("application/pdf", "x.pdf", 200<<10))
 		rec := &recorder{}
 		cfg.Backfill = time.Now().AddDate(0, 0, -1)
@@ -388,6 +384,21 @@ func TestMentionsForm(t *testing.T) {
 	}
 }
 
+// TestSubjectOf: the planner reads the subject as the handler does, also in a charset Go's
+// word decoder does not know and beside a malformed line, so that such a mail's forms are
+// fetched.
+func TestSubjectOf(t *testing.T) {
+	for _, h := range []string{
+		"From: a@example.org\r\nSubject: Klachtformulier\r\n\r\n",
+		"From: a@example.org\r\nSubject: =?windows-1252?B?S2xhY2h0Zm9ybXVsaWVy?=\r\n\r\n",
+		"From: a@example.org\r\nno colon here\r\nSubject: Klachtformulier\r\n\r\n",
+	} {
+		if got := subjectOf([]byte(h)); got != "Klachtformulier" {
+			t.Errorf("subjectOf(%q) = %q, want Klachtformulier", h, got)
+		}
+	}
+}
+
 func TestHeaderSection(t *testing.T) {
 	big := append(bytes.Repeat([]byte("X-Lang: "+strings.Repeat("a", 100)+"\r\n"), 12000), "\r\nbody"...)
 	for _, tt := range []struct{ raw, want string }{
@@ -409,10 +420,8 @@ func TestHeaderSection(t *testing.T) {
 // BODYSTRUCTURE), and the hint got its header.
 func TestWholeHint(t *testing.T) {
 	eachServer(t, func(t *testing.T, srv *testServer) {
-		proxy := mailtest.NewProxy(t, srv.addr())
+		proxy, cfg := behindProxy(t, srv)
 		proxy.CutOn("BODYSTRUCTURE")
-		cfg := testConfig(srv)
-		cfg.Host, cfg.Port = splitAddr(t, proxy.Addr())
 		cfg.Backfill = time.Now().AddDate(0, 0, -1)
 		raw := mixedMail("hint", "Klacht over de cursus", "tekst", attachment("application/pdf", "x.pdf", 200<<10))
 		uid := srv.append(t, "INBOX", raw)

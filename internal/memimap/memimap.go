@@ -42,11 +42,16 @@ func Start(user, pass string) (*Server, error) {
 	}
 	s := &Server{Addr: ln.Addr().String(), srv: srv, done: make(chan error, 1)}
 	go func() {
-		err := srv.Serve(ln)
-		if errors.Is(err, net.ErrClosed) {
+		var err error
+		defer func() { // a panic ends serving with an error, not the process (klachtd demo)
+			if v := recover(); v != nil {
+				err = fmt.Errorf("serve IMAP: panic: %v", v)
+			}
+			s.done <- err
+		}()
+		if err = srv.Serve(ln); errors.Is(err, net.ErrClosed) {
 			err = nil
 		}
-		s.done <- err
 	}()
 	return s, nil
 }

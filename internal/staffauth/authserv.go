@@ -34,7 +34,7 @@ func checkAuthserv(h textproto.Header, fromDomain string, p Policy) Verdict {
 		return fail(method, "authserv: no authserv_id configured")
 	}
 	sigs := parseSignatures(h.Values("DKIM-Signature"))
-	var notes []string
+	var notes runNotes
 	received, ours := 0, 0
 	inRun := false
 	for f := h.Fields(); f.Next(); {
@@ -61,7 +61,7 @@ func checkAuthserv(h textproto.Header, fromDomain string, p Policy) Verdict {
 			ours++
 			if err != nil {
 				// A header of our own server that does not parse proves nothing.
-				notes = append(notes, truncate(err.Error(), 120))
+				notes.add(truncate(err.Error(), 120), false)
 				continue
 			}
 			if reason, cov, ok := passingResult(ar.Results, fromDomain, p.Domains, sigs, &notes); ok {
@@ -90,10 +90,26 @@ func foreign(ar arHeader, err error) string {
 	}
 }
 
-func failRun(fromDomain, ourID string, ours int, notes []string) Verdict {
+// runNotes says why the results of our server's headers did not count, for failRun.
+type runNotes struct {
+	list []string
+	// uncovered: a passing result did not count only because a signature it may rest on
+	// leaves From or Subject out of h= (FailureUncovered).
+	uncovered bool
+}
+
+func (n *runNotes) add(note string, uncovered bool) {
+	n.list = append(n.list, note)
+	n.uncovered = n.uncovered || uncovered
+}
+
+func failRun(fromDomain, ourID string, ours int, rn runNotes) Verdict {
 	v := fail("authserv", "authserv: no dkim=pass aligned with %s and no dmarc=pass for it in the topmost "+
 		"%d Authentication-Results from %s", fromDomain, ours, ourID)
-	if len(notes) > 0 {
+	if rn.uncovered {
+		v = v.as(FailureUncovered)
+	}
+	if notes := rn.list; len(notes) > 0 {
 		if len(notes) > 4 {
 			notes = append(notes[:4], fmt.Sprintf("%d more", len(notes)-4))
 		}
@@ -119,9 +135,9 @@ type coverage struct {
 
 // passingResult returns a description of the first result that authenticates fromDomain, and
 // what it vouches for; a passing result that does not count leaves a note saying why.
-func passingResult(results []arResult, fromDomain string, domains []string, sigs []signature, notes *[]string) (string, coverage, bool) {
-	note := func(r arResult, format string, args ...any) {
-		*notes = append(*notes, r.String()+": "+fmt.Sprintf(format, args...))
+func passingResult(results []arResult, fromDomain string, domains []string, sigs []signature, notes *runNotes) (string, coverage, bool) {
+	note := func(r arResult, uncovered bool, format string, args ...any) {
+		notes.add(r.String()+": "+fmt.Sprintf(format, args...), uncovered)
 	}
 	for _, r := range results {
 		if r.Result != "pass" {
@@ -133,15 +149,15 @@ func passingResult(results []arResult, fromDomain string, domains []string, sigs
 			d = normDomain(d)
 			switch {
 			case !ok || d == "":
-				note(r, "no single header.d (alignment is on header.d, not header.i)")
+				note(r, false, "no single header.d (alignment is on header.d, not header.i)")
 			case !aligned(fromDomain, d):
-				note(r, "header.d not aligned with %s", fromDomain)
+				note(r, false, "header.d not aligned with %s", fromDomain)
 			case !allowed(domains, d):
-				note(r, "header.d not among the configured domains")
+				note(r, false, "header.d not among the configured domains")
 			default:
-				cov, why := signatureCovers(r, d, sigs)
+				cov, why, uncovered := signatureCovers(r, d, sigs)
 				if why != "" {
-					note(r, "%s", why)
+					note(r, uncovered, "%s", why)
 					continue
 				}
 				return "dkim=pass header.d=" + d, cov, true
@@ -152,7 +168,7 @@ func passingResult(results []arResult, fromDomain string, domains []string, sigs
 			}
 			cov, why := dmarcCovers(fromDomain, sigs)
 			if why != "" {
-				note(r, "%s", why)
+				note(r, true, "%s", why)
 				continue
 			}
 			return "dmarc=pass header.from=" + fromDomain, cov, true
@@ -162,13 +178,13 @@ func passingResult(results []arResult, fromDomain string, domains []string, sigs
 }
 
 // signatureCovers returns why the signatures a dkim=pass result of domain d names do not
-// vouch for From and Subject, or "" and the fields they all cover. The result names them by
-// header.d, and by header.s and header.b (a prefix of b=) when it gives them; every signature
-// it may name must cover both, and only what all of them cover is vouched for.
-func signatureCovers(r arResult, d string, sigs []signature) (coverage, string) {
+// vouch for From and Subject (uncovered when one of them leaves either out of h=), or "" and
+// the fields they all cover. The result names them by header.d, and by header.s and header.b
+// (a prefix of b=) when it gives them; every signature it may name must cover both, and only
+// what all of them cover is vouched for.
+func signatureCovers(r arResult, d string, sigs []signature) (cov coverage, why string, uncovered bool) {
 	sel, hasSel := r.prop("header", "s")
 	b, hasB := r.prop("header", "b")
-	var cov coverage
 	matched := 0
 	for _, s := range sigs {
 		if s.d != d || hasSel && !strings.EqualFold(s.s, strings.TrimSpace(sel)) ||
@@ -176,7 +192,7 @@ func signatureCovers(r arResult, d string, sigs []signature) (coverage, string) 
 			continue
 		}
 		if missing := s.missing(); missing != "" {
-			return coverage{}, fmt.Sprintf("its DKIM-Signature (s=%s) does not cover %s in h=", truncate(s.s, 40), missing)
+			return coverage{}, fmt.Sprintf("its DKIM-Signature (s=%s) does not cover %s in h=", truncate(s.s, 40), missing), true
 		}
 		if matched == 0 {
 			cov.keys = coveredKeys(nil, s.h)
@@ -186,9 +202,9 @@ func signatureCovers(r arResult, d string, sigs []signature) (coverage, string) 
 		matched++
 	}
 	if matched == 0 {
-		return coverage{}, "names no DKIM-Signature of the message, so what it covers is unknown"
+		return coverage{}, "names no DKIM-Signature of the message, so what it covers is unknown", false
 	}
-	return cov, ""
+	return cov, "", false
 }
 
 // dmarcCovers returns why dmarc=pass for fromDomain may rest on a DKIM signature that does

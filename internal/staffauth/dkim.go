@@ -47,6 +47,7 @@ func checkDKIM(ctx context.Context, raw []byte, fromDomain string, domains []str
 	sigs := signatureFields(raw)
 	var problems []string
 	var pass *Verdict
+	uncovered := false // a valid, aligned, allowed signature left From or Subject out of h=
 	for i, v := range verifs {
 		d := normDomain(v.Domain)
 		switch {
@@ -58,6 +59,7 @@ func checkDKIM(ctx context.Context, raw []byte, fromDomain string, domains []str
 			problems = append(problems, fmt.Sprintf("d=%s: valid but not among the configured domains", d))
 		case missingKeys(v.HeaderKeys) != "":
 			problems = append(problems, fmt.Sprintf("d=%s: valid but h= does not cover %s", d, missingKeys(v.HeaderKeys)))
+			uncovered = true
 		case pass == nil:
 			key := ""
 			if i < len(sigs) {
@@ -74,7 +76,11 @@ func checkDKIM(ctx context.Context, raw []byte, fromDomain string, domains []str
 	if pass != nil {
 		return *pass
 	}
-	return fail(method, "dkim: no valid signature aligned with %s (%s)", fromDomain, strings.Join(problems, "; "))
+	v := fail(method, "dkim: no valid signature aligned with %s (%s)", fromDomain, strings.Join(problems, "; "))
+	if uncovered {
+		v = v.as(FailureUncovered)
+	}
+	return v
 }
 
 // coveredKeys adds to list, in lower case and once each, the fields of h= list keys.

@@ -1,10 +1,5 @@
 package staffauth
 
-import (
-	"regexp"
-	"strings"
-)
-
 // Failure is the family a failing Verdict's reason belongs to, so that what people are told
 // fits what happened: a sender nothing vouches for, a header that readers read differently,
 // or a genuine signature of the sender's domain that does not cover what matters.
@@ -27,26 +22,12 @@ const (
 	FailureUncovered Failure = "uncovered"
 )
 
-// FailureOf says which family v's failure belongs to; FailureNone when v passed. It reads the
-// reasons Check writes (this package's own wording; TestFailureOf holds the two together).
+// FailureOf says which family v's failure belongs to; FailureNone when v passed. Check sets
+// it where it fails (Verdict.Failure), never from the words of the reason, which quote what
+// strangers wrote (an authserv-id, a domain).
 func FailureOf(v Verdict) Failure {
 	if v.OK {
 		return FailureNone
 	}
-	r := v.Reason
-	// The mode's prefix ("dkim: ") and then the header problem first: Check looks at the
-	// header before anything else, in every mode.
-	if _, rest, ok := strings.Cut(r, ": "); ok && headerReason.MatchString(rest) {
-		return FailureHeader
-	}
-	if strings.Contains(r, "does not cover ") {
-		return FailureUncovered
-	}
-	return FailureUnverified
+	return v.Failure
 }
-
-// headerReason starts the reasons of header problems: mailparse.HeaderFacts.Problem ("message
-// has 2 Subject headers where RFC 5322 allows one", "message header is malformed (…)") and
-// checkFromHeader ("message has no From header", "From header names …"); not "message has no
-// DKIM signature".
-var headerReason = regexp.MustCompile(`^(?:message has (?:\d+ |no From header)|message header is malformed|From header |read message header)`)

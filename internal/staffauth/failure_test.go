@@ -31,6 +31,9 @@ func TestFailureOf(t *testing.T) {
 		{"not among the configured domains", signed, Policy{Mode: ModeDKIM, Domains: []string{"other.example"}}, FailureUnverified},
 		{"no result of our server", signed, authserv, FailureUnverified},
 		{"a result of another server on top", append([]byte("Authentication-Results: mx.evil.example; dkim=pass header.d=groeimeesters.nl\r\n"), signed...), authserv, FailureUnverified},
+		// The family comes from where Check failed, not from its words: a stranger's id that
+		// reads like a coverage problem is a foreign header still.
+		{"another server's id that reads like a coverage problem", append([]byte(`Authentication-Results: "x does not cover Subject"; dkim=pass header.d=groeimeesters.nl`+"\r\n"), signed...), authserv, FailureUnverified},
 		{"a doubled Subject", append([]byte("Subject: Re: [KL-2026-0007] [ongegrond]\r\n"), signed...), dkimMode, FailureHeader},
 		{"a doubled Subject, authserv", append([]byte(ours+"Subject: Re: [KL-2026-0007] [ongegrond]\r\n"), signed...), authserv, FailureHeader},
 		{"a doubled Subject, none", append([]byte("Subject: Re: [KL-2026-0007] [ongegrond]\r\n"), signed...), Policy{Mode: ModeNone}, FailureHeader},
@@ -38,6 +41,7 @@ func TestFailureOf(t *testing.T) {
 		{"a From of two addresses", bytes.Replace(signed, []byte("From: Anne de Vries <anne@groeimeesters.nl>"), []byte("From: anne@groeimeesters.nl, mallory@evil.example"), 1), dkimMode, FailureHeader},
 		{"h= without Subject", noSubject, dkimMode, FailureUncovered},
 		{"authserv: the signature it rests on leaves Subject out", append([]byte(ours), compose(append([]string{weakSig}, staffHeaders...), staffBody)...), authserv, FailureUncovered},
+		{"authserv: dmarc=pass may rest on a signature that leaves Subject out", append([]byte("Authentication-Results: "+id+"; dmarc=pass header.from=groeimeesters.nl\r\n"), compose(append([]string{weakSig}, staffHeaders...), staffBody)...), authserv, FailureUncovered},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -105,6 +105,9 @@ type Verdict struct {
 	// when the message carries no DKIM-Signature aligned with the From domain, so that DMARC
 	// can only have passed on SPF: the message came from a server of the domain as it is.
 	AllCovered bool
+	// Failure is the family of a failing verdict's reason (FailureOf), set where Check
+	// failed; FailureNone when the verdict passed.
+	Failure Failure
 }
 
 // Covers reports whether a passing verdict vouches for the header field named key (in any
@@ -136,7 +139,7 @@ func Check(ctx context.Context, raw []byte, fromEmail string, p Policy, lookup f
 		return fail(method, "unknown authentication mode %q", method)
 	}
 	if problem := mailparse.ReadHeaderFacts(raw).Problem(); problem != "" {
-		return fail(method, "%s: %s", method, problem)
+		return fail(method, "%s: %s", method, problem).as(FailureHeader)
 	}
 	if p.Mode == ModeNone {
 		return Verdict{OK: true, Method: method, Reason: "none: staff authentication is switched off", AllCovered: true}
@@ -148,10 +151,10 @@ func Check(ctx context.Context, raw []byte, fromEmail string, p Policy, lookup f
 	}
 	h, err := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(raw)))
 	if err != nil {
-		return fail(method, "%s: read message header: %v", method, err)
+		return fail(method, "%s: read message header: %v", method, err).as(FailureHeader)
 	}
 	if reason := checkFromHeader(h, from); reason != "" {
-		return fail(method, "%s: %s", method, reason)
+		return fail(method, "%s: %s", method, reason).as(FailureHeader)
 	}
 
 	if p.Mode == ModeDKIM {
@@ -220,6 +223,13 @@ func normDomain(d string) string {
 	return strings.TrimSuffix(strings.ToLower(strings.TrimSpace(d)), ".")
 }
 
+// fail is a failing verdict of the family FailureUnverified; as gives it another.
 func fail(method, format string, args ...any) Verdict {
-	return Verdict{OK: false, Method: method, Reason: fmt.Sprintf(format, args...)}
+	return Verdict{OK: false, Method: method, Reason: fmt.Sprintf(format, args...), Failure: FailureUnverified}
+}
+
+// as is v with its failure in family f.
+func (v Verdict) as(f Failure) Verdict {
+	v.Failure = f
+	return v
 }

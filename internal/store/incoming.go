@@ -29,10 +29,8 @@ type Incoming struct {
 func (t *Tx) SeenIncoming(mailbox string, uidValidity, uid uint32, hash, content string) (Incoming, bool, error) {
 	var in Incoming
 	var caseID sql.NullString
-	err := t.tx.QueryRowContext(t.ctx, `SELECT mailbox, uidvalidity, uid, message_id, hash, content, disposition, kind, case_id
-		FROM incoming WHERE (mailbox = ? AND uidvalidity = ? AND uid = ?) OR hash = ? OR (? != '' AND content = ?)
-		ORDER BY (mailbox = ? AND uidvalidity = ? AND uid = ?) DESC, hash = ? DESC LIMIT 1`,
-		mailbox, uidValidity, uid, hash, content, content, mailbox, uidValidity, uid, hash).Scan(&in.Mailbox, &in.UIDValidity, &in.UID, &in.MessageID, &in.Hash,
+	err := t.tx.QueryRowContext(t.ctx, seenIncomingQuery,
+		mailbox, uidValidity, uid, hash, content, mailbox, uidValidity, uid, hash).Scan(&in.Mailbox, &in.UIDValidity, &in.UID, &in.MessageID, &in.Hash,
 		&in.Content, &in.Disposition, &in.Kind, &caseID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return in, false, nil
@@ -43,6 +41,14 @@ func (t *Tx) SeenIncoming(mailbox string, uidValidity, uid uint32, hash, content
 	in.CaseID = caseID.String
 	return in, true, nil
 }
+
+// seenIncomingQuery is SeenIncoming's statement. "content != ”" (not "? != ”") lets
+// SQLite use the partial index incoming_content, so that each term of the OR searches an
+// index: a parameter cannot prove the index's condition, and the statement, run for every
+// message, would scan the whole table.
+const seenIncomingQuery = `SELECT mailbox, uidvalidity, uid, message_id, hash, content, disposition, kind, case_id
+	FROM incoming WHERE (mailbox = ? AND uidvalidity = ? AND uid = ?) OR hash = ? OR (content != '' AND content = ?)
+	ORDER BY (mailbox = ? AND uidvalidity = ? AND uid = ?) DESC, hash = ? DESC LIMIT 1`
 
 // RecordIncoming notes that a message was handled (no content is stored here).
 func (t *Tx) RecordIncoming(in Incoming) error {

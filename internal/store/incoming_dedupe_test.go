@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 )
@@ -13,11 +12,7 @@ import (
 // under a new identity is not, and an empty content key matches nothing.
 func TestSeenIncomingByHash(t *testing.T) {
 	ctx := context.Background()
-	st, err := Open(ctx, filepath.Join(t.TempDir(), "k.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := open(t)
 	first := Incoming{Mailbox: "INBOX", UIDValidity: 1, UID: 7, MessageID: "a@example.nl", Hash: "h-complaint", Content: "c-complaint",
 		Disposition: 2, Kind: "complaint", At: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
 	if err := st.InTx(ctx, func(tx *Tx) error { return tx.RecordIncoming(first) }); err != nil {
@@ -55,4 +50,10 @@ func TestSeenIncomingByHash(t *testing.T) {
 			t.Errorf("%s: %+v, want the first handling (complaint, disposition 2, uid 7)", tt.name, got)
 		}
 	}
+}
+
+// TestSeenIncomingUsesIndexes: the look-up run for every message searches indexes (the
+// primary key, the hash, the content key), never scans the incoming table of two years.
+func TestSeenIncomingUsesIndexes(t *testing.T) {
+	searchesOnly(t, open(t), seenIncomingQuery, "INBOX", 1, 7, "h", "c", "INBOX", 1, 7, "h")
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 )
@@ -41,11 +40,7 @@ func connStats(t *testing.T, s *Store) (kept, prepared int) {
 // mail prepare their statements once per connection, not once per use, and read back what
 // they wrote.
 func TestStatementsKeptAcrossTransactions(t *testing.T) {
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "k.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := open(t)
 	ctx := context.Background()
 	_, before := connStats(t, s)
 	for i := range 200 {
@@ -66,7 +61,7 @@ func TestStatementsKeptAcrossTransactions(t *testing.T) {
 	if n := after - before; n > 2*8 {
 		t.Errorf("200 transactions of 2 statements prepared %d statements, want at most 2 per connection", n)
 	}
-	err = s.InTx(ctx, func(tx *Tx) error {
+	err := s.InTx(ctx, func(tx *Tx) error {
 		prev, seen, err := tx.SeenIncoming("INBOX", 1, 150, "", "")
 		if err != nil || !seen || prev.Hash != "h149" {
 			return fmt.Errorf("uid 150: %+v, seen %v, %v; want hash h149", prev, seen, err)
@@ -82,13 +77,9 @@ func TestStatementsKeptAcrossTransactions(t *testing.T) {
 // statement of its own, and both give their own rows; a statement that does not parse fails as
 // before; a script of several statements runs whole.
 func TestKeptStatementNested(t *testing.T) {
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "k.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := open(t)
 	ctx := context.Background()
-	err = s.InTx(ctx, func(tx *Tx) error {
+	err := s.InTx(ctx, func(tx *Tx) error {
 		if _, err := tx.tx.ExecContext(ctx, `CREATE TABLE n(v INTEGER); INSERT INTO n VALUES(1),(2),(3);`); err != nil {
 			return fmt.Errorf("script: %w", err)
 		}

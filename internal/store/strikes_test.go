@@ -2,19 +2,13 @@ package store
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 )
 
 func TestStrikes(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "k.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	t0 := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+	s := open(t)
 	a := MessageKey{Mailbox: "INBOX", UIDValidity: 7, UID: 42}
 	b := MessageKey{Mailbox: "INBOX", UIDValidity: 7, UID: 43}
 	for i, want := range []Strike{{Count: 1, Fatal: 1}, {Count: 2, Fatal: 1}} {

@@ -73,6 +73,7 @@ const (
 	DocComplex
 	DocNoReader
 	DocFailed
+	DocTooMany // %d: how many documents of one mail are read
 	// Mail in: kept unverified (daemon/reply.go, senders.go), fields a complainant's reply filled.
 	KeptUnverified
 	TheComplainant
@@ -417,6 +418,8 @@ var phrases = [count]struct{ nl, en string }{
 		"klachtd could not start its reader"},
 	DocFailed: {"het leesproces stopte met een fout",
 		"the reader stopped with an error"},
+	DocTooMany: {"klachtd leest van één bericht de eerste %d documenten",
+		"klachtd reads the first %d documents of a mail"},
 	KeptUnverified: {"bewaard, afzender niet geverifieerd",
 		"kept, sender not verified"},
 	TheComplainant: {"de klager",
@@ -517,8 +520,8 @@ var phrases = [count]struct{ nl, en string }{
 		"the case is closed; reopen it first with [heropend]"},
 	CaseJudged: {"de zaak is al beoordeeld; heropen haar eerst met [heropend]",
 		"the case already has a verdict; reopen it first with [heropend]"},
-	CaseWithCommissaris: {"de zaak ligt bij de klachtencommissaris; leg haar advies vast met [bindend-advies]",
-		"the case is with the commissaris; record her advice with [bindend-advies]"},
+	CaseWithCommissaris: {"de zaak ligt bij de klachtencommissaris; leg het advies vast met [bindend-advies]",
+		"the case is with the commissaris; record the advice with [bindend-advies]"},
 	NotInStatus: {"dit kan niet in de status %s",
 		"not possible in status %s"},
 	AdviceNotEscalated: {"bindend advies kan alleen worden vastgelegd als de zaak bij de klachtencommissaris ligt ([escalatie])",
