@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/groeimeesters/klachtd/internal/clean"
 	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/render"
 	"github.com/groeimeesters/klachtd/internal/store"
@@ -174,13 +175,8 @@ func (d *Daemon) configFlag() string {
 	return " --config " + d.configPath
 }
 
-// oneLine makes text fit one line of a log or status: no line breaks or control characters.
+// oneLine makes text fit one line of a log or status: no line breaks, control characters or
+// bidi overrides (a server's error text is the server's words), white space collapsed.
 func oneLine(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return ' '
-		}
-		return r
-	}, s)
-	return strings.Join(strings.Fields(s), " ")
+	return strings.Join(strings.Fields(clean.Line(s)), " ")
 }
