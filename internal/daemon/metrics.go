@@ -95,16 +95,33 @@ type countingQueue struct {
 
 func (q *countingQueue) Claim(ctx context.Context, now time.Time, lease time.Duration) (*outbox.Row, error) {
 	row, err := q.Queue.Claim(ctx, now, lease)
-	if err == nil && row != nil {
-		q.mu.Lock()
-		q.claimed[row.ID] = row.Template
-		q.mu.Unlock()
+	if err == nil {
+		q.claim(row)
 	}
 	return row, err
 }
 
+// claim remembers the template of a claimed row (nil: none), for the count of its outcome.
+func (q *countingQueue) claim(row *outbox.Row) {
+	if row == nil {
+		return
+	}
+	q.mu.Lock()
+	q.claimed[row.ID] = row.Template
+	q.mu.Unlock()
+}
+
 func (q *countingQueue) Sent(ctx context.Context, id int64, at time.Time) error {
 	return q.count(id, q.m.Sent, q.Queue.Sent(ctx, id, at))
+}
+
+func (q *countingQueue) SentClaim(ctx context.Context, id int64, at, now time.Time, lease time.Duration) (*outbox.Row, error) {
+	next, err := q.Queue.SentClaim(ctx, id, at, now, lease)
+	if err := q.count(id, q.m.Sent, err); err != nil {
+		return nil, err
+	}
+	q.claim(next)
+	return next, nil
 }
 
 func (q *countingQueue) Retry(ctx context.Context, id int64, next time.Time, reason string) error {

@@ -71,6 +71,15 @@ func (q observingQueue) Sent(ctx context.Context, id int64, at time.Time) error 
 	return nil
 }
 
+func (q observingQueue) SentClaim(ctx context.Context, id int64, at, now time.Time, lease time.Duration) (*outbox.Row, error) {
+	next, err := q.queueAdapter.SentClaim(ctx, id, at, now, lease)
+	if err != nil {
+		return nil, err
+	}
+	q.report(ctx, ObservedMailOut, id, at, "")
+	return next, nil
+}
+
 func (q observingQueue) Failed(ctx context.Context, id int64, at time.Time, reason string) error {
 	if err := q.queueAdapter.Failed(ctx, id, at, reason); err != nil {
 		return err

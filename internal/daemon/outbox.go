@@ -23,10 +23,7 @@ func (q queueAdapter) Claim(ctx context.Context, now time.Time, lease time.Durat
 	if err != nil || m == nil {
 		return nil, err
 	}
-	if m.Stale {
-		q.d.refreshAtTurn(ctx, m, now)
-	}
-	return OutboxRow(m, q.d.cfg.Organisation.Location), nil
+	return q.row(ctx, m, now), nil
 }
 
 // OutboxRow is a queued mail as the sender sends it ("Date:" in the organisation's zone).
@@ -42,7 +39,30 @@ func OutboxRow(m *store.OutMail, loc *time.Location) *outbox.Row {
 }
 
 func (q queueAdapter) Sent(ctx context.Context, id int64, at time.Time) error {
-	return q.d.st.Sent(ctx, id, at, func(tx *store.Tx, m *store.OutMail) error {
+	return q.d.st.Sent(ctx, id, at, q.onSent(at))
+}
+
+func (q queueAdapter) SentClaim(ctx context.Context, id int64, at, now time.Time, lease time.Duration) (*outbox.Row, error) {
+	m, err := q.d.st.SentAndClaim(ctx, id, at, q.onSent(at), now, lease, q.d.cfg.Complaints.MaxNewPerHour)
+	if err != nil || m == nil {
+		return nil, err
+	}
+	return q.row(ctx, m, now), nil
+}
+
+// row is a claimed mail as the sender sends it: a confirmation that waited its turn is
+// rendered again first.
+func (q queueAdapter) row(ctx context.Context, m *store.OutMail, now time.Time) *outbox.Row {
+	if m.Stale {
+		q.d.refreshAtTurn(ctx, m, now)
+	}
+	return OutboxRow(m, q.d.cfg.Organisation.Location)
+}
+
+// onSent records on the case what an accepted mail means: an accepted confirmation confirms
+// its case and sets its timers.
+func (q queueAdapter) onSent(at time.Time) func(tx *store.Tx, m *store.OutHead) error {
+	return func(tx *store.Tx, m *store.OutHead) error {
 		if m.CaseID == "" || m.Template != tmplConfirmation {
 			return nil
 		}
@@ -61,7 +81,7 @@ func (q queueAdapter) Sent(ctx context.Context, id int64, at time.Time) error {
 			return err
 		}
 		return q.d.setTimers(tx, c)
-	})
+	}
 }
 
 func (q queueAdapter) Retry(ctx context.Context, id int64, next time.Time, reason string) error {
@@ -70,7 +90,7 @@ func (q queueAdapter) Retry(ctx context.Context, id int64, next time.Time, reaso
 
 func (q queueAdapter) Failed(ctx context.Context, id int64, at time.Time, reason string) error {
 	d := q.d
-	err := d.st.Failed(ctx, id, at, reason, func(tx *store.Tx, m *store.OutMail) error {
+	err := d.st.Failed(ctx, id, at, reason, func(tx *store.Tx, m *store.OutHead) error {
 		if m.CaseID == "" {
 			return nil
 		}

@@ -39,6 +39,9 @@ type SMTPSink struct {
 	dir      string
 	written  int
 	sessions int // SMTP sessions opened so far
+	// dropAt set: a session that delivered a message is closed at its next MAIL (see DropKept)
+	dropAt   bool
+	dropCode int
 	oauth    sinkOAuth
 }
 
@@ -72,11 +75,11 @@ func (s *SMTPSink) Start(t testing.TB) {
 		t.Fatalf("smtp sink: listen: %v", err)
 	}
 	s.port = l.Addr().(*net.TCPAddr).Port
-	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) {
+	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
 		s.mu.Lock()
 		s.sessions++
 		s.mu.Unlock()
-		return &sinkSession{sink: s}, nil
+		return &sinkSession{sink: s, conn: c}, nil
 	}))
 	srv.Domain = "sink.localhost"
 	srv.AllowInsecureAuth = true
@@ -297,14 +300,25 @@ func smtpError(code int, msg string) *smtp.SMTPError {
 	return &smtp.SMTPError{Code: code, EnhancedCode: smtp.EnhancedCode{class, 0, 0}, Message: msg}
 }
 
+// DropKept makes the sink close every session that has delivered a message at its next MAIL
+// FROM, as a server does that ends idle or used-up sessions: with code 0 without a word,
+// else after a reply with that code (421: closing).
+func (s *SMTPSink) DropKept(code int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.dropAt, s.dropCode = true, code
+}
+
 // sinkSession is one SMTP connection's state.
 type sinkSession struct {
-	sink *SMTPSink
-	from string
-	to   []string
-	fail *smtp.SMTPError // set for a transaction chosen by FailNext
-	seen bool            // a RCPT of this transaction has been handled
-	user string          // who logged in with a token (RequireOAuth)
+	sink      *SMTPSink
+	conn      *smtp.Conn
+	delivered bool // a message of this session was accepted
+	from      string
+	to        []string
+	fail      *smtp.SMTPError // set for a transaction chosen by FailNext
+	seen      bool            // a RCPT of this transaction has been handled
+	user      string          // who logged in with a token (RequireOAuth)
 }
 
 func (ss *sinkSession) AuthMechanisms() []string {
@@ -330,6 +344,17 @@ func (ss *sinkSession) Auth(mech string) (sasl.Server, error) {
 func (ss *sinkSession) Mail(from string, _ *smtp.MailOptions) error {
 	if ss.sink.oauthVerifier() != nil && ss.user == "" {
 		return &smtp.SMTPError{Code: 530, EnhancedCode: smtp.EnhancedCode{5, 7, 0}, Message: "Authentication required"}
+	}
+	ss.sink.mu.Lock()
+	drop, code := ss.sink.dropAt && ss.delivered, ss.sink.dropCode
+	ss.sink.mu.Unlock()
+	if drop {
+		if code == 0 {
+			_ = ss.conn.Close()
+			return errors.New("session dropped")
+		}
+		time.AfterFunc(50*time.Millisecond, func() { _ = ss.conn.Close() })
+		return smtpError(code, "closing the session")
 	}
 	ss.from = from
 	return nil
@@ -365,6 +390,7 @@ func (ss *sinkSession) Data(r io.Reader) error {
 	if err := ss.sink.keep(rcv); err != nil {
 		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: err.Error()}
 	}
+	ss.delivered = true
 	return nil
 }
 

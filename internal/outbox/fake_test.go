@@ -65,6 +65,13 @@ func (q *memQueue) Sent(_ context.Context, id int64, at time.Time) error {
 	return q.finish(id, "sent", at, "")
 }
 
+func (q *memQueue) SentClaim(ctx context.Context, id int64, at, now time.Time, lease time.Duration) (*Row, error) {
+	if err := q.Sent(ctx, id, at); err != nil {
+		return nil, err
+	}
+	return q.Claim(ctx, now, lease)
+}
+
 func (q *memQueue) Failed(_ context.Context, id int64, at time.Time, reason string) error {
 	return q.finish(id, "failed", at, reason)
 }

@@ -10,6 +10,8 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/wneessen/go-mail"
+
 	"github.com/groeimeesters/klachtd/internal/clock"
 )
 
@@ -100,18 +102,22 @@ func (s *Sender) Run(ctx context.Context) (err error) {
 // drain claims and sends rows until none is due. It returns a pause when the queue failed, else 0.
 func (s *Sender) drain(ctx context.Context) time.Duration {
 	defer s.hangUp()
-	for ctx.Err() == nil {
-		row, err := s.q.Claim(ctx, s.clock.Now(), s.lease)
-		if err != nil {
-			if ctx.Err() == nil {
-				s.log.Error("claim outgoing mail", "err", err)
-			}
-			return storeRetry
-		}
+	var row *Row // claimed with the previous mail's record, or nil
+	for ctx.Err() == nil || row != nil {
 		if row == nil {
-			return 0
+			var err error
+			if row, err = s.q.Claim(ctx, s.clock.Now(), s.lease); err != nil {
+				if ctx.Err() == nil {
+					s.log.Error("claim outgoing mail", "err", err)
+				}
+				return storeRetry
+			}
+			if row == nil {
+				return 0
+			}
 		}
-		s.deliver(ctx, row)
+		// A claimed row is delivered also when the shutdown has begun (deliver knows how).
+		row = s.deliver(ctx, row)
 	}
 	return 0
 }
@@ -137,7 +143,10 @@ func (s *Sender) untilNextDue(ctx context.Context) time.Duration {
 // could leave a mail the server accepted unrecorded, and so sent twice. Only when the send
 // fails during the shutdown is nothing recorded: the claim's lease keeps the row from being resent
 // before now+lease.
-func (s *Sender) deliver(ctx context.Context, r *Row) {
+//
+// A sent mail is recorded with the claim of the next row due, in one write, unless the
+// shutdown has begun; deliver returns that row (nil when none was claimed).
+func (s *Sender) deliver(ctx context.Context, r *Row) (next *Row) {
 	attempt := r.Attempts + 1
 	log := s.log.With("case_id", r.CaseID, "row_id", r.ID, "template", r.Template, "attempt", attempt)
 	// The send is not cut off by the shutdown itself (each SMTP command has its own timeout),
@@ -162,13 +171,20 @@ func (s *Sender) deliver(ctx context.Context, r *Row) {
 		// A send that failed during a shutdown (most likely cut off by it) has an uncertain
 		// outcome: record nothing, and let the lease decide when it is tried again.
 		log.Info("send interrupted by shutdown; the row is tried again after its lease", "lease", s.lease)
-		return
+		return nil
 	}
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
 	defer cancel()
 	now := s.clock.Now()
 	var recErr error
 	switch {
+	case err == nil && ctx.Err() == nil:
+		log.Info("mail sent")
+		recErr = record(rctx, func(c context.Context) error {
+			var err error
+			next, err = s.q.SentClaim(c, r.ID, now, now, s.lease)
+			return err
+		})
 	case err == nil:
 		log.Info("mail sent")
 		recErr = record(rctx, func(c context.Context) error { return s.q.Sent(c, r.ID, now) })
@@ -189,6 +205,7 @@ func (s *Sender) deliver(ctx context.Context, r *Row) {
 		// The lease still holds the row back, so it is neither lost nor resent in a loop.
 		log.Error("record outcome of outgoing mail", "err", recErr)
 	}
+	return next
 }
 
 // record writes an outcome, trying again while the database is busy (within rctx): a sent
@@ -227,20 +244,35 @@ func (s *Sender) logTemporary(log *slog.Logger, err error, next time.Time) {
 	}
 }
 
-// send builds and delivers one row over a fresh connection.
+// send builds and delivers one row, on the session of the current burst or a new one. When a
+// kept session that was not checked turns out to be gone at MAIL FROM (nothing of the mail
+// sent), the mail is sent at once on a new session.
 func (s *Sender) send(ctx context.Context, r *Row) error {
 	msg, err := Build(r)
 	if err != nil {
 		return fmt.Errorf("build row %d: %w", r.ID, err)
 	}
-	c, err := s.session(ctx)
+	c, unchecked, err := s.session(ctx)
 	if err != nil {
 		return err
 	}
+	err = s.transact(ctx, c, r, msg)
+	if err != nil && unchecked && sessionGone(err) {
+		s.log.Debug("kept smtp session gone; sending on a new one", "row_id", r.ID, "err", err)
+		if c, err = dial(ctx, s.cfg); err != nil {
+			return err
+		}
+		s.open = c
+		err = s.transact(ctx, c, r, msg)
+	}
+	return err
+}
+
+// transact sends msg on c; after a failure the session is closed, its state being uncertain.
+func (s *Sender) transact(ctx context.Context, c *conn, r *Row, msg *mail.Msg) error {
 	stop := context.AfterFunc(ctx, c.abort)
 	defer stop()
 	if err := c.transact(r.From.Email, recipients(r), msg, s.cfg.Timeout); err != nil {
-		// After a failed transaction the session's state is uncertain: start afresh next time.
 		s.open = nil
 		c.abort()
 		return err
@@ -248,23 +280,31 @@ func (s *Sender) send(ctx context.Context, r *Row) error {
 	return nil
 }
 
-// session returns the SMTP session of the current burst, or a new one. A kept session is
-// checked with NOOP first (servers close idle sessions), so a mail is never started on a
-// dead one and then half-sent.
-func (s *Sender) session(ctx context.Context) (*conn, error) {
+// freshFor is how long after its last transaction a kept session is used without a NOOP
+// first: within a burst the session is alive, and should it be gone all the same, send finds
+// so at MAIL FROM and sends on a new one.
+const freshFor = 5 * time.Second
+
+// session returns the SMTP session of the current burst, or a new one. A kept session idle for
+// longer than freshFor is checked with NOOP first (servers close idle sessions); unchecked
+// tells that a kept session was used without that check.
+func (s *Sender) session(ctx context.Context) (c *conn, unchecked bool, err error) {
 	if c := s.open; c != nil {
+		if !c.done.IsZero() && time.Since(c.done) < freshFor {
+			return c, true, nil
+		}
 		if err := c.client.UpdateDeadline(s.cfg.Timeout); err == nil && c.client.Noop() == nil {
-			return c, nil
+			return c, false, nil
 		}
 		s.open = nil
 		c.abort()
 	}
-	c, err := dial(ctx, s.cfg)
+	c, err = dial(ctx, s.cfg)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	s.open = c
-	return c, nil
+	return c, false, nil
 }
 
 // hangUp ends the kept session politely.

@@ -363,3 +363,36 @@ func TestBurstSharesOneSession(t *testing.T) {
 		t.Errorf("a second burst: %d sessions in all, want 2", n)
 	}
 }
+
+// Within a burst a kept session is used without a NOOP first. When the server has closed it
+// all the same, the mail goes out at once on a new session: not deferred, and not sent twice.
+func TestBurstKeptSessionGone(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		code int
+	}{{"closed without a word", 0}, {"421 closing", 421}} {
+		t.Run(tc.name, func(t *testing.T) {
+			sink := mailtest.StartSMTPSink(t)
+			sink.DropKept(tc.code)
+			q := newMemQueue(t0, testRow(1), testRow(2), testRow(3))
+			s, _ := newTestSender(t, sinkConfig(sink), q, t0)
+			s.drain(t.Context())
+			want := map[string]int{
+				"<kl-2027-0007.bevestiging.1@intervisie-begeleiding.nl>": 1,
+				"<kl-2027-0007.bevestiging.2@intervisie-begeleiding.nl>": 1,
+				"<kl-2027-0007.bevestiging.3@intervisie-begeleiding.nl>": 1,
+			}
+			if diff := cmp.Diff(want, countIDs(t, sink.Messages())); diff != "" {
+				t.Errorf("delivered (-want +got):\n%s", diff)
+			}
+			for id := int64(1); id <= 3; id++ {
+				if got := q.get(id); got.state != "sent" || len(got.retries) != 0 {
+					t.Errorf("row %d: state %q after %d retries, want sent at once", id, got.state, len(got.retries))
+				}
+			}
+			if n := sink.Sessions(); n != 3 {
+				t.Errorf("%d sessions, want 3 (each kept one was gone)", n)
+			}
+		})
+	}
+}

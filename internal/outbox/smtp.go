@@ -105,6 +105,27 @@ type conn struct {
 	client *smtp.Client
 	mu     sync.Mutex
 	raw    net.Conn
+	// done is when the session last completed a transaction (the zero time: never); the
+	// sender's goroutine alone reads and writes it.
+	done time.Time
+}
+
+// mailFromError is the failure of a transaction's first command, MAIL FROM: nothing of the
+// mail was sent yet.
+type mailFromError struct{ err error }
+
+func (e *mailFromError) Error() string { return e.err.Error() }
+func (e *mailFromError) Unwrap() error { return e.err }
+
+// sessionGone reports whether err says a kept session was gone before the transaction began:
+// MAIL FROM failed on the network, or with 421 (the server closing the session).
+func sessionGone(err error) bool {
+	var mf *mailFromError
+	if !errors.As(err, &mf) {
+		return false
+	}
+	var rej *rejectError
+	return !errors.As(err, &rej) || rej.code == 421
 }
 
 func (c *conn) abort() {
@@ -218,7 +239,7 @@ func (c *conn) transact(from string, rcpts []string, msg *mail.Msg, timeout time
 		return fmt.Errorf("set deadline: %w", err)
 	}
 	if err := c.client.Mail(from); err != nil {
-		return refused("mail from", err, "")
+		return &mailFromError{refused("mail from", err, "")}
 	}
 	var rej *rejectError // all refused recipients; the most severe code decides
 	for _, rcpt := range rcpts {
@@ -254,6 +275,7 @@ func (c *conn) transact(from string, rcpts []string, msg *mail.Msg, timeout time
 	if err := w.Close(); err != nil {
 		return refused("data", err, "")
 	}
+	c.done = time.Now()
 	return nil
 }
 

@@ -10,7 +10,7 @@ import (
 // OutMail reads one outgoing mail, as queued, with its attachments (for an export of the case:
 // the very mail that was sent); ErrNotFound when there is none with that id.
 func (s *Store) OutMail(ctx context.Context, id int64) (*OutMail, error) {
-	m, err := scanOut(s.db.QueryRowContext(ctx, `SELECT `+outColumns+` FROM outbox WHERE id = ?`, id))
+	m, err := scanOut(s.db.QueryRowContext(ctx, `SELECT `+outColumns+` FROM `+outFrom+` WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}

@@ -73,7 +73,7 @@ func (s *Store) Messages(ctx context.Context, caseID string, withRaw bool) ([]Me
 		subject, message_id, text, verified, reason, `+rawCol+`, `+chunkedCol+`, '' FROM messages WHERE case_id = ?
 		UNION ALL
 		SELECT id, 'out', date, template, json_extract(from_addr, '$.email'), to_addrs, cc_addrs, subject,
-		message_id, text, 1, last_error, NULL, 0, status FROM outbox WHERE case_id = ?
+		message_id, text, 1, last_error, NULL, 0, status FROM `+outFrom+` WHERE case_id = ?
 		ORDER BY 3, 1`, caseID, caseID)
 	if err != nil {
 		return nil, fmt.Errorf("messages of %s: %w", caseID, err)
@@ -177,7 +177,7 @@ func (t *Tx) OutgoingByMessageID(id string) (*OutMail, error) {
 	if id == "" {
 		return nil, nil
 	}
-	m, err := scanOut(t.tx.QueryRowContext(t.ctx, `SELECT `+outColumns+` FROM outbox WHERE message_id = ?`, id))
+	m, err := scanOut(t.tx.QueryRowContext(t.ctx, `SELECT `+outColumns+` FROM `+outFrom+` WHERE message_id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}

@@ -67,15 +67,23 @@ func (t *Tx) QueueMail(m OutMail) (int64, error) {
 		due = m.Turn
 	}
 	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO outbox(case_id, template, audience, from_addr, to_addrs,
-		cc_addrs, subject, text, html, message_id, in_reply_to, refs, date, auto_submitted, attachments,
-		next_attempt_at, turn_at, waited, stale) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-		caseID, m.Template, m.Audience, string(from), string(to), string(cc), m.Subject, m.Text, m.HTML,
-		m.MessageID, m.InReplyTo, string(refs), m.Date.UnixMilli(), m.AutoSubmitted, string(atts), due.UnixMilli(),
+		cc_addrs, subject, message_id, in_reply_to, refs, date, auto_submitted,
+		next_attempt_at, turn_at, waited, stale) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		caseID, m.Template, m.Audience, string(from), string(to), string(cc), m.Subject,
+		m.MessageID, m.InReplyTo, string(refs), m.Date.UnixMilli(), m.AutoSubmitted, due.UnixMilli(),
 		ms(m.Turn), boolInt(waits), boolInt(waits))
 	if err != nil {
 		return 0, fmt.Errorf("queue %s mail: %w", m.Template, err)
 	}
-	return res.LastInsertId()
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, fmt.Errorf("queue %s mail: %w", m.Template, err)
+	}
+	if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO outbox_bodies(outbox_id, text, html, attachments) VALUES(?,?,?,?)`,
+		id, m.Text, m.HTML, string(atts)); err != nil {
+		return 0, fmt.Errorf("queue %s mail's body: %w", m.Template, err)
+	}
+	return id, nil
 }
 
 func nonNilAddrs(a []mailparse.Address) []mailparse.Address {
@@ -85,9 +93,13 @@ func nonNilAddrs(a []mailparse.Address) []mailparse.Address {
 	return a
 }
 
-const outColumns = `id, COALESCE(case_id, ''), template, audience, from_addr, to_addrs, cc_addrs, subject, text,
+// outColumns are the columns scanOut reads, from outFrom: a mail's row and its body.
+const (
+	outColumns = `id, COALESCE(case_id, ''), template, audience, from_addr, to_addrs, cc_addrs, subject, text,
 	html, message_id, in_reply_to, refs, date, auto_submitted, attachments, attempts, status, last_error,
 	turn_at, waited, stale`
+	outFrom = `outbox JOIN outbox_bodies ON outbox_bodies.outbox_id = outbox.id`
+)
 
 // scanOut reads a row of outColumns; extra receives the columns selected after them.
 func scanOut(r rowScanner, extra ...any) (*OutMail, error) {
@@ -128,45 +140,81 @@ func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration) (
 func (s *Store) ClaimLimited(ctx context.Context, now time.Time, lease time.Duration, perHour int) (*OutMail, error) {
 	var out *OutMail
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		for {
-			var claimedAt sql.NullInt64
-			m, err := scanOut(tx.QueryRowContext(ctx, `SELECT `+outColumns+`, claimed_at FROM outbox
-				WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 1`, now.UnixMilli()), &claimedAt)
-			if errors.Is(err, sql.ErrNoRows) {
-				return nil
-			}
-			if err != nil {
-				return fmt.Errorf("claim outgoing mail: %w", err)
-			}
-			if perHour > 0 && !m.Turn.IsZero() && !claimedAt.Valid {
-				later, err := capReached(ctx, tx, now, perHour)
-				if err != nil {
-					return err
-				}
-				if !later.IsZero() {
-					if _, err := tx.ExecContext(ctx, `UPDATE outbox SET next_attempt_at = ? WHERE id = ?`, later.UnixMilli(), m.ID); err != nil {
-						return fmt.Errorf("postpone outgoing mail %d: %w", m.ID, err)
-					}
-					continue
-				}
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE outbox SET next_attempt_at = ?, attempts = attempts + 1,
-				claimed_at = COALESCE(claimed_at, ?) WHERE id = ?`, now.Add(lease).UnixMilli(), now.UnixMilli(), m.ID); err != nil {
-				return fmt.Errorf("claim outgoing mail %d: %w", m.ID, err)
-			}
-			m.Attempts++
-			out = m
-			return nil
-		}
+		var err error
+		out, err = claimNext(ctx, tx, now, lease, perHour)
+		return err
 	})
 	return out, err
 }
 
+// claimNext is ClaimLimited's work inside a write; nil when nothing is due.
+func claimNext(ctx context.Context, tx *sql.Tx, now time.Time, lease time.Duration, perHour int) (*OutMail, error) {
+	for {
+		var claimedAt sql.NullInt64
+		m, err := scanOut(tx.QueryRowContext(ctx, `SELECT `+outColumns+`, claimed_at FROM `+outFrom+`
+			WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 1`, now.UnixMilli()), &claimedAt)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("claim outgoing mail: %w", err)
+		}
+		if perHour > 0 && !m.Turn.IsZero() && !claimedAt.Valid {
+			later, err := capReached(ctx, tx, now, perHour)
+			if err != nil {
+				return nil, err
+			}
+			if !later.IsZero() {
+				if _, err := tx.ExecContext(ctx, `UPDATE outbox SET next_attempt_at = ? WHERE id = ?`, later.UnixMilli(), m.ID); err != nil {
+					return nil, fmt.Errorf("postpone outgoing mail %d: %w", m.ID, err)
+				}
+				continue
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET next_attempt_at = ?, attempts = attempts + 1,
+			claimed_at = COALESCE(claimed_at, ?) WHERE id = ?`, now.Add(lease).UnixMilli(), now.UnixMilli(), m.ID); err != nil {
+			return nil, fmt.Errorf("claim outgoing mail %d: %w", m.ID, err)
+		}
+		m.Attempts++
+		return m, nil
+	}
+}
+
+// OutHead is the addressing of an outgoing mail without its bodies: what recording the
+// outcome of a send needs.
+type OutHead struct {
+	ID       int64
+	CaseID   string // "" for mails about no case
+	Template string
+	Audience string
+	To       []mailparse.Address
+}
+
 // Sent marks a mail accepted by the server; onSent (may be nil) records on the case what
 // that means, in the same transaction (an accepted confirmation confirms its case).
-func (s *Store) Sent(ctx context.Context, id int64, at time.Time, onSent func(tx *Tx, m *OutMail) error) error {
-	return s.finish(ctx, id, "sent", onSent,
-		`UPDATE outbox SET status = 'sent', sent_at = ?, last_error = '' WHERE id = ?`, at.UnixMilli(), id)
+func (s *Store) Sent(ctx context.Context, id int64, at time.Time, onSent func(tx *Tx, m *OutHead) error) error {
+	return s.InTx(ctx, func(tx *Tx) error { return markSent(tx, id, at, onSent) })
+}
+
+// SentAndClaim is Sent followed by ClaimLimited in one write, as a sender in a burst of mail
+// records one send and takes the next: one commit a mail instead of two. A crash after the
+// commit leaves what a crash after Sent and then Claim leaves: one mail recorded, one leased.
+func (s *Store) SentAndClaim(ctx context.Context, id int64, at time.Time, onSent func(tx *Tx, m *OutHead) error,
+	now time.Time, lease time.Duration, perHour int) (*OutMail, error) {
+	var next *OutMail
+	err := s.InTx(ctx, func(tx *Tx) error {
+		if err := markSent(tx, id, at, onSent); err != nil {
+			return err
+		}
+		var err error
+		next, err = claimNext(ctx, tx.tx, now, lease, perHour)
+		return err
+	})
+	return next, err
+}
+
+func markSent(tx *Tx, id int64, at time.Time, onSent func(tx *Tx, m *OutHead) error) error {
+	return finish(tx, id, "sent", onSent, `UPDATE outbox SET status = 'sent', sent_at = ?, last_error = '' WHERE id = ?`, at.UnixMilli(), id)
 }
 
 // Retry sets the next attempt of a mail after a temporary failure.
@@ -183,25 +231,31 @@ func (s *Store) Retry(ctx context.Context, id int64, next time.Time, reason stri
 
 // Failed marks a mail as permanently failed and lets onFailed (may be nil) record it on the
 // case, in the same transaction.
-func (s *Store) Failed(ctx context.Context, id int64, at time.Time, reason string, onFailed func(tx *Tx, m *OutMail) error) error {
-	return s.finish(ctx, id, "failed", onFailed, `UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?`, reason, id)
+func (s *Store) Failed(ctx context.Context, id int64, at time.Time, reason string, onFailed func(tx *Tx, m *OutHead) error) error {
+	return s.InTx(ctx, func(tx *Tx) error {
+		return finish(tx, id, "failed", onFailed, `UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?`, reason, id)
+	})
 }
 
-// finish records the outcome of a mail with update, then hands the mail to then.
-func (s *Store) finish(ctx context.Context, id int64, outcome string, then func(tx *Tx, m *OutMail) error, update string, args ...any) error {
-	return s.InTx(ctx, func(tx *Tx) error {
-		if _, err := tx.tx.ExecContext(ctx, update, args...); err != nil {
-			return fmt.Errorf("mark mail %d %s: %w", id, outcome, err)
-		}
-		if then == nil {
-			return nil
-		}
-		m, err := scanOut(tx.tx.QueryRowContext(ctx, `SELECT `+outColumns+` FROM outbox WHERE id = ?`, id))
-		if err != nil {
-			return fmt.Errorf("read mail %d: %w", id, err)
-		}
-		return then(tx, m)
-	})
+// finish records the outcome of a mail with update, then hands the mail's head to then.
+func finish(tx *Tx, id int64, outcome string, then func(tx *Tx, m *OutHead) error, update string, args ...any) error {
+	if _, err := tx.tx.ExecContext(tx.ctx, update, args...); err != nil {
+		return fmt.Errorf("mark mail %d %s: %w", id, outcome, err)
+	}
+	if then == nil {
+		return nil
+	}
+	h := OutHead{ID: id}
+	var to string
+	err := tx.tx.QueryRowContext(tx.ctx, `SELECT COALESCE(case_id, ''), template, audience, to_addrs FROM outbox WHERE id = ?`, id).
+		Scan(&h.CaseID, &h.Template, &h.Audience, &to)
+	if err != nil {
+		return fmt.Errorf("read mail %d: %w", id, err)
+	}
+	if err := json.Unmarshal([]byte(to), &h.To); err != nil {
+		return fmt.Errorf("decode outgoing mail %d: %w", id, err)
+	}
+	return then(tx, &h)
 }
 
 // NextDue is the moment the next queued mail is due.
@@ -215,7 +269,7 @@ func (s *Store) NextDue(ctx context.Context) (time.Time, bool, error) {
 
 // Outbox lists outgoing mails with a status ("" = all), oldest first.
 func (s *Store) Outbox(ctx context.Context, status string) ([]*OutMail, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+outColumns+` FROM outbox WHERE ? = '' OR status = ? ORDER BY id`, status, status)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+outColumns+` FROM `+outFrom+` WHERE ? = '' OR status = ? ORDER BY id`, status, status)
 	if err != nil {
 		return nil, fmt.Errorf("list outbox: %w", err)
 	}

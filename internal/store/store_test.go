@@ -252,3 +252,56 @@ func TestSyncCommitsWithAFullSync(t *testing.T) {
 		}
 	}
 }
+
+// SentAndClaim records one mail as Sent does and claims the next as Claim does, in one write:
+// the head handed to onSent is the sent mail's, the next is leased, and a failing onSent
+// leaves both as they were.
+func TestOutboxSentAndClaim(t *testing.T) {
+	s := open(t)
+	ctx := context.Background()
+	err := s.InTx(ctx, func(tx *Tx) error {
+		for i, tmpl := range []string{"bevestiging", "melding-nieuw"} {
+			if _, err := tx.QueueMail(OutMail{Template: tmpl, Audience: []string{"complainant", "staff"}[i], From: mailparse.Address{Email: "info@x.nl"},
+				To: []mailparse.Address{{Email: fmt.Sprintf("a%d@x.nl", i)}}, Subject: "s", Text: "t", HTML: "h",
+				MessageID: fmt.Sprintf("m%d@x.nl", i), Date: t0, AutoSubmitted: "auto-generated"}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := s.Claim(ctx, t0, time.Minute)
+	if err != nil || first == nil || first.Template != "bevestiging" {
+		t.Fatalf("Claim = %+v, %v", first, err)
+	}
+	boom := errors.New("boom")
+	if _, err := s.SentAndClaim(ctx, first.ID, t0, func(*Tx, *OutHead) error { return boom }, t0, time.Minute, 0); !errors.Is(err, boom) {
+		t.Fatalf("SentAndClaim with a failing onSent: %v", err)
+	}
+	if out, _ := s.Outbox(ctx, "sent"); len(out) != 0 {
+		t.Fatalf("a failed SentAndClaim recorded %d sent mails", len(out))
+	}
+	var head OutHead
+	next, err := s.SentAndClaim(ctx, first.ID, t0, func(_ *Tx, h *OutHead) error { head = *h; return nil }, t0, time.Minute, 0)
+	if err != nil || next == nil {
+		t.Fatalf("SentAndClaim = %+v, %v", next, err)
+	}
+	if head.ID != first.ID || head.Template != "bevestiging" || head.Audience != "complainant" || len(head.To) != 1 || head.To[0].Email != "a0@x.nl" {
+		t.Errorf("onSent got %+v", head)
+	}
+	if next.Template != "melding-nieuw" || next.Attempts != 1 || next.Text != "t" || next.To[0].Email != "a1@x.nl" {
+		t.Errorf("claimed next %+v", next)
+	}
+	if again, _ := s.Claim(ctx, t0.Add(30*time.Second), time.Minute); again != nil {
+		t.Errorf("the next mail claimable again within its lease: %+v", again)
+	}
+	if sent, _ := s.Outbox(ctx, "sent"); len(sent) != 1 || sent[0].ID != first.ID {
+		t.Errorf("sent: %+v", sent)
+	}
+	last, err := s.SentAndClaim(ctx, next.ID, t0, nil, t0, time.Minute, 0)
+	if err != nil || last != nil {
+		t.Errorf("SentAndClaim with nothing due = %+v, %v", last, err)
+	}
+}

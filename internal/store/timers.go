@@ -34,8 +34,10 @@ func (t *Tx) SetTimers(caseID string, want []Timer) error {
 	if err != nil {
 		return err
 	}
+	have := make(map[timerKey]bool, len(pending))
 	for _, tm := range pending {
 		if wanted[keyOf(tm)] {
+			have[keyOf(tm)] = true
 			continue
 		}
 		if _, err := t.tx.ExecContext(t.ctx, `DELETE FROM timers WHERE case_id = ? AND kind = ? AND at = ? AND fired_at IS NULL`,
@@ -44,6 +46,9 @@ func (t *Tx) SetTimers(caseID string, want []Timer) error {
 		}
 	}
 	for _, tm := range want {
+		if have[keyOf(tm)] {
+			continue // pending already
+		}
 		tm.CaseID = caseID
 		if err := t.EnsureTimer(tm); err != nil {
 			return err

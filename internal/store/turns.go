@@ -63,7 +63,7 @@ func capReached(ctx context.Context, tx *sql.Tx, now time.Time, perHour int) (ti
 // StaleMail returns a case's queued mail that waits its turn and has not been claimed yet
 // (rendered before its turn), or nil.
 func (t *Tx) StaleMail(caseID string) (*OutMail, error) {
-	m, err := scanOut(t.tx.QueryRowContext(t.ctx, `SELECT `+outColumns+` FROM outbox
+	m, err := scanOut(t.tx.QueryRowContext(t.ctx, `SELECT `+outColumns+` FROM `+outFrom+`
 		WHERE case_id = ? AND stale = 1 AND status = 'queued' AND attempts = 0 ORDER BY id LIMIT 1`, caseID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
@@ -82,15 +82,20 @@ func (t *Tx) StaleMail(caseID string) (*OutMail, error) {
 func (t *Tx) Refresh(id int64, m OutMail, release bool) (bool, error) {
 	to, _ := json.Marshal(nonNilAddrs(m.To))
 	cc, _ := json.Marshal(nonNilAddrs(m.Cc))
-	res, err := t.tx.ExecContext(t.ctx, `UPDATE outbox SET to_addrs = ?, cc_addrs = ?, subject = ?, text = ?, html = ?,
+	res, err := t.tx.ExecContext(t.ctx, `UPDATE outbox SET to_addrs = ?, cc_addrs = ?, subject = ?,
 		date = ?, stale = 0,
 		next_attempt_at = CASE WHEN ? THEN ? ELSE next_attempt_at END,
 		turn_at = CASE WHEN ? THEN NULL ELSE turn_at END
 		WHERE id = ? AND stale = 1 AND status = 'queued'`,
-		string(to), string(cc), m.Subject, m.Text, m.HTML, m.Date.UnixMilli(), release, m.Date.UnixMilli(), release, id)
+		string(to), string(cc), m.Subject, m.Date.UnixMilli(), release, m.Date.UnixMilli(), release, id)
 	if err != nil {
 		return false, fmt.Errorf("render waiting mail %d again: %w", id, err)
 	}
-	n, _ := res.RowsAffected()
-	return n == 1, nil
+	if n, _ := res.RowsAffected(); n != 1 {
+		return false, nil
+	}
+	if _, err := t.tx.ExecContext(t.ctx, `UPDATE outbox_bodies SET text = ?, html = ? WHERE outbox_id = ?`, m.Text, m.HTML, id); err != nil {
+		return false, fmt.Errorf("render waiting mail %d again: %w", id, err)
+	}
+	return true, nil
 }
