@@ -146,9 +146,19 @@ func (d *Daemon) compose(c *complaint.Case, threadRoot string, m outMail, now ti
 		From: mailparse.Address{Name: clean.Line(d.cfg.Organisation.Name), Email: d.cfg.Organisation.Address},
 		To:   displayNames(m.to), Cc: displayNames(m.cc), Subject: subject, Text: rendered.Text, HTML: rendered.HTML,
 		MessageID: d.messageID(caseID, string(m.template)), InReplyTo: inReplyTo, References: refs,
-		Date: now, AutoSubmitted: auto, Attachments: m.attachments, Turn: m.turn,
+		Date: now, AutoSubmitted: auto, Attachments: m.attachments, Turn: m.turn, Priority: priorityOf(m.template),
 	}
 	return out, nil
+}
+
+// priorityOf is a mail's place among the mail due at once (a backlog): the confirmation a
+// complainant is promised within seconds, and an alarm, go before notices and the rest.
+func priorityOf(k render.Kind) int {
+	switch k {
+	case render.KindBevestiging, render.KindStoring:
+		return store.PriorityFirst
+	}
+	return store.PriorityNormal
 }
 
 // displayNames are the addresses with names a mail client may show: without control

@@ -87,24 +87,61 @@ func (f *fetcher) run(ctx context.Context) {
 			f.send(&fetchedChunk{err: fmt.Errorf("fetch ahead: panic: %v\n%s", v, debug.Stack())})
 		}
 	}()
-	for len(f.pending) > 0 {
-		batch := f.pending[:min(batchSize, len(f.pending))]
-		f.pending = f.pending[len(batch):]
-		if !f.batch(ctx, batch) {
+	next := f.planNext(ctx)
+	defer func() {
+		if next != nil {
+			<-next // its commands are read to the end: the connection is free after stop
+		}
+	}()
+	for next != nil {
+		p := <-next
+		// The next batch's sizes and structures are asked for while this batch's chunks come,
+		// so that their round trips do not stand between two batches.
+		next = f.planNext(ctx)
+		if !f.batch(ctx, p) {
 			return
 		}
 	}
 }
 
-// batch fetches one batch; false when the fetcher must stop.
-func (f *fetcher) batch(ctx context.Context, batch []uint32) bool {
-	in := f.in
-	metas, err := in.fetchMeta(ctx, f.s, batch)
-	if err == nil {
-		err = in.planBatch(ctx, f.s, batch, metas, f.wholeOnly)
+// planned is a batch with what its first FETCH told and how each message is fetched (or the
+// error that stopped that).
+type planned struct {
+	batch []uint32
+	metas map[uint32]meta
+	err   error
+}
+
+// planNext takes the next batch off the pending UIDs and fetches its sizes and plan in a
+// goroutine of its own; nil when nothing is pending.
+func (f *fetcher) planNext(ctx context.Context) <-chan planned {
+	if len(f.pending) == 0 {
+		return nil
 	}
-	if err != nil {
-		f.send(&fetchedChunk{batch: batch, err: err})
+	batch := f.pending[:min(batchSize, len(f.pending))]
+	f.pending = f.pending[len(batch):]
+	ch := make(chan planned, 1)
+	go func() {
+		defer func() {
+			if v := recover(); v != nil {
+				ch <- planned{batch: batch, err: fmt.Errorf("plan a batch: panic: %v\n%s", v, debug.Stack())}
+			}
+		}()
+		in := f.in
+		metas, err := in.fetchMeta(ctx, f.s, batch)
+		if err == nil {
+			err = in.planBatch(ctx, f.s, batch, metas, f.wholeOnly)
+		}
+		ch <- planned{batch: batch, metas: metas, err: err}
+	}()
+	return ch
+}
+
+// batch fetches one planned batch chunk by chunk; false when the fetcher must stop.
+func (f *fetcher) batch(ctx context.Context, p planned) bool {
+	in, batch, metas := f.in, p.batch, p.metas
+	if p.err != nil {
+		f.send(&fetchedChunk{batch: batch, err: p.err})
 		return false
 	}
 	for done := 0; done < len(batch); {

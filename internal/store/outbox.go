@@ -46,7 +46,19 @@ type OutMail struct {
 	// Waited is set when the Turn came after the mail was queued; Stale while it has not been
 	// rendered again since (see Refresh).
 	Waited, Stale bool
+	// Priority orders the due mail: PriorityFirst goes before PriorityNormal, whatever their
+	// due moments; within a priority the mail due first goes first.
+	Priority int
 }
+
+// Priorities of outgoing mail.
+const (
+	PriorityFirst  = 0 // confirmations and alarms
+	PriorityNormal = 1 // the rest
+)
+
+// priorities are the priorities a claim looks at, in order.
+var priorities = [...]int{PriorityFirst, PriorityNormal}
 
 // QueueMail writes a mail to the outbox, due at once, or at its Turn when that is later.
 func (t *Tx) QueueMail(m OutMail) (int64, error) {
@@ -68,10 +80,10 @@ func (t *Tx) QueueMail(m OutMail) (int64, error) {
 	}
 	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO outbox(case_id, template, audience, from_addr, to_addrs,
 		cc_addrs, subject, message_id, in_reply_to, refs, date, auto_submitted,
-		next_attempt_at, turn_at, waited, stale) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		next_attempt_at, turn_at, waited, stale, priority) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		caseID, m.Template, m.Audience, string(from), string(to), string(cc), m.Subject,
 		m.MessageID, m.InReplyTo, string(refs), m.Date.UnixMilli(), m.AutoSubmitted, due.UnixMilli(),
-		ms(m.Turn), boolInt(waits), boolInt(waits))
+		ms(m.Turn), boolInt(waits), boolInt(waits), min(max(m.Priority, PriorityFirst), PriorityNormal))
 	if err != nil {
 		return 0, fmt.Errorf("queue %s mail: %w", m.Template, err)
 	}
@@ -97,7 +109,7 @@ func nonNilAddrs(a []mailparse.Address) []mailparse.Address {
 const (
 	outColumns = `id, COALESCE(case_id, ''), template, audience, from_addr, to_addrs, cc_addrs, subject, text,
 	html, message_id, in_reply_to, refs, date, auto_submitted, attachments, attempts, status, last_error,
-	turn_at, waited, stale`
+	turn_at, waited, stale, priority`
 	outFrom = `outbox JOIN outbox_bodies ON outbox_bodies.outbox_id = outbox.id`
 )
 
@@ -110,7 +122,7 @@ func scanOut(r rowScanner, extra ...any) (*OutMail, error) {
 	var waited, stale int
 	if err := r.Scan(append([]any{&m.ID, &m.CaseID, &m.Template, &m.Audience, &from, &to, &cc, &m.Subject, &m.Text,
 		&m.HTML, &m.MessageID, &m.InReplyTo, &refs, &date, &m.AutoSubmitted, &atts, &m.Attempts,
-		&m.Status, &m.LastError, &turn, &waited, &stale}, extra...)...); err != nil {
+		&m.Status, &m.LastError, &turn, &waited, &stale, &m.Priority}, extra...)...); err != nil {
 		return nil, err
 	}
 	m.Date = time.UnixMilli(date).UTC()
@@ -147,12 +159,21 @@ func (s *Store) ClaimLimited(ctx context.Context, now time.Time, lease time.Dura
 	return out, err
 }
 
-// claimNext is ClaimLimited's work inside a write; nil when nothing is due.
+// claimNext is ClaimLimited's work inside a write; nil when nothing is due. The mail due of
+// the first priority that has any is taken, the one due first.
 func claimNext(ctx context.Context, tx *sql.Tx, now time.Time, lease time.Duration, perHour int) (*OutMail, error) {
 	for {
 		var claimedAt sql.NullInt64
-		m, err := scanOut(tx.QueryRowContext(ctx, `SELECT `+outColumns+`, claimed_at FROM `+outFrom+`
-			WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 1`, now.UnixMilli()), &claimedAt)
+		var m *OutMail
+		err := sql.ErrNoRows
+		for _, p := range priorities {
+			m, err = scanOut(tx.QueryRowContext(ctx, `SELECT `+outColumns+`, claimed_at FROM `+outFrom+`
+				WHERE status = 'queued' AND priority = ? AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 1`,
+				p, now.UnixMilli()), &claimedAt)
+			if !errors.Is(err, sql.ErrNoRows) {
+				break
+			}
+		}
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, nil
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -303,5 +304,43 @@ func TestOutboxSentAndClaim(t *testing.T) {
 	last, err := s.SentAndClaim(ctx, next.ID, t0, nil, t0, time.Minute, 0)
 	if err != nil || last != nil {
 		t.Errorf("SentAndClaim with nothing due = %+v, %v", last, err)
+	}
+}
+
+// The due mail of the first priority goes first, whatever the due moments; mail of the first
+// priority that is not due yet holds nothing up.
+func TestOutboxClaimByPriority(t *testing.T) {
+	s := open(t)
+	ctx := context.Background()
+	queue := func(id string, prio int, due time.Time) {
+		t.Helper()
+		err := s.InTx(ctx, func(tx *Tx) error {
+			_, err := tx.QueueMail(OutMail{Template: id, Audience: "staff", From: mailparse.Address{Email: "info@x.nl"},
+				To: []mailparse.Address{{Email: "a@x.nl"}}, Subject: "s", Text: "t", HTML: "h", MessageID: id + "@x.nl",
+				Date: due, AutoSubmitted: "auto-generated", Priority: prio})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	queue("notice-1", PriorityNormal, t0)
+	queue("notice-2", PriorityNormal, t0.Add(time.Second))
+	queue("confirm-1", PriorityFirst, t0.Add(2*time.Second))
+	queue("confirm-later", PriorityFirst, t0.Add(time.Hour))
+	queue("confirm-2", PriorityFirst, t0.Add(3*time.Second))
+	var got []string
+	for {
+		m, err := s.Claim(ctx, t0.Add(time.Minute), time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m == nil {
+			break
+		}
+		got = append(got, m.Template)
+	}
+	if want := "confirm-1 confirm-2 notice-1 notice-2"; strings.Join(got, " ") != want {
+		t.Errorf("claimed %v, want %s", got, want)
 	}
 }
