@@ -80,29 +80,32 @@ func (f *fetcher) stop() {
 }
 
 func (f *fetcher) run(ctx context.Context) {
+	plans := make(chan planned, planAhead)
+	planner := make(chan struct{})
+	go f.planAll(ctx, plans, planner)
 	defer close(f.over)
 	defer close(f.out)
+	// The planner's commands are read to the end before the fetcher is over, so that the
+	// connection is free after stop. It stops when everything is planned or the handler gave
+	// up (stop), which the handler does once it has the fetcher's last chunk, an error included.
+	defer func() { <-planner }()
 	defer func() {
 		if v := recover(); v != nil {
 			f.send(&fetchedChunk{err: fmt.Errorf("fetch ahead: panic: %v\n%s", v, debug.Stack())})
 		}
 	}()
-	next := f.planNext(ctx)
-	defer func() {
-		if next != nil {
-			<-next // its commands are read to the end: the connection is free after stop
-		}
-	}()
-	for next != nil {
-		p := <-next
-		// The next batch's sizes and structures are asked for while this batch's chunks come,
-		// so that their round trips do not stand between two batches.
-		next = f.planNext(ctx)
+	for p := range plans {
 		if !f.batch(ctx, p) {
 			return
 		}
 	}
 }
+
+// planAhead is how many batches the planner may have planned before the fetcher takes them.
+// Two: a batch's plan is a few round trips one after the other (sizes, headers, structures),
+// and with two planned the next chunk's FETCH is always asked for at once, while the plan of
+// the batch after it is under way.
+const planAhead = 2
 
 // planned is a batch with what its first FETCH told and how each message is fetched (or the
 // error that stopped that).
@@ -112,29 +115,41 @@ type planned struct {
 	err   error
 }
 
-// planNext takes the next batch off the pending UIDs and fetches its sizes and plan in a
-// goroutine of its own; nil when nothing is pending.
-func (f *fetcher) planNext(ctx context.Context) <-chan planned {
-	if len(f.pending) == 0 {
-		return nil
-	}
-	batch := f.pending[:min(batchSize, len(f.pending))]
-	f.pending = f.pending[len(batch):]
-	ch := make(chan planned, 1)
-	go func() {
-		defer func() {
-			if v := recover(); v != nil {
-				ch <- planned{batch: batch, err: fmt.Errorf("plan a batch: panic: %v\n%s", v, debug.Stack())}
-			}
-		}()
-		in := f.in
-		metas, err := in.fetchMeta(ctx, f.s, batch)
-		if err == nil {
-			err = in.planBatch(ctx, f.s, batch, metas, f.wholeOnly)
+// planAll plans the pending batches in order, ahead of the fetcher: each batch's sizes and
+// structures are asked for while earlier batches' chunks come, so that their round trips do
+// not stand between two batches. It stops at the first error (handed on as the batch's plan),
+// when everything is planned, or when the handler gave up; then closes plans and done.
+func (f *fetcher) planAll(ctx context.Context, plans chan<- planned, done chan<- struct{}) {
+	defer close(done)
+	defer close(plans)
+	for len(f.pending) > 0 {
+		batch := f.pending[:min(batchSize, len(f.pending))]
+		f.pending = f.pending[len(batch):]
+		p := f.plan(ctx, batch)
+		select {
+		case plans <- p:
+		case <-f.done:
+			return
 		}
-		ch <- planned{batch: batch, metas: metas, err: err}
+		if p.err != nil {
+			return
+		}
+	}
+}
+
+// plan fetches one batch's sizes and plan.
+func (f *fetcher) plan(ctx context.Context, batch []uint32) (p planned) {
+	defer func() {
+		if v := recover(); v != nil {
+			p = planned{batch: batch, err: fmt.Errorf("plan a batch: panic: %v\n%s", v, debug.Stack())}
+		}
 	}()
-	return ch
+	in := f.in
+	metas, err := in.fetchMeta(ctx, f.s, batch)
+	if err == nil {
+		err = in.planBatch(ctx, f.s, batch, metas, f.wholeOnly)
+	}
+	return planned{batch: batch, metas: metas, err: err}
 }
 
 // batch fetches one planned batch chunk by chunk; false when the fetcher must stop.

@@ -226,9 +226,9 @@ func TestPurgeKeepsOnlyStatistics(t *testing.T) {
 	}
 }
 
-// TestSyncCommitsWithAFullSync: Sync writes through a connection set to synchronous=FULL (so
-// the commit syncs the log) and leaves the pool's connections at NORMAL; it works while another
-// connection is reading.
+// TestSyncCommitsWithAFullSync: without a log file Sync writes through a connection set to
+// synchronous=FULL (so the commit syncs the log) and leaves the pool's connections at NORMAL;
+// it works while another connection is reading.
 func TestSyncCommitsWithAFullSync(t *testing.T) {
 	s := open(t)
 	ctx := context.Background()
@@ -238,7 +238,7 @@ func TestSyncCommitsWithAFullSync(t *testing.T) {
 	}
 	defer rows.Close()
 	for i := 0; i < 3; i++ {
-		if err := s.Sync(ctx); err != nil {
+		if err := s.syncByCommit(ctx); err != nil {
 			t.Fatalf("Sync with a reader open: %v", err)
 		}
 	}
@@ -251,6 +251,55 @@ func TestSyncCommitsWithAFullSync(t *testing.T) {
 		if err := s.db.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&mode); err != nil || mode != 1 {
 			t.Fatalf("PRAGMA synchronous = %d (%v) after Sync, want 1 (NORMAL)", mode, err)
 		}
+	}
+}
+
+// TestSyncSyncsTheLog: Sync fsyncs the write-ahead log file, and the folder the first time it
+// sees that file, without waiting for the writer: a transaction under way does not hold it up.
+func TestSyncSyncsTheLog(t *testing.T) {
+	s := open(t)
+	ctx := context.Background()
+	var mu sync.Mutex
+	var synced []string
+	s.fsync = func(f *os.File) error {
+		mu.Lock()
+		synced = append(synced, filepath.Base(f.Name()))
+		mu.Unlock()
+		return f.Sync()
+	}
+	inTx, release := make(chan struct{}), make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		done <- s.InTx(ctx, func(tx *Tx) error {
+			close(inTx)
+			<-release
+			return nil
+		})
+	}()
+	<-inTx
+	for i := 0; i < 2; i++ {
+		finished := make(chan error, 1)
+		go func() { finished <- s.Sync(ctx) }()
+		select {
+		case err := <-finished:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("Sync waited for the transaction under way")
+		}
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	base := filepath.Base(s.Path())
+	if want := base + "-wal " + filepath.Base(filepath.Dir(s.Path())) + " " + base + "-wal"; strings.Join(synced, " ") != want {
+		t.Errorf("synced %v, want %s (the log twice, the folder once)", synced, want)
+	}
+	var n int
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM sync_marker").Scan(&n); err != nil || n != 0 {
+		t.Errorf("sync marker rows %d (%v): Sync wrote, which waits for the writer", n, err)
 	}
 }
 
