@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"runtime/debug"
 	"slices"
+
+	"github.com/emersion/go-imap/v2"
 )
 
 // handlePending hands every pending UID to the handler, in UID order, as the fetcher brings
@@ -16,6 +18,8 @@ import (
 // A crash in between hands the messages over again; the handler is idempotent and answers with
 // the same disposition.
 func (in *Intake) handlePending(ctx context.Context, s *session) (err error) {
+	settler := in.startSettler(ctx, s)
+	defer settler.close()
 	f := in.startFetcher(ctx, s, slices.Clone(in.state.pending)) // advance() shifts the queue under us
 	defer f.stop()
 	var prev *settling // the batch settling in the background
@@ -41,7 +45,7 @@ func (in *Intake) handlePending(ctx context.Context, s *session) (err error) {
 		if handled == 0 {
 			return nil
 		}
-		prev = in.settleAsync(ctx, s, owed, handled, batch[handled-1])
+		prev = in.settleAsync(ctx, settler.session(), owed, handled, batch[handled-1])
 		owed, handled = settlement{}, 0
 		if wait {
 			return finish()
@@ -75,6 +79,82 @@ func (in *Intake) handlePending(ctx context.Context, s *session) (err error) {
 				return err
 			}
 		}
+	}
+}
+
+// settleApartFrom is the number of pending messages from which the batches are settled on a
+// second session: the server answers one command of a session at a time, and a batch's MOVE
+// (tens of milliseconds at Dovecot) would otherwise hold up the FETCH of the next chunks on
+// the first, which across a slow link is time the link stands idle.
+const settleApartFrom = 2 * batchSize
+
+// settler is the session handled messages are settled on.
+type settler struct {
+	main  *session
+	ready chan struct{} // closed when apart is known
+	apart *session      // a second session on the same mailbox; nil: settle on main
+}
+
+// startSettler opens, in the background, a second session to settle on when much is
+// pending; until it is there, or when it cannot be had, settling is done on s.
+func (in *Intake) startSettler(ctx context.Context, s *session) *settler {
+	st := &settler{main: s, ready: make(chan struct{})}
+	if len(in.state.pending) < settleApartFrom {
+		close(st.ready)
+		return st
+	}
+	uidValidity := in.state.uidValidity
+	go func() {
+		defer close(st.ready)
+		defer func() { _ = recover() }() // a second session is an optimisation only
+		ss, err := in.openApart(ctx, uidValidity)
+		if err != nil {
+			in.log.Debug("no second session to settle on; settling on the first", "err", err)
+			return
+		}
+		st.apart = ss
+	}()
+	return st
+}
+
+// openApart logs in once more and selects the mailbox, which must have the same UIDVALIDITY.
+func (in *Intake) openApart(ctx context.Context, uidValidity uint32) (*session, error) {
+	ss, err := connect(ctx, in.cfg, nil)
+	if err != nil {
+		return nil, err
+	}
+	var sel *imap.SelectData
+	err = ss.await(ctx, "select "+in.cfg.Mailbox, func() (err error) {
+		sel, err = ss.c.Select(in.cfg.Mailbox, nil).Wait()
+		return err
+	})
+	if err == nil && sel.UIDValidity != uidValidity {
+		err = fmt.Errorf("select %s: uidvalidity %d, not %d", in.cfg.Mailbox, sel.UIDValidity, uidValidity)
+	}
+	if err != nil {
+		ss.close()
+		return nil, err
+	}
+	return ss, nil
+}
+
+// session is the second session once it is open, else the first (it does not wait).
+func (st *settler) session() *session {
+	select {
+	case <-st.ready:
+		if st.apart != nil {
+			return st.apart
+		}
+	default:
+	}
+	return st.main
+}
+
+// close logs the second session out, once it is known.
+func (st *settler) close() {
+	<-st.ready
+	if st.apart != nil {
+		st.apart.close()
 	}
 }
 

@@ -11,6 +11,8 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/groeimeesters/klachtd/internal/mailtest"
 )
 
 // TestBatchSettles: a backlog handed over in one batch gets every disposition
@@ -155,4 +157,43 @@ func countMessages(srv *testServer, mailbox string) int {
 		return 0 // not created yet
 	}
 	return int(*st.NumMessages)
+}
+
+// TestLargeBacklogSettledApart: with more than two batches pending, the batches are moved on
+// a second session of their own (the server answers one command of a session at a time, and a
+// MOVE would hold up the FETCH of the next chunks); every message still ends where its
+// disposition says, and the checkpoint passes them all.
+func TestLargeBacklogSettledApart(t *testing.T) {
+	eachServer(t, func(t *testing.T, srv *testServer) {
+		proxy, cfg := behindProxy(t, srv)
+		cfg.Processed = "Klachten"
+		cfg.Backfill = time.Now().AddDate(0, 0, -1)
+		n := settleApartFrom + 20
+		c := mailtest.Dial(t, srv.addr(), srv.user, srv.pass)
+		var uids []uint32
+		for i := range n {
+			uids = append(uids, mailtest.AppendTo(t, c, "INBOX", message(fmt.Sprintf("apart-%d", i), i)))
+		}
+		c.Close()
+		cp := newCheckpoints()
+		rec := &recorder{decide: func(f *Fetched, _ int) (Disposition, error) {
+			if indexOf(uids, f.UID)%10 == 0 {
+				return Move, nil
+			}
+			return Leave, nil
+		}}
+		startIntake(t, cfg, cp, rec.handle)
+		last := uids[len(uids)-1]
+		eventually(t, 60*time.Second, "checkpoint past the backlog", func() bool {
+			_, got, _ := cp.get("INBOX")
+			return got == last
+		})
+		moved, left := len(srv.list(t, "Klachten")), len(srv.list(t, "INBOX"))
+		if wantMoved := (n + 9) / 10; moved != wantMoved || left != n-wantMoved {
+			t.Errorf("Klachten holds %d, INBOX %d; want %d and %d", moved, left, wantMoved, n-wantMoved)
+		}
+		if got := proxy.Accepted(); got < 2 {
+			t.Errorf("the intake opened %d sessions, want a second one to settle on", got)
+		}
+	})
 }

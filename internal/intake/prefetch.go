@@ -80,7 +80,7 @@ func (f *fetcher) stop() {
 }
 
 func (f *fetcher) run(ctx context.Context) {
-	plans := make(chan planned, planAhead)
+	plans := make(chan planned, planGroup)
 	planner := make(chan struct{})
 	go f.planAll(ctx, plans, planner)
 	defer close(f.over)
@@ -101,11 +101,13 @@ func (f *fetcher) run(ctx context.Context) {
 	}
 }
 
-// planAhead is how many batches the planner may have planned before the fetcher takes them.
-// Two: a batch's plan is a few round trips one after the other (sizes, headers, structures),
-// and with two planned the next chunk's FETCH is always asked for at once, while the plan of
-// the batch after it is under way.
-const planAhead = 2
+// planGroup is how many batches are planned together, after the first. A batch's plan is
+// three commands one after the other (sizes; the headers of the larger messages; their
+// structures), and the server answers each only after the chunk it is already sending: planned
+// one by one, the plans would fall behind the chunks. Planned four at a time, three answers
+// come for every four chunks, and the planner stays ahead; while the fetcher takes one group,
+// the next is planned.
+const planGroup = 4
 
 // planned is a batch with what its first FETCH told and how each message is fetched (or the
 // error that stopped that).
@@ -115,41 +117,46 @@ type planned struct {
 	err   error
 }
 
-// planAll plans the pending batches in order, ahead of the fetcher: each batch's sizes and
-// structures are asked for while earlier batches' chunks come, so that their round trips do
-// not stand between two batches. It stops at the first error (handed on as the batch's plan),
-// when everything is planned, or when the handler gave up; then closes plans and done.
+// planAll plans the pending batches in order, ahead of the fetcher: the first alone (so that
+// the handler starts soon), then planGroup at a time, each group's sizes and structures asked
+// for while earlier chunks come, so that their round trips do not stand between two batches.
+// It stops at the first error (handed on as the plan of the batches it concerns), when
+// everything is planned, or when the handler gave up; then closes plans and done.
 func (f *fetcher) planAll(ctx context.Context, plans chan<- planned, done chan<- struct{}) {
 	defer close(done)
 	defer close(plans)
-	for len(f.pending) > 0 {
-		batch := f.pending[:min(batchSize, len(f.pending))]
-		f.pending = f.pending[len(batch):]
-		p := f.plan(ctx, batch)
-		select {
-		case plans <- p:
-		case <-f.done:
-			return
-		}
-		if p.err != nil {
-			return
+	for group := 1; len(f.pending) > 0; group = planGroup {
+		n := min(group*batchSize, len(f.pending))
+		uids := f.pending[:n]
+		f.pending = f.pending[n:]
+		metas, err := f.plan(ctx, uids)
+		for len(uids) > 0 {
+			batch := uids[:min(batchSize, len(uids))]
+			uids = uids[len(batch):]
+			select {
+			case plans <- planned{batch: batch, metas: metas, err: err}:
+			case <-f.done:
+				return
+			}
+			if err != nil {
+				return
+			}
 		}
 	}
 }
 
-// plan fetches one batch's sizes and plan.
-func (f *fetcher) plan(ctx context.Context, batch []uint32) (p planned) {
+// plan fetches the sizes and plan of the messages of one or more batches.
+func (f *fetcher) plan(ctx context.Context, uids []uint32) (metas map[uint32]meta, err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			p = planned{batch: batch, err: fmt.Errorf("plan a batch: panic: %v\n%s", v, debug.Stack())}
+			err = fmt.Errorf("plan a batch: panic: %v\n%s", v, debug.Stack())
 		}
 	}()
 	in := f.in
-	metas, err := in.fetchMeta(ctx, f.s, batch)
-	if err == nil {
-		err = in.planBatch(ctx, f.s, batch, metas, f.wholeOnly)
+	if metas, err = in.fetchMeta(ctx, f.s, uids); err == nil {
+		err = in.planBatch(ctx, f.s, uids, metas, f.wholeOnly)
 	}
-	return planned{batch: batch, metas: metas, err: err}
+	return metas, err
 }
 
 // batch fetches one planned batch chunk by chunk; false when the fetcher must stop.

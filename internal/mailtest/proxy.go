@@ -29,6 +29,7 @@ type Proxy struct {
 	nCut     int      // connections cut by a pattern so far
 	refuse   [][]byte // RefuseOn: patterns of IMAP commands the proxy answers NO itself
 	nRefused int      // commands refused so far
+	nConns   int      // connections accepted so far
 	wg       sync.WaitGroup
 }
 
@@ -83,6 +84,13 @@ func (p *Proxy) Resume() {
 		c.cond.Broadcast()
 		c.mu.Unlock()
 	}
+}
+
+// Accepted is the number of connections the proxy has carried so far.
+func (p *Proxy) Accepted() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.nConns
 }
 
 // CloseAll closes every open connection on both sides; the proxy keeps
@@ -207,6 +215,7 @@ func (p *Proxy) accept() {
 			return
 		}
 		p.conns[c] = struct{}{}
+		p.nConns++
 		p.wg.Add(2)
 		p.mu.Unlock()
 		done := make(chan struct{}, 2)
