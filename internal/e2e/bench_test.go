@@ -351,6 +351,7 @@ func BenchmarkLargeMessage(b *testing.B) {
 		b.StopTimer()
 		rss := peakRSS(b, p)
 		p.stop(b)
+		keepLog(b, p)
 		b.ReportMetric(float64(base)/1024, "idle-peak-RSS-MiB")
 		b.ReportMetric(float64(rss)/1024, "peak-RSS-MiB")
 		b.ReportMetric(took.Seconds(), "s")

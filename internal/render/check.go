@@ -50,14 +50,25 @@ func isNoticeKind(kind string) bool {
 	return false
 }
 
+// checkOne renders kind in lang with d from a set parsed for the check alone: checking every
+// kind does not leave them all kept.
 func (r *Renderer) checkOne(kind, lang string, d Data) error {
-	m, err := r.Render(kind, lang, d)
+	ls := r.langs[lang]
+	f, ok := ls.kinds[kind]
+	if !ok {
+		return fmt.Errorf("render %q: %w", kind, ErrUnknownKind)
+	}
+	s, err := parseKind(&ls.base, f, ls.sources)
+	if err != nil {
+		return err
+	}
+	m, err := renderSet(s, lang, d)
 	if err != nil {
 		return err
 	}
 	for part, s := range map[string]string{"subject": m.Subject, "text": m.Text, "html": m.HTML} {
 		if strings.Contains(s, "<no value>") || strings.Contains(s, "&lt;no value&gt;") {
-			return fmt.Errorf("render %s: %s of %s shows <no value>", r.sets[lang][kind].source, part, kind)
+			return fmt.Errorf("render %s: %s of %s shows <no value>", r.langs[lang].kinds[kind].source, part, kind)
 		}
 	}
 	return nil

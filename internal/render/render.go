@@ -1,6 +1,7 @@
-// Package render owns klachtd's outgoing mail text: it parses the templates of every mail kind
-// in Dutch and English once (the built-in ones, optionally replaced file by file from an
-// override folder) and renders a kind into a subject, a text part and an HTML part.
+// Package render owns klachtd's outgoing mail text: it parses and checks the templates of every
+// mail kind in Dutch and English at the start (the built-in ones, optionally replaced file by
+// file from an override folder), keeps those rendered last, and renders a kind into a
+// subject, a text part and an HTML part.
 // It formats nothing itself: dates, terms and labels arrive pre-formatted in Data. It does not
 // address, thread or send mail, and it must never log or keep what it renders.
 package render
@@ -11,6 +12,7 @@ import (
 	htmltemplate "html/template"
 	"io/fs"
 	"strings"
+	"sync"
 	texttemplate "text/template"
 	"unicode/utf8"
 
@@ -40,9 +42,31 @@ type set struct {
 	html   *htmltemplate.Template
 }
 
-// Renderer renders mail kinds. It is safe for concurrent use.
+// Renderer renders mail kinds. It is safe for concurrent use. New parses and checks every
+// template; a kind's parsed set is then kept while it is among the maxKept kinds rendered
+// last, and parsed again (in a millisecond or two) when it is needed after that. Every
+// html/template set holds its own copy of all the partials: the 34 kept at once held 8 MB,
+// most of an idle daemon's heap, and a backlog renders two of them.
 type Renderer struct {
-	sets map[string]map[string]*set // language → kind → templates
+	langs map[string]*langSets // language → its partials and kinds
+
+	mu   sync.Mutex
+	kept map[setKey]*set
+	used []setKey // the kept sets, the one rendered last at the end
+}
+
+// maxKept bounds the parsed sets a Renderer keeps.
+const maxKept = 8
+
+// setKey names one kind in one language.
+type setKey struct{ lang, kind string }
+
+// langSets is what one language's sets are parsed from: the partials, parsed once, and each
+// kind's own file.
+type langSets struct {
+	base    set
+	kinds   map[string]file
+	sources map[string]string // file name → where it came from, for checkRefs
 }
 
 // New parses every template of both languages. embedded holds nl/ and en/ (or templates/nl
@@ -57,19 +81,59 @@ func New(embedded fs.FS, overrideDir string) (*Renderer, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Renderer{sets: map[string]map[string]*set{}}
+	r := &Renderer{langs: map[string]*langSets{}, kept: map[setKey]*set{}}
 	for _, lang := range Languages() {
 		files, err := loadFiles(root, overrideDir, lang)
 		if err != nil {
 			return nil, err
 		}
-		sets, err := parseLang(files)
+		ls, err := parseLang(files)
 		if err != nil {
 			return nil, err
 		}
-		r.sets[lang] = sets
+		r.langs[lang] = ls
 	}
 	return r, nil
+}
+
+// set returns the parsed set of kind in lang, kept or parsed now; false for an unknown kind.
+func (r *Renderer) set(lang, kind string) (*set, bool, error) {
+	ls := r.langs[lang]
+	if ls == nil {
+		return nil, false, nil
+	}
+	f, ok := ls.kinds[kind]
+	if !ok {
+		return nil, false, nil
+	}
+	k := setKey{lang, kind}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if s, ok := r.kept[k]; ok {
+		r.touch(k)
+		return s, true, nil
+	}
+	s, err := parseKind(&ls.base, f, ls.sources)
+	if err != nil {
+		return nil, true, err // New parsed it before: only a bug gets here
+	}
+	r.kept[k] = s
+	r.used = append(r.used, k)
+	if len(r.used) > maxKept {
+		delete(r.kept, r.used[0])
+		r.used = r.used[1:]
+	}
+	return s, true, nil
+}
+
+// touch moves k to the end of used (r.mu held).
+func (r *Renderer) touch(k setKey) {
+	for i, u := range r.used {
+		if u == k {
+			r.used = append(append(r.used[:i:i], r.used[i+1:]...), k)
+			return
+		}
+	}
 }
 
 // templateRoot accepts the tree with or without a leading "templates" folder.
@@ -83,39 +147,41 @@ func templateRoot(embedded fs.FS) (fs.FS, error) {
 	return nil, errors.New("render: built-in templates have no nl folder")
 }
 
-// parseLang parses the partials of one language once, then each kind into its own clone of
-// them, so that every kind may define "subject", "text" and "html".
-func parseLang(files []file) (map[string]*set, error) {
+// parseLang parses the partials of one language once, and each kind into its own clone of
+// them (so that every kind may define "subject", "text" and "html") to check it; the kinds'
+// sets are parsed again when they are rendered (Renderer.set).
+func parseLang(files []file) (*langSets, error) {
 	lang := files[0].lang
-	base := set{
-		text: texttemplate.New(lang).Funcs(textFuncs()).Option("missingkey=error"),
-		html: htmltemplate.New(lang).Funcs(htmlFuncs()).Option("missingkey=error"),
+	ls := &langSets{
+		base: set{
+			text: texttemplate.New(lang).Funcs(textFuncs()).Option("missingkey=error"),
+			html: htmltemplate.New(lang).Funcs(htmlFuncs()).Option("missingkey=error"),
+		},
+		kinds:   map[string]file{},
+		sources: map[string]string{},
 	}
-	sources := map[string]string{}
-	kinds := map[string]file{}
+	found := map[string]file{}
 	for _, f := range files {
-		sources[f.name()] = f.source
+		ls.sources[f.name()] = f.source
 		if !f.partial() {
-			kinds[f.kind()] = f
+			found[f.kind()] = f
 			continue
 		}
-		if err := parseInto(&base, f); err != nil {
+		if err := parseInto(&ls.base, f); err != nil {
 			return nil, err
 		}
 	}
-	sets := map[string]*set{}
 	for _, kind := range Kinds() {
-		f, ok := kinds[kind]
+		f, ok := found[kind]
 		if !ok {
 			return nil, fmt.Errorf("render: template %s/%s.tmpl is missing", lang, kind)
 		}
-		s, err := parseKind(&base, f, sources)
-		if err != nil {
+		if _, err := parseKind(&ls.base, f, ls.sources); err != nil {
 			return nil, err
 		}
-		sets[kind] = s
+		ls.kinds[kind] = f
 	}
-	return sets, nil
+	return ls, nil
 }
 
 func parseKind(base *set, f file, sources map[string]string) (*set, error) {
@@ -158,10 +224,18 @@ func parseInto(s *set, f file) error {
 // the subject is made one line, trimmed and shortened to MaxSubject characters.
 func (r *Renderer) Render(kind, lang string, d Data) (m Mail, err error) {
 	lang = normLang(lang)
-	s, ok := r.sets[lang][kind]
+	s, ok, err := r.set(lang, kind)
 	if !ok {
 		return Mail{}, fmt.Errorf("render %q: %w", kind, ErrUnknownKind)
 	}
+	if err != nil {
+		return Mail{}, err
+	}
+	return renderSet(s, lang, d)
+}
+
+// renderSet renders one parsed set (of lang) with d.
+func renderSet(s *set, lang string, d Data) (m Mail, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			m, err = Mail{}, fmt.Errorf("render %s: panic: %v", s.source, p)
@@ -242,7 +316,10 @@ func cleanText(s string) string {
 // d, cleaned like every part of a mail; `klachtd help tags` prints it.
 func (r *Renderer) Partial(lang, name string, d Data) (string, error) {
 	lang = normLang(lang)
-	s, ok := r.sets[lang][string(KindMeldingNieuw)] // every set holds the partials
+	s, ok, err := r.set(lang, string(KindMeldingNieuw)) // every set holds the partials
+	if err != nil {
+		return "", err
+	}
 	if !ok || s.text.Lookup(name) == nil {
 		return "", fmt.Errorf("render partial %q: %w", name, ErrUnknownKind)
 	}
