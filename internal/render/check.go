@@ -23,6 +23,13 @@ func (r *Renderer) Check() error {
 	}
 	for _, lang := range Languages() {
 		for _, kind := range Kinds() {
+			// A set parsed for the check alone: checking every kind does not leave them all kept.
+			ls := r.langs[lang]
+			s, err := parseKind(&ls.base, ls.kinds[kind], ls.sources)
+			if err != nil {
+				add(err)
+				continue
+			}
 			notices := []string{SampleData().Notice}
 			if isNoticeKind(kind) {
 				notices = Notices()
@@ -30,12 +37,12 @@ func (r *Renderer) Check() error {
 			for _, n := range notices {
 				d := SampleData()
 				d.Notice = n
-				add(r.checkOne(kind, lang, d))
+				add(checkOne(s, kind, lang, d))
 			}
 			// Optional parts empty: nothing missing, no staff text, no name.
 			d := SampleData()
 			d.Case.Missing, d.StaffText, d.Case.Name, d.Body = nil, "", "", ""
-			add(r.checkOne(kind, lang, d))
+			add(checkOne(s, kind, lang, d))
 		}
 	}
 	return errors.Join(errs...)
@@ -50,25 +57,15 @@ func isNoticeKind(kind string) bool {
 	return false
 }
 
-// checkOne renders kind in lang with d from a set parsed for the check alone: checking every
-// kind does not leave them all kept.
-func (r *Renderer) checkOne(kind, lang string, d Data) error {
-	ls := r.langs[lang]
-	f, ok := ls.kinds[kind]
-	if !ok {
-		return fmt.Errorf("render %q: %w", kind, ErrUnknownKind)
-	}
-	s, err := parseKind(&ls.base, f, ls.sources)
-	if err != nil {
-		return err
-	}
+// checkOne renders kind in lang with d from its set s.
+func checkOne(s *set, kind, lang string, d Data) error {
 	m, err := renderSet(s, lang, d)
 	if err != nil {
 		return err
 	}
-	for part, s := range map[string]string{"subject": m.Subject, "text": m.Text, "html": m.HTML} {
-		if strings.Contains(s, "<no value>") || strings.Contains(s, "&lt;no value&gt;") {
-			return fmt.Errorf("render %s: %s of %s shows <no value>", r.langs[lang].kinds[kind].source, part, kind)
+	for part, text := range map[string]string{"subject": m.Subject, "text": m.Text, "html": m.HTML} {
+		if strings.Contains(text, "<no value>") || strings.Contains(text, "&lt;no value&gt;") {
+			return fmt.Errorf("render %s: %s of %s shows <no value>", s.source, part, kind)
 		}
 	}
 	return nil
