@@ -197,3 +197,53 @@ func TestLargeBacklogSettledApart(t *testing.T) {
 		}
 	})
 }
+
+// TestSettleSessionCutMidBacklog: the second session is cut at its first MOVE. The intake
+// starts again, the handler sees the unsettled messages again (and answers as before), and in
+// the end every message is where its disposition says, none moved twice, and the checkpoint
+// passes them all.
+func TestSettleSessionCutMidBacklog(t *testing.T) {
+	eachServer(t, func(t *testing.T, srv *testServer) {
+		proxy, cfg := behindProxy(t, srv)
+		cfg.Processed = "Klachten"
+		cfg.Backfill = time.Now().AddDate(0, 0, -1)
+		n := settleApartFrom + 20
+		c := mailtest.Dial(t, srv.addr(), srv.user, srv.pass)
+		var uids []uint32
+		for i := range n {
+			uids = append(uids, mailtest.AppendTo(t, c, "INBOX", message(fmt.Sprintf("cut-%d", i), i)))
+		}
+		c.Close()
+		proxy.CutOn("MOVE ")
+		proxy.CutOn("COPY ")
+		cp := newCheckpoints()
+		rec := &recorder{decide: func(f *Fetched, _ int) (Disposition, error) {
+			if indexOf(uids, f.UID)%10 == 0 {
+				return Move, nil
+			}
+			return Leave, nil
+		}}
+		startIntake(t, cfg, cp, rec.handle)
+		last := uids[len(uids)-1]
+		eventually(t, 60*time.Second, "checkpoint past the backlog", func() bool {
+			_, got, _ := cp.get("INBOX")
+			return got == last
+		})
+		if proxy.Cuts() == 0 {
+			t.Fatalf("no session was cut at its MOVE")
+		}
+		moved := map[string]int{}
+		for _, m := range srv.list(t, "Klachten") {
+			moved[messageID(t, m.Raw)]++
+		}
+		for i := range n {
+			id := fmt.Sprintf("<cut-%d@example.org>", i)
+			if want := map[bool]int{true: 1, false: 0}[i%10 == 0]; moved[id] != want {
+				t.Errorf("%s is %d times in Klachten, want %d", id, moved[id], want)
+			}
+		}
+		if left := len(srv.list(t, "INBOX")); left != n-(n+9)/10 {
+			t.Errorf("INBOX holds %d, want %d", left, n-(n+9)/10)
+		}
+	})
+}
