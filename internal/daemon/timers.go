@@ -41,13 +41,7 @@ func (d *Daemon) runTimers(ctx context.Context) error {
 			d.log.Error("timers", "err", err)
 		}
 		wait := time.Minute
-		var next time.Time
-		var ok bool
-		_ = d.st.InTx(ctx, func(tx *store.Tx) error {
-			var err error
-			next, ok, err = tx.NextTimer()
-			return err
-		})
+		next, ok, _ := d.st.NextTimer(ctx) // an error: look again within the minute
 		if ok {
 			if w := next.Sub(d.clock.Now()); w < wait {
 				wait = max(w, 10*time.Millisecond)
@@ -76,12 +70,10 @@ func (d *Daemon) RunDue(ctx context.Context, now time.Time) error {
 	var firstErr error
 	failed := 0
 	for {
-		var due []store.Timer
-		if err := d.st.InTx(ctx, func(tx *store.Tx) error {
-			var err error
-			due, err = tx.DueTimers(now, failed+batch)
-			return err
-		}); err != nil {
+		// Read without the writer's lock: the timer loop wakes after many commits, mostly to
+		// find nothing due. FireTimer, in each timer's own transaction, fires it once.
+		due, err := d.st.DueTimers(ctx, now, failed+batch)
+		if err != nil {
 			return err
 		}
 		due = due[min(failed, len(due)):] // the failed ones come first: same moments, still due

@@ -135,6 +135,7 @@ func scanCase(r rowScanner) (complaint.Case, string, error) {
 	return c, threadRoot, nil
 }
 
+// querier is what reads: a transaction or the database.
 type querier interface {
 	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
 	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)

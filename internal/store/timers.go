@@ -77,12 +77,25 @@ func (t *Tx) EnsureTimer(tm Timer) error {
 
 // DueTimers lists unfired timers due at or before now, the earliest due first.
 func (t *Tx) DueTimers(now time.Time, limit int) ([]Timer, error) {
-	return t.timers("due timers", `SELECT case_id, kind, at FROM timers WHERE fired_at IS NULL AND due_at <= ?
-		ORDER BY due_at, at, case_id, kind LIMIT ?`, now.UnixMilli(), limit)
+	return queryTimers(t.ctx, t.tx, "due timers", dueTimers, now.UnixMilli(), limit)
 }
 
+// DueTimers is Tx.DueTimers without a write transaction: a look that does not wait for the
+// writer nor hold it up. Each timer it lists is fired in a transaction of its own
+// (FireTimer), which is what makes it fire once.
+func (s *Store) DueTimers(ctx context.Context, now time.Time, limit int) ([]Timer, error) {
+	return queryTimers(ctx, s.db, "due timers", dueTimers, now.UnixMilli(), limit)
+}
+
+const dueTimers = `SELECT case_id, kind, at FROM timers WHERE fired_at IS NULL AND due_at <= ?
+	ORDER BY due_at, at, case_id, kind LIMIT ?`
+
 func (t *Tx) timers(what, query string, args ...any) ([]Timer, error) {
-	rows, err := t.tx.QueryContext(t.ctx, query, args...)
+	return queryTimers(t.ctx, t.tx, what, query, args...)
+}
+
+func queryTimers(ctx context.Context, q querier, what, query string, args ...any) ([]Timer, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
@@ -127,9 +140,14 @@ func (t *Tx) PostponeTimer(tm Timer, until time.Time) error {
 }
 
 // NextTimer is the moment the earliest unfired timer is due.
-func (t *Tx) NextTimer() (time.Time, bool, error) {
+func (t *Tx) NextTimer() (time.Time, bool, error) { return nextTimer(t.ctx, t.tx) }
+
+// NextTimer is Tx.NextTimer without a write transaction.
+func (s *Store) NextTimer(ctx context.Context) (time.Time, bool, error) { return nextTimer(ctx, s.db) }
+
+func nextTimer(ctx context.Context, q querier) (time.Time, bool, error) {
 	var at sql.NullInt64
-	if err := t.tx.QueryRowContext(t.ctx, `SELECT min(due_at) FROM timers WHERE fired_at IS NULL`).Scan(&at); err != nil {
+	if err := q.QueryRowContext(ctx, `SELECT min(due_at) FROM timers WHERE fired_at IS NULL`).Scan(&at); err != nil {
 		return time.Time{}, false, fmt.Errorf("next timer: %w", err)
 	}
 	return fromMS(at), at.Valid, nil
