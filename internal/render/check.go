@@ -21,14 +21,22 @@ func (r *Renderer) Check() error {
 			errs = append(errs, err)
 		}
 	}
+	// The sets New parsed are rendered here and then dropped (a set of its own is parsed for a
+	// kind Render took meanwhile): checking every kind does not leave them all kept.
+	r.mu.Lock()
+	fresh := r.fresh
+	r.fresh = map[setKey]*set{}
+	r.mu.Unlock()
 	for _, lang := range Languages() {
 		for _, kind := range Kinds() {
-			// A set parsed for the check alone: checking every kind does not leave them all kept.
-			ls := r.langs[lang]
-			s, err := parseKind(&ls.base, ls.kinds[kind], ls.sources)
-			if err != nil {
-				add(err)
-				continue
+			s, ok := fresh[setKey{lang, kind}]
+			if !ok {
+				ls := r.langs[lang]
+				var err error
+				if s, err = parseKind(&ls.base, ls.kinds[kind], ls.sources); err != nil {
+					add(err)
+					continue
+				}
 			}
 			notices := []string{SampleData().Notice}
 			if isNoticeKind(kind) {

@@ -53,6 +53,9 @@ type Renderer struct {
 	mu   sync.Mutex
 	kept map[setKey]*set
 	used []setKey // the kept sets, the one rendered last at the end
+	// fresh holds the sets New parsed to check them, until Check has rendered them (they are
+	// then dropped) or Render takes one (it is then kept): the start parses each kind once.
+	fresh map[setKey]*set
 }
 
 // maxKept bounds the parsed sets a Renderer keeps.
@@ -81,17 +84,20 @@ func New(embedded fs.FS, overrideDir string) (*Renderer, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Renderer{langs: map[string]*langSets{}, kept: map[setKey]*set{}}
+	r := &Renderer{langs: map[string]*langSets{}, kept: map[setKey]*set{}, fresh: map[setKey]*set{}}
 	for _, lang := range Languages() {
 		files, err := loadFiles(root, overrideDir, lang)
 		if err != nil {
 			return nil, err
 		}
-		ls, err := parseLang(files)
+		ls, sets, err := parseLang(files)
 		if err != nil {
 			return nil, err
 		}
 		r.langs[lang] = ls
+		for kind, s := range sets {
+			r.fresh[setKey{lang, kind}] = s
+		}
 	}
 	return r, nil
 }
@@ -113,9 +119,14 @@ func (r *Renderer) set(lang, kind string) (*set, bool, error) {
 		r.touch(k)
 		return s, true, nil
 	}
-	s, err := parseKind(&ls.base, f, ls.sources)
-	if err != nil {
-		return nil, true, err // New parsed it before: only a bug gets here
+	s, ok := r.fresh[k]
+	if ok {
+		delete(r.fresh, k)
+	} else {
+		var err error
+		if s, err = parseKind(&ls.base, f, ls.sources); err != nil {
+			return nil, true, err // New parsed it before: only a bug gets here
+		}
 	}
 	r.kept[k] = s
 	r.used = append(r.used, k)
@@ -148,9 +159,10 @@ func templateRoot(embedded fs.FS) (fs.FS, error) {
 }
 
 // parseLang parses the partials of one language once, and each kind into its own clone of
-// them (so that every kind may define "subject", "text" and "html") to check it; the kinds'
-// sets are parsed again when they are rendered (Renderer.set).
-func parseLang(files []file) (*langSets, error) {
+// them (so that every kind may define "subject", "text" and "html"), and returns those sets
+// by kind; a kind's set is parsed again when it is rendered after it was dropped
+// (Renderer.set).
+func parseLang(files []file) (*langSets, map[string]*set, error) {
 	lang := files[0].lang
 	ls := &langSets{
 		base: set{
@@ -168,20 +180,23 @@ func parseLang(files []file) (*langSets, error) {
 			continue
 		}
 		if err := parseInto(&ls.base, f); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
+	sets := map[string]*set{}
 	for _, kind := range Kinds() {
 		f, ok := found[kind]
 		if !ok {
-			return nil, fmt.Errorf("render: template %s/%s.tmpl is missing", lang, kind)
+			return nil, nil, fmt.Errorf("render: template %s/%s.tmpl is missing", lang, kind)
 		}
-		if _, err := parseKind(&ls.base, f, ls.sources); err != nil {
-			return nil, err
+		s, err := parseKind(&ls.base, f, ls.sources)
+		if err != nil {
+			return nil, nil, err
 		}
 		ls.kinds[kind] = f
+		sets[kind] = s
 	}
-	return ls, nil
+	return ls, sets, nil
 }
 
 func parseKind(base *set, f file, sources map[string]string) (*set, error) {
