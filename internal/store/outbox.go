@@ -46,15 +46,15 @@ type OutMail struct {
 	// Waited is set when the Turn came after the mail was queued; Stale while it has not been
 	// rendered again since (see Refresh).
 	Waited, Stale bool
-	// Priority orders the due mail: PriorityFirst goes before PriorityNormal, whatever their
-	// due moments; within a priority the mail due first goes first.
+	// Priority orders the due mail: PriorityFirst goes before PriorityNormal (the zero value),
+	// whatever their due moments; within a priority the mail due first goes first.
 	Priority int
 }
 
 // Priorities of outgoing mail.
 const (
-	PriorityFirst  = 0 // confirmations and alarms
-	PriorityNormal = 1 // the rest
+	PriorityNormal = 0 // the rest
+	PriorityFirst  = 1 // confirmations and alarms
 )
 
 // priorities are the priorities a claim looks at, in order.
@@ -83,7 +83,7 @@ func (t *Tx) QueueMail(m OutMail) (int64, error) {
 		next_attempt_at, turn_at, waited, stale, priority) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		caseID, m.Template, m.Audience, string(from), string(to), string(cc), m.Subject,
 		m.MessageID, m.InReplyTo, string(refs), m.Date.UnixMilli(), m.AutoSubmitted, due.UnixMilli(),
-		ms(m.Turn), boolInt(waits), boolInt(waits), min(max(m.Priority, PriorityFirst), PriorityNormal))
+		ms(m.Turn), boolInt(waits), boolInt(waits), min(max(m.Priority, PriorityNormal), PriorityFirst))
 	if err != nil {
 		return 0, fmt.Errorf("queue %s mail: %w", m.Template, err)
 	}

@@ -393,3 +393,25 @@ func TestOutboxClaimByPriority(t *testing.T) {
 		t.Errorf("claimed %v, want %s", got, want)
 	}
 }
+
+// A mail queued without a priority is of the normal one: only what asks for it goes first.
+func TestOutboxPriorityZeroIsNormal(t *testing.T) {
+	s := open(t)
+	ctx := context.Background()
+	for _, m := range []OutMail{
+		{Template: "melding", MessageID: "n@x.nl", Date: t0},
+		{Template: "bevestiging", MessageID: "f@x.nl", Date: t0.Add(time.Second), Priority: PriorityFirst},
+	} {
+		m.Audience, m.From, m.To, m.Subject, m.AutoSubmitted = "staff", mailparse.Address{Email: "info@x.nl"}, []mailparse.Address{{Email: "a@x.nl"}}, "s", "auto-generated"
+		if err := s.InTx(ctx, func(tx *Tx) error { _, err := tx.QueueMail(m); return err }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got []string
+	for m, _ := s.Claim(ctx, t0.Add(time.Minute), time.Hour); m != nil; m, _ = s.Claim(ctx, t0.Add(time.Minute), time.Hour) {
+		got = append(got, fmt.Sprintf("%s:%d", m.Template, m.Priority))
+	}
+	if want := "bevestiging:1 melding:0"; strings.Join(got, " ") != want {
+		t.Errorf("claimed %v, want %s", got, want)
+	}
+}
