@@ -61,7 +61,7 @@ func TestLargeBacklogExactlyOnce(t *testing.T) {
 	dv.LoadMaildir(t, "INBOX", raws)
 	e := newEnvWith(t, dv, options{backfill: time.Now().AddDate(0, 0, -1).Format(time.DateOnly), maxNewPerHour: len(raws)})
 	p := e.startDaemon()
-	msgs, ok := waitSink(t, e.sink, 120*time.Second, func(m []mailtest.Received) bool {
+	_, ok := waitSink(t, e.sink, 120*time.Second, func(m []mailtest.Received) bool {
 		n := countTo(m)
 		return n[staffAddress] >= len(complainants) && len(m) >= 2*len(complainants)
 	})
@@ -77,7 +77,7 @@ func TestLargeBacklogExactlyOnce(t *testing.T) {
 	}
 	time.Sleep(500 * time.Millisecond) // anything sent twice would come now
 	p.stop(t)
-	msgs = e.sink.Messages()
+	msgs := e.sink.Messages()
 	n := countTo(msgs)
 	for _, c := range complainants {
 		if n[c] != 1 {
