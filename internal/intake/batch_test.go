@@ -165,29 +165,7 @@ func countMessages(srv *testServer, mailbox string) int {
 // disposition says, and the checkpoint passes them all.
 func TestLargeBacklogSettledApart(t *testing.T) {
 	eachServer(t, func(t *testing.T, srv *testServer) {
-		proxy, cfg := behindProxy(t, srv)
-		cfg.Processed = "Klachten"
-		cfg.Backfill = time.Now().AddDate(0, 0, -1)
-		n := settleApartFrom + 20
-		c := mailtest.Dial(t, srv.addr(), srv.user, srv.pass)
-		var uids []uint32
-		for i := range n {
-			uids = append(uids, mailtest.AppendTo(t, c, "INBOX", message(fmt.Sprintf("apart-%d", i), i)))
-		}
-		c.Close()
-		cp := newCheckpoints()
-		rec := &recorder{decide: func(f *Fetched, _ int) (Disposition, error) {
-			if indexOf(uids, f.UID)%10 == 0 {
-				return Move, nil
-			}
-			return Leave, nil
-		}}
-		startIntake(t, cfg, cp, rec.handle)
-		last := uids[len(uids)-1]
-		eventually(t, 60*time.Second, "checkpoint past the backlog", func() bool {
-			_, got, _ := cp.get("INBOX")
-			return got == last
-		})
+		proxy, n := runLargeBacklog(t, srv, "apart", nil)
 		moved, left := len(srv.list(t, "Klachten")), len(srv.list(t, "INBOX"))
 		if wantMoved := (n + 9) / 10; moved != wantMoved || left != n-wantMoved {
 			t.Errorf("Klachten holds %d, INBOX %d; want %d and %d", moved, left, wantMoved, n-wantMoved)
@@ -204,30 +182,9 @@ func TestLargeBacklogSettledApart(t *testing.T) {
 // passes them all.
 func TestSettleSessionCutMidBacklog(t *testing.T) {
 	eachServer(t, func(t *testing.T, srv *testServer) {
-		proxy, cfg := behindProxy(t, srv)
-		cfg.Processed = "Klachten"
-		cfg.Backfill = time.Now().AddDate(0, 0, -1)
-		n := settleApartFrom + 20
-		c := mailtest.Dial(t, srv.addr(), srv.user, srv.pass)
-		var uids []uint32
-		for i := range n {
-			uids = append(uids, mailtest.AppendTo(t, c, "INBOX", message(fmt.Sprintf("cut-%d", i), i)))
-		}
-		c.Close()
-		proxy.CutOn("MOVE ")
-		proxy.CutOn("COPY ")
-		cp := newCheckpoints()
-		rec := &recorder{decide: func(f *Fetched, _ int) (Disposition, error) {
-			if indexOf(uids, f.UID)%10 == 0 {
-				return Move, nil
-			}
-			return Leave, nil
-		}}
-		startIntake(t, cfg, cp, rec.handle)
-		last := uids[len(uids)-1]
-		eventually(t, 60*time.Second, "checkpoint past the backlog", func() bool {
-			_, got, _ := cp.get("INBOX")
-			return got == last
+		proxy, n := runLargeBacklog(t, srv, "cut", func(p *mailtest.Proxy) {
+			p.CutOn("MOVE ")
+			p.CutOn("COPY ")
 		})
 		if proxy.Cuts() == 0 {
 			t.Fatalf("no session was cut at its MOVE")
@@ -246,4 +203,39 @@ func TestSettleSessionCutMidBacklog(t *testing.T) {
 			t.Errorf("INBOX holds %d, want %d", left, n-(n+9)/10)
 		}
 	})
+}
+
+// runLargeBacklog appends more messages than settleApartFrom to srv's INBOX (ids prefix-0,
+// prefix-1, …; every tenth, from the first, is to be moved), runs the intake on them through a
+// proxy (arm, when set, prepares it first) and waits until the checkpoint has passed them all.
+// It returns the proxy and the number of messages.
+func runLargeBacklog(t *testing.T, srv *testServer, prefix string, arm func(*mailtest.Proxy)) (*mailtest.Proxy, int) {
+	t.Helper()
+	proxy, cfg := behindProxy(t, srv)
+	cfg.Processed = "Klachten"
+	cfg.Backfill = time.Now().AddDate(0, 0, -1)
+	n := settleApartFrom + 20
+	c := mailtest.Dial(t, srv.addr(), srv.user, srv.pass)
+	var uids []uint32
+	for i := range n {
+		uids = append(uids, mailtest.AppendTo(t, c, "INBOX", message(fmt.Sprintf("%s-%d", prefix, i), i)))
+	}
+	c.Close()
+	if arm != nil {
+		arm(proxy)
+	}
+	cp := newCheckpoints()
+	rec := &recorder{decide: func(f *Fetched, _ int) (Disposition, error) {
+		if indexOf(uids, f.UID)%10 == 0 {
+			return Move, nil
+		}
+		return Leave, nil
+	}}
+	startIntake(t, cfg, cp, rec.handle)
+	last := uids[len(uids)-1]
+	eventually(t, 60*time.Second, "checkpoint past the backlog", func() bool {
+		_, got, _ := cp.get("INBOX")
+		return got == last
+	})
+	return proxy, n
 }
