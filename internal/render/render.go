@@ -51,8 +51,7 @@ type Renderer struct {
 	langs map[string]*langSets // language → its partials and kinds
 
 	mu   sync.Mutex
-	kept map[setKey]*set
-	used []setKey // the kept sets, the one rendered last at the end
+	kept []keptSet // at most maxKept, the one rendered last at the end
 	// fresh holds the sets New parsed to check them, until Check has rendered them (they are
 	// then dropped) or Render takes one (it is then kept): the start parses each kind once.
 	fresh map[setKey]*set
@@ -63,6 +62,12 @@ const maxKept = 8
 
 // setKey names one kind in one language.
 type setKey struct{ lang, kind string }
+
+// keptSet is a parsed set a Renderer keeps.
+type keptSet struct {
+	key setKey
+	set *set
+}
 
 // langSets is what one language's sets are parsed from: the partials, parsed once, and each
 // kind's own file.
@@ -84,7 +89,7 @@ func New(embedded fs.FS, overrideDir string) (*Renderer, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Renderer{langs: map[string]*langSets{}, kept: map[setKey]*set{}, fresh: map[setKey]*set{}}
+	r := &Renderer{langs: map[string]*langSets{}, fresh: map[setKey]*set{}}
 	for _, lang := range Languages() {
 		files, err := loadFiles(root, overrideDir, lang)
 		if err != nil {
@@ -115,9 +120,11 @@ func (r *Renderer) set(lang, kind string) (*set, bool, error) {
 	k := setKey{lang, kind}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if s, ok := r.kept[k]; ok {
-		r.touch(k)
-		return s, true, nil
+	for i, e := range r.kept {
+		if e.key == k { // rendered last now: to the end
+			r.kept = append(append(r.kept[:i:i], r.kept[i+1:]...), e)
+			return e.set, true, nil
+		}
 	}
 	s, ok := r.fresh[k]
 	if ok {
@@ -128,23 +135,11 @@ func (r *Renderer) set(lang, kind string) (*set, bool, error) {
 			return nil, true, err // New parsed it before: only a bug gets here
 		}
 	}
-	r.kept[k] = s
-	r.used = append(r.used, k)
-	if len(r.used) > maxKept {
-		delete(r.kept, r.used[0])
-		r.used = r.used[1:]
+	r.kept = append(r.kept, keptSet{k, s})
+	if len(r.kept) > maxKept {
+		r.kept = r.kept[1:]
 	}
 	return s, true, nil
-}
-
-// touch moves k to the end of used (r.mu held).
-func (r *Renderer) touch(k setKey) {
-	for i, u := range r.used {
-		if u == k {
-			r.used = append(append(r.used[:i:i], r.used[i+1:]...), k)
-			return
-		}
-	}
 }
 
 // templateRoot accepts the tree with or without a leading "templates" folder.
