@@ -106,7 +106,11 @@ func (in *Intake) startSettler(ctx context.Context, s *session) *settler {
 	uidValidity := in.state.uidValidity
 	go func() {
 		defer close(st.ready)
-		defer func() { _ = recover() }() // a second session is an optimisation only
+		defer func() { // a second session is an optimisation only: settle on the first
+			if v := recover(); v != nil {
+				in.log.Error("opening a second session to settle on panicked; settling on the first", "panic", v)
+			}
+		}()
 		ss, err := in.openApart(ctx, uidValidity)
 		if err != nil {
 			in.log.Debug("no second session to settle on; settling on the first", "err", err)
