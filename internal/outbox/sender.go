@@ -178,16 +178,16 @@ func (s *Sender) deliver(ctx context.Context, r *Row) (next *Row) {
 	now := s.clock.Now()
 	var recErr error
 	switch {
-	case err == nil && ctx.Err() == nil:
+	case err == nil:
 		log.Info("mail sent")
 		recErr = record(rctx, func(c context.Context) error {
+			if ctx.Err() != nil { // shutting down: claim nothing more
+				return s.q.Sent(c, r.ID, now)
+			}
 			var err error
 			next, err = s.q.SentClaim(c, r.ID, now, now, s.lease)
 			return err
 		})
-	case err == nil:
-		log.Info("mail sent")
-		recErr = record(rctx, func(c context.Context) error { return s.q.Sent(c, r.ID, now) })
 	case !Classify(err):
 		log.Warn("mail refused permanently", "reason", logReason(err))
 		log.Debug("mail refused permanently", "err", err)
