@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -133,7 +135,7 @@ func TestChunk(t *testing.T) {
 					metas[uid] = meta{size: size}
 				}
 			}
-			n, head := in.chunk(uids, metas)
+			n, head := in.chunk(uids, metas, bodyBudget)
 			if n != tt.wantN || head != tt.wantHead {
 				t.Errorf("chunk = %d, header only %v; want %d, %v", n, head, tt.wantN, tt.wantHead)
 			}
@@ -238,4 +240,45 @@ func runLargeBacklog(t *testing.T, srv *testServer, prefix string, arm func(*mai
 		return got == last
 	})
 	return proxy, n
+}
+
+// TestFirstChunkSmall: the handler gets the first message of a backlog of 1.7 MB when only
+// the first, small chunk has come (firstChunkBudget), not when the whole first batch has;
+// and every message comes once, in order.
+func TestFirstChunkSmall(t *testing.T) {
+	eachServer(t, func(t *testing.T, srv *testServer) {
+		proxy, cfg := behindProxy(t, srv)
+		cfg.Backfill = time.Now().AddDate(0, 0, -1)
+		const n = 300
+		c := mailtest.Dial(t, srv.addr(), srv.user, srv.pass)
+		var uids []uint32
+		var total int
+		for i := range n {
+			raw := message(fmt.Sprintf("eerste-%d", i), 200)
+			total += len(raw)
+			uids = append(uids, mailtest.AppendTo(t, c, "INBOX", raw))
+		}
+		c.Close()
+		var atFirst atomic.Int64
+		rec := &recorder{decide: func(_ *Fetched, call int) (Disposition, error) {
+			if call == 1 {
+				_, down := proxy.Bytes()
+				atFirst.Store(down)
+			}
+			return Leave, nil
+		}}
+		cp := newCheckpoints()
+		startIntake(t, cfg, cp, rec.handle)
+		eventually(t, 30*time.Second, "checkpoint past the backlog", func() bool {
+			_, got, _ := cp.get("INBOX")
+			return got == uids[len(uids)-1]
+		})
+		if got := rec.uids(); !slices.Equal(got, uids) {
+			t.Fatalf("handed over %d messages, want the %d in order", len(got), len(uids))
+		}
+		if down := atFirst.Load(); down <= 0 || down > int64(total)/4 {
+			t.Errorf("the first message was handed over after %d bytes had come of a backlog of %d; want the first chunk only (under %d)",
+				down, total, total/4)
+		}
+	})
 }

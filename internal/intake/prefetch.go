@@ -4,14 +4,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"runtime/debug"
+	"sync"
 	"sync/atomic"
 )
 
 // The intake fetches ahead: while the handler works through one chunk of messages, a fetcher
 // goroutine fetches the next ones (and the next batch's sizes and structures), over the same
 // connection, so that the handler rarely waits for the network and the network rarely for the
-// handler, also across a link of 20 ms. What it holds, the chunk in the handler's hands
+// handler, also across a link of 20 ms. One chunk is under way at a time: Dovecot sends the
+// answers of commands sent together interleaved, so that a chunk sent beside another would
+// come later, not sooner. The first chunks are small (firstChunkBudget), so that the handler
+// starts soon. What it holds, the chunk in the handler's hands
 // included, is at most aheadBudget; a chunk larger than that (one large message) is fetched
 // only when the handler has finished everything before it. So memory stays at about one body
 // budget however far ahead it is.
@@ -46,13 +51,15 @@ type fetcher struct {
 	over chan struct{} // closed when the fetcher has returned
 	held atomic.Int64  // the cost of the chunks handed over that the handler has not finished
 	wake chan struct{} // a chunk was finished
+
+	budget int64 // the next chunk's budget (firstChunkBudget, doubling up to bodyBudget)
 }
 
 // startFetcher starts fetching pending (which it keeps to itself) ahead of the handler.
 func (in *Intake) startFetcher(ctx context.Context, s *session, pending []uint32) *fetcher {
 	f := &fetcher{in: in, s: s, uidValidity: in.state.uidValidity, pending: pending,
-		wholeOnly: in.state.wholeOnly, out: make(chan *fetchedChunk, aheadChunks), done: make(chan struct{}),
-		over: make(chan struct{}), wake: make(chan struct{}, 1)}
+		wholeOnly: maps.Clone(in.state.wholeOnly), out: make(chan *fetchedChunk, aheadChunks), done: make(chan struct{}),
+		over: make(chan struct{}), wake: make(chan struct{}, 1), budget: firstChunkBudget}
 	go f.run(ctx)
 	return f
 }
@@ -117,19 +124,49 @@ type planned struct {
 	err   error
 }
 
+// plansUnderWay is how many groups are planned at the same time: the next group's commands
+// go out while the group before it is planned, so that the first group's round trips (three,
+// one after the other) do not stand between the first batch and the second.
+const plansUnderWay = 2
+
 // planAll plans the pending batches in order, ahead of the fetcher: the first alone (so that
 // the handler starts soon), then planGroup at a time, each group's sizes and structures asked
 // for while earlier chunks come, so that their round trips do not stand between two batches.
 // It stops at the first error (handed on as the plan of the batches it concerns), when
-// everything is planned, or when the handler gave up; then closes plans and done.
+// everything is planned, or when the handler gave up; then, once every plan under way is
+// read to the end, closes plans and done.
 func (f *fetcher) planAll(ctx context.Context, plans chan<- planned, done chan<- struct{}) {
+	type groupPlan struct {
+		uids  []uint32
+		metas map[uint32]meta
+		err   error
+	}
+	var underWay sync.WaitGroup
 	defer close(done)
+	defer underWay.Wait()
 	defer close(plans)
-	for group := 1; len(f.pending) > 0; group = planGroup {
-		n := min(group*batchSize, len(f.pending))
-		uids := f.pending[:n]
-		f.pending = f.pending[n:]
-		metas, err := f.plan(ctx, uids)
+	var queue []chan groupPlan
+	group := 1
+	for {
+		for len(queue) < plansUnderWay && len(f.pending) > 0 {
+			n := min(group*batchSize, len(f.pending))
+			uids := f.pending[:n]
+			f.pending, group = f.pending[n:], planGroup
+			ch := make(chan groupPlan, 1)
+			queue = append(queue, ch)
+			underWay.Add(1)
+			go func() {
+				defer underWay.Done()
+				metas, err := f.plan(ctx, uids)
+				ch <- groupPlan{uids, metas, err}
+			}()
+		}
+		if len(queue) == 0 {
+			return
+		}
+		g := <-queue[0]
+		queue = queue[1:]
+		uids, metas, err := g.uids, g.metas, g.err
 		for len(uids) > 0 {
 			batch := uids[:min(batchSize, len(uids))]
 			uids = uids[len(batch):]
@@ -167,7 +204,8 @@ func (f *fetcher) batch(ctx context.Context, p planned) bool {
 		return false
 	}
 	for done := 0; done < len(batch); {
-		n, headerOnly := in.chunk(batch[done:], metas)
+		n, headerOnly := in.chunk(batch[done:], metas, f.budget)
+		f.budget = min(2*f.budget, bodyBudget)
 		uids := batch[done : done+n]
 		done += n
 		var cost int64
