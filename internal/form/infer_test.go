@@ -1,6 +1,10 @@
 package form
 
 import (
+	"regexp"
+	"regexp/syntax"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -86,4 +90,77 @@ func TestExtractIssueCase(t *testing.T) {
 	if diff := cmp.Diff([]string{"datum", "omschrijving", "dienst"}, r.Missing); diff != "" {
 		t.Errorf("missing (-want +got):\n%s", diff)
 	}
+}
+
+// TestInferWordsCoverPatterns: every alternative of wishRe and effectRe holds, among the
+// letters it must match, one of the words mayMatch looks for first; else a sentence that the
+// pattern takes would be passed by.
+func TestInferWordsCoverPatterns(t *testing.T) {
+	for _, p := range []struct {
+		name  string
+		re    *regexp.Regexp
+		words []string
+	}{{"wishRe", wishRe, wishWords}, {"effectRe", effectRe, effectWords}} {
+		src, ok := strings.CutPrefix(p.re.String(), `\b(`)
+		if src, ok = strings.CutSuffix(src, `)\b`); !ok {
+			t.Fatalf("%s is not \\b(…)\\b: %s", p.name, p.re)
+		}
+		alts := topLevelAlternatives(src)
+		if len(alts) < 10 {
+			t.Fatalf("%s: %d alternatives, want the pattern's", p.name, len(alts))
+		}
+		for _, alt := range alts {
+			re, err := syntax.Parse(alt, syntax.Perl)
+			if err != nil {
+				t.Fatalf("%s: parse %q: %v", p.name, alt, err)
+			}
+			if !slices.ContainsFunc(mustLiterals(re), func(run string) bool {
+				return slices.ContainsFunc(p.words, func(w string) bool { return strings.Contains(run, w) })
+			}) {
+				t.Errorf("%s: alternative %q holds none of the words %q", p.name, alt, p.words)
+			}
+		}
+	}
+}
+
+// topLevelAlternatives splits a pattern at the | outside parentheses.
+func topLevelAlternatives(src string) []string {
+	var out []string
+	depth, start := 0, 0
+	for i := 0; i < len(src); i++ {
+		switch src[i] {
+		case '\\':
+			i++
+		case '(':
+			depth++
+		case ')':
+			depth--
+		case '|':
+			if depth == 0 {
+				out = append(out, src[start:i])
+				start = i + 1
+			}
+		}
+	}
+	return append(out, src[start:])
+}
+
+// mustLiterals returns the runs of letters every match of re holds: literals in a row at the
+// top level (anything else ends a run).
+func mustLiterals(re *syntax.Regexp) []string {
+	if re.Op == syntax.OpLiteral {
+		return []string{string(re.Rune)}
+	}
+	var runs []string
+	var run []rune
+	if re.Op == syntax.OpConcat {
+		for _, sub := range re.Sub {
+			if sub.Op == syntax.OpLiteral {
+				run = append(run, sub.Rune...)
+				continue
+			}
+			runs, run = append(runs, string(run)), nil
+		}
+	}
+	return append(runs, string(run))
 }
