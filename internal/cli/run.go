@@ -34,7 +34,16 @@ func cmdRun(ctx context.Context, e *env) error {
 	// The templates load beside the intake's start (they take longer than logging in and
 	// fetching the first mail); a broken one still stops the start, exit 2, before anything
 	// is rendered.
-	load := func() (*render.Renderer, error) { return templates(c) }
+	load := func() (*render.Renderer, error) {
+		r, err := templates(c)
+		if err == nil {
+			// Parsing and checking every template leaves some 8 MB behind (render.Renderer
+			// keeps only the sets in use); an idle daemon's heap would carry it until it
+			// doubles, and the first large mail would come on top of it.
+			go debug.FreeOSMemory()
+		}
+		return r, err
+	}
 	d, err := kd.New(kd.Options{Config: c, Store: st, Templates: load, Log: e.log, Tokens: tokens, ConfigPath: e.configPath,
 		Executable: selfExecutable(),
 		Notify:     func(state string) { _, _ = daemon.SdNotify(false, state) }})

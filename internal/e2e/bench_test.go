@@ -339,6 +339,8 @@ func BenchmarkLargeMessage(b *testing.B) {
 		p := e.startFresh()
 		time.Sleep(500 * time.Millisecond)
 		base := peakRSS(b, p)
+		idleAnon, _ := rssParts(p.cmd.Process.Pid)
+		sampler := sampleRSS(p)
 		c := newComplaint("groot", i)
 		raw := largeComplaint(c, 25<<20)
 		b.StartTimer()
@@ -350,13 +352,17 @@ func BenchmarkLargeMessage(b *testing.B) {
 		took := time.Since(start)
 		b.StopTimer()
 		rss := peakRSS(b, p)
+		anon, file := sampler()
 		p.stop(b)
 		keepLog(b, p)
 		b.ReportMetric(float64(base)/1024, "idle-peak-RSS-MiB")
 		b.ReportMetric(float64(rss)/1024, "peak-RSS-MiB")
+		b.ReportMetric(float64(idleAnon)/1024, "idle-anon-MiB")
+		b.ReportMetric(float64(anon)/1024, "peak-anon-MiB")
 		b.ReportMetric(took.Seconds(), "s")
-		b.Logf("%.1f MB complaint confirmed in %s; peak RSS %.1f MiB (%.1f MiB before it)",
-			float64(len(raw))/1e6, took.Round(time.Millisecond), float64(rss)/1024, float64(base)/1024)
+		b.Logf("%.1f MB complaint confirmed in %s; peak RSS %.1f MiB (%.1f MiB before it; anonymous %.1f MiB idle, up to %.1f with it; file-backed up to %.1f)",
+			float64(len(raw))/1e6, took.Round(time.Millisecond), float64(rss)/1024, float64(base)/1024,
+			float64(idleAnon)/1024, float64(anon)/1024, float64(file)/1024)
 	}
 }
 
