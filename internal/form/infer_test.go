@@ -101,8 +101,9 @@ func TestInferWordsCoverPatterns(t *testing.T) {
 		re    *regexp.Regexp
 		words []string
 	}{{"wishRe", wishRe, wishWords}, {"effectRe", effectRe, effectWords}} {
-		src, ok := strings.CutPrefix(p.re.String(), `\b(`)
-		if src, ok = strings.CutSuffix(src, `)\b`); !ok {
+		src, okPrefix := strings.CutPrefix(p.re.String(), `\b(`)
+		src, okSuffix := strings.CutSuffix(src, `)\b`)
+		if !okPrefix || !okSuffix {
 			t.Fatalf("%s is not \\b(…)\\b: %s", p.name, p.re)
 		}
 		alts := topLevelAlternatives(src)
