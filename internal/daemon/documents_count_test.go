@@ -19,8 +19,7 @@ import (
 // case naming the first document not read and why (a document over a limit is never skipped
 // silently), not one note for each.
 func TestDocumentsPastTheCountNoted(t *testing.T) {
-	clock := &mailtest.Clock{}
-	clock.Set(time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC))
+	clock := mailtest.NewClock(time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC))
 	d, st := newTestDaemon(t, testConfig(t, "", "", "", 0), clock, nil)
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "From: eva@example.nl\r\nTo: %s\r\nSubject: Klacht\r\nDate: %s\r\nMessage-ID: <many-docs@example.nl>\r\n"+

@@ -16,10 +16,10 @@ import (
 // handler, also across a link of 20 ms. One chunk is under way at a time: Dovecot sends the
 // answers of commands sent together interleaved, so that a chunk sent beside another would
 // come later, not sooner. The first chunks are small (firstChunkBudget), so that the handler
-// starts soon. What it holds, the chunk in the handler's hands
-// included, is at most aheadBudget; a chunk larger than that (one large message) is fetched
-// only when the handler has finished everything before it. So memory stays at about one body
-// budget however far ahead it is.
+// starts soon. What it holds, the chunk in the handler's hands included, is at most
+// aheadBudget; a chunk larger than that (one large message) is fetched only when the handler
+// has finished everything before it. So memory stays at about one body budget however far
+// ahead it is.
 
 // aheadBudget bounds the fetched bytes the fetcher holds ahead of and in the handler: a few
 // chunks of small mail (500 messages of 3-5 KB are 1.5-2.5 MB).
