@@ -78,10 +78,13 @@ type Daemon struct {
 
 	mu     sync.Mutex
 	poison *poison // strike keeping, while Run runs
-	queued bool    // set inside a transaction that queued mail; read after commit
-	sender *outbox.Sender
-	intake *intake.Intake
-	wake   chan struct{} // nudges the timer loop
+	// diedBefore: the previous process died while it handled mail or said why it died
+	// (startPoison); this one parses no mail ahead of the handler (prepareAhead).
+	diedBefore bool
+	queued     bool // set inside a transaction that queued mail; read after commit
+	sender     *outbox.Sender
+	intake     *intake.Intake
+	wake       chan struct{} // nudges the timer loop
 
 	tokens          *oauth.Manager // nil without OAuth2
 	configPath      string
@@ -168,6 +171,9 @@ func (d *Daemon) Run(ctx context.Context) error {
 		return err
 	}
 	defer d.stopPoison()
+	if !d.diedBefore {
+		d.intake.SetPrepare(d.prepareAhead)
+	}
 	if n, err := d.st.ReleaseLeases(ctx, d.clock.Now(), 5); err != nil {
 		return err
 	} else if n > 0 {

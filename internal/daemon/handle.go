@@ -78,7 +78,7 @@ func newIncoming(f *intake.Fetched, now time.Time) *incoming {
 func (d *Daemon) handle(ctx context.Context, f *intake.Fetched) (intake.Disposition, error) {
 	in := &incoming{f: f, raw: readable(f), now: d.clock.Now()}
 	faultHook(in.raw)
-	if err := d.classify(ctx, in); err != nil {
+	if err := d.classify(ctx, in, parseFirst(f)); err != nil {
 		return intake.Leave, fmt.Errorf("handle uid %d: %w", f.UID, err)
 	}
 	if ordinary(in) {

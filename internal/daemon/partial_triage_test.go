@@ -112,7 +112,7 @@ func TestPartialReadsAsWhole(t *testing.T) {
 			handler := func(ctx context.Context, f *intake.Fetched) (intake.Disposition, error) {
 				name := byUID[f.UID]
 				first := &incoming{f: f, raw: readable(f)}
-				if err := d.classify(ctx, first); err != nil {
+				if err := d.classify(ctx, first, parse(f)); err != nil {
 					return intake.Leave, err
 				}
 				wasView := f.Partial != nil && f.Raw == nil
@@ -121,7 +121,7 @@ func TestPartialReadsAsWhole(t *testing.T) {
 					return intake.Leave, fmt.Errorf("%s: whole: %w", name, err)
 				}
 				whole := &incoming{f: &intake.Fetched{Raw: raw, Size: f.Size}, raw: raw}
-				if err := d.classify(ctx, whole); err != nil {
+				if err := d.classify(ctx, whole, parse(whole.f)); err != nil {
 					return intake.Leave, err
 				}
 				w, v := readingOf(d, whole), readingOf(d, first)

@@ -77,6 +77,7 @@ func (d *Daemon) startPoison(ctx context.Context) error {
 		return err
 	}
 	now := d.clock.Now()
+	d.diedBefore = left != nil || cause != causeKilled
 	if left == nil && cause != causeKilled {
 		d.log.Warn("the previous klachtd died, not while handling a message", "cause", cause)
 	}
@@ -106,6 +107,19 @@ func (d *Daemon) startPoison(ctx context.Context) error {
 	d.poison = p
 	d.mu.Unlock()
 	return nil
+}
+
+// prepareAhead is parse as the intake runs it ahead of the handler (intake.SetPrepare), for
+// mail with no strike against it: a message that may have killed a handler is parsed by the
+// handler alone, with its marker written. Run sets it only when the previous process did not
+// die: a death while a message was parsed ahead would be marked against the message the
+// handler was on, so after a death every message is parsed by the handler, and the marker
+// finds the one that kills it.
+func (d *Daemon) prepareAhead(f *intake.Fetched) any {
+	if _, struck := d.currentPoison().struck(store.MessageKey{Mailbox: f.Mailbox, UIDValidity: f.UIDValidity, UID: f.UID}); struck {
+		return nil
+	}
+	return parse(f)
 }
 
 // stopPoison closes the marker: Handle no longer marks.

@@ -179,3 +179,81 @@ func TestStrikes(t *testing.T) {
 		}
 	}
 }
+
+// TestParsedAheadOnlyAfterACleanStop: the intake parses mail ahead of the handler
+// (prepareAhead) only when the previous process did not die: after a death while a message
+// was handled, or one the process reported, every message is parsed by the handler, so that
+// the marker names the one that kills it. A message with a strike against it is never parsed
+// ahead, also after a clean stop.
+func TestParsedAheadOnlyAfterACleanStop(t *testing.T) {
+	ctx := context.Background()
+	cfg := testConfig(t, "", "", "", 0)
+	d, _ := newTestDaemon(t, cfg, mailtest.NewRunningClock(time.Now()), nil)
+	t.Cleanup(d.stopPoison)
+	restart := func(markedUID uint32, lastWords string) {
+		t.Helper()
+		if markedUID != 0 {
+			f, _, err := openMarker(cfg.Storage.Path + "-handling")
+			if err != nil {
+				t.Fatal(err)
+			}
+			(&poison{marker: f}).begin(store.MessageKey{Mailbox: "INBOX", UIDValidity: 1, UID: markedUID}, d)
+			f.Close()
+		}
+		if err := os.WriteFile(cfg.Storage.Path+"-crash", []byte(lastWords), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		d.stopPoison()
+		if err := d.startPoison(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fetched := func(uid uint32) *intake.Fetched {
+		raw := rawMail("Klant <klant@example.nl>", orgAddr, "Klacht over de training", fmt.Sprintf("vooruit-%d@example.nl", uid),
+			time.Now(), "Ik wil een klacht indienen over de training van vorige week.\n")
+		return &intake.Fetched{Mailbox: "INBOX", UIDValidity: 1, UID: uid, Raw: raw, Header: headerOf(raw), Size: int64(len(raw))}
+	}
+	parsedAhead := func(uid uint32) bool {
+		t.Helper()
+		v := d.prepareAhead(fetched(uid))
+		if v == nil {
+			return false
+		}
+		if p, ok := v.(parsed); !ok || p.err != nil || p.msg == nil || p.msg.Subject != "Klacht over de training" {
+			t.Fatalf("prepareAhead(uid %d) = %#v, want the message parsed", uid, v)
+		}
+		return true
+	}
+	steps := []struct {
+		what        string
+		marked      uint32
+		words       string
+		diedBefore  bool
+		ahead, held bool // uid 3 parsed ahead; uid 5 (struck at the second step) parsed ahead
+	}{
+		{"a first start", 0, "", false, true, true},
+		{"a death while uid 5 was handled", 5, "fatal error: stack overflow\n", true, true, false},
+		{"a clean stop", 0, "", false, true, false},
+		{"a kill while uid 6 was handled", 6, "", true, true, false},
+		{"a panic between messages", 0, "panic: runtime error: index out of range\n", true, true, false},
+		{"a clean stop again", 0, "", false, true, false},
+	}
+	for i, s := range steps {
+		if i == 0 {
+			if err := d.startPoison(ctx); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			restart(s.marked, s.words)
+		}
+		if d.diedBefore != s.diedBefore {
+			t.Errorf("after %s: diedBefore = %v, want %v", s.what, d.diedBefore, s.diedBefore)
+		}
+		if got := parsedAhead(3); got != s.ahead {
+			t.Errorf("after %s: uid 3 parsed ahead = %v, want %v", s.what, got, s.ahead)
+		}
+		if got := parsedAhead(5); got != s.held {
+			t.Errorf("after %s: uid 5 parsed ahead = %v, want %v", s.what, got, s.held)
+		}
+	}
+}

@@ -29,15 +29,44 @@ func readable(f *intake.Fetched) []byte {
 	return f.Header
 }
 
-// classify parses what was read of the message and tells what kind of mail it is. The error
-// is a database look-up that failed: not knowing whether a case exists could turn a reply
-// into a second case, so the message is handled again later.
-func (d *Daemon) classify(ctx context.Context, in *incoming) error {
+// parsed is a message as parse read it.
+type parsed struct {
+	msg *mailparse.Message
+	err error
+}
+
+// parse parses what Handle reads of f first (readable). The intake runs it ahead of the
+// handler (prepareAhead): it reads nothing but f.
+func parse(f *intake.Fetched) parsed {
+	return parseRaw(readable(f), f)
+}
+
+// parseRaw parses raw, what was read of f.
+func parseRaw(raw []byte, f *intake.Fetched) parsed {
 	opt := mailparse.Options{KeepData: formDocument, NoLanguage: true}
-	if partial(in) {
-		opt.WholeSize = int(in.f.Size)
+	if isPartial(f) {
+		opt.WholeSize = int(f.Size)
 	}
-	in.msg, in.parseErr = mailparse.ParseWith(in.raw, opt)
+	parseFaultHook(raw)
+	msg, err := mailparse.ParseWith(raw, opt)
+	return parsed{msg, err}
+}
+
+// parseFirst is parse(f), done by the intake ahead of the handler when it could (prepareAhead).
+func parseFirst(f *intake.Fetched) parsed {
+	if f.Prepared != nil {
+		if p, ok := f.Prepared().(parsed); ok {
+			return p
+		}
+	}
+	return parse(f)
+}
+
+// classify tells what kind of mail the message is, as parsed. The error is a database look-up
+// that failed: not knowing whether a case exists could turn a reply into a second case, so
+// the message is handled again later.
+func (d *Daemon) classify(ctx context.Context, in *incoming, p parsed) error {
+	in.msg, in.parseErr = p.msg, p.err
 	in.tri = triage.Result{}
 	if in.parseErr != nil {
 		return nil
@@ -56,8 +85,11 @@ func ordinary(in *incoming) bool {
 }
 
 // partial reports that in.raw is the intake's view of the message, not the message.
-func partial(in *incoming) bool {
-	return in.f.Raw == nil && in.f.Partial != nil && !in.f.TooLarge
+func partial(in *incoming) bool { return isPartial(in.f) }
+
+// isPartial reports that what the intake fetched of f is a view of it, not the message.
+func isPartial(f *intake.Fetched) bool {
+	return f.Raw == nil && f.Partial != nil && !f.TooLarge
 }
 
 // readWhole makes a message that is to be recorded whole: fetched, parsed and classified again
@@ -70,7 +102,7 @@ func (d *Daemon) readWhole(ctx context.Context, in *incoming) (more bool, err er
 		if gone || err != nil {
 			return false, err
 		}
-		if err := d.classify(ctx, in); err != nil {
+		if err := d.classify(ctx, in, parseRaw(in.raw, in.f)); err != nil {
 			return false, fmt.Errorf("handle uid %d: %w", in.f.UID, err)
 		}
 		if ordinary(in) {

@@ -23,6 +23,7 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
+	defer removeFaultBinary()
 	if prebuilt := os.Getenv("KLACHTD_E2E_BINARY"); prebuilt != "" {
 		binary = prebuilt // a binary built beforehand, e.g. while the tree does not build
 		return m.Run()

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -14,9 +15,10 @@ import (
 	"github.com/groeimeesters/klachtd/internal/mailtest"
 )
 
-// faultBinary builds, once, a klachtd with the test-only fault hook (-tags klachtd_faults): a
+// faultBinary builds, once, a klachtd with the test-only fault hooks (-tags klachtd_faults): a
 // mail with "X-Klachtd-Fault: stack-overflow" in its header kills it with a runtime fatal
-// error, one with "X-Klachtd-Fault: panic" makes its handler panic.
+// error, one with "X-Klachtd-Fault: parser-stack-overflow" does so in the parser, one with
+// "X-Klachtd-Fault: panic" makes its handler panic. TestMain removes it (removeFaultBinary).
 var faultBinary = sync.OnceValues(func() (string, error) {
 	root, err := repoRoot()
 	if err != nil {
@@ -26,6 +28,7 @@ var faultBinary = sync.OnceValues(func() (string, error) {
 	if err != nil {
 		return "", err
 	}
+	faultDir.Store(&dir)
 	bin := filepath.Join(dir, "klachtd-faults")
 	cmd := exec.Command("go", "build", "-tags", "klachtd_faults", "-o", bin, "./cmd/klachtd")
 	cmd.Dir = root
@@ -34,6 +37,16 @@ var faultBinary = sync.OnceValues(func() (string, error) {
 	}
 	return bin, nil
 })
+
+// faultDir is the folder of the fault binary, once built.
+var faultDir atomic.Pointer[string]
+
+// removeFaultBinary removes the fault binary, if one was built.
+func removeFaultBinary() {
+	if dir := faultDir.Load(); dir != nil {
+		os.RemoveAll(*dir)
+	}
+}
 
 // TestPoisonMail: a mail that really kills the daemon (a stack overflow: a runtime fatal
 // error, as a parser without a depth limit would die) kills it twice, as systemd restarts it;
@@ -45,7 +58,6 @@ func TestPoisonMail(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { os.RemoveAll(filepath.Dir(bin)) })
 	e := newEnv(t, options{})
 	e.bin = bin
 	p := e.startFresh()
@@ -103,5 +115,93 @@ func TestPoisonMail(t *testing.T) {
 	}
 	if n := p.logCount("klachtd stopped while handling a message"); n != 1 {
 		t.Errorf("the last start logged %d strikes, want 1", n)
+	}
+}
+
+// TestPoisonMailParsedAhead: a mail that kills the parser, waiting in a backlog, is parsed
+// ahead of the handler the first time, while the handler is on a mail before it. That death
+// is marked against the wrong mail; the restarted daemon parses nothing ahead, so the next
+// deaths are marked against the mail that causes them. It is quarantined after two of those,
+// no other mail is quarantined, and every other complaint is confirmed once.
+func TestPoisonMailParsedAhead(t *testing.T) {
+	bin, err := faultBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, options{backfill: time.Now().AddDate(0, 0, -1).Format(time.DateOnly)})
+	e.bin = bin
+	var others []complaint
+	uids := map[uint32]string{}
+	var poison uint32
+	for i := range 6 {
+		if i == 2 {
+			poison = e.dv.Append(t, "INBOX", []byte(header("Gif <gif@example.nl>", "Klacht over de cursus",
+				"X-Klachtd-Fault: parser-stack-overflow\r\n")+"Content-Type: text/plain; charset=utf-8\r\n\r\n"+complaintText))
+			continue
+		}
+		c := newComplaint("vooruit", i)
+		uids[e.dv.Append(t, "INBOX", c.raw())] = c.Email
+		others = append(others, c)
+	}
+	p := e.startDaemon()
+	deaths := 0
+	confirmed := func(m []mailtest.Received) bool {
+		n := countTo(m)
+		for _, c := range others {
+			if n[c.Email] == 0 {
+				return false
+			}
+		}
+		return true
+	}
+	deadline := time.After(60 * time.Second)
+	for !confirmed(e.sink.Messages()) || countTo(e.sink.Messages())[staffAddress] == 0 {
+		select {
+		case <-p.done:
+			deaths++
+			b, _ := os.ReadFile(p.log)
+			if !strings.Contains(string(b), "fatal error: stack overflow") {
+				t.Fatalf("death %d: klachtd exited with %v, want a stack overflow:\n%s", deaths, p.err, b)
+			}
+			if deaths > 3 {
+				t.Fatalf("klachtd died %d times on one poison mail; want it quarantined after at most 3", deaths)
+			}
+			p = e.startDaemon() // as systemd would
+		case <-time.After(100 * time.Millisecond):
+		case <-deadline:
+			t.Fatalf("after %d deaths the complaints are not all confirmed within 60 s", deaths)
+		}
+	}
+	time.Sleep(settle)
+	if !p.running() {
+		t.Fatalf("klachtd exited after quarantining: %v", p.err)
+	}
+	t.Logf("klachtd died %d times", deaths)
+	if deaths < 2 {
+		t.Errorf("klachtd died %d times; want the poison mail to kill it twice at least before quarantine", deaths)
+	}
+	sent := parseSent(t, e.sink.Messages())
+	staff := ""
+	for _, m := range to(sent, staffAddress) {
+		staff += strings.Join(strings.Fields(bodyText(t, m.Raw)), " ") + "\n"
+	}
+	if !strings.Contains(staff, fmt.Sprintf("uid %d in INBOX: klachtd stopte 2 keer tijdens het verwerken van dit bericht (fatal error: stack overflow)", poison)) {
+		t.Errorf("staff were not told that uid %d was quarantined after two deaths:\n%s", poison, staff)
+	}
+	for uid, addr := range uids {
+		if strings.Contains(staff, fmt.Sprintf("uid %d in INBOX: klachtd", uid)) {
+			t.Errorf("uid %d (the complaint of %s) was quarantined; only uid %d kills klachtd:\n%s", uid, addr, poison, staff)
+		}
+	}
+	n := countTo(e.sink.Messages())
+	for _, c := range others {
+		if n[c.Email] != 1 {
+			t.Errorf("%s got %d mails, want one confirmation", c.Email, n[c.Email])
+		}
+	}
+	for _, v := range e.cases() {
+		if strings.EqualFold(v.Complainant.Email, "gif@example.nl") {
+			t.Errorf("the quarantined mail became case %s", v.ID)
+		}
 	}
 }

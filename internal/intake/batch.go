@@ -66,12 +66,8 @@ func (in *Intake) handlePending(ctx context.Context, s *session) (err error) {
 			return errors.Join(c.err, settle(true))
 		}
 		batch = c.batch
-		for _, uid := range c.uids {
-			if err := in.handOver(ctx, c.msgs[uid], &owed); err != nil {
-				return errors.Join(fmt.Errorf("uid %d: %w", uid, err), settle(true))
-			}
-			delete(c.msgs, uid) // let the garbage collector have it
-			handled++
+		if err := in.handOverChunk(ctx, c, &owed, &handled); err != nil {
+			return errors.Join(err, settle(true))
 		}
 		f.handled(c)
 		if c.end {
@@ -187,12 +183,27 @@ func (in *Intake) settleAsync(ctx context.Context, s *session, owed settlement, 
 
 // handOver gives one fetched message to the handler and notes its disposition; f is nil for
 // a message expunged before it could be fetched.
+// handOverChunk hands the messages of c over in UID order, the next ones prepared ahead
+// (prepare.go), counting those handled.
+func (in *Intake) handOverChunk(ctx context.Context, c *fetchedChunk, owed *settlement, handled *int) error {
+	p := in.startPreparer(c)
+	defer p.close()
+	for _, uid := range c.uids {
+		if err := in.handOver(ctx, c.msgs[uid], owed); err != nil {
+			return fmt.Errorf("uid %d: %w", uid, err)
+		}
+		delete(c.msgs, uid) // let the garbage collector have it
+		*handled++
+		p.handled()
+	}
+	return nil
+}
+
 func (in *Intake) handOver(ctx context.Context, f *Fetched, owed *settlement) error {
 	if f == nil {
 		in.log.Debug("message gone before fetch")
 		return nil
 	}
-	log := in.log.With("uidvalidity", f.UIDValidity, "uid", f.UID)
 	in.count(func(st *Stats) { st.Fetched++ })
 	disp, err := in.call(ctx, f)
 	if err != nil {
@@ -207,9 +218,10 @@ func (in *Intake) handOver(ctx context.Context, f *Fetched, owed *settlement) er
 	case disp == Move:
 		owed.move = append(owed.move, f.UID)
 	default:
-		log.Warn("unknown disposition, leaving the message", "disposition", int(disp))
+		in.log.Warn("unknown disposition, leaving the message", "uidvalidity", f.UIDValidity, "uid", f.UID, "disposition", int(disp))
 	}
-	log.Debug("message handed over", "disposition", disp, "too_large", f.TooLarge, "partial", f.Partial != nil && f.Raw == nil)
+	in.log.Debug("message handed over", "uidvalidity", f.UIDValidity, "uid", f.UID, "disposition", disp,
+		"too_large", f.TooLarge, "partial", f.Partial != nil && f.Raw == nil)
 	return nil
 }
 

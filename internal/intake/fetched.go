@@ -31,6 +31,9 @@ type Fetched struct {
 	// FetchWhole is set with Partial: it fetches the whole message over the intake's
 	// connection. Handlers call Whole, which keeps what it got.
 	FetchWhole func(ctx context.Context) ([]byte, error)
+	// Prepared gives what the handler's Prepare makes of the message (SetPrepare): made ahead
+	// of the handler, or made now, once either way. Nil when the intake has no Prepare.
+	Prepared func() any
 }
 
 // ErrGone is returned by Whole when the message was expunged from the mailbox after the

@@ -149,9 +149,10 @@ type Intake struct {
 	now  func() time.Time
 	rand func() float64
 
-	purges Purges    // mailbox copies of purged cases to delete; nil: none
-	hint   WholeHint // the handler's word on which larger messages it will want whole; nil: none
-	filer  Filer     // where handled messages were filed; nil: not reported
+	purges  Purges    // mailbox copies of purged cases to delete; nil: none
+	hint    WholeHint // the handler's word on which larger messages it will want whole; nil: none
+	filer   Filer     // where handled messages were filed; nil: not reported
+	prepare Prepare   // the handler's work done ahead of it; nil: none
 
 	state mailboxState // owned by Run's goroutine
 
