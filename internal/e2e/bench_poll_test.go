@@ -92,7 +92,7 @@ func BenchmarkStartToFirstConfirmation(b *testing.B) {
 		for round := range 5 {
 			c := newComplaint("start", i*10+round)
 			dv.Append(b, "INBOX", c.raw())
-			e := newEnvWith(b, dv, options{backfill: time.Now().AddDate(0, 0, -1).Format(time.DateOnly)})
+			e := newEnvWith(b, dv, options{backfill: time.Now().AddDate(0, 0, -1).Format(time.DateOnly), logLevel: benchLogLevel()})
 			b.StartTimer()
 			start := time.Now()
 			p := e.startDaemon()

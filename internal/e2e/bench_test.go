@@ -58,7 +58,7 @@ func benchBacklog(b *testing.B, raws [][]byte, complainants []string, link mailt
 	if n := countFiles(b, filepath.Join(mb.dir, "INBOX")); n != len(raws) {
 		b.Fatalf("mbsync copied %d messages, want %d", n, len(raws))
 	}
-	o := options{backfill: time.Now().AddDate(0, 0, -1).Format(time.DateOnly), maxNewPerHour: len(raws)}
+	o := options{backfill: time.Now().AddDate(0, 0, -1).Format(time.DateOnly), maxNewPerHour: len(raws), logLevel: benchLogLevel()}
 	var proxy *mailtest.Proxy
 	if shaped {
 		proxy = mailtest.NewLinkProxy(b, dv.Addr(), link)
@@ -299,7 +299,7 @@ func BenchmarkArrivalToConfirmation(b *testing.B) {
 	const n = 30
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		e := newEnv(b, options{pollInterval: "60s"}) // IDLE does the work; the poll is only a health check
+		e := newEnv(b, options{pollInterval: "60s", logLevel: benchLogLevel()}) // IDLE does the work; the poll is only a health check
 		p := e.startFresh()
 		var lat []time.Duration
 		b.StartTimer()
@@ -335,7 +335,7 @@ func BenchmarkArrivalToConfirmation(b *testing.B) {
 func BenchmarkLargeMessage(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		e := newEnv(b, options{maxSize: "40MB"})
+		e := newEnv(b, options{maxSize: "40MB", logLevel: benchLogLevel()})
 		p := e.startFresh()
 		time.Sleep(500 * time.Millisecond)
 		base := peakRSS(b, p)
@@ -380,6 +380,11 @@ func largeComplaint(c complaint, size int) []byte {
 	b.WriteString("--grens--\r\n")
 	return b.Bytes()
 }
+
+// benchLogLevel is the log level the benchmarks run klachtd at: the one deployments run with
+// (config.example.toml), so that the figures are theirs; KLACHTD_E2E_LOG=debug gives the
+// log a message a line (for a timeline of the run, with KLACHTD_E2E_KEEP), at some cost.
+func benchLogLevel() string { return or(os.Getenv("KLACHTD_E2E_LOG"), "info") }
 
 // keepLog copies the daemon's log into $KLACHTD_E2E_KEEP, when set, for a closer look.
 func keepLog(b *testing.B, p *proc) {

@@ -36,6 +36,7 @@ type options struct {
 	// hundreds of complaints through on the real clock raise it: the cap would make their
 	// confirmations wait hours.
 	maxNewPerHour int
+	logLevel      string // "" = "debug"
 }
 
 // env is one test's world: Dovecot, the SMTP sink, a folder and the configuration.
@@ -131,8 +132,8 @@ max_new_per_hour = %d
 path = %q
 
 [log]
-level = "debug"
-`, e.sink.Host(), e.sink.Port(), staffAddress, cmp.Or(o.maxNewPerHour, 30), e.db)
+level = %q
+`, e.sink.Host(), e.sink.Port(), staffAddress, cmp.Or(o.maxNewPerHour, 30), e.db, or(o.logLevel, "debug"))
 	b.WriteString(o.extra)
 	path := filepath.Join(e.dir, name)
 	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
