@@ -282,3 +282,43 @@ func TestFirstChunkSmall(t *testing.T) {
 		}
 	})
 }
+
+// TestFirstChunkBeforeNextGroup: in a backlog of more than one group of batches, the first
+// chunk is asked for before the next group's sizes and structures: the server answers in
+// order, and the first message waited for four batches' plans it did not need (286 KB had come
+// before it here, against 121 KB now).
+func TestFirstChunkBeforeNextGroup(t *testing.T) {
+	eachServer(t, func(t *testing.T, srv *testServer) {
+		proxy, cfg := behindProxy(t, srv)
+		cfg.Backfill = time.Now().AddDate(0, 0, -1)
+		const n = (1 + planGroup) * batchSize
+		c := mailtest.Dial(t, srv.addr(), srv.user, srv.pass)
+		var uids []uint32
+		for i := range n {
+			uids = append(uids, mailtest.AppendTo(t, c, "INBOX", message(fmt.Sprintf("groep-%d", i), 20)))
+		}
+		c.Close()
+		var atFirst atomic.Int64
+		rec := &recorder{decide: func(_ *Fetched, call int) (Disposition, error) {
+			if call == 1 {
+				_, down := proxy.Bytes()
+				atFirst.Store(down)
+			}
+			return Leave, nil
+		}}
+		cp := newCheckpoints()
+		startIntake(t, cfg, cp, rec.handle)
+		eventually(t, 60*time.Second, "checkpoint past the backlog", func() bool {
+			_, got, _ := cp.get("INBOX")
+			return got == uids[len(uids)-1]
+		})
+		if got := rec.uids(); !slices.Equal(got, uids) {
+			t.Fatalf("handed over %d messages, want the %d in order", len(got), len(uids))
+		}
+		// The first group's sizes (at most 200 bytes a message) and the first chunk.
+		if limit := int64(firstChunkBudget + 200*batchSize); atFirst.Load() > limit {
+			t.Errorf("the first message was handed over after %d bytes had come; want the first batch's sizes and the first chunk only (under %d)",
+				atFirst.Load(), limit)
+		}
+	})
+}

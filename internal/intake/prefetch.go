@@ -52,6 +52,9 @@ type fetcher struct {
 	held atomic.Int64  // the cost of the chunks handed over that the handler has not finished
 	wake chan struct{} // a chunk was finished
 
+	first     chan struct{} // closed once the first chunk is fetched (or the fetcher is over)
+	firstOnce sync.Once
+
 	budget int64 // the next chunk's budget (firstChunkBudget, doubling up to bodyBudget)
 }
 
@@ -59,7 +62,7 @@ type fetcher struct {
 func (in *Intake) startFetcher(ctx context.Context, s *session, pending []uint32) *fetcher {
 	f := &fetcher{in: in, s: s, uidValidity: in.state.uidValidity, pending: pending,
 		wholeOnly: maps.Clone(in.state.wholeOnly), out: make(chan *fetchedChunk, aheadChunks), done: make(chan struct{}),
-		over: make(chan struct{}), wake: make(chan struct{}, 1), budget: firstChunkBudget}
+		over: make(chan struct{}), wake: make(chan struct{}, 1), budget: firstChunkBudget, first: make(chan struct{})}
 	go f.run(ctx)
 	return f
 }
@@ -96,6 +99,7 @@ func (f *fetcher) run(ctx context.Context) {
 	// connection is free after stop. It stops when everything is planned or the handler gave
 	// up (stop), which the handler does once it has the fetcher's last chunk, an error included.
 	defer func() { <-planner }()
+	defer f.fetchedFirst()
 	defer func() {
 		if v := recover(); v != nil {
 			f.send(&fetchedChunk{err: fmt.Errorf("fetch ahead: panic: %v\n%s", v, debug.Stack())})
@@ -126,8 +130,24 @@ type planned struct {
 
 // plansUnderWay is how many groups are planned at the same time: the next group's commands
 // go out while the group before it is planned, so that the first group's round trips (three,
-// one after the other) do not stand between the first batch and the second.
+// one after the other) do not stand between the first batch and the second. Only the first
+// group is planned alone, and its first chunk fetched, before the next group's commands go
+// out: the server answers in order, and the first chunk would otherwise wait for the next
+// group's sizes and structures (four batches' worth), which the handler does not need yet.
 const plansUnderWay = 2
+
+// fetchedFirst tells the planner that the first chunk is fetched.
+func (f *fetcher) fetchedFirst() { f.firstOnce.Do(func() { close(f.first) }) }
+
+// waitFirst waits until the first chunk is fetched; false when the handler gave up.
+func (f *fetcher) waitFirst() bool {
+	select {
+	case <-f.first:
+		return true
+	case <-f.done:
+		return false
+	}
+}
 
 // planAll plans the pending batches in order, ahead of the fetcher: the first alone (so that
 // the handler starts soon), then planGroup at a time, each group's sizes and structures asked
@@ -146,9 +166,18 @@ func (f *fetcher) planAll(ctx context.Context, plans chan<- planned, done chan<-
 	defer underWay.Wait()
 	defer close(plans)
 	var queue []chan groupPlan
-	group := 1
+	group, planning, handed := 1, 0, 0 // groups started and handed to the fetcher
 	for {
 		for len(queue) < plansUnderWay && len(f.pending) > 0 {
+			if planning == 1 {
+				if handed == 0 {
+					break // the first group goes to the fetcher first,
+				}
+				if !f.waitFirst() { // and its first chunk comes before the next group is asked for
+					return
+				}
+			}
+			planning++
 			n := min(group*batchSize, len(f.pending))
 			uids := f.pending[:n]
 			f.pending, group = f.pending[n:], planGroup
@@ -166,6 +195,7 @@ func (f *fetcher) planAll(ctx context.Context, plans chan<- planned, done chan<-
 		}
 		g := <-queue[0]
 		queue = queue[1:]
+		handed++
 		uids, metas, err := g.uids, g.metas, g.err
 		for len(uids) > 0 {
 			batch := uids[:min(batchSize, len(uids))]
@@ -216,6 +246,7 @@ func (f *fetcher) batch(ctx context.Context, p planned) bool {
 			return false
 		}
 		msgs, err := in.fetchChunk(ctx, f.s, f.uidValidity, uids, metas, headerOnly)
+		f.fetchedFirst()
 		if err != nil {
 			f.send(&fetchedChunk{batch: batch, uids: uids, err: err})
 			return false
