@@ -35,6 +35,11 @@ import (
 // operator's kill -9 or a stop that timed out) may have been killed by chance while it handled
 // that message, and a second such kill of the restarted daemon, which handles that message
 // first, is not rare enough to count as proof. Staff are told either way.
+//
+// The intake parses the next messages ahead of the handler (prepareAhead), on a goroutine of
+// its own: a death there would be marked against the message the handler was on. So a
+// process whose predecessor died parses nothing ahead, and the next death is marked against
+// the message that causes it; a message with a strike against it is never parsed ahead.
 
 const (
 	maxStrikes     = 3                   // deaths that quarantine a message whatever they said
