@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/groeimeesters/klachtd/internal/config"
 	"github.com/groeimeesters/klachtd/internal/intake"
 	"github.com/groeimeesters/klachtd/internal/mailtest"
 	"github.com/groeimeesters/klachtd/internal/store"
@@ -78,23 +79,7 @@ func TestStrikes(t *testing.T) {
 		overflow = "runtime: goroutine stack exceeds 16777216-byte limit\nfatal error: stack overflow\n"
 		killed   = ""
 	)
-	// dieAndRestart is a process that dies handling uid, saying lastWords, and the next start.
-	dieAndRestart := func(uid uint32, lastWords string) {
-		t.Helper()
-		f, _, err := openMarker(cfg.Storage.Path + "-handling")
-		if err != nil {
-			t.Fatal(err)
-		}
-		(&poison{marker: f}).begin(store.MessageKey{Mailbox: "INBOX", UIDValidity: 1, UID: uid}, d)
-		f.Close()
-		if err := os.WriteFile(cfg.Storage.Path+"-crash", []byte(lastWords), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		d.stopPoison()
-		if err := d.startPoison(ctx); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dieAndRestart := func(uid uint32, lastWords string) { t.Helper(); restartAfter(t, d, cfg, uid, lastWords) }
 	deaths := []struct {
 		uid    uint32
 		words  []string
@@ -190,24 +175,7 @@ func TestParsedAheadOnlyAfterACleanStop(t *testing.T) {
 	cfg := testConfig(t, "", "", "", 0)
 	d, _ := newTestDaemon(t, cfg, mailtest.NewRunningClock(time.Now()), nil)
 	t.Cleanup(d.stopPoison)
-	restart := func(markedUID uint32, lastWords string) {
-		t.Helper()
-		if markedUID != 0 {
-			f, _, err := openMarker(cfg.Storage.Path + "-handling")
-			if err != nil {
-				t.Fatal(err)
-			}
-			(&poison{marker: f}).begin(store.MessageKey{Mailbox: "INBOX", UIDValidity: 1, UID: markedUID}, d)
-			f.Close()
-		}
-		if err := os.WriteFile(cfg.Storage.Path+"-crash", []byte(lastWords), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		d.stopPoison()
-		if err := d.startPoison(ctx); err != nil {
-			t.Fatal(err)
-		}
-	}
+	restart := func(markedUID uint32, lastWords string) { t.Helper(); restartAfter(t, d, cfg, markedUID, lastWords) }
 	fetched := func(uid uint32) *intake.Fetched {
 		raw := rawMail("Klant <klant@example.nl>", orgAddr, "Klacht over de training", fmt.Sprintf("vooruit-%d@example.nl", uid),
 			time.Now(), "Ik wil een klacht indienen over de training van vorige week.\n")
@@ -255,5 +223,26 @@ func TestParsedAheadOnlyAfterACleanStop(t *testing.T) {
 		if got := parsedAhead(5); got != s.held {
 			t.Errorf("after %s: uid 5 parsed ahead = %v, want %v", s.what, got, s.held)
 		}
+	}
+}
+
+// restartAfter is d's process dying, while it handled uid of INBOX (0: between messages) and
+// saying lastWords ("": nothing, as after SIGKILL), and the next start.
+func restartAfter(t *testing.T, d *Daemon, cfg *config.Config, uid uint32, lastWords string) {
+	t.Helper()
+	if uid != 0 {
+		f, _, err := openMarker(cfg.Storage.Path + "-handling")
+		if err != nil {
+			t.Fatal(err)
+		}
+		(&poison{marker: f}).begin(store.MessageKey{Mailbox: "INBOX", UIDValidity: 1, UID: uid}, d)
+		f.Close()
+	}
+	if err := os.WriteFile(cfg.Storage.Path+"-crash", []byte(lastWords), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	d.stopPoison()
+	if err := d.startPoison(context.Background()); err != nil {
+		t.Fatal(err)
 	}
 }

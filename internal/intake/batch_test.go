@@ -247,40 +247,50 @@ func runLargeBacklog(t *testing.T, srv *testServer, prefix string, arm func(*mai
 // and every message comes once, in order.
 func TestFirstChunkSmall(t *testing.T) {
 	eachServer(t, func(t *testing.T, srv *testServer) {
-		proxy, cfg := behindProxy(t, srv)
-		cfg.Backfill = time.Now().AddDate(0, 0, -1)
-		const n = 300
-		c := mailtest.Dial(t, srv.addr(), srv.user, srv.pass)
-		var uids []uint32
 		var total int
-		for i := range n {
+		down := bytesBeforeFirst(t, srv, 300, func(i int) []byte {
 			raw := message(fmt.Sprintf("eerste-%d", i), 200)
 			total += len(raw)
-			uids = append(uids, mailtest.AppendTo(t, c, "INBOX", raw))
-		}
-		c.Close()
-		var atFirst atomic.Int64
-		rec := &recorder{decide: func(_ *Fetched, call int) (Disposition, error) {
-			if call == 1 {
-				_, down := proxy.Bytes()
-				atFirst.Store(down)
-			}
-			return Leave, nil
-		}}
-		cp := newCheckpoints()
-		startIntake(t, cfg, cp, rec.handle)
-		eventually(t, 30*time.Second, "checkpoint past the backlog", func() bool {
-			_, got, _ := cp.get("INBOX")
-			return got == uids[len(uids)-1]
+			return raw
 		})
-		if got := rec.uids(); !slices.Equal(got, uids) {
-			t.Fatalf("handed over %d messages, want the %d in order", len(got), len(uids))
-		}
-		if down := atFirst.Load(); down <= 0 || down > int64(total)/4 {
+		if down <= 0 || down > int64(total)/4 {
 			t.Errorf("the first message was handed over after %d bytes had come of a backlog of %d; want the first chunk only (under %d)",
 				down, total, total/4)
 		}
 	})
+}
+
+// bytesBeforeFirst appends n messages (mail(i)) to srv's INBOX, lets an intake behind a proxy
+// hand them over as a backlog, checks that every one came once, in order, and returns how
+// many bytes had come down when the first was handed over.
+func bytesBeforeFirst(t *testing.T, srv *testServer, n int, mail func(i int) []byte) int64 {
+	t.Helper()
+	proxy, cfg := behindProxy(t, srv)
+	cfg.Backfill = time.Now().AddDate(0, 0, -1)
+	c := mailtest.Dial(t, srv.addr(), srv.user, srv.pass)
+	var uids []uint32
+	for i := range n {
+		uids = append(uids, mailtest.AppendTo(t, c, "INBOX", mail(i)))
+	}
+	c.Close()
+	var atFirst atomic.Int64
+	rec := &recorder{decide: func(_ *Fetched, call int) (Disposition, error) {
+		if call == 1 {
+			_, down := proxy.Bytes()
+			atFirst.Store(down)
+		}
+		return Leave, nil
+	}}
+	cp := newCheckpoints()
+	startIntake(t, cfg, cp, rec.handle)
+	eventually(t, 60*time.Second, "checkpoint past the backlog", func() bool {
+		_, got, _ := cp.get("INBOX")
+		return got == uids[len(uids)-1]
+	})
+	if got := rec.uids(); !slices.Equal(got, uids) {
+		t.Fatalf("handed over %d messages, want the %d in order", len(got), len(uids))
+	}
+	return atFirst.Load()
 }
 
 // TestFirstChunkBeforeNextGroup: in a backlog of more than one group of batches, the first
@@ -289,36 +299,13 @@ func TestFirstChunkSmall(t *testing.T) {
 // before it here, against 121 KB now).
 func TestFirstChunkBeforeNextGroup(t *testing.T) {
 	eachServer(t, func(t *testing.T, srv *testServer) {
-		proxy, cfg := behindProxy(t, srv)
-		cfg.Backfill = time.Now().AddDate(0, 0, -1)
-		const n = (1 + planGroup) * batchSize
-		c := mailtest.Dial(t, srv.addr(), srv.user, srv.pass)
-		var uids []uint32
-		for i := range n {
-			uids = append(uids, mailtest.AppendTo(t, c, "INBOX", message(fmt.Sprintf("groep-%d", i), 20)))
-		}
-		c.Close()
-		var atFirst atomic.Int64
-		rec := &recorder{decide: func(_ *Fetched, call int) (Disposition, error) {
-			if call == 1 {
-				_, down := proxy.Bytes()
-				atFirst.Store(down)
-			}
-			return Leave, nil
-		}}
-		cp := newCheckpoints()
-		startIntake(t, cfg, cp, rec.handle)
-		eventually(t, 60*time.Second, "checkpoint past the backlog", func() bool {
-			_, got, _ := cp.get("INBOX")
-			return got == uids[len(uids)-1]
+		down := bytesBeforeFirst(t, srv, (1+planGroup)*batchSize, func(i int) []byte {
+			return message(fmt.Sprintf("groep-%d", i), 20)
 		})
-		if got := rec.uids(); !slices.Equal(got, uids) {
-			t.Fatalf("handed over %d messages, want the %d in order", len(got), len(uids))
-		}
 		// The first group's sizes (at most 200 bytes a message) and the first chunk.
-		if limit := int64(firstChunkBudget + 200*batchSize); atFirst.Load() > limit {
+		if limit := int64(firstChunkBudget + 200*batchSize); down > limit {
 			t.Errorf("the first message was handed over after %d bytes had come; want the first batch's sizes and the first chunk only (under %d)",
-				atFirst.Load(), limit)
+				down, limit)
 		}
 	})
 }
