@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"runtime/debug"
 	"slices"
-
-	"github.com/emersion/go-imap/v2"
 )
 
 // handlePending hands every pending UID to the handler, in UID order, as the fetcher brings
@@ -123,11 +121,7 @@ func (in *Intake) openApart(ctx context.Context, uidValidity uint32) (*session, 
 	if err != nil {
 		return nil, err
 	}
-	var sel *imap.SelectData
-	err = ss.await(ctx, "select "+in.cfg.Mailbox, func() (err error) {
-		sel, err = ss.c.Select(in.cfg.Mailbox, nil).Wait()
-		return err
-	})
+	sel, err := ss.selectBox(ctx, in.cfg.Mailbox)
 	if err == nil && sel.UIDValidity != uidValidity {
 		err = fmt.Errorf("select %s: uidvalidity %d, not %d", in.cfg.Mailbox, sel.UIDValidity, uidValidity)
 	}
@@ -181,8 +175,6 @@ func (in *Intake) settleAsync(ctx context.Context, s *session, owed settlement, 
 	return p
 }
 
-// handOver gives one fetched message to the handler and notes its disposition; f is nil for
-// a message expunged before it could be fetched.
 // handOverChunk hands the messages of c over in UID order, the next ones prepared ahead
 // (prepare.go), counting those handled.
 func (in *Intake) handOverChunk(ctx context.Context, c *fetchedChunk, owed *settlement, handled *int) error {
@@ -199,6 +191,8 @@ func (in *Intake) handOverChunk(ctx context.Context, c *fetchedChunk, owed *sett
 	return nil
 }
 
+// handOver gives one fetched message to the handler and notes its disposition; f is nil for
+// a message expunged before it could be fetched.
 func (in *Intake) handOver(ctx context.Context, f *Fetched, owed *settlement) error {
 	if f == nil {
 		in.log.Debug("message gone before fetch")

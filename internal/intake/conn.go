@@ -230,6 +230,15 @@ func (s *session) login(ctx context.Context, cfg Config) error {
 	})
 }
 
+// selectBox selects the folder box.
+func (s *session) selectBox(ctx context.Context, box string) (sel *imap.SelectData, err error) {
+	err = s.await(ctx, "select "+box, func() (err error) {
+		sel, err = s.c.Select(box, nil).Wait()
+		return err
+	})
+	return sel, err
+}
+
 // close logs out (best effort, briefly) and closes the connection.
 func (s *session) close() {
 	if s.c == nil {

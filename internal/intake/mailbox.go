@@ -70,11 +70,7 @@ func (in *Intake) runSession(ctx context.Context) (healthy bool, err error) {
 // open selects the mailbox and reconciles the checkpoint with the server's
 // UIDVALIDITY: first start, known mailbox, or a changed UIDVALIDITY.
 func (in *Intake) open(ctx context.Context, s *session) error {
-	var sel *imap.SelectData
-	err := s.await(ctx, "select "+in.cfg.Mailbox, func() (err error) {
-		sel, err = s.c.Select(in.cfg.Mailbox, nil).Wait()
-		return err
-	})
+	sel, err := s.selectBox(ctx, in.cfg.Mailbox)
 	if err != nil {
 		return err
 	}

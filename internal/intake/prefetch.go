@@ -166,7 +166,7 @@ func (f *fetcher) planAll(ctx context.Context, plans chan<- planned, done chan<-
 	defer underWay.Wait()
 	defer close(plans)
 	var queue []chan groupPlan
-	group, planning, handed := 1, 0, 0 // groups started and handed to the fetcher
+	planning, handed := 0, 0 // groups started, and handed to the fetcher
 	for {
 		for len(queue) < plansUnderWay && len(f.pending) > 0 {
 			if planning == 1 {
@@ -177,10 +177,14 @@ func (f *fetcher) planAll(ctx context.Context, plans chan<- planned, done chan<-
 					return
 				}
 			}
+			n := batchSize // the first group is one batch
+			if planning > 0 {
+				n = planGroup * batchSize
+			}
 			planning++
-			n := min(group*batchSize, len(f.pending))
+			n = min(n, len(f.pending))
 			uids := f.pending[:n]
-			f.pending, group = f.pending[n:], planGroup
+			f.pending = f.pending[n:]
 			ch := make(chan groupPlan, 1)
 			queue = append(queue, ch)
 			underWay.Add(1)

@@ -149,10 +149,7 @@ func (in *Intake) purgeOther(ctx context.Context, s *session, box string, rows [
 	})
 	var sel *imap.SelectData
 	if err == nil && exists {
-		err = s.await(ctx, "select "+box, func() (err error) {
-			sel, err = s.c.Select(box, nil).Wait()
-			return err
-		})
+		sel, err = s.selectBox(ctx, box)
 	}
 	if refused(err) {
 		in.log.Warn("cannot open a folder to delete purged mail; trying again later", "folder", box, "err", err)
