@@ -12,12 +12,10 @@ import (
 // (unbounded recursion, as a parser without a depth limit would do), which no recover can
 // catch; "X-Klachtd-Fault: panic" panics with a runtime error.
 func faultHook(raw []byte) {
-	head, _, _ := bytes.Cut(raw, []byte("\r\n\r\n"))
 	switch {
-	case bytes.Contains(head, []byte("\nX-Klachtd-Fault: stack-overflow")):
-		debug.SetMaxStack(16 << 20)
-		recurse(0)
-	case bytes.Contains(head, []byte("\nX-Klachtd-Fault: panic")):
+	case faultSays(raw, "stack-overflow"):
+		overflow()
+	case faultSays(raw, "panic"):
 		var m map[string]int
 		//lint:ignore SA5000 the fault this build exists to inject
 		m["x"]++
@@ -27,11 +25,21 @@ func faultHook(raw []byte) {
 // parseFaultHook, in a test build only, kills the process with a stack overflow in the parser
 // on a mail whose header says "X-Klachtd-Fault: parser-stack-overflow".
 func parseFaultHook(raw []byte) {
-	head, _, _ := bytes.Cut(raw, []byte("\r\n\r\n"))
-	if bytes.Contains(head, []byte("\nX-Klachtd-Fault: parser-stack-overflow")) {
-		debug.SetMaxStack(16 << 20)
-		recurse(0)
+	if faultSays(raw, "parser-stack-overflow") {
+		overflow()
 	}
+}
+
+// faultSays reports that the header of raw asks for the fault kind.
+func faultSays(raw []byte, kind string) bool {
+	head, _, _ := bytes.Cut(raw, []byte("\r\n\r\n"))
+	return bytes.Contains(head, []byte("\nX-Klachtd-Fault: "+kind))
+}
+
+// overflow dies of a stack overflow: unbounded recursion under a 16 MB stack limit.
+func overflow() {
+	debug.SetMaxStack(16 << 20)
+	recurse(0)
 }
 
 func recurse(n int) int {
