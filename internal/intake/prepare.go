@@ -9,11 +9,12 @@ import "sync"
 // first, never twice.
 
 // prepareLead is how many messages the preparer may be ahead of the handler, and prepareUpTo
-// the largest message it prepares: a larger one is left to the handler, so that no more than
-// one large message is parsed in memory at a time.
+// the largest message it prepares: a larger one is left to the handler. What is parsed ahead
+// and not yet handled is so at most 32 messages of 64 KiB (what is fetched whole), 2 MiB,
+// however hostile the mail; a large message is parsed only when the handler comes to it.
 const (
 	prepareLead = 32
-	prepareUpTo = 256 << 10
+	prepareUpTo = 64 << 10
 )
 
 // Prepare is the handler's work on a fetched message that needs nothing but the message (it
