@@ -2,6 +2,7 @@ package mailtest
 
 import (
 	"net"
+	"sync"
 	"testing"
 	"time"
 )
@@ -31,13 +32,36 @@ func (p *Proxy) Bytes() (up, down int64) { return p.up.Load(), p.down.Load() }
 // 100 Mbit/s path of 20 ms, enough to keep it full.
 const linkInFlight = 1 << 20
 
+// line is one direction of a link, shared by every connection across it: a link of 100
+// Mbit/s carries 100 Mbit/s in all, however many connections a client opens.
+type line struct {
+	mu   sync.Mutex
+	free time.Time // when the line has sent everything before
+}
+
+// take reserves the line for n bytes at rate and returns when they have left.
+func (l *line) take(n int, rate float64) time.Time {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	start := time.Now()
+	if l.free.After(start) {
+		start = l.free
+	}
+	sent := start
+	if rate > 0 {
+		sent = start.Add(time.Duration(float64(n) / rate * float64(time.Second)))
+	}
+	l.free = sent
+	return sent
+}
+
 // linkWriter writes one direction of a connection across a link.
 type linkWriter struct {
 	link  Link
+	line  *line
 	dst   net.Conn
 	q     chan timed    // data in flight, in order
 	room  chan struct{} // a token per linkChunk of room in flight
-	free  time.Time     // when the link has sent everything before
 	done  chan struct{} // the delivering goroutine has returned
 	dead  chan struct{} // closed when dst failed
 	plain bool
@@ -50,8 +74,8 @@ type timed struct {
 
 const linkChunk = 16 << 10
 
-func (l Link) writer(dst net.Conn) *linkWriter {
-	w := &linkWriter{link: l, dst: dst, plain: l.Delay == 0 && l.Rate == 0}
+func (l Link) writer(dst net.Conn, ln *line) *linkWriter {
+	w := &linkWriter{link: l, line: ln, dst: dst, plain: l.Delay == 0 && l.Rate == 0}
 	if w.plain {
 		return w
 	}
@@ -76,16 +100,7 @@ func (w *linkWriter) write(p []byte) error {
 		return net.ErrClosed
 	case <-w.room:
 	}
-	now := time.Now()
-	start := now
-	if w.free.After(start) {
-		start = w.free
-	}
-	sent := start
-	if w.link.Rate > 0 {
-		sent = start.Add(time.Duration(float64(len(p)) / w.link.Rate * float64(time.Second)))
-	}
-	w.free = sent
+	sent := w.line.take(len(p), w.link.Rate)
 	w.q <- timed{data: append([]byte(nil), p...), arrive: sent.Add(w.link.Delay)}
 	return nil
 }

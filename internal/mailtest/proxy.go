@@ -16,25 +16,28 @@ import (
 // connection opened afterwards is forwarded normally, so a client that
 // notices the dead connection and reconnects gets through.
 type Proxy struct {
-	ln     net.Listener
-	target string
-	link   Link         // the zero Link: plain loopback
-	up     atomic.Int64 // bytes carried from clients to the server
-	down   atomic.Int64 // and back
+	ln                 net.Listener
+	target             string
+	link               Link         // the zero Link: plain loopback
+	toServer, toClient line         // the link's two directions, shared by its connections
+	up                 atomic.Int64 // bytes carried from clients to the server
+	down               atomic.Int64 // and back
 
 	mu       sync.Mutex
 	conns    map[*proxyConn]struct{}
 	closed   bool
-	cutOn    [][]byte // CutOn: patterns that cut a connection when the client sends them
-	nCut     int      // connections cut by a pattern so far
-	refuse   [][]byte // RefuseOn: patterns of IMAP commands the proxy answers NO itself
-	nRefused int      // commands refused so far
-	nConns   int      // connections accepted so far
+	cutOn    [][]byte                                   // CutOn: patterns that cut a connection when the client sends them
+	nCut     int                                        // connections cut by a pattern so far
+	refuse   [][]byte                                   // RefuseOn: patterns of IMAP commands the proxy answers NO itself
+	nRefused int                                        // commands refused so far
+	nConns   int                                        // connections accepted so far
+	watch    func(conn int, toServer bool, line string) // WatchLines
 	wg       sync.WaitGroup
 }
 
 type proxyConn struct {
 	client, server net.Conn
+	n              int // its number, from 1, in the order accepted
 
 	mu     sync.Mutex
 	cond   *sync.Cond
@@ -124,6 +127,44 @@ func (p *Proxy) RefuseOn(pattern string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.refuse = append(p.refuse, []byte(pattern))
+}
+
+// WatchLines calls f with every line the proxy carries from now on (without its CRLF, and
+// the lines inside literals too), in the order it reads them, with the connection's number
+// (from 1, in the order accepted) and its direction. It sees a line when it reads it: a line
+// to the client is seen before the link's delay, a line to the server as the client sends it.
+// f runs on the proxy's goroutines and must not block.
+func (p *Proxy) WatchLines(f func(conn int, toServer bool, line string)) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.watch = f
+}
+
+// lineWatcher cuts one direction's data into lines for WatchLines.
+type lineWatcher struct {
+	p        *Proxy
+	conn     int
+	toServer bool
+	partial  []byte
+}
+
+func (w *lineWatcher) see(data []byte) {
+	w.p.mu.Lock()
+	f := w.p.watch
+	w.p.mu.Unlock()
+	if f == nil {
+		return
+	}
+	w.partial = append(w.partial, data...)
+	for {
+		i := bytes.IndexByte(w.partial, '\n')
+		if i < 0 {
+			break
+		}
+		f(w.conn, w.toServer, string(bytes.TrimSuffix(w.partial[:i], []byte("\r"))))
+		w.partial = w.partial[i+1:]
+	}
+	w.partial = append([]byte(nil), w.partial...) // what is left of the line, without what came before
 }
 
 // Refused counts the commands refused by RefuseOn so far.
@@ -216,6 +257,7 @@ func (p *Proxy) accept() {
 		}
 		p.conns[c] = struct{}{}
 		p.nConns++
+		c.n = p.nConns
 		p.wg.Add(2)
 		p.mu.Unlock()
 		done := make(chan struct{}, 2)
@@ -237,8 +279,13 @@ func (p *Proxy) pump(c *proxyConn, dst, src net.Conn, done chan<- struct{}, carr
 	defer p.wg.Done()
 	defer func() { done <- struct{}{} }()
 	defer c.close()
-	w := p.link.writer(dst)
+	ln := &p.toClient
+	if src == c.client {
+		ln = &p.toServer
+	}
+	w := p.link.writer(dst, ln)
 	defer w.close()
+	lines := &lineWatcher{p: p, conn: c.n, toServer: src == c.client}
 	buf := make([]byte, 16*1024)
 	for {
 		n, err := src.Read(buf)
@@ -259,6 +306,7 @@ func (p *Proxy) pump(c *proxyConn, dst, src net.Conn, done chan<- struct{}, carr
 				return
 			}
 			if len(data) > 0 {
+				lines.see(data)
 				carried.Add(int64(len(data)))
 				if werr := w.write(data); werr != nil {
 					return
