@@ -232,7 +232,7 @@ func headerOf(raw []byte) []byte {
 	return raw[:i+4]
 }
 
-func splitAddr(t *testing.T, addr string) (string, int) {
+func splitAddr(t testing.TB, addr string) (string, int) {
 	t.Helper()
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
