@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/mail"
 	"slices"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -306,6 +308,71 @@ func TestFirstChunkBeforeNextGroup(t *testing.T) {
 		if limit := int64(firstChunkBudget + 200*batchSize); down > limit {
 			t.Errorf("the first message was handed over after %d bytes had come; want the first batch's sizes and the first chunk only (under %d)",
 				down, limit)
+		}
+	})
+}
+
+// TestChunksUnderWay: once the first chunk is in, the next chunk is asked for before the one
+// before it has come, and never more than chunksUnderWay at a time; the first comes alone.
+// One chunk at a time, the link stood idle for a round trip between every two chunks. Seen
+// at a proxy with 10 ms each way: a FETCH of bodies it carries to the server before it has
+// carried the answer to the one before (which the client gets 10 ms later still) was sent
+// while that one was under way.
+func TestChunksUnderWay(t *testing.T) {
+	eachServer(t, func(t *testing.T, srv *testServer) {
+		c := mailtest.Dial(t, srv.addr(), srv.user, srv.pass)
+		var uids []uint32
+		for i := range batchSize + 100 { // one batch of five chunks (64, 128, 256 KiB …) and one more
+			uids = append(uids, mailtest.AppendTo(t, c, "INBOX", message(fmt.Sprintf("onderweg-%d", i), 20)))
+		}
+		c.Close()
+		proxy := mailtest.NewLinkProxy(t, srv.addr(), mailtest.Link{Delay: 10 * time.Millisecond})
+		var mu sync.Mutex
+		underWay := map[string]bool{} // tags of FETCHes of bodies sent and not yet answered
+		most, chunks, firstAlone := 0, 0, true
+		proxy.WatchLines(func(conn int, toServer bool, line string) {
+			if conn != 1 {
+				return // a second session, to settle on
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			tag, rest, _ := strings.Cut(line, " ")
+			switch {
+			case toServer && strings.HasPrefix(rest, "UID FETCH") && strings.Contains(rest, "BODY.PEEK[]"):
+				chunks++
+				if chunks == 2 && len(underWay) > 0 {
+					firstAlone = false
+				}
+				underWay[tag] = true
+				most = max(most, len(underWay))
+			case !toServer && underWay[tag] && (strings.HasPrefix(rest, "OK") || strings.HasPrefix(rest, "NO") || strings.HasPrefix(rest, "BAD")):
+				delete(underWay, tag)
+			}
+		})
+		cfg := testConfig(srv)
+		cfg.Host, cfg.Port = splitAddr(t, proxy.Addr())
+		cfg.Backfill = time.Now().AddDate(0, 0, -1)
+		cp := newCheckpoints()
+		rec := &recorder{}
+		startIntake(t, cfg, cp, rec.handle)
+		eventually(t, 60*time.Second, "checkpoint past the backlog", func() bool {
+			_, got, _ := cp.get("INBOX")
+			return got == uids[len(uids)-1]
+		})
+		if got := rec.uids(); !slices.Equal(got, uids) {
+			t.Fatalf("handed over %d messages, want the %d in order", len(got), len(uids))
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		t.Logf("%d chunks, at most %d under way at once", chunks, most)
+		if chunks < 4 {
+			t.Fatalf("%d FETCHes of bodies; want the backlog in at least 4 chunks", chunks)
+		}
+		if most < 2 || most > chunksUnderWay {
+			t.Errorf("at most %d chunks were under way at once; want 2 to %d (the next asked for before the one before has come)", most, chunksUnderWay)
+		}
+		if !firstAlone {
+			t.Errorf("the second chunk was asked for before the first had come; want the first alone, so that the handler starts soon")
 		}
 	})
 }

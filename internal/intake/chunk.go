@@ -75,7 +75,7 @@ func (e *structureError) Unwrap() []error { return []error{errNoStructure, e.err
 // of its own, the header alone of one too large, all sent before any answer is read. A
 // message missing from the answers (expunged meanwhile) is missing from the result; a view
 // that does not hold (view.build) is fetched whole after all.
-func (in *Intake) fetchChunk(ctx context.Context, s *session, uidValidity uint32, uids []uint32, metas map[uint32]meta, headerOnly bool) (map[uint32]*Fetched, error) {
+func (in *Intake) fetchChunk(ctx context.Context, s *session, uidValidity uint32, uids []uint32, metas map[uint32]meta, headerOnly bool, sent func()) (map[uint32]*Fetched, error) {
 	hdr := &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, Peek: true}
 	whole := &imap.FetchItemBodySection{Peek: true}
 	var small, views []uint32
@@ -99,7 +99,7 @@ func (in *Intake) fetchChunk(ctx context.Context, s *session, uidValidity uint32
 	}
 	var answers []map[uint32]*answer
 	err := s.await(ctx, fmt.Sprintf("fetch %d messages from uid %d", len(uids), uids[0]), func() (err error) {
-		answers, err = s.fetchEach(reqs)
+		answers, err = s.fetchEach(reqs, sent)
 		return err
 	})
 	if err != nil {

@@ -140,7 +140,7 @@ func (s *session) fetchOne(req fetchReq) (map[uint32]*answer, error) {
 // fetchEach sends every request before it reads any answer, so that the server answers them
 // one after the other without waiting for the client, and reads each in a goroutine of its own
 // (a server may interleave the answers of pipelined commands).
-func (s *session) fetchEach(reqs []fetchReq) ([]map[uint32]*answer, error) {
+func (s *session) fetchEach(reqs []fetchReq, sent func()) ([]map[uint32]*answer, error) {
 	out := make([]map[uint32]*answer, len(reqs))
 	errs := make([]error, len(reqs))
 	var wg sync.WaitGroup
@@ -157,6 +157,9 @@ func (s *session) fetchEach(reqs []fetchReq) ([]map[uint32]*answer, error) {
 			}()
 			out[i], errs[i] = readFetch(cmd, req)
 		}()
+	}
+	if sent != nil {
+		sent()
 	}
 	wg.Wait()
 	return out, errors.Join(errs...)
