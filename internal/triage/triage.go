@@ -217,12 +217,12 @@ func complaintReason(m *mailparse.Message, r Rules) string {
 	if r.OwnText != nil {
 		body = r.OwnText(body)
 	}
-	lower := strings.ToLower(body)
+	lower, subject := strings.ToLower(body), strings.ToLower(m.Subject)
 	for _, kw := range r.Keywords {
 		if kw = strings.ToLower(strings.TrimSpace(kw)); kw == "" {
 			continue
 		}
-		if hasWord(strings.ToLower(m.Subject), kw) {
+		if hasWord(subject, kw) {
 			return "keyword in subject"
 		}
 		if hasWord(lower, kw) {
