@@ -1,6 +1,7 @@
 package mailtest
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -31,7 +32,10 @@ func (d *Dovecot) LoadMaildir(t testing.TB, mailbox string, raws [][]byte) {
 	}
 	now := time.Now()
 	for i, raw := range raws {
-		name := fmt.Sprintf("%d.M%06dP%d.mailtest,S=%d:2,", now.Unix(), i, os.Getpid(), len(raw))
+		// S= is the size on disk, W= the size with CRLF line ends (RFC822.SIZE), as Dovecot's
+		// own delivery names them: without W= Dovecot reads every message to tell its size.
+		vsize := len(raw) + bytes.Count(raw, []byte("\n")) - bytes.Count(raw, []byte("\r\n"))
+		name := fmt.Sprintf("%d.M%06dP%d.mailtest,S=%d,W=%d:2,", now.Unix(), i, os.Getpid(), len(raw), vsize)
 		path := filepath.Join(dir, "cur", name)
 		if err := os.WriteFile(path, raw, 0o600); err != nil {
 			t.Fatalf("mailtest: load maildir: %v", err)
