@@ -313,16 +313,17 @@ func TestFirstChunkBeforeNextGroup(t *testing.T) {
 }
 
 // TestChunksUnderWay: once the first chunk is in, the next chunk is asked for before the one
-// before it has come, and never more than chunksUnderWay at a time; the first comes alone.
-// One chunk at a time, the link stood idle for a round trip between every two chunks. Seen
-// at a proxy with 10 ms each way: a FETCH of bodies it carries to the server before it has
-// carried the answer to the one before (which the client gets 10 ms later still) was sent
-// while that one was under way.
+// before it has come, and never more than chunksUnderWay at a time; the first comes alone,
+// and the second group's sizes are asked for before a second chunk is under way. One chunk at
+// a time, the link stood idle for a round trip between every two chunks; with the chunks
+// first, the second group's plan waited behind them. Seen at a proxy with 10 ms each way: a
+// FETCH it carries to the server before it has carried the answer to another (which the
+// client gets 10 ms later still) was sent while that one was under way.
 func TestChunksUnderWay(t *testing.T) {
 	eachServer(t, func(t *testing.T, srv *testServer) {
 		c := mailtest.Dial(t, srv.addr(), srv.user, srv.pass)
 		var uids []uint32
-		for i := range batchSize + 100 { // one batch of five chunks (64, 128, 256 KiB …) and one more
+		for i := range (1 + planGroup) * batchSize { // two groups: the first batch in four chunks (64, 128, 256 KiB …)
 			uids = append(uids, mailtest.AppendTo(t, c, "INBOX", message(fmt.Sprintf("onderweg-%d", i), 20)))
 		}
 		c.Close()
@@ -330,6 +331,7 @@ func TestChunksUnderWay(t *testing.T) {
 		var mu sync.Mutex
 		underWay := map[string]bool{} // tags of FETCHes of bodies sent and not yet answered
 		most, chunks, firstAlone := 0, 0, true
+		sizes, beside := 0, -1 // the sizes FETCHes seen; the chunks under way beside the second
 		proxy.WatchLines(func(conn int, toServer bool, line string) {
 			if conn != 1 {
 				return // a second session, to settle on
@@ -345,6 +347,10 @@ func TestChunksUnderWay(t *testing.T) {
 				}
 				underWay[tag] = true
 				most = max(most, len(underWay))
+			case toServer && strings.HasPrefix(rest, "UID FETCH") && strings.Contains(rest, "RFC822.SIZE"):
+				if sizes++; sizes == 2 {
+					beside = len(underWay)
+				}
 			case !toServer && underWay[tag] && (strings.HasPrefix(rest, "OK") || strings.HasPrefix(rest, "NO") || strings.HasPrefix(rest, "BAD")):
 				delete(underWay, tag)
 			}
@@ -365,11 +371,14 @@ func TestChunksUnderWay(t *testing.T) {
 		mu.Lock()
 		defer mu.Unlock()
 		t.Logf("%d chunks, at most %d under way at once", chunks, most)
-		if chunks < 4 {
-			t.Fatalf("%d FETCHes of bodies; want the backlog in at least 4 chunks", chunks)
+		if chunks < 5 {
+			t.Fatalf("%d FETCHes of bodies; want the backlog in at least 5 chunks", chunks)
 		}
 		if most < 2 || most > chunksUnderWay {
 			t.Errorf("at most %d chunks were under way at once; want 2 to %d (the next asked for before the one before has come)", most, chunksUnderWay)
+		}
+		if sizes < 2 || beside > 1 {
+			t.Errorf("%d FETCHes of sizes, %d chunks under way when the second group's went out; want it sent before a second chunk", sizes, beside)
 		}
 		if !firstAlone {
 			t.Errorf("the second chunk was asked for before the first had come; want the first alone, so that the handler starts soon")

@@ -44,10 +44,11 @@ func uidSet(uids ...uint32) imap.UIDSet {
 
 // fetchMeta fetches the size and internal date of a batch: a few dozen bytes
 // a message, whatever the messages hold.
-func (in *Intake) fetchMeta(ctx context.Context, s *session, uids []uint32) (map[uint32]meta, error) {
+func (in *Intake) fetchMeta(ctx context.Context, s *session, uids []uint32, sent func()) (map[uint32]meta, error) {
 	out := make(map[uint32]meta, len(uids))
 	err := s.await(ctx, "fetch sizes", func() error {
 		cmd := s.c.Fetch(uidSet(uids...), &imap.FetchOptions{UID: true, RFC822Size: true, InternalDate: true})
+		sent()
 		for msg := cmd.Next(); msg != nil; msg = cmd.Next() {
 			var m meta
 			var uid imap.UID

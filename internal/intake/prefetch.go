@@ -55,6 +55,11 @@ type fetcher struct {
 
 	first     chan struct{} // closed once the first chunk is fetched (or the fetcher is over)
 	firstOnce sync.Once
+	// nextAsked is closed once the second group's sizes are asked for (or nothing more is
+	// planned): only then do more chunks than one go under way, so that those sizes do not
+	// wait behind them.
+	nextAsked     chan struct{}
+	nextAskedOnce sync.Once
 
 	budget int64 // the next chunk's budget (firstChunkBudget, doubling up to bodyBudget)
 }
@@ -63,7 +68,7 @@ type fetcher struct {
 func (in *Intake) startFetcher(ctx context.Context, s *session, pending []uint32) *fetcher {
 	f := &fetcher{in: in, s: s, uidValidity: in.state.uidValidity, pending: pending,
 		wholeOnly: maps.Clone(in.state.wholeOnly), out: make(chan *fetchedChunk, aheadChunks), done: make(chan struct{}),
-		over: make(chan struct{}), wake: make(chan struct{}, 1), budget: firstChunkBudget, first: make(chan struct{})}
+		over: make(chan struct{}), wake: make(chan struct{}, 1), budget: firstChunkBudget, first: make(chan struct{}), nextAsked: make(chan struct{})}
 	go f.run(ctx)
 	return f
 }
@@ -140,16 +145,21 @@ type planned struct {
 	err   error
 }
 
-// plansUnderWay is how many groups are planned at the same time: the next group's commands
-// go out while the group before it is planned, so that the first group's round trips (three,
-// one after the other) do not stand between the first batch and the second. Only the first
-// group is planned alone, and its first chunk fetched, before the next group's commands go
-// out: the server answers in order, and the first chunk would otherwise wait for the next
-// group's sizes and structures (four batches' worth), which the handler does not need yet.
-const plansUnderWay = 2
-
 // fetchedFirst tells the planner that the first chunk is fetched.
 func (f *fetcher) fetchedFirst() { f.firstOnce.Do(func() { close(f.first) }) }
+
+// closed reports whether c is closed.
+func closed(c <-chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
+	}
+}
+
+// askedNext tells the fetcher that the second group's sizes are asked for.
+func (f *fetcher) askedNext() { f.nextAskedOnce.Do(func() { close(f.nextAsked) }) }
 
 // waitFirst waits until the first chunk is fetched; false when the handler gave up.
 func (f *fetcher) waitFirst() bool {
@@ -161,58 +171,38 @@ func (f *fetcher) waitFirst() bool {
 	}
 }
 
-// planAll plans the pending batches in order, ahead of the fetcher: the first alone (so that
-// the handler starts soon), then planGroup at a time, each group's sizes and structures asked
-// for while earlier chunks come, so that their round trips do not stand between two batches.
-// It stops at the first error (handed on as the plan of the batches it concerns), when
-// everything is planned, or when the handler gave up; then, once every plan under way is
-// read to the end, closes plans and done.
+// planAll plans the pending batches in order, ahead of the fetcher, one group after the
+// other: the first group alone (one batch, so that the handler starts soon), then planGroup
+// batches at a time, each group's sizes and structures asked for while the chunks of the group
+// before it come, so that their round trips do not stand between two batches. The second
+// group is asked for once the first chunk is in: the server answers what it is sent partly in
+// order, and the first chunk would otherwise wait for four batches' sizes and structures that
+// the handler does not need yet. Its sizes go out before more than one chunk is under way
+// (askedNext), so that they do not wait behind the chunks: the first batch is fetched in
+// less time than the second group takes to plan. It stops at the first error (handed on as
+// the plan of the batches it concerns), when everything is planned, or when the handler gave
+// up; then closes plans and done.
 func (f *fetcher) planAll(ctx context.Context, plans chan<- planned, done chan<- struct{}) {
-	type groupPlan struct {
-		uids  []uint32
-		metas map[uint32]meta
-		err   error
-	}
-	var underWay sync.WaitGroup
 	defer close(done)
-	defer underWay.Wait()
 	defer close(plans)
-	var queue []chan groupPlan
-	planning, handed := 0, 0 // groups started, and handed to the fetcher
-	for {
-		for len(queue) < plansUnderWay && len(f.pending) > 0 {
-			if planning == 1 {
-				if handed == 0 {
-					break // the first group goes to the fetcher first,
-				}
-				if !f.waitFirst() { // and its first chunk comes before the next group is asked for
-					return
-				}
-			}
-			n := batchSize // the first group is one batch
-			if planning > 0 {
-				n = planGroup * batchSize
-			}
-			planning++
-			n = min(n, len(f.pending))
-			uids := f.pending[:n]
-			f.pending = f.pending[n:]
-			ch := make(chan groupPlan, 1)
-			queue = append(queue, ch)
-			underWay.Add(1)
-			go func() {
-				defer underWay.Done()
-				metas, err := f.plan(ctx, uids)
-				ch <- groupPlan{uids, metas, err}
-			}()
+	defer f.askedNext()
+	for group := 0; len(f.pending) > 0; group++ {
+		n := batchSize
+		sent := func() {}
+		if group > 0 {
+			n = planGroup * batchSize
 		}
-		if len(queue) == 0 {
-			return
+		if group == 1 {
+			if !f.waitFirst() {
+				return
+			}
+			sent = f.askedNext
 		}
-		g := <-queue[0]
-		queue = queue[1:]
-		handed++
-		uids, metas, err := g.uids, g.metas, g.err
+		n = min(n, len(f.pending))
+		uids := f.pending[:n]
+		f.pending = f.pending[n:]
+		metas, err := f.plan(ctx, uids, sent)
+		sent()
 		for len(uids) > 0 {
 			batch := uids[:min(batchSize, len(uids))]
 			uids = uids[len(batch):]
@@ -229,14 +219,14 @@ func (f *fetcher) planAll(ctx context.Context, plans chan<- planned, done chan<-
 }
 
 // plan fetches the sizes and plan of the messages of one or more batches.
-func (f *fetcher) plan(ctx context.Context, uids []uint32) (metas map[uint32]meta, err error) {
+func (f *fetcher) plan(ctx context.Context, uids []uint32, sent func()) (metas map[uint32]meta, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = fmt.Errorf("plan a batch: panic: %v\n%s", v, debug.Stack())
 		}
 	}()
 	in := f.in
-	if metas, err = in.fetchMeta(ctx, f.s, uids); err == nil {
+	if metas, err = in.fetchMeta(ctx, f.s, uids, sent); err == nil {
 		err = in.planBatch(ctx, f.s, uids, metas, f.wholeOnly)
 	}
 	return metas, err
@@ -294,11 +284,9 @@ func (f *fetcher) batch(ctx context.Context, p planned, flights *[]*flight) bool
 		for _, uid := range uids {
 			cost += metas[uid].cost()
 		}
-		limit := chunksUnderWay
-		select {
-		case <-f.first:
-		default:
-			limit = 1
+		limit := 1
+		if closed(f.first) && closed(f.nextAsked) {
+			limit = chunksUnderWay
 		}
 		for len(*flights) >= limit || (len(*flights) > 0 && !f.fits(cost)) {
 			if !f.land(flights) {
