@@ -41,10 +41,12 @@ func BenchmarkHandleKinds(b *testing.B) {
 				fs[i] = &intake.Fetched{Mailbox: "INBOX", UIDValidity: 1, UID: uint32(i + 1), Raw: raw,
 					Header: headerOf(raw), Size: int64(len(raw)), InternalDate: now}
 			}
+			cctx, cancel := context.WithCancel(context.Background()) // as the daemon's: one that a shutdown ends
+			defer cancel()
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := range fs {
-				if _, err := d.Handle(context.Background(), fs[i]); err != nil {
+				if _, err := d.Handle(cctx, fs[i]); err != nil {
 					b.Fatal(err)
 				}
 				fs[i] = nil

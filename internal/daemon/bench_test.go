@@ -59,6 +59,8 @@ func BenchmarkHandleBacklog(b *testing.B) {
 	d, _ := newTestDaemon(b, testConfig(b, "", "", "", 0), mailtest.NewRunningClock(time.Now()), nil)
 	filler := strings.Repeat("Dit is gewone correspondentie over planning, facturen en afspraken. ", 40)
 	now := time.Now()
+	ctx, cancel := context.WithCancel(context.Background()) // as the daemon's: one that a shutdown ends
+	defer cancel()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		var raw []byte
@@ -71,7 +73,7 @@ func BenchmarkHandleBacklog(b *testing.B) {
 		}
 		f := &intake.Fetched{Mailbox: "INBOX", UIDValidity: 1, UID: uint32(i + 1), Raw: raw,
 			Header: headerOf(raw), Size: int64(len(raw))}
-		if _, err := d.Handle(context.Background(), f); err != nil {
+		if _, err := d.Handle(ctx, f); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -244,9 +244,13 @@ type Tx struct {
 	tx  *sql.Tx
 }
 
-// InTx runs fn in one write transaction: all of it is committed or none.
+// InTx runs fn in one write transaction: all of it is committed or none. ctx ends the wait to
+// begin it and rolls it back once done (database/sql), but does not interrupt its statements:
+// with a ctx that can end, the driver would start a goroutine and a progress handler for each
+// statement to watch it (a tenth of a complaint's instructions), for transactions that take
+// milliseconds.
 func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
-	return s.write(ctx, func(t *sql.Tx) error { return fn(&Tx{ctx: ctx, tx: t}) })
+	return s.write(ctx, func(t *sql.Tx) error { return fn(&Tx{ctx: context.WithoutCancel(ctx), tx: t}) })
 }
 
 // ms converts a time to the stored form; the zero time is NULL.
