@@ -283,6 +283,14 @@ func bytesBeforeFirst(t *testing.T, srv *testServer, n int, mail func(i int) []b
 		}
 		return Leave, nil
 	}}
+	handAll(t, cfg, rec, uids)
+	return atFirst.Load()
+}
+
+// handAll runs an intake with cfg until its checkpoint is past the backlog uids, and checks
+// that rec was handed every one of them, in order.
+func handAll(t *testing.T, cfg Config, rec *recorder, uids []uint32) {
+	t.Helper()
 	cp := newCheckpoints()
 	startIntake(t, cfg, cp, rec.handle)
 	eventually(t, 60*time.Second, "checkpoint past the backlog", func() bool {
@@ -292,7 +300,6 @@ func bytesBeforeFirst(t *testing.T, srv *testServer, n int, mail func(i int) []b
 	if got := rec.uids(); !slices.Equal(got, uids) {
 		t.Fatalf("handed over %d messages, want the %d in order", len(got), len(uids))
 	}
-	return atFirst.Load()
 }
 
 // TestFirstChunkBeforeNextGroup: in a backlog of more than one group of batches, the first
@@ -358,16 +365,7 @@ func TestChunksUnderWay(t *testing.T) {
 		cfg := testConfig(srv)
 		cfg.Host, cfg.Port = splitAddr(t, proxy.Addr())
 		cfg.Backfill = time.Now().AddDate(0, 0, -1)
-		cp := newCheckpoints()
-		rec := &recorder{}
-		startIntake(t, cfg, cp, rec.handle)
-		eventually(t, 60*time.Second, "checkpoint past the backlog", func() bool {
-			_, got, _ := cp.get("INBOX")
-			return got == uids[len(uids)-1]
-		})
-		if got := rec.uids(); !slices.Equal(got, uids) {
-			t.Fatalf("handed over %d messages, want the %d in order", len(got), len(uids))
-		}
+		handAll(t, cfg, &recorder{}, uids)
 		mu.Lock()
 		defer mu.Unlock()
 		t.Logf("%d chunks, at most %d under way at once", chunks, most)
