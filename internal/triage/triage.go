@@ -217,7 +217,7 @@ func complaintReason(m *mailparse.Message, r Rules) string {
 	if r.OwnText != nil {
 		body = r.OwnText(body)
 	}
-	lower, subject := strings.ToLower(body), strings.ToLower(m.Subject)
+	lower, subject := lowerText(body), strings.ToLower(m.Subject)
 	for _, kw := range r.Keywords {
 		if kw = strings.ToLower(strings.TrimSpace(kw)); kw == "" {
 			continue
