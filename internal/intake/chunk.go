@@ -74,7 +74,8 @@ func (e *structureError) Unwrap() []error { return []error{errNoStructure, e.err
 // header is the start of the message, not fetched again), each larger one's view in a command
 // of its own, the header alone of one too large, all sent before any answer is read. A
 // message missing from the answers (expunged meanwhile) is missing from the result; a view
-// that does not hold (view.build) is fetched whole after all.
+// that does not hold (view.build) is fetched whole after all. sent is called once the chunk's
+// commands are out, so that the next chunk's go out after them.
 func (in *Intake) fetchChunk(ctx context.Context, s *session, uidValidity uint32, uids []uint32, metas map[uint32]meta, headerOnly bool, sent func()) (map[uint32]*Fetched, error) {
 	hdr := &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, Peek: true}
 	whole := &imap.FetchItemBodySection{Peek: true}

@@ -43,7 +43,7 @@ func uidSet(uids ...uint32) imap.UIDSet {
 }
 
 // fetchMeta fetches the size and internal date of a batch: a few dozen bytes
-// a message, whatever the messages hold.
+// a message, whatever the messages hold. sent is called once the command is out.
 func (in *Intake) fetchMeta(ctx context.Context, s *session, uids []uint32, sent func()) (map[uint32]meta, error) {
 	out := make(map[uint32]meta, len(uids))
 	err := s.await(ctx, "fetch sizes", func() error {
@@ -140,7 +140,8 @@ func (s *session) fetchOne(req fetchReq) (map[uint32]*answer, error) {
 
 // fetchEach sends every request before it reads any answer, so that the server answers them
 // one after the other without waiting for the client, and reads each in a goroutine of its own
-// (a server may interleave the answers of pipelined commands).
+// (a server may interleave the answers of pipelined commands). sent (may be nil) is called
+// once every request is out, before any answer is read.
 func (s *session) fetchEach(reqs []fetchReq, sent func()) ([]map[uint32]*answer, error) {
 	out := make([]map[uint32]*answer, len(reqs))
 	errs := make([]error, len(reqs))
