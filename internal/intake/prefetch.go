@@ -297,25 +297,33 @@ func (f *fetcher) batch(ctx context.Context, p planned, flights *[]*flight) bool
 			return false
 		}
 		c := &fetchedChunk{batch: batch, uids: uids, end: done == len(batch), cost: cost}
-		f.held.Add(cost)
-		fl := &flight{chunk: c, done: make(chan struct{})}
-		sent := make(chan struct{})
-		var once sync.Once
-		go func() {
-			defer close(fl.done)
-			defer once.Do(func() { close(sent) })
-			defer func() {
-				if v := recover(); v != nil {
-					c.err = fmt.Errorf("fetch ahead: panic: %v\n%s", v, debug.Stack())
-				}
-			}()
-			c.msgs, c.err = in.fetchChunk(ctx, f.s, f.uidValidity, uids, metas, headerOnly, func() { once.Do(func() { close(sent) }) })
-			f.fetchedFirst()
-		}()
-		<-sent // the next chunk's commands go out after this one's
-		*flights = append(*flights, fl)
+		*flights = append(*flights, f.ask(ctx, c, metas, headerOnly))
 	}
 	return true
+}
+
+// ask asks for chunk c and returns once its commands are out, so that the next chunk's go out
+// after them; its answers are read in a goroutine of its own, and the flight is done when they
+// are in. What c holds counts as held from now on.
+func (f *fetcher) ask(ctx context.Context, c *fetchedChunk, metas map[uint32]meta, headerOnly bool) *flight {
+	f.held.Add(c.cost)
+	fl := &flight{chunk: c, done: make(chan struct{})}
+	sent := make(chan struct{})
+	var once sync.Once
+	out := func() { once.Do(func() { close(sent) }) }
+	go func() {
+		defer close(fl.done)
+		defer out() // also when the commands never went out
+		defer func() {
+			if v := recover(); v != nil {
+				c.err = fmt.Errorf("fetch ahead: panic: %v\n%s", v, debug.Stack())
+			}
+		}()
+		c.msgs, c.err = f.in.fetchChunk(ctx, f.s, f.uidValidity, c.uids, metas, headerOnly, out)
+		f.fetchedFirst()
+	}()
+	<-sent
+	return fl
 }
 
 // send hands a chunk over (its cost is held already); false when the handler gave up.
