@@ -31,7 +31,7 @@ func (c Checkpoints) Sync(ctx context.Context) error { return c.S.Sync(ctx) }
 
 // Save stores the checkpoint of a mailbox.
 func (c Checkpoints) Save(ctx context.Context, mailbox string, uidValidity, lastUID uint32) error {
-	return c.S.write(ctx, func(tx *sql.Tx) error {
+	return c.S.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO checkpoints(mailbox, uidvalidity, last_uid, updated_at)
 			VALUES(?,?,?,?) ON CONFLICT(mailbox) DO UPDATE SET uidvalidity=excluded.uidvalidity,
 			last_uid=excluded.last_uid, updated_at=excluded.updated_at`,

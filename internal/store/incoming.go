@@ -82,7 +82,7 @@ type Filing struct {
 // retention purge. A message handled again later (a redelivery) is filed again and the last
 // filing counts.
 func (s *Store) RecordFiled(ctx context.Context, filings []Filing) error {
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		for _, f := range filings {
 			if _, err := tx.ExecContext(ctx, `UPDATE incoming SET filed_folder = ?, filed_uidvalidity = ?, filed_uid = ?
 				WHERE mailbox = ? AND uidvalidity = ? AND uid = ?`, f.Folder, f.FolderUIDValidity, f.FolderUID,

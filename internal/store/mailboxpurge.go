@@ -63,7 +63,7 @@ func (s *Store) PendingMailboxPurges(ctx context.Context, limit int) ([]MailboxP
 		return nil, nil
 	}
 	var out []MailboxPurge
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		out = nil
 		rows, err := tx.QueryContext(ctx, `SELECT id, folder, uidvalidity, uid, message_id, hash, attempts, queued_at
 			FROM mailbox_purge WHERE done_at IS NULL ORDER BY attempts, id LIMIT ?`, limit)
@@ -104,7 +104,7 @@ func (s *Store) PendingMailboxPurges(ctx context.Context, limit int) ([]MailboxP
 // MailboxPurgeDone marks a row done with the number of copies deleted (0: none was left) and
 // forgets what named the mail.
 func (s *Store) MailboxPurgeDone(ctx context.Context, id int64, found int, now time.Time) error {
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE mailbox_purge SET done_at = ?, found = ?, message_id = '', hash = '',
 			folder = '', uidvalidity = 0, uid = 0 WHERE id = ? AND done_at IS NULL`, now.UnixMilli(), found, id)
 		return err

@@ -151,7 +151,7 @@ func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration) (
 // in a burst. perHour 0 means no cap.
 func (s *Store) ClaimLimited(ctx context.Context, now time.Time, lease time.Duration, perHour int) (*OutMail, error) {
 	var out *OutMail
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		out, err = claimNext(ctx, tx, now, lease, perHour)
 		return err
@@ -240,7 +240,7 @@ func markSent(tx *Tx, id int64, at time.Time, onSent func(tx *Tx, m *OutHead) er
 
 // Retry sets the next attempt of a mail after a temporary failure.
 func (s *Store) Retry(ctx context.Context, id int64, next time.Time, reason string) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE outbox SET next_attempt_at = ?, last_error = ? WHERE id = ?`,
 			next.UnixMilli(), reason, id)
 		if err != nil {
@@ -340,7 +340,7 @@ func (t *Tx) CountOut(caseID string) (int, error) {
 // times or more keeps its lease: if sending it is what kills the process, it must not spin.
 func (s *Store) ReleaseLeases(ctx context.Context, now time.Time, maxClaims int) (int64, error) {
 	var n int64
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE outbox SET next_attempt_at = ? WHERE status = 'queued'
 			AND attempts > 0 AND attempts < ? AND next_attempt_at > ? AND last_error = ''`, now.UnixMilli(), maxClaims, now.UnixMilli())
 		if err != nil {

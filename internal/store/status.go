@@ -22,7 +22,7 @@ type DaemonStatus struct {
 
 // SetDaemonStatus writes the daemon's status row.
 func (s *Store) SetDaemonStatus(ctx context.Context, d DaemonStatus) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO daemon_status(id, pid, host, started_at, beat_at, stopped_at,
 			last_poll_at, last_login_at, login_error) VALUES(1,?,?,?,?,?,?,?,?)
 			ON CONFLICT(id) DO UPDATE SET pid = excluded.pid, host = excluded.host, started_at = excluded.started_at,

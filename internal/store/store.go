@@ -118,7 +118,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("read migration %s: %w", m.name, err)
 		}
-		err = s.write(ctx, func(tx *sql.Tx) error {
+		err = s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 				return err
 			}
@@ -132,8 +132,12 @@ func (s *Store) migrate(ctx context.Context) error {
 	return nil
 }
 
-// write runs fn in an immediate transaction, one writer at a time.
-func (s *Store) write(ctx context.Context, fn func(*sql.Tx) error) (err error) {
+// write runs fn in an immediate transaction, one writer at a time. ctx ends the wait to begin
+// it and rolls it back once done (database/sql); fn gets a ctx for its statements that does
+// not interrupt them: with a ctx that can end, the driver would start a goroutine and a
+// progress handler for each statement to watch it (a tenth of a complaint's instructions),
+// for transactions that take milliseconds.
+func (s *Store) write(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) (err error) {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	tx, err := s.db.BeginTx(ctx, nil)
@@ -146,7 +150,7 @@ func (s *Store) write(ctx context.Context, fn func(*sql.Tx) error) (err error) {
 			err = fmt.Errorf("panic in transaction: %v", p)
 		}
 	}()
-	if err := fn(tx); err != nil {
+	if err := fn(context.WithoutCancel(ctx), tx); err != nil {
 		tx.Rollback()
 		return err
 	}
@@ -244,13 +248,10 @@ type Tx struct {
 	tx  *sql.Tx
 }
 
-// InTx runs fn in one write transaction: all of it is committed or none. ctx ends the wait to
-// begin it and rolls it back once done (database/sql), but does not interrupt its statements:
-// with a ctx that can end, the driver would start a goroutine and a progress handler for each
-// statement to watch it (a tenth of a complaint's instructions), for transactions that take
-// milliseconds.
+// InTx runs fn in one write transaction: all of it is committed or none. ctx is as for write:
+// it does not interrupt the transaction's statements.
 func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
-	return s.write(ctx, func(t *sql.Tx) error { return fn(&Tx{ctx: context.WithoutCancel(ctx), tx: t}) })
+	return s.write(ctx, func(ctx context.Context, t *sql.Tx) error { return fn(&Tx{ctx: ctx, tx: t}) })
 }
 
 // ms converts a time to the stored form; the zero time is NULL.

@@ -31,7 +31,7 @@ type Strike struct {
 // returns what is now held against it.
 func (s *Store) AddStrike(ctx context.Context, k MessageKey, cause string, fatal bool, at time.Time) (Strike, error) {
 	st := Strike{MessageKey: k, Cause: cause, At: at}
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		return tx.QueryRowContext(ctx, `INSERT INTO strikes(mailbox, uidvalidity, uid, count, fatal, cause, at) VALUES(?,?,?,1,?,?,?)
 			ON CONFLICT(mailbox, uidvalidity, uid) DO UPDATE SET count = count + 1, fatal = fatal + excluded.fatal,
 			cause = excluded.cause, at = excluded.at
@@ -45,7 +45,7 @@ func (s *Store) AddStrike(ctx context.Context, k MessageKey, cause string, fatal
 
 // Strikes returns every strike held, after forgetting those older than before.
 func (s *Store) Strikes(ctx context.Context, before time.Time) ([]Strike, error) {
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM strikes WHERE at < ?`, before.UnixMilli())
 		return err
 	})
@@ -75,7 +75,7 @@ func (s *Store) Strikes(ctx context.Context, before time.Time) ([]Strike, error)
 
 // ClearStrike forgets the strikes against a message (it was handled, or quarantined).
 func (s *Store) ClearStrike(ctx context.Context, k MessageKey) error {
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM strikes WHERE mailbox = ? AND uidvalidity = ? AND uid = ?`,
 			k.Mailbox, k.UIDValidity, k.UID)
 		return err
