@@ -84,10 +84,7 @@ func ordinary(in *incoming) bool {
 	return in.parseErr == nil && (in.tri.Kind == triage.Own || in.tri.Kind == triage.Other && !in.f.TooLarge)
 }
 
-// partial reports that in.raw is the intake's view of the message, not the message.
-func partial(in *incoming) bool { return isPartial(in.f) }
-
-// isPartial reports that what the intake fetched of f is a view of it, not the message.
+// isPartial reports that what the intake fetched of f (in.raw) is a view of it, not the message.
 func isPartial(f *intake.Fetched) bool {
 	return f.Raw == nil && f.Partial != nil && !f.TooLarge
 }
@@ -97,7 +94,7 @@ func isPartial(f *intake.Fetched) bool {
 // language told. more is false when there is nothing more to do: the whole message turned
 // out ordinary, or it was expunged from the mailbox meanwhile (left alone: it is not there).
 func (d *Daemon) readWhole(ctx context.Context, in *incoming) (more bool, err error) {
-	if partial(in) {
+	if isPartial(in.f) {
 		gone, err := d.keepWhole(ctx, in)
 		if gone || err != nil {
 			return false, err
@@ -121,7 +118,7 @@ func (d *Daemon) readWhole(ctx context.Context, in *incoming) (more bool, err er
 // (record), also those that quarantine it without reading it. gone reports a message expunged from the
 // mailbox meanwhile: there is nothing to keep.
 func (d *Daemon) keepWhole(ctx context.Context, in *incoming) (gone bool, err error) {
-	if !partial(in) {
+	if !isPartial(in.f) {
 		return false, nil
 	}
 	raw, err := in.f.Whole(ctx)
