@@ -39,8 +39,9 @@ type SkippedDocument struct {
 // from strangers: each is read in a short-lived child process with limits on memory, CPU and
 // wall time (internal/docreader), all of one mail within docreader.MailBudget, never in this
 // process. A document that goes over a limit is skipped and reported; one that is merely
-// unreadable is left out, as form.Extract does. The error is only ever ctx's.
-func (d *Daemon) extract(ctx context.Context, r Registration) (form.Result, []SkippedDocument, error) {
+// unreadable is left out, as form.Extract does. The error is only ever ctx's. ahead is the
+// form read from the same mail's text before (prepared), or nil.
+func (d *Daemon) extract(ctx context.Context, r Registration, ahead *textForm) (form.Result, []SkippedDocument, error) {
 	var docs []docreader.Document
 	var atts []form.Attachment
 	var skipped []SkippedDocument
@@ -81,6 +82,9 @@ func (d *Daemon) extract(ctx context.Context, r Registration) (form.Result, []Sk
 		default:
 			return form.Result{}, nil, fmt.Errorf("read attached documents: %w", res.Err)
 		}
+	}
+	if len(read) == 0 && ahead != nil && ahead.text == r.Text && ahead.html == r.HTML && ahead.name == r.Name {
+		return ahead.res, skipped, nil // read ahead from the same text (prepared)
 	}
 	return form.Extract(r.Text, r.HTML, read, r.Name, d.cfg.Complaints.Services), skipped, nil
 }

@@ -30,6 +30,7 @@ type incoming struct {
 	tri      triage.Result
 	auth     staffauth.Verdict // for staff mail
 	form     *form.Result      // for new complaints: the klachtformulier, read before the transaction
+	textForm *textForm         // the klachtformulier of msg's text alone, read ahead (prepared); nil: not
 	skipped  []SkippedDocument // attached documents not read (over a limit)
 	now      time.Time
 	// formSender is set when the mail comes from one of [complaints] form_senders (the
@@ -114,7 +115,7 @@ func (d *Daemon) handle(ctx context.Context, f *intake.Fetched) (intake.Disposit
 			reg = &r
 		}
 		if reg != nil {
-			fr, skipped, err := d.extract(ctx, *reg)
+			fr, skipped, err := d.extract(ctx, *reg, in.textForm)
 			if err != nil {
 				return intake.Leave, fmt.Errorf("handle uid %d: %w", f.UID, err)
 			}

@@ -114,9 +114,10 @@ func (d *Daemon) startPoison(ctx context.Context) error {
 	return nil
 }
 
-// prepareAhead is parse as the intake runs it ahead of the handler (intake.SetPrepare), for
-// mail with no strike against it: a message that may have killed a handler is parsed by the
-// handler alone, with its marker written. Run sets it only when the previous process did not
+// prepareAhead is parse, with the work on the parsed message that needs nothing else
+// (prepared), as the intake runs it ahead of the handler (intake.SetPrepare), for mail with
+// no strike against it: a message that may have killed a handler is parsed by the handler
+// alone, with its marker written. Run sets it only when the previous process did not
 // die: a death while a message was parsed ahead would be marked against the message the
 // handler was on, so after a death every message is parsed by the handler, and the marker
 // finds the one that kills it.
@@ -124,7 +125,7 @@ func (d *Daemon) prepareAhead(f *intake.Fetched) any {
 	if _, struck := d.currentPoison().struck(store.MessageKey{Mailbox: f.Mailbox, UIDValidity: f.UIDValidity, UID: f.UID}); struck {
 		return nil
 	}
-	return parse(f)
+	return d.prepared(f)
 }
 
 // stopPoison closes the marker: Handle no longer marks.

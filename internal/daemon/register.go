@@ -314,7 +314,7 @@ func (d *Daemon) Register(ctx context.Context, r Registration, raw []byte) (stri
 		}
 	}
 	if r.Form == nil {
-		fr, skipped, err := d.extract(ctx, r)
+		fr, skipped, err := d.extract(ctx, r, nil)
 		if err != nil {
 			return "", err
 		}

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/groeimeesters/klachtd/internal/complaint"
+	"github.com/groeimeesters/klachtd/internal/form"
 	"github.com/groeimeesters/klachtd/internal/intake"
 	"github.com/groeimeesters/klachtd/internal/mailparse"
 	"github.com/groeimeesters/klachtd/internal/triage"
@@ -29,10 +31,60 @@ func readable(f *intake.Fetched) []byte {
 	return f.Header
 }
 
-// parsed is a message as parse read it.
+// parsed is a message as parse read it, with what prepareAhead worked out of it besides.
 type parsed struct {
 	msg *mailparse.Message
 	err error
+	// ahead is triage's work on msg alone (triage.Prepare), when prepareAhead did it.
+	ahead triage.Ahead
+	// form is the klachtformulier read from msg's text alone, when prepareAhead read it: for a
+	// message whose text makes it a complaint and that has no document to read.
+	form *textForm
+}
+
+// textForm is form.Extract of a text and an HTML body without documents, with name as the
+// fallback name: extract takes it instead of reading the form again when its inputs are these.
+type textForm struct {
+	text, html, name string
+	res              form.Result
+}
+
+// readTextForm reads the form of text and html alone, as extract would without documents.
+func (d *Daemon) readTextForm(text, html, name string) *textForm {
+	return &textForm{text: text, html: html, name: name, res: form.Extract(text, html, nil, name, d.cfg.Complaints.Services)}
+}
+
+// prepared is what prepareAhead works out of f besides the parse: triage's share that needs
+// no look-up, and for a message that is likely a new complaint without documents to read, its
+// form. The handler would do the same work itself; ahead, it is done on the other core.
+func (d *Daemon) prepared(f *intake.Fetched) parsed {
+	p := parse(f)
+	if p.err != nil {
+		return p
+	}
+	p.ahead = triage.Prepare(p.msg, d.rules())
+	if p.ahead.Complaint() && mayBeNew(p.msg) && !hasDocument(p.msg) {
+		p.form = d.readTextForm(p.msg.Text, p.msg.HTML, p.msg.From.Name)
+	}
+	return p
+}
+
+// mayBeNew reports whether m can be a new complaint whatever the database holds: nothing in
+// it ties it to a case (a reference in the subject, threading fields), and it is no
+// automatic mail or bounce.
+func mayBeNew(m *mailparse.Message) bool {
+	return len(m.InReplyTo) == 0 && len(m.References) == 0 && m.Auto == "" && m.Bounce == nil &&
+		len(complaint.FindRefs(m.Subject)) == 0
+}
+
+// hasDocument reports whether m has an attachment that form extraction would read.
+func hasDocument(m *mailparse.Message) bool {
+	for _, a := range m.Attachments {
+		if a.Data != nil && form.DocumentKind(a.Filename, a.ContentType, a.Data[:min(len(a.Data), 5)]) != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // parse parses what Handle reads of f first (readable). The intake runs it ahead of the
@@ -49,7 +101,7 @@ func parseRaw(raw []byte, f *intake.Fetched) parsed {
 	}
 	parseFaultHook(raw)
 	msg, err := mailparse.ParseWith(raw, opt)
-	return parsed{msg, err}
+	return parsed{msg: msg, err: err}
 }
 
 // parseFirst is parse(f), done by the intake ahead of the handler when it could (prepareAhead).
@@ -67,12 +119,13 @@ func parseFirst(f *intake.Fetched) parsed {
 // the message is handled again later.
 func (d *Daemon) classify(ctx context.Context, in *incoming, p parsed) error {
 	in.msg, in.parseErr = p.msg, p.err
-	in.tri = triage.Result{}
+	in.tri, in.textForm = triage.Result{}, nil
 	if in.parseErr != nil {
 		return nil
 	}
+	in.textForm = p.form
 	lk := &lookup{ctx: ctx, st: d.st}
-	in.tri = triage.Classify(in.msg, d.rules(), lk)
+	in.tri = triage.ClassifyAhead(in.msg, d.rules(), lk, p.ahead)
 	if lk.err != nil {
 		return fmt.Errorf("look up cases: %w", lk.err)
 	}

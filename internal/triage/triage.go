@@ -85,8 +85,30 @@ const (
 	LinkReferences Link = "References"
 )
 
+// Ahead is what Classify works out from the message and the rules alone, with no look-up:
+// whether its text makes it a complaint. Prepare works it out ahead of Classify, so that a
+// caller can do that part on another goroutine. The zero Ahead is nothing worked out.
+type Ahead struct {
+	reason string // why the text makes the message a complaint, or ""
+	done   bool
+}
+
+// Prepare works out Ahead for m under r. It only reads m.
+func Prepare(m *mailparse.Message, r Rules) Ahead {
+	return Ahead{reason: complaintReason(m, r), done: true}
+}
+
+// Complaint reports whether the message's text makes it a complaint, as far as worked out.
+func (a Ahead) Complaint() bool { return a.done && a.reason != "" }
+
 // Classify applies the rules in the order of the package doc.
 func Classify(m *mailparse.Message, r Rules, lk Lookup) Result {
+	return ClassifyAhead(m, r, lk, Ahead{})
+}
+
+// ClassifyAhead is Classify with what Prepare worked out of m under the same rules (or the
+// zero Ahead: then Classify works it out itself, when it comes to it).
+func ClassifyAhead(m *mailparse.Message, r Rules, lk Lookup, a Ahead) Result {
 	from := strings.ToLower(m.From.Email)
 	if isOwn(m, r) {
 		return Result{Kind: Own, Reason: "our own message"}
@@ -144,8 +166,11 @@ func Classify(m *mailparse.Message, r Rules, lk Lookup) Result {
 	if m.Auto != "" {
 		return Result{Kind: Other, Reason: "automatic mail: " + m.Auto}
 	}
-	if why := complaintReason(m, r); why != "" {
-		return Result{Kind: New, Reason: why}
+	if !a.done {
+		a = Prepare(m, r)
+	}
+	if a.reason != "" {
+		return Result{Kind: New, Reason: a.reason}
 	}
 	return Result{Kind: Other, Reason: "no complaint"}
 }

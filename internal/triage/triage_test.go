@@ -79,6 +79,35 @@ func TestClassify(t *testing.T) {
 			if got.Kind != tt.wantKind || got.CaseID != tt.wantCase || got.Role != tt.wantRole {
 				t.Errorf("Classify = %+v; want kind %s case %q role %q", got, tt.wantKind, tt.wantCase, tt.wantRole)
 			}
+			// The same verdict with the message's share worked out ahead, as the daemon's
+			// preparer does on another goroutine.
+			if ahead := ClassifyAhead(&tt.m, rules, fakeLookup{}, Prepare(&tt.m, rules)); ahead.Kind != got.Kind ||
+				ahead.CaseID != got.CaseID || ahead.Role != got.Role || ahead.Reason != got.Reason {
+				t.Errorf("ClassifyAhead = %+v; Classify = %+v", ahead, got)
+			}
 		})
+	}
+}
+
+// TestClassifyTakesAhead checks that ClassifyAhead decides on what was worked out ahead and
+// does not work it out again: the preparer's work would otherwise be done twice.
+func TestClassifyTakesAhead(t *testing.T) {
+	rules := Rules{Keywords: []string{"klacht"}}
+	plain := &mailparse.Message{From: mailparse.Address{Email: "a@example.com"}, Subject: "Vraag", Text: "Wanneer begint de cursus?"}
+	if got := ClassifyAhead(plain, rules, fakeLookup{}, Ahead{reason: "worked out ahead", done: true}); got.Kind != New || got.Reason != "worked out ahead" {
+		t.Errorf("with a complaint worked out ahead: %+v; want kind %s, the reason given", got, New)
+	}
+	angry := &mailparse.Message{From: mailparse.Address{Email: "a@example.com"}, Subject: "Klacht", Text: "Ik heb een klacht."}
+	if got := ClassifyAhead(angry, rules, fakeLookup{}, Ahead{done: true}); got.Kind != Other {
+		t.Errorf("with no complaint worked out ahead: %+v; want kind %s", got, Other)
+	}
+	if got := ClassifyAhead(angry, rules, fakeLookup{}, Ahead{}); got.Kind != New {
+		t.Errorf("with nothing worked out ahead: %+v; want kind %s", got, New)
+	}
+	if a := Prepare(angry, rules); !a.Complaint() {
+		t.Errorf("Prepare(%q).Complaint() = false", angry.Subject)
+	}
+	if a := Prepare(plain, rules); a.Complaint() {
+		t.Errorf("Prepare(%q).Complaint() = true", plain.Subject)
 	}
 }
