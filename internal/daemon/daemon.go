@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -85,6 +86,9 @@ type Daemon struct {
 	sender     *outbox.Sender
 	intake     *intake.Intake
 	wake       chan struct{} // nudges the timer loop
+	// timerLook is when the timer loop looks again (Unix milliseconds of the daemon's clock)
+	// while it sleeps; 0 while it is awake (timers.go).
+	timerLook atomic.Int64
 
 	tokens          *oauth.Manager // nil without OAuth2
 	configPath      string
@@ -260,8 +264,9 @@ func (d *Daemon) watchdog(ctx context.Context) error {
 	}
 }
 
-// afterCommit wakes the sender when the committed transaction queued mail.
-func (d *Daemon) afterCommit() {
+// afterCommit wakes the sender when the committed transaction queued mail, and the timer loop
+// when it added a timer due at timerDue (not zero) before the loop would look again.
+func (d *Daemon) afterCommit(timerDue time.Time) {
 	d.mu.Lock()
 	q := d.queued
 	d.queued = false
@@ -269,17 +274,27 @@ func (d *Daemon) afterCommit() {
 	if q {
 		d.sender.Wake()
 	}
-	select {
-	case d.wake <- struct{}{}:
-	default:
+	if !timerDue.IsZero() && d.timerLoopSleepsPast(timerDue) {
+		select {
+		case d.wake <- struct{}{}:
+		default:
+		}
 	}
 }
 
-// inTx runs fn in one write transaction and wakes the sender after a commit that queued mail.
+// inTx runs fn in one write transaction and wakes the sender after a commit that queued mail,
+// the timer loop after one that added a timer due before the loop would look (afterCommit).
 func (d *Daemon) inTx(ctx context.Context, fn func(tx *store.Tx) error) error {
-	err := d.st.InTx(ctx, fn)
-	// Also after a failed transaction: a wake-up too many is harmless, one too few delays
-	// another commit's mail.
-	d.afterCommit()
+	var due time.Time
+	err := d.st.InTx(ctx, func(tx *store.Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		due, _ = tx.TimerDue()
+		return nil
+	})
+	// Also after a failed transaction: a wake-up of the sender too many is harmless, one too
+	// few delays another commit's mail.
+	d.afterCommit(due)
 	return err
 }

@@ -113,7 +113,7 @@ func (q queueAdapter) Failed(ctx context.Context, id int64, at time.Time, reason
 		return err
 	})
 	if err == nil {
-		d.afterCommit()
+		d.afterCommit(time.Time{})
 	}
 	return err
 }

@@ -47,6 +47,9 @@ func (d *Daemon) runTimers(ctx context.Context) error {
 				wait = max(w, 10*time.Millisecond)
 			}
 		}
+		// A commit that adds a timer due before this wakes the loop (afterCommit). One made
+		// since NextTimer read the timers found the loop awake, and woke it too.
+		d.timerLook.Store(d.clock.Now().Add(wait).UnixMilli())
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
@@ -55,8 +58,16 @@ func (d *Daemon) runTimers(ctx context.Context) error {
 		case <-d.wake:
 		case <-t.C:
 		}
+		d.timerLook.Store(0)
 		t.Stop()
 	}
+}
+
+// timerLoopSleepsPast reports whether the timer loop, asleep, would look again only after due;
+// true while it is awake: it may have read the timers before the commit that added one due.
+func (d *Daemon) timerLoopSleepsPast(due time.Time) bool {
+	look := d.timerLook.Load()
+	return look == 0 || due.UnixMilli() < look
 }
 
 // RunDue fires every timer due at now, each in its own transaction, exactly once; timers missed

@@ -246,6 +246,9 @@ func (s *Store) syncByCommit(ctx context.Context) error {
 type Tx struct {
 	ctx context.Context
 	tx  *sql.Tx
+	// timerDue is the earliest moment a timer added or postponed in the transaction is due;
+	// zero: none (TimerDue).
+	timerDue time.Time
 }
 
 // InTx runs fn in one write transaction: all of it is committed or none. ctx is as for write:

@@ -72,8 +72,20 @@ func (t *Tx) EnsureTimer(tm Timer) error {
 	if err != nil {
 		return fmt.Errorf("ensure %s timer of %q: %w", tm.Kind, tm.CaseID, err)
 	}
+	t.due(tm.At)
 	return nil
 }
+
+// due notes that a timer due at at was added or postponed in the transaction.
+func (t *Tx) due(at time.Time) {
+	if t.timerDue.IsZero() || at.Before(t.timerDue) {
+		t.timerDue = at
+	}
+}
+
+// TimerDue is the earliest moment a timer added or postponed in the transaction so far is
+// due (one that existed already counts too); false when none was.
+func (t *Tx) TimerDue() (time.Time, bool) { return t.timerDue, !t.timerDue.IsZero() }
 
 // DueTimers lists unfired timers due at or before now, the earliest due first.
 func (t *Tx) DueTimers(now time.Time, limit int) ([]Timer, error) {
@@ -136,6 +148,7 @@ func (t *Tx) PostponeTimer(tm Timer, until time.Time) error {
 	if n, _ := res.RowsAffected(); n != 1 {
 		return fmt.Errorf("postpone %s timer of %q at %d: %w", tm.Kind, tm.CaseID, tm.At.UnixMilli(), ErrNotFound)
 	}
+	t.due(until)
 	return nil
 }
 

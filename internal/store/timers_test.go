@@ -162,3 +162,45 @@ func TestBacklogCountsPostponedTimersFromTheirNewMoment(t *testing.T) {
 		}
 	}
 }
+
+// TestTimerDue checks what a transaction says of the timers it added or postponed: the
+// earliest moment one is due (the daemon wakes its timer loop for it), none when it only
+// read, fired or kept timers.
+func TestTimerDue(t *testing.T) {
+	s := open(t)
+	ctx := context.Background()
+	const id = "KL-2026-0001"
+	early := Timer{CaseID: id, Kind: "remind-due", At: t0.Add(time.Hour)}
+	late := Timer{CaseID: id, Kind: "retention", At: t0.Add(48 * time.Hour)}
+	steps := []struct {
+		name string
+		fn   func(tx *Tx) error
+		want time.Time // zero: none
+	}{
+		{"timers added", func(tx *Tx) error { return tx.SetTimers(id, []Timer{late, early}) }, early.At},
+		{"the same timers kept", func(tx *Tx) error { return tx.SetTimers(id, []Timer{late, early}) }, time.Time{}},
+		{"only read", func(tx *Tx) error { _, err := tx.DueTimers(t0, 10); return err }, time.Time{}},
+		{"fired", func(tx *Tx) error { _, err := tx.FireTimer(early, t0); return err }, time.Time{}},
+		{"postponed", func(tx *Tx) error { return tx.PostponeTimer(early, t0.Add(3*time.Hour)) }, t0.Add(3 * time.Hour)},
+		{"a later one added beside an earlier", func(tx *Tx) error {
+			if err := tx.EnsureTimer(Timer{CaseID: id, Kind: "b", At: t0.Add(9 * time.Hour)}); err != nil {
+				return err
+			}
+			return tx.EnsureTimer(Timer{CaseID: id, Kind: "a", At: t0.Add(5 * time.Hour)})
+		}, t0.Add(5 * time.Hour)},
+	}
+	for _, st := range steps {
+		var got time.Time
+		var ok bool
+		if err := s.InTx(ctx, func(tx *Tx) error {
+			err := st.fn(tx)
+			got, ok = tx.TimerDue()
+			return err
+		}); err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		if ok != !st.want.IsZero() || !got.Equal(st.want) {
+			t.Errorf("%s: TimerDue = %s, %v; want %s", st.name, got, ok, st.want)
+		}
+	}
+}

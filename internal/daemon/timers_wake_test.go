@@ -1,0 +1,103 @@
+package daemon
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/groeimeesters/klachtd/internal/mailtest"
+	"github.com/groeimeesters/klachtd/internal/store"
+)
+
+// TestTimerLoopWakesForEarlierTimer checks when a commit wakes the timer loop: when it added
+// or postponed a timer due before the sleeping loop would look again, and whenever the loop
+// is awake (it may have read the timers before that commit). A commit that adds no timer, or
+// only later ones, leaves it asleep: during a backlog every complaint commits, and the loop
+// would read the timers twice for each.
+func TestTimerLoopWakesForEarlierTimer(t *testing.T) {
+	now := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	d, _ := newTestDaemon(t, testConfig(t, "", "", "", 0), mailtest.NewRunningClock(now), nil)
+	tests := []struct {
+		name string
+		look time.Time // when the sleeping loop looks again; zero: awake
+		due  time.Time // the earliest timer the commit added; zero: none
+		wake bool
+	}{
+		{"no timer added", now.Add(time.Hour), time.Time{}, false},
+		{"a timer due later", now.Add(time.Hour), now.Add(2 * time.Hour), false},
+		{"a timer due when the loop looks", now.Add(time.Hour), now.Add(time.Hour), false},
+		{"a timer due earlier", now.Add(time.Hour), now.Add(30 * time.Minute), true},
+		{"a timer due later, the loop awake", time.Time{}, now.Add(2 * time.Hour), true},
+		{"no timer, the loop awake", time.Time{}, time.Time{}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			select { // an earlier case's token
+			case <-d.wake:
+			default:
+			}
+			look := int64(0)
+			if !tt.look.IsZero() {
+				look = tt.look.UnixMilli()
+			}
+			d.timerLook.Store(look)
+			d.afterCommit(tt.due)
+			woken := false
+			select {
+			case <-d.wake:
+				woken = true
+			default:
+			}
+			if woken != tt.wake {
+				t.Errorf("woken = %v, want %v", woken, tt.wake)
+			}
+		})
+	}
+}
+
+// TestTimerLoopFiresNewTimer runs the timer loop with nothing due for a minute, commits a
+// timer due at once (d.inTx, as every path that adds one), and checks that it fires at once,
+// not after the minute; and that the loop, woken, sleeps again until the next timer.
+func TestTimerLoopFiresNewTimer(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	d, st := newTestDaemon(t, testConfig(t, "", "", "", 0), mailtest.NewRunningClock(time.Now()), nil)
+	done := make(chan error, 1)
+	go func() { done <- d.runTimers(ctx) }()
+	defer func() { cancel(); <-done }()
+	waitFor := func(what string, ok func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); !ok(); time.Sleep(5 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: not within 10 s", what)
+			}
+		}
+	}
+	asleep := func() bool { return d.timerLook.Load() != 0 }
+	waitFor("the loop asleep", asleep)
+	if look := time.UnixMilli(d.timerLook.Load()); time.Until(look) < 30*time.Second {
+		t.Fatalf("the loop looks again at %s, want in about a minute (nothing due)", look)
+	}
+	tm := store.Timer{CaseID: "", Kind: timerFloodSummary, At: d.clock.Now()} // a global timer that finds nothing to do
+	if err := d.inTx(ctx, func(tx *store.Tx) error { return tx.EnsureTimer(tm) }); err != nil {
+		t.Fatal(err)
+	}
+	fired := func() bool {
+		rows, err := st.CaseTimers(ctx, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			if r.Kind == tm.Kind && !r.FiredAt.IsZero() {
+				return true
+			}
+		}
+		return false
+	}
+	start := time.Now()
+	waitFor("the new timer fired", fired)
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("the new timer fired after %s, want at once", took)
+	}
+	waitFor("the loop asleep again", asleep)
+}
