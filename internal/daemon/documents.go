@@ -9,6 +9,7 @@ import (
 	"github.com/groeimeesters/klachtd/internal/complaint"
 	"github.com/groeimeesters/klachtd/internal/docreader"
 	"github.com/groeimeesters/klachtd/internal/form"
+	"github.com/groeimeesters/klachtd/internal/mailparse"
 	"github.com/groeimeesters/klachtd/internal/store"
 	"github.com/groeimeesters/klachtd/internal/wording"
 )
@@ -35,6 +36,11 @@ type SkippedDocument struct {
 	Reason docreader.Reason
 }
 
+// documentKind is the kind of document a is for form extraction (form.DocumentKind), or "".
+func documentKind(a mailparse.Attachment) string {
+	return form.DocumentKind(a.Filename, a.ContentType, a.Data[:min(len(a.Data), 5)])
+}
+
 // extract reads the klachtformulier of a registration. Its attached .docx and .pdf files come
 // from strangers: each is read in a short-lived child process with limits on memory, CPU and
 // wall time (internal/docreader), all of one mail within docreader.MailBudget, never in this
@@ -47,7 +53,7 @@ func (d *Daemon) extract(ctx context.Context, r Registration, ahead *textForm) (
 	var skipped []SkippedDocument
 	tooMany := false
 	for _, a := range r.Attachments {
-		kind := form.DocumentKind(a.Filename, a.ContentType, a.Data[:min(len(a.Data), 5)])
+		kind := documentKind(a)
 		if kind == "" {
 			continue
 		}

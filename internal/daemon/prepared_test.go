@@ -60,13 +60,13 @@ func TestPreparedAhead(t *testing.T) {
 			if got := p.ahead.Complaint(); got != tt.complaint {
 				t.Errorf("ahead.Complaint() = %v, want %v", got, tt.complaint)
 			}
-			if got := p.form != nil; got != tt.form {
+			if got := p.textForm != nil; got != tt.form {
 				t.Fatalf("form read ahead: %v, want %v", got, tt.form)
 			}
-			if p.form != nil {
+			if p.textForm != nil {
 				want := form.Extract(p.msg.Text, p.msg.HTML, nil, p.msg.From.Name, d.cfg.Complaints.Services)
-				if !reflect.DeepEqual(p.form.res, want) || p.form.res.Phone != "06-12345678" {
-					t.Errorf("form read ahead = %+v, want %+v", p.form.res, want)
+				if !reflect.DeepEqual(p.textForm.res, want) || p.textForm.res.Phone != "06-12345678" {
+					t.Errorf("form read ahead = %+v, want %+v", p.textForm.res, want)
 				}
 			}
 		})
@@ -85,7 +85,7 @@ func TestPreparedCaseSame(t *testing.T) {
 		f := &intake.Fetched{Mailbox: "INBOX", UIDValidity: 1, UID: 1, Raw: raw, Header: headerOf(raw), Size: int64(len(raw)), InternalDate: now}
 		if ahead {
 			v := d.prepareAhead(f)
-			if p, ok := v.(parsed); !ok || p.form == nil {
+			if p, ok := v.(parsed); !ok || p.textForm == nil {
 				t.Fatalf("prepareAhead = %#v, want the form read ahead", v)
 			}
 			f.Prepared = func() any { return v }

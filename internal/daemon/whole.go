@@ -37,9 +37,9 @@ type parsed struct {
 	err error
 	// ahead is triage's work on msg alone (triage.Prepare), when prepareAhead did it.
 	ahead triage.Ahead
-	// form is the klachtformulier read from msg's text alone, when prepareAhead read it: for a
-	// message whose text makes it a complaint and that has no document to read.
-	form *textForm
+	// textForm is the klachtformulier read from msg's text alone, when prepareAhead read it:
+	// for a message whose text makes it a complaint and that has no document to read.
+	textForm *textForm
 }
 
 // textForm is form.Extract of a text and an HTML body without documents, with name as the
@@ -47,11 +47,6 @@ type parsed struct {
 type textForm struct {
 	text, html, name string
 	res              form.Result
-}
-
-// readTextForm reads the form of text and html alone, as extract would without documents.
-func (d *Daemon) readTextForm(text, html, name string) *textForm {
-	return &textForm{text: text, html: html, name: name, res: form.Extract(text, html, nil, name, d.cfg.Complaints.Services)}
 }
 
 // prepared is what prepareAhead works out of f besides the parse: triage's share that needs
@@ -63,8 +58,9 @@ func (d *Daemon) prepared(f *intake.Fetched) parsed {
 		return p
 	}
 	p.ahead = triage.Prepare(p.msg, d.rules())
-	if p.ahead.Complaint() && mayBeNew(p.msg) && !hasDocument(p.msg) {
-		p.form = d.readTextForm(p.msg.Text, p.msg.HTML, p.msg.From.Name)
+	if m := p.msg; p.ahead.Complaint() && mayBeNew(m) && !hasDocument(m) {
+		p.textForm = &textForm{text: m.Text, html: m.HTML, name: m.From.Name,
+			res: form.Extract(m.Text, m.HTML, nil, m.From.Name, d.cfg.Complaints.Services)}
 	}
 	return p
 }
@@ -80,7 +76,7 @@ func mayBeNew(m *mailparse.Message) bool {
 // hasDocument reports whether m has an attachment that form extraction would read.
 func hasDocument(m *mailparse.Message) bool {
 	for _, a := range m.Attachments {
-		if a.Data != nil && form.DocumentKind(a.Filename, a.ContentType, a.Data[:min(len(a.Data), 5)]) != "" {
+		if a.Data != nil && documentKind(a) != "" {
 			return true
 		}
 	}
@@ -123,7 +119,7 @@ func (d *Daemon) classify(ctx context.Context, in *incoming, p parsed) error {
 	if in.parseErr != nil {
 		return nil
 	}
-	in.textForm = p.form
+	in.textForm = p.textForm
 	lk := &lookup{ctx: ctx, st: d.st}
 	in.tri = triage.ClassifyAhead(in.msg, d.rules(), lk, p.ahead)
 	if lk.err != nil {
