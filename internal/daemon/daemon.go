@@ -274,11 +274,19 @@ func (d *Daemon) afterCommit(timerDue time.Time) {
 	if q {
 		d.sender.Wake()
 	}
-	if !timerDue.IsZero() && d.timerLoopSleepsPast(timerDue) {
-		select {
-		case d.wake <- struct{}{}:
-		default:
-		}
+	d.timerAdded(timerDue)
+}
+
+// timerAdded wakes the timer loop after a commit that added or postponed a timer due at due
+// (zero: none), when the loop would look again only after that. Every commit that writes timers
+// comes here: inTx's, and the outbox's record of a confirmation (queueAdapter.onSent).
+func (d *Daemon) timerAdded(due time.Time) {
+	if due.IsZero() || !d.timerLoopSleepsPast(due) {
+		return
+	}
+	select {
+	case d.wake <- struct{}{}:
+	default:
 	}
 }
 

@@ -39,11 +39,20 @@ func OutboxRow(m *store.OutMail, loc *time.Location) *outbox.Row {
 }
 
 func (q queueAdapter) Sent(ctx context.Context, id int64, at time.Time) error {
-	return q.d.st.Sent(ctx, id, at, q.onSent(at))
+	var due time.Time
+	err := q.d.st.Sent(ctx, id, at, q.onSent(at, &due))
+	if err == nil {
+		q.d.timerAdded(due)
+	}
+	return err
 }
 
 func (q queueAdapter) SentClaim(ctx context.Context, id int64, at, now time.Time, lease time.Duration) (*outbox.Row, error) {
-	m, err := q.d.st.SentAndClaim(ctx, id, at, q.onSent(at), now, lease, q.d.cfg.Complaints.MaxNewPerHour)
+	var due time.Time
+	m, err := q.d.st.SentAndClaim(ctx, id, at, q.onSent(at, &due), now, lease, q.d.cfg.Complaints.MaxNewPerHour)
+	if err == nil {
+		q.d.timerAdded(due)
+	}
 	if err != nil || m == nil {
 		return nil, err
 	}
@@ -60,8 +69,9 @@ func (q queueAdapter) row(ctx context.Context, m *store.OutMail, now time.Time) 
 }
 
 // onSent records on the case what an accepted mail means: an accepted confirmation confirms
-// its case and sets its timers.
-func (q queueAdapter) onSent(at time.Time) func(tx *store.Tx, m *store.OutHead) error {
+// its case and sets its timers; due is then the earliest timer it added (store.Tx.TimerDue),
+// for the timer loop.
+func (q queueAdapter) onSent(at time.Time, due *time.Time) func(tx *store.Tx, m *store.OutHead) error {
 	return func(tx *store.Tx, m *store.OutHead) error {
 		if m.CaseID == "" || m.Template != tmplConfirmation {
 			return nil
@@ -80,7 +90,11 @@ func (q queueAdapter) onSent(at time.Time) func(tx *store.Tx, m *store.OutHead) 
 		if err := tx.AddEvent(c.ID, store.Event{At: at, Kind: string(complaint.EventConfirmed), Text: q.d.say(wording.ConfirmedBySMTP)}); err != nil {
 			return err
 		}
-		return q.d.setTimers(tx, c)
+		if err := q.d.setTimers(tx, c); err != nil {
+			return err
+		}
+		*due, _ = tx.TimerDue()
+		return nil
 	}
 }
 
