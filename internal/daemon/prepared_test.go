@@ -161,3 +161,29 @@ func TestExtractAheadNotWithDocuments(t *testing.T) {
 		t.Errorf("sources = %v, want the document among them", got.Sources)
 	}
 }
+
+// TestHandleTakesFormReadAhead checks that Handle takes the form the preparer read, instead of
+// reading it again: the case gets the answer only the form read ahead holds.
+func TestHandleTakesFormReadAhead(t *testing.T) {
+	ctx := context.Background()
+	now := time.Now()
+	d, st := newTestDaemon(t, testConfig(t, "", "", "", 0), mailtest.NewRunningClock(now), nil)
+	raw := rawMail("Jan <jan@example.nl>", orgAddr, "Klacht over de training", "taken@example.nl", now, formBody)
+	f := &intake.Fetched{Mailbox: "INBOX", UIDValidity: 1, UID: 1, Raw: raw, Header: headerOf(raw), Size: int64(len(raw)), InternalDate: now}
+	p, ok := d.prepareAhead(f).(parsed)
+	if !ok || p.textForm == nil {
+		t.Fatalf("prepareAhead = %#v, want the form read ahead", p)
+	}
+	p.textForm.res.Phone = "06-00000000" // what the form read ahead says, and the text does not
+	f.Prepared = func() any { return p }
+	if _, err := d.Handle(ctx, f); err != nil {
+		t.Fatal(err)
+	}
+	list, err := st.Cases(ctx, "")
+	if err != nil || len(list) != 1 {
+		t.Fatalf("cases = %d (%v), want 1", len(list), err)
+	}
+	if got := list[0].Phone; got != "06-00000000" {
+		t.Errorf("phone = %q, want the form read ahead's", got)
+	}
+}

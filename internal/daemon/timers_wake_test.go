@@ -101,3 +101,82 @@ func TestTimerLoopFiresNewTimer(t *testing.T) {
 	}
 	waitFor("the loop asleep again", asleep)
 }
+
+// TestConfirmationSentWakesTimerLoop checks the other commit that writes timers: the outbox's
+// record of a sent confirmation, which sets the case's timers again (queueAdapter.onSent). A
+// timer it adds, due before the sleeping loop would look, wakes the loop.
+func TestConfirmationSentWakesTimerLoop(t *testing.T) {
+	ctx := context.Background()
+	now := time.Now()
+	d, st := newTestDaemon(t, testConfig(t, "", "", "", 0), mailtest.NewRunningClock(now), nil)
+	(&feeder{d: d}).feed(t, rawMail("Jan <jan@example.nl>", orgAddr, "Klacht over de training", "wake@example.nl", now,
+		"Ik wil een klacht indienen over de training van vorige week.\n"))
+	queued, err := st.Outbox(ctx, "queued")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var confirmation *store.OutMail
+	for _, m := range queued {
+		if m.Template == tmplConfirmation {
+			confirmation = m
+		}
+	}
+	if confirmation == nil {
+		t.Fatalf("no confirmation among %d queued mails", len(queued))
+	}
+	// The case's pending timers gone (as after a change of its terms), so that the record of
+	// the confirmation sets them anew.
+	if err := st.InTx(ctx, func(tx *store.Tx) error { return tx.SetTimers(confirmation.CaseID, nil) }); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-d.wake:
+	default:
+	}
+	d.timerLook.Store(now.Add(100 * 365 * 24 * time.Hour).UnixMilli()) // asleep, far beyond every term
+	if err := (queueAdapter{d}).Sent(ctx, confirmation.ID, d.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-d.wake:
+	default:
+		t.Fatal("the record of the confirmation set the case's timers, and the timer loop was not woken")
+	}
+}
+
+// TestTimerLoopAwakeWhileRunning checks that the loop counts as awake from the moment it wakes
+// until it sleeps again: a commit made while it fires timers (after it read them) must wake it
+// again, whatever the moment it had meant to look again before.
+func TestTimerLoopAwakeWhileRunning(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	d, st := newTestDaemon(t, testConfig(t, "", "", "", 0), mailtest.NewRunningClock(time.Now()), nil)
+	done := make(chan error, 1)
+	go func() { done <- d.runTimers(ctx) }()
+	defer func() { cancel(); <-done }()
+	waitFor := func(what string, ok func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); !ok(); time.Sleep(5 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: not within 10 s", what)
+			}
+		}
+	}
+	waitFor("the loop asleep", func() bool { return d.timerLook.Load() != 0 })
+	// A timer due now, written without waking the loop; then the writer's lock held, so that
+	// the loop, woken, stays in the middle of firing it.
+	tm := store.Timer{CaseID: "", Kind: timerFloodSummary, At: d.clock.Now()}
+	if err := st.InTx(ctx, func(tx *store.Tx) error { return tx.EnsureTimer(tm) }); err != nil {
+		t.Fatal(err)
+	}
+	release := make(chan struct{})
+	held := make(chan struct{})
+	go func() {
+		_ = st.InTx(ctx, func(tx *store.Tx) error { close(held); <-release; return nil })
+	}()
+	<-held
+	d.wake <- struct{}{}
+	waitFor("the loop awake while it fires the timer", func() bool { return d.timerLook.Load() == 0 })
+	close(release)
+	waitFor("the loop asleep again", func() bool { return d.timerLook.Load() != 0 })
+}
