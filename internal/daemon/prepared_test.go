@@ -93,9 +93,9 @@ func TestPreparedCaseSame(t *testing.T) {
 		if _, err := d.Handle(ctx, f); err != nil {
 			t.Fatal(err)
 		}
-		list, err := st.Cases(ctx, "")
-		if err != nil || len(list) != 1 {
-			t.Fatalf("cases = %d (%v), want 1", len(list), err)
+		list := mustCases(t, st)
+		if len(list) != 1 {
+			t.Fatalf("cases = %d, want 1", len(list))
 		}
 		cases[ahead] = list[0]
 	}
@@ -179,9 +179,9 @@ func TestHandleTakesFormReadAhead(t *testing.T) {
 	if _, err := d.Handle(ctx, f); err != nil {
 		t.Fatal(err)
 	}
-	list, err := st.Cases(ctx, "")
-	if err != nil || len(list) != 1 {
-		t.Fatalf("cases = %d (%v), want 1", len(list), err)
+	list := mustCases(t, st)
+	if len(list) != 1 {
+		t.Fatalf("cases = %d, want 1", len(list))
 	}
 	if got := list[0].Phone; got != "06-00000000" {
 		t.Errorf("phone = %q, want the form read ahead's", got)

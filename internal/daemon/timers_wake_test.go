@@ -59,22 +59,11 @@ func TestTimerLoopWakesForEarlierTimer(t *testing.T) {
 // timer due at once (d.inTx, as every path that adds one), and checks that it fires at once,
 // not after the minute; and that the loop, woken, sleeps again until the next timer.
 func TestTimerLoopFiresNewTimer(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	ctx := context.Background()
 	d, st := newTestDaemon(t, testConfig(t, "", "", "", 0), mailtest.NewRunningClock(time.Now()), nil)
-	done := make(chan error, 1)
-	go func() { done <- d.runTimers(ctx) }()
-	defer func() { cancel(); <-done }()
-	waitFor := func(what string, ok func() bool) {
-		t.Helper()
-		for deadline := time.Now().Add(10 * time.Second); !ok(); time.Sleep(5 * time.Millisecond) {
-			if time.Now().After(deadline) {
-				t.Fatalf("%s: not within 10 s", what)
-			}
-		}
-	}
+	runTimerLoop(t, d)
 	asleep := func() bool { return d.timerLook.Load() != 0 }
-	waitFor("the loop asleep", asleep)
+	waitFor(t, "the loop asleep", asleep)
 	if look := time.UnixMilli(d.timerLook.Load()); time.Until(look) < 30*time.Second {
 		t.Fatalf("the loop looks again at %s, want in about a minute (nothing due)", look)
 	}
@@ -95,11 +84,11 @@ func TestTimerLoopFiresNewTimer(t *testing.T) {
 		return false
 	}
 	start := time.Now()
-	waitFor("the new timer fired", fired)
+	waitFor(t, "the new timer fired", fired)
 	if took := time.Since(start); took > 5*time.Second {
 		t.Errorf("the new timer fired after %s, want at once", took)
 	}
-	waitFor("the loop asleep again", asleep)
+	waitFor(t, "the loop asleep again", asleep)
 }
 
 // TestConfirmationSentWakesTimerLoop checks the other commit that writes timers: the outbox's
@@ -148,21 +137,10 @@ func TestConfirmationSentWakesTimerLoop(t *testing.T) {
 // until it sleeps again: a commit made while it fires timers (after it read them) must wake it
 // again, whatever the moment it had meant to look again before.
 func TestTimerLoopAwakeWhileRunning(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	ctx := context.Background()
 	d, st := newTestDaemon(t, testConfig(t, "", "", "", 0), mailtest.NewRunningClock(time.Now()), nil)
-	done := make(chan error, 1)
-	go func() { done <- d.runTimers(ctx) }()
-	defer func() { cancel(); <-done }()
-	waitFor := func(what string, ok func() bool) {
-		t.Helper()
-		for deadline := time.Now().Add(10 * time.Second); !ok(); time.Sleep(5 * time.Millisecond) {
-			if time.Now().After(deadline) {
-				t.Fatalf("%s: not within 10 s", what)
-			}
-		}
-	}
-	waitFor("the loop asleep", func() bool { return d.timerLook.Load() != 0 })
+	runTimerLoop(t, d)
+	waitFor(t, "the loop asleep", func() bool { return d.timerLook.Load() != 0 })
 	// A timer due now, written without waking the loop; then the writer's lock held, so that
 	// the loop, woken, stays in the middle of firing it.
 	tm := store.Timer{CaseID: "", Kind: timerFloodSummary, At: d.clock.Now()}
@@ -176,7 +154,15 @@ func TestTimerLoopAwakeWhileRunning(t *testing.T) {
 	}()
 	<-held
 	d.wake <- struct{}{}
-	waitFor("the loop awake while it fires the timer", func() bool { return d.timerLook.Load() == 0 })
+	waitFor(t, "the loop awake while it fires the timer", func() bool { return d.timerLook.Load() == 0 })
 	close(release)
-	waitFor("the loop asleep again", func() bool { return d.timerLook.Load() != 0 })
+	waitFor(t, "the loop asleep again", func() bool { return d.timerLook.Load() != 0 })
+}
+
+// runTimerLoop runs d's timer loop until the test ends.
+func runTimerLoop(t *testing.T, d *Daemon) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- d.runTimers(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
 }
