@@ -2,6 +2,7 @@ package intake
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"net/mail"
@@ -380,6 +381,93 @@ func TestChunksUnderWay(t *testing.T) {
 		}
 		if !firstAlone {
 			t.Errorf("the second chunk was asked for before the first had come; want the first alone, so that the handler starts soon")
+		}
+	})
+}
+
+// TestNextChunkWhenHandlerMakesRoom: when the next chunk does not fit beside what the fetcher
+// holds, it is asked for as soon as the handler finishes a chunk, not only once the chunk
+// under way is in whole. Batches of 1.9 MB, each one chunk after the first: while the handler
+// holds one and another is under way, a third does not fit (aheadBudget), nor does batch 3
+// while the handler holds the first batch's last chunk (0.9 MB) and batch 2 is under way. The
+// handler holds that last chunk until batch 2 is in, so batch 3 is asked for alone, and it is
+// still coming when the handler has finished batch 2: batch 4 must go to the server then.
+// Waiting for batch 3 to come whole, the fetcher let the link stand idle for a round trip at
+// every two chunks of a backlog.
+func TestNextChunkWhenHandlerMakesRoom(t *testing.T) {
+	eachServer(t, func(t *testing.T, srv *testServer) {
+		c := mailtest.Dial(t, srv.addr(), srv.user, srv.pass)
+		var uids []uint32
+		for i := range 4 * batchSize { // about 3.8 KB each: the first batch in chunks of 64 KiB to 0.9 MB, then one chunk a batch
+			uids = append(uids, mailtest.AppendTo(t, c, "INBOX", message(fmt.Sprintf("ruimte-%d", i), 105)))
+		}
+		c.Close()
+		a, b, third := uids[batchSize], uids[2*batchSize], uids[3*batchSize] // the first UIDs of batches 2, 3, 4
+		proxy := mailtest.NewLinkProxy(t, srv.addr(), mailtest.Link{Delay: 10 * time.Millisecond, Rate: 2e6})
+		var mu sync.Mutex
+		first := map[string]uint32{} // tag → the first UID of a FETCH of bodies under way
+		askedB, aIn := make(chan struct{}), make(chan struct{})
+		thirdBesideB, bIn := false, false
+		proxy.WatchLines(func(conn int, toServer bool, line string) {
+			if conn != 1 {
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			tag, rest, _ := strings.Cut(line, " ")
+			switch {
+			case toServer && strings.HasPrefix(rest, "UID FETCH") && strings.Contains(rest, "BODY.PEEK[]"):
+				set, _, _ := strings.Cut(strings.TrimPrefix(rest, "UID FETCH "), " ")
+				var uid uint32
+				fmt.Sscanf(set, "%d", &uid)
+				first[tag] = uid
+				switch uid {
+				case b:
+					close(askedB)
+				case third:
+					thirdBesideB = !bIn
+				}
+			case !toServer && first[tag] == a && strings.HasPrefix(rest, "OK"):
+				close(aIn)
+			case !toServer && first[tag] == b && strings.HasPrefix(rest, "OK"):
+				bIn = true
+			}
+		})
+		cfg := testConfig(srv)
+		cfg.Host, cfg.Port = splitAddr(t, proxy.Addr())
+		cfg.Backfill = time.Now().AddDate(0, 0, -1)
+		var handed atomic.Int64
+		cp := newCheckpoints()
+		startIntake(t, cfg, cp, func(_ context.Context, f *Fetched) (Disposition, error) {
+			handed.Add(1)
+			if f.UID == uids[batchSize-1] {
+				select { // hold the first batch's last chunk until batch 2 is in
+				case <-aIn:
+					time.Sleep(20 * time.Millisecond) // the proxy saw the answer end 10 ms before the intake has it
+				case <-time.After(10 * time.Second):
+					t.Errorf("batch 2 did not come while the handler held the first batch's last chunk")
+				}
+			}
+			if f.UID == a {
+				select { // hold the chunk of batch 2 until batch 3's is asked for
+				case <-askedB:
+				case <-time.After(10 * time.Second):
+					t.Errorf("batch 3 was not asked for while the handler held batch 2")
+				}
+			}
+			return Leave, nil
+		})
+		eventually(t, 60*time.Second, "checkpoint past the backlog", func() bool {
+			_, got, _ := cp.get("INBOX")
+			return got == uids[len(uids)-1]
+		})
+		mu.Lock()
+		defer mu.Unlock()
+		if n := handed.Load(); n != int64(len(uids)) {
+			t.Errorf("%d messages handed over, want %d", n, len(uids))
+		}
+		if !thirdBesideB {
+			t.Errorf("batch 4 was asked for only once batch 3 had come whole; want it asked for as soon as the handler finished batch 2")
 		}
 	})
 }

@@ -263,6 +263,24 @@ func (f *fetcher) land(flights *[]*flight) bool {
 	return f.send(fl.chunk)
 }
 
+// landOrRoom waits until the handler has finished a chunk or the oldest chunk under way is
+// in, and hands that one over; false when the fetcher must stop. The next chunk needs room
+// beside what the fetcher holds, and whichever comes first makes it. Landing the oldest chunk
+// alone, as the fetcher did, waited for it to be in whole while the handler had made room
+// already: the chunks under way then ended together, and the link stood idle for the round
+// trip until the next chunk's FETCH was in (20 ms every two chunks of a backlog,
+// BenchmarkBacklogLink).
+func (f *fetcher) landOrRoom(flights *[]*flight) bool {
+	select {
+	case <-f.wake:
+		return true
+	case <-(*flights)[0].done:
+		return f.land(flights)
+	case <-f.done:
+		return false
+	}
+}
+
 // batch fetches one planned batch chunk by chunk; false when the fetcher must stop.
 func (f *fetcher) batch(ctx context.Context, p planned, flights *[]*flight) bool {
 	in, batch, metas := f.in, p.batch, p.metas
@@ -288,8 +306,13 @@ func (f *fetcher) batch(ctx context.Context, p planned, flights *[]*flight) bool
 		if closed(f.first) && closed(f.nextAsked) {
 			limit = chunksUnderWay
 		}
-		for len(*flights) >= limit || (len(*flights) > 0 && !f.fits(cost)) {
+		for len(*flights) >= limit {
 			if !f.land(flights) {
+				return false
+			}
+		}
+		for len(*flights) > 0 && !f.fits(cost) {
+			if !f.landOrRoom(flights) {
 				return false
 			}
 		}
