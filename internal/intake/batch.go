@@ -20,33 +20,53 @@ func (in *Intake) handlePending(ctx context.Context, s *session) (err error) {
 	defer settler.close()
 	f := in.startFetcher(ctx, s, slices.Clone(in.state.pending)) // advance() shifts the queue under us
 	defer f.stop()
-	var prev *settling // the batch settling in the background
+	var under []*settling // the batches settling in the background, oldest first
+	var failed error      // the first batch that failed to settle or to move the checkpoint
+	// finish waits for the oldest batch settling and moves the checkpoint past it, unless a
+	// batch before it failed: the checkpoint moves past the batches in order, or not at all.
 	finish := func() error {
-		if prev == nil {
-			return nil
+		p := under[0]
+		under = under[1:]
+		<-p.done
+		if failed != nil {
+			return failed
 		}
-		p := prev
-		prev = nil
-		if err := <-p.done; err != nil {
-			return err // not advanced: handed over again, same disposition
+		if failed = p.err; failed == nil {
+			failed = in.advance(ctx, p.n, p.last)
 		}
-		return in.advance(ctx, p.n, p.last)
+		return failed // not advanced: handed over again, same disposition
 	}
-	defer func() { err = errors.Join(err, finish()) }()
+	// finishAll waits for every batch settling; an error is told once.
+	finishAll := func() error {
+		for len(under) > 0 {
+			finish()
+		}
+		return failed
+	}
+	defer func() {
+		if ferr := finishAll(); ferr != nil && !errors.Is(err, ferr) {
+			err = errors.Join(err, ferr)
+		}
+	}()
 	var owed settlement
 	var batch []uint32
 	handled := 0 // batch[:handled] needs nothing more than its disposition
 	settle := func(wait bool) error {
-		if err := finish(); err != nil {
-			return err
+		for len(under) > 0 && (len(under) >= settlesUnderWay || closed(under[0].done)) {
+			if err := finish(); err != nil {
+				return err
+			}
 		}
-		if handled == 0 {
-			return nil
+		if handled > 0 {
+			var after *settling
+			if len(under) > 0 {
+				after = under[len(under)-1]
+			}
+			under = append(under, in.settleAsync(ctx, settler.session(), owed, handled, batch[handled-1], after))
+			owed, handled = settlement{}, 0
 		}
-		prev = in.settleAsync(ctx, settler.session(), owed, handled, batch[handled-1])
-		owed, handled = settlement{}, 0
 		if wait {
-			return finish()
+			return finishAll()
 		}
 		return nil
 	}
@@ -152,25 +172,47 @@ func (st *settler) close() {
 	}
 }
 
+// settlesUnderWay bounds the batches settling in the background at once. They settle one
+// after the other, each when the one before it is done; the handler waits only when this many
+// are under way. Waiting for the batch before to settle at the end of every batch held the
+// handler of a backlog for 0.4 s across a link of 20 ms: a settlement syncs the database and
+// moves the batch's mail, a few round trips, and a batch of small ordinary mail is handled in
+// less.
+const settlesUnderWay = 3
+
 // settling is a batch's settlement under way: its first n pending UIDs, the last of them
-// last, are made durable and moved or flagged in a goroutine of its own.
+// last, are made durable and moved or flagged in a goroutine of its own. err is set when done
+// is closed.
 type settling struct {
-	done chan error
+	done chan struct{}
+	err  error
 	n    int
 	last uint32
 }
 
-// settleAsync starts settling owed (settle) in the background. The session and the state it
-// reads are not changed meanwhile: the handler only hands over, and advance waits for done.
-func (in *Intake) settleAsync(ctx context.Context, s *session, owed settlement, n int, last uint32) *settling {
-	p := &settling{done: make(chan error, 1), n: n, last: last}
+// errSettledBefore is the error of a batch not settled because the batch before it failed to.
+var errSettledBefore = errors.New("the batch before failed to settle")
+
+// settleAsync starts settling owed (settle) in the background, once after (may be nil), the
+// batch before, is settled; when after failed, owed is not settled (errSettledBefore).
+// The session and the state settle reads are not changed meanwhile: the handler only hands
+// over, and advance (which changes only the pending queue and the checkpoint) waits for done.
+func (in *Intake) settleAsync(ctx context.Context, s *session, owed settlement, n int, last uint32, after *settling) *settling {
+	p := &settling{done: make(chan struct{}), n: n, last: last}
 	go func() {
+		defer close(p.done)
 		defer func() {
 			if v := recover(); v != nil {
-				p.done <- fmt.Errorf("settle handled messages: panic: %v\n%s", v, debug.Stack())
+				p.err = fmt.Errorf("settle handled messages: panic: %v\n%s", v, debug.Stack())
 			}
 		}()
-		p.done <- in.settle(ctx, s, owed)
+		if after != nil {
+			if <-after.done; after.err != nil {
+				p.err = errSettledBefore
+				return
+			}
+		}
+		p.err = in.settle(ctx, s, owed)
 	}()
 	return p
 }
