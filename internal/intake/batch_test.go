@@ -220,12 +220,7 @@ func runLargeBacklog(t *testing.T, srv *testServer, prefix string, arm func(*mai
 	cfg.Processed = "Klachten"
 	cfg.Backfill = time.Now().AddDate(0, 0, -1)
 	n := settleApartFrom + 20
-	c := mailtest.Dial(t, srv.addr(), srv.user, srv.pass)
-	var uids []uint32
-	for i := range n {
-		uids = append(uids, mailtest.AppendTo(t, c, "INBOX", message(fmt.Sprintf("%s-%d", prefix, i), i)))
-	}
-	c.Close()
+	uids := appendBacklog(t, srv, n, func(i int) []byte { return message(fmt.Sprintf("%s-%d", prefix, i), i) })
 	if arm != nil {
 		arm(proxy)
 	}
@@ -272,27 +267,16 @@ func bytesBeforeFirst(t *testing.T, srv *testServer, n int, mail func(i int) []b
 	t.Helper()
 	proxy, cfg := behindProxy(t, srv)
 	cfg.Backfill = time.Now().AddDate(0, 0, -1)
-	c := mailtest.Dial(t, srv.addr(), srv.user, srv.pass)
-	var uids []uint32
-	for i := range n {
-		uids = append(uids, mailtest.AppendTo(t, c, "INBOX", mail(i)))
-	}
-	c.Close()
+	uids := appendBacklog(t, srv, n, mail)
 	var mu sync.Mutex
 	firstTag, atFirst := "", int64(-1)
-	proxy.WatchLines(func(conn int, toServer bool, line string) {
-		if conn != 1 {
-			return // a second session, to settle on
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		tag, rest, _ := strings.Cut(line, " ")
+	watchFirstSession(proxy, &mu, func(toServer bool, tag, rest string) {
 		switch {
 		case toServer && firstTag == "" && strings.HasPrefix(rest, "UID FETCH") && strings.Contains(rest, "BODY.PEEK["):
 			firstTag = tag
 		case !toServer && firstTag != "" && tag == firstTag && atFirst < 0:
 			_, down := proxy.Bytes()
-			atFirst = down + int64(len(line)) + 2
+			atFirst = down + int64(len(tag)+1+len(rest)) + 2 // the line and its CRLF
 		}
 	})
 	handAll(t, cfg, &recorder{}, uids)
@@ -342,24 +326,13 @@ func TestFirstChunkBeforeNextGroup(t *testing.T) {
 // client gets 10 ms later still) was sent while that one was under way.
 func TestChunksUnderWay(t *testing.T) {
 	eachServer(t, func(t *testing.T, srv *testServer) {
-		c := mailtest.Dial(t, srv.addr(), srv.user, srv.pass)
-		var uids []uint32
-		for i := range (1 + planGroup) * batchSize { // two groups: the first batch in four chunks (64, 128, 256 KiB …)
-			uids = append(uids, mailtest.AppendTo(t, c, "INBOX", message(fmt.Sprintf("onderweg-%d", i), 20)))
-		}
-		c.Close()
+		uids := appendBacklog(t, srv, (1+planGroup)*batchSize, func(i int) []byte { return message(fmt.Sprintf("onderweg-%d", i), 20) }) // two groups: the first batch in four chunks (64, 128, 256 KiB …)
 		proxy := mailtest.NewLinkProxy(t, srv.addr(), mailtest.Link{Delay: 10 * time.Millisecond})
 		var mu sync.Mutex
 		underWay := map[string]bool{} // tags of FETCHes of bodies sent and not yet answered
 		most, chunks, firstAlone := 0, 0, true
 		sizes, beside := 0, -1 // the sizes FETCHes seen; the chunks under way beside the second
-		proxy.WatchLines(func(conn int, toServer bool, line string) {
-			if conn != 1 {
-				return // a second session, to settle on
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			tag, rest, _ := strings.Cut(line, " ")
+		watchFirstSession(proxy, &mu, func(toServer bool, tag, rest string) {
 			switch {
 			case toServer && strings.HasPrefix(rest, "UID FETCH") && strings.Contains(rest, "BODY.PEEK[]"):
 				chunks++
@@ -409,25 +382,14 @@ func TestChunksUnderWay(t *testing.T) {
 // every two chunks of a backlog.
 func TestNextChunkWhenHandlerMakesRoom(t *testing.T) {
 	eachServer(t, func(t *testing.T, srv *testServer) {
-		c := mailtest.Dial(t, srv.addr(), srv.user, srv.pass)
-		var uids []uint32
-		for i := range 4 * batchSize { // about 3.8 KB each: the first batch in chunks of 64 KiB to 0.9 MB, then one chunk a batch
-			uids = append(uids, mailtest.AppendTo(t, c, "INBOX", message(fmt.Sprintf("ruimte-%d", i), 105)))
-		}
-		c.Close()
-		a, b, third := uids[batchSize], uids[2*batchSize], uids[3*batchSize] // the first UIDs of batches 2, 3, 4
+		uids := appendBacklog(t, srv, 4*batchSize, func(i int) []byte { return message(fmt.Sprintf("ruimte-%d", i), 105) }) // about 3.8 KB each: the first batch in chunks of 64 KiB to 0.9 MB, then one chunk a batch
+		a, b, third := uids[batchSize], uids[2*batchSize], uids[3*batchSize]                                                // the first UIDs of batches 2, 3, 4
 		proxy := mailtest.NewLinkProxy(t, srv.addr(), mailtest.Link{Delay: 10 * time.Millisecond, Rate: 2e6})
 		var mu sync.Mutex
 		first := map[string]uint32{} // tag → the first UID of a FETCH of bodies under way
 		askedB, aIn := make(chan struct{}), make(chan struct{})
 		thirdBesideB, bIn := false, false
-		proxy.WatchLines(func(conn int, toServer bool, line string) {
-			if conn != 1 {
-				return
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			tag, rest, _ := strings.Cut(line, " ")
+		watchFirstSession(proxy, &mu, func(toServer bool, tag, rest string) {
 			switch {
 			case toServer && strings.HasPrefix(rest, "UID FETCH") && strings.Contains(rest, "BODY.PEEK[]"):
 				set, _, _ := strings.Cut(strings.TrimPrefix(rest, "UID FETCH "), " ")
@@ -581,12 +543,7 @@ func TestSettleFailureHoldsLaterBatches(t *testing.T) {
 // It returns the UIDs and what the handler was given, once the checkpoint is past them all.
 func settleBacklog(t *testing.T, srv *testServer, name string, before func(third <-chan struct{}, rec *recorder) error) ([]uint32, *recorder) {
 	t.Helper()
-	c := mailtest.Dial(t, srv.addr(), srv.user, srv.pass)
-	var uids []uint32
-	for i := range 3*batchSize + 10 {
-		uids = append(uids, mailtest.AppendTo(t, c, "INBOX", message(fmt.Sprintf("%s-%d", name, i), 1)))
-	}
-	c.Close()
+	uids := appendBacklog(t, srv, 3*batchSize+10, func(i int) []byte { return message(fmt.Sprintf("%s-%d", name, i), 1) })
 	cfg := testConfig(srv)
 	cfg.Backfill = time.Now().AddDate(0, 0, -1)
 	third := make(chan struct{})
@@ -628,4 +585,30 @@ func checkFlaggedTenth(t *testing.T, srv *testServer, uids []uint32) {
 	if !slices.Equal(flagged, want) {
 		t.Errorf("%d messages flagged, want the %d whose UID is a multiple of ten", len(flagged), len(want))
 	}
+}
+
+// appendBacklog appends n messages, mail(i), to srv's INBOX and returns their UIDs.
+func appendBacklog(t *testing.T, srv *testServer, n int, mail func(i int) []byte) []uint32 {
+	t.Helper()
+	c := mailtest.Dial(t, srv.addr(), srv.user, srv.pass)
+	defer c.Close()
+	uids := make([]uint32, 0, n)
+	for i := range n {
+		uids = append(uids, mailtest.AppendTo(t, c, "INBOX", mail(i)))
+	}
+	return uids
+}
+
+// watchFirstSession calls f, under mu, with every line the proxy carries on the intake's first
+// session (not the second, to settle on), cut into its tag and the rest.
+func watchFirstSession(proxy *mailtest.Proxy, mu *sync.Mutex, f func(toServer bool, tag, rest string)) {
+	proxy.WatchLines(func(conn int, toServer bool, line string) {
+		if conn != 1 {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		tag, rest, _ := strings.Cut(line, " ")
+		f(toServer, tag, rest)
+	})
 }
