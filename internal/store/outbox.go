@@ -214,7 +214,7 @@ type OutHead struct {
 // Sent marks a mail accepted by the server; onSent (may be nil) records on the case what
 // that means, in the same transaction (an accepted confirmation confirms its case).
 func (s *Store) Sent(ctx context.Context, id int64, at time.Time, onSent func(tx *Tx, m *OutHead) error) error {
-	return s.InTx(ctx, func(tx *Tx) error { return markSent(tx, id, at, onSent) })
+	return s.inTxPrompt(ctx, func(tx *Tx) error { return markSent(tx, id, at, onSent) })
 }
 
 // SentAndClaim is Sent followed by ClaimLimited in one write, as a sender in a burst of mail
@@ -223,7 +223,7 @@ func (s *Store) Sent(ctx context.Context, id int64, at time.Time, onSent func(tx
 func (s *Store) SentAndClaim(ctx context.Context, id int64, at time.Time, onSent func(tx *Tx, m *OutHead) error,
 	now time.Time, lease time.Duration, perHour int) (*OutMail, error) {
 	var next *OutMail
-	err := s.InTx(ctx, func(tx *Tx) error {
+	err := s.inTxPrompt(ctx, func(tx *Tx) error {
 		if err := markSent(tx, id, at, onSent); err != nil {
 			return err
 		}

@@ -34,7 +34,7 @@ var ErrTooNew = errors.New("database schema is newer than this klachtd")
 // Store is an open database.
 type Store struct {
 	db   *sql.DB
-	wmu  sync.Mutex // one writer
+	wmu  writeLock // one writer; records of sent mail first
 	path string
 
 	fsync     func(*os.File) error // (*os.File).Sync; tests see what is synced
@@ -138,8 +138,18 @@ func (s *Store) migrate(ctx context.Context) error {
 // progress handler for each statement to watch it (a tenth of a complaint's instructions),
 // for transactions that take milliseconds.
 func (s *Store) write(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) (err error) {
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
+	return s.writeAs(ctx, false, fn)
+}
+
+// writePrompt is write for a record that should not wait behind other writers: the outcome
+// of a send (writeLock).
+func (s *Store) writePrompt(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) (err error) {
+	return s.writeAs(ctx, true, fn)
+}
+
+func (s *Store) writeAs(ctx context.Context, prompt bool, fn func(ctx context.Context, tx *sql.Tx) error) (err error) {
+	s.wmu.lock(prompt)
+	defer s.wmu.unlock(prompt)
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
@@ -216,8 +226,8 @@ func (s *Store) syncFolder(f *os.File) error {
 // the write-ahead log, and the log holds every earlier commit in order. (A WAL checkpoint is
 // no substitute: it skips the sync when a reader holds the log.)
 func (s *Store) syncByCommit(ctx context.Context) error {
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
+	s.wmu.lock(false)
+	defer s.wmu.unlock(false)
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("sync the database: %w", err)
@@ -255,6 +265,11 @@ type Tx struct {
 // it does not interrupt the transaction's statements.
 func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	return s.write(ctx, func(ctx context.Context, t *sql.Tx) error { return fn(&Tx{ctx: ctx, tx: t}) })
+}
+
+// inTxPrompt is InTx through writePrompt.
+func (s *Store) inTxPrompt(ctx context.Context, fn func(tx *Tx) error) error {
+	return s.writePrompt(ctx, func(ctx context.Context, t *sql.Tx) error { return fn(&Tx{ctx: ctx, tx: t}) })
 }
 
 // ms converts a time to the stored form; the zero time is NULL.
