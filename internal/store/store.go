@@ -1,7 +1,8 @@
 // Package store is klachtd's SQLite database: embedded numbered migrations, typed methods and
-// the only SQL in the program. One writer at a time (immediate transactions behind a mutex),
-// any number of readers (WAL). The file and its WAL are readable by the service user alone.
-// It knows the domain types of package complaint and nothing of IMAP, SMTP or templates.
+// the only SQL in the program. One writer at a time (immediate transactions behind writeLock,
+// which lets the record of a sent mail go first), any number of readers (WAL). The file and
+// its WAL are readable by the service user alone. It knows the domain types of package
+// complaint and nothing of IMAP, SMTP or templates.
 package store
 
 import (
