@@ -12,10 +12,9 @@ import (
 // them, batch by batch. When the handler has seen a batch, the batch's dispositions are applied
 // with one command per kind, in the background while the handler goes on with the next
 // batches (settlesUnderWay, in order), and only when that is done does the checkpoint move
-// past the batch. When the handler fails
-// on a message, what it handled before is settled and checkpointed before the error returns.
-// A crash in between hands the messages over again; the handler is idempotent and answers with
-// the same disposition.
+// past the batch. When the handler fails on a message, what it handled before is settled and
+// checkpointed before the error returns. A crash in between hands the messages over again;
+// the handler is idempotent and answers with the same disposition.
 func (in *Intake) handlePending(ctx context.Context, s *session) (err error) {
 	settler := in.startSettler(ctx, s)
 	defer settler.close()

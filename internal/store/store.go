@@ -142,12 +142,7 @@ func (s *Store) write(ctx context.Context, fn func(ctx context.Context, tx *sql.
 	return s.writeAs(ctx, false, fn)
 }
 
-// writePrompt is write for a record that should not wait behind other writers: the outcome
-// of a send (writeLock).
-func (s *Store) writePrompt(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) (err error) {
-	return s.writeAs(ctx, true, fn)
-}
-
+// writeAs is write, for a prompt writer (writeLock) or another.
 func (s *Store) writeAs(ctx context.Context, prompt bool, fn func(ctx context.Context, tx *sql.Tx) error) (err error) {
 	s.wmu.lock(prompt)
 	defer s.wmu.unlock(prompt)
@@ -268,9 +263,10 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	return s.write(ctx, func(ctx context.Context, t *sql.Tx) error { return fn(&Tx{ctx: ctx, tx: t}) })
 }
 
-// inTxPrompt is InTx through writePrompt.
+// inTxPrompt is InTx for a record that should not wait behind other writers: the outcome of
+// a send (writeLock).
 func (s *Store) inTxPrompt(ctx context.Context, fn func(tx *Tx) error) error {
-	return s.writePrompt(ctx, func(ctx context.Context, t *sql.Tx) error { return fn(&Tx{ctx: ctx, tx: t}) })
+	return s.writeAs(ctx, true, func(ctx context.Context, t *sql.Tx) error { return fn(&Tx{ctx: ctx, tx: t}) })
 }
 
 // ms converts a time to the stored form; the zero time is NULL.
