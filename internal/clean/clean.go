@@ -33,6 +33,14 @@ func Unsafe(r rune) bool {
 	return false
 }
 
+// asciiUnsafe is Unsafe for the ASCII characters.
+var asciiUnsafe = func() (t [utf8.RuneSelf]bool) {
+	for c := range t {
+		t[c] = Unsafe(rune(c))
+	}
+	return t
+}()
+
 // Text returns s without unsafe characters, for text of several lines. A line break written
 // as CRLF or a lone CR becomes a newline; invalid UTF-8 becomes U+FFFD.
 func Text(s string) string {
@@ -66,12 +74,13 @@ func Line(s string) string {
 	}, strings.ToValidUTF8(s, "\uFFFD"))
 }
 
-// isClean is the fast path: valid UTF-8 without any unsafe character.
+// isClean is the fast path: valid UTF-8 without any unsafe character. It looks ASCII up in
+// asciiUnsafe (every rendered mail and log line passes here, most of it ASCII).
 func isClean(s string) bool {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if Unsafe(rune(c)) {
+			if asciiUnsafe[c] {
 				return false
 			}
 			i++
