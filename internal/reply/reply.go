@@ -23,8 +23,12 @@ import "strings"
 
 // Strip returns the text the sender wrote: quoted history, client quote headers and signature
 // removed; trimmed.
-func Strip(text string) string {
-	lines := splitLines(text)
+func Strip(text string) string { return strip(text, true) }
+
+// strip is Strip; whole false makes it join the lines it keeps even when it keeps them all
+// (for the test that holds the shortcut to the long way).
+func strip(text string, whole bool) string {
+	lines, same := splitLines(text)
 	n := len(lines)
 	quoted := make([]bool, n)
 	blank := make([]bool, n)
@@ -81,7 +85,10 @@ func Strip(text string) string {
 			break
 		}
 	}
-	return assemble(lines[:cut], quoted, drop)
+	if !whole || !same || cut < n {
+		text = "" // the lines kept, if all of them, are not text as it stands
+	}
+	return assemble(lines[:cut], quoted, drop, text)
 }
 
 // page is the text being stripped, one entry per line.
@@ -132,8 +139,10 @@ func (p page) dropHeadersAboveQuotes(inSpan, drop []bool) {
 
 // assemble joins the kept lines. A blank line is skipped when the previous kept line was blank
 // and lines were dropped between them, so that removing a quote leaves no gap of two blanks while
-// the sender's own blank lines stay as written. Trailing blank and rule lines go.
-func assemble(lines []string, quoted, drop []bool) string {
+// the sender's own blank lines stay as written. Trailing blank and rule lines go. whole, when
+// not "", is the lines joined as they are: when every line is kept, the result is whole
+// trimmed, with no copy (most mail is not a reply, and keeps all of its lines).
+func assemble(lines []string, quoted, drop []bool, whole string) string {
 	out := make([]string, 0, len(lines))
 	droppedSince := false
 	for i, l := range lines {
@@ -148,21 +157,34 @@ func assemble(lines []string, quoted, drop []bool) string {
 		droppedSince = false
 		out = append(out, l)
 	}
+	// out is lines when it is as long: a subsequence of them. Blank lines at the end go in
+	// the trimming too.
+	all := len(out) == len(lines)
 	for len(out) > 0 && isRuleOrBlank(out[len(out)-1]) {
+		all = all && strings.TrimSpace(out[len(out)-1]) == ""
 		out = out[:len(out)-1]
+	}
+	if whole != "" && all {
+		return strings.TrimSpace(whole)
 	}
 	return strings.TrimSpace(strings.Join(out, "\n"))
 }
 
-// splitLines normalises line ends (CRLF, lone CR) and right-trims every line.
-func splitLines(text string) []string {
-	text = strings.ReplaceAll(text, "\r\n", "\n")
-	text = strings.ReplaceAll(text, "\r", "\n")
-	lines := strings.Split(text, "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(l, " \t\u00a0")
+// splitLines normalises line ends (CRLF, lone CR) and right-trims every line; same reports
+// that the lines joined by newlines are text as it was (nothing normalised or trimmed).
+func splitLines(text string) (lines []string, same bool) {
+	same = !strings.Contains(text, "\r")
+	if !same {
+		text = strings.ReplaceAll(text, "\r\n", "\n")
+		text = strings.ReplaceAll(text, "\r", "\n")
 	}
-	return lines
+	lines = strings.Split(text, "\n")
+	for i, l := range lines {
+		if t := strings.TrimRight(l, " \t\u00a0"); len(t) < len(l) {
+			lines[i], same = t, false
+		}
+	}
+	return lines, same
 }
 
 // joinLines joins wrapped header lines with single spaces.
