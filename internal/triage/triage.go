@@ -5,6 +5,7 @@
 package triage
 
 import (
+	"bytes"
 	"strings"
 
 	"github.com/groeimeesters/klachtd/internal/complaint"
@@ -242,7 +243,16 @@ func complaintReason(m *mailparse.Message, r Rules) string {
 	if r.OwnText != nil {
 		body = r.OwnText(body)
 	}
-	lower, subject := lowerText(body), strings.ToLower(m.Subject)
+	buf := lowerBuffers.Get().(*[]byte)
+	defer func() {
+		if cap(*buf) <= maxLowerBuffer {
+			lowerBuffers.Put(buf)
+		}
+	}()
+	*buf = appendLower((*buf)[:0], m.Subject)
+	n := len(*buf)
+	*buf = appendLower(*buf, body)
+	subject, lower := (*buf)[:n:n], (*buf)[n:]
 	for _, kw := range r.Keywords {
 		if kw = strings.ToLower(strings.TrimSpace(kw)); kw == "" {
 			continue
@@ -263,16 +273,17 @@ func complaintReason(m *mailparse.Message, r Rules) string {
 // hasWord finds kw as a word of its own, also in its plural ("klacht", "klachten",
 // "complaints"), but not inside another word ("aanklacht") or as the start of a compound
 // ("klachtenprocedure" in a signature is no complaint; "klachtformulier" is a keyword itself).
-func hasWord(text, kw string) bool {
+func hasWord(text []byte, kw string) bool {
+	k := []byte(kw)
 	for i := 0; ; {
-		j := strings.Index(text[i:], kw)
+		j := bytes.Index(text[i:], k)
 		if j < 0 {
 			return false
 		}
 		p := i + j
-		end := p + len(kw)
+		end := p + len(k)
 		for _, suffix := range []string{"en", "s", ""} {
-			if strings.HasPrefix(text[end:], suffix) {
+			if bytes.HasPrefix(text[end:], []byte(suffix)) {
 				if e := end + len(suffix); (p == 0 || !isLetter(text[p-1])) && (e == len(text) || !isLetter(text[e])) {
 					return true
 				}
