@@ -148,7 +148,11 @@ func (s *Sender) untilNextDue(ctx context.Context) time.Duration {
 // shutdown has begun; deliver returns that row (nil when none was claimed).
 func (s *Sender) deliver(ctx context.Context, r *Row) (next *Row) {
 	attempt := r.Attempts + 1
-	log := s.log.With("case_id", r.CaseID, "row_id", r.ID, "template", r.Template, "attempt", attempt)
+	// The row's attributes go with every line about it; the line of a mail sent, one for each
+	// mail, gets them as its own, not through a logger made for the row (slog formats those
+	// attributes when it makes one: 0.05 s of 3 s for a backlog's 2,000 mails).
+	attrs := []any{"case_id", r.CaseID, "row_id", r.ID, "template", r.Template, "attempt", attempt}
+	log := func() *slog.Logger { return s.log.With(attrs...) }
 	// The send is not cut off by the shutdown itself (each SMTP command has its own timeout),
 	// only by a grace period of one Timeout after it began.
 	sctx, cancelSend := context.WithCancel(context.WithoutCancel(ctx))
@@ -170,7 +174,7 @@ func (s *Sender) deliver(ctx context.Context, r *Row) (next *Row) {
 	if err != nil && ctx.Err() != nil {
 		// A send that failed during a shutdown (most likely cut off by it) has an uncertain
 		// outcome: record nothing, and let the lease decide when it is tried again.
-		log.Info("send interrupted by shutdown; the row is tried again after its lease", "lease", s.lease)
+		log().Info("send interrupted by shutdown; the row is tried again after its lease", "lease", s.lease)
 		return nil
 	}
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
@@ -179,7 +183,7 @@ func (s *Sender) deliver(ctx context.Context, r *Row) (next *Row) {
 	var recErr error
 	switch {
 	case err == nil:
-		log.Info("mail sent")
+		s.log.Info("mail sent", attrs...)
 		recErr = record(rctx, func(c context.Context) error {
 			if ctx.Err() != nil { // shutting down: claim nothing more
 				return s.q.Sent(c, r.ID, now)
@@ -189,21 +193,22 @@ func (s *Sender) deliver(ctx context.Context, r *Row) (next *Row) {
 			return err
 		})
 	case !Classify(err):
-		log.Warn("mail refused permanently", "reason", logReason(err))
-		log.Debug("mail refused permanently", "err", err)
+		l := log()
+		l.Warn("mail refused permanently", "reason", logReason(err))
+		l.Debug("mail refused permanently", "err", err)
 		recErr = record(rctx, func(c context.Context) error { return s.q.Failed(c, r.ID, now, err.Error()) })
 	case !now.Before(r.Date.Add(s.cfg.RetryFor)) && !s.urgent(r):
-		log.Error("mail not delivered in time; giving up", "reason", logReason(err), "retry_for", s.cfg.RetryFor)
+		log().Error("mail not delivered in time; giving up", "reason", logReason(err), "retry_for", s.cfg.RetryFor)
 		reason := fmt.Sprintf("not delivered within %s after %d attempts: %v", s.cfg.RetryFor, attempt, err)
 		recErr = record(rctx, func(c context.Context) error { return s.q.Failed(c, r.ID, now, reason) })
 	default:
 		next := now.Add(BackoffFrom(s.cfg.RetryFirst, attempt, s.rnd))
-		s.logTemporary(log, err, next)
+		s.logTemporary(log(), err, next)
 		recErr = record(rctx, func(c context.Context) error { return s.q.Retry(c, r.ID, next, err.Error()) })
 	}
 	if recErr != nil {
 		// The lease still holds the row back, so it is neither lost nor resent in a loop.
-		log.Error("record outcome of outgoing mail", "err", recErr)
+		log().Error("record outcome of outgoing mail", "err", recErr)
 	}
 	return next
 }
