@@ -54,23 +54,11 @@ path = "` + filepath.Join(dir, "klachtd.db") + `"
 // plainIMAP is a server that greets in plain text, as IMAP on port 143 does.
 func plainIMAP(t *testing.T) int {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			c.Write([]byte("* OK [CAPABILITY IMAP4rev1 STARTTLS] ready\r\n"))
-			bufio.NewReader(c).ReadString('\n')
-			c.Close()
-		}
-	}()
-	return ln.Addr().(*net.TCPAddr).Port
+	return mailtest.Serve(t, func(c net.Conn) {
+		c.Write([]byte("* OK [CAPABILITY IMAP4rev1 STARTTLS] ready\r\n"))
+		bufio.NewReader(c).ReadString('\n')
+		c.Close()
+	}).Port
 }
 
 // freePort is a loopback port nothing listens on.

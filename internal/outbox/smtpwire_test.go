@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/groeimeesters/klachtd/internal/mailtest"
 )
 
 // wireServer is an SMTP server of the tests' own that keeps the command lines as they came:
@@ -18,7 +20,7 @@ import (
 // sends one a batch. Its replies can be set per command.
 type wireServer struct {
 	t          *testing.T
-	ln         net.Listener
+	addr       *net.TCPAddr
 	pipelining bool              // offer PIPELINING
 	replies    map[string]string // a command line → the reply to it instead of the usual one
 
@@ -30,27 +32,13 @@ type wireServer struct {
 
 func startWire(t *testing.T, pipelining bool, replies map[string]string) *wireServer {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := &wireServer{t: t, ln: ln, pipelining: pipelining, replies: replies}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go w.serve(c)
-		}
-	}()
+	w := &wireServer{t: t, pipelining: pipelining, replies: replies}
+	w.addr = mailtest.Serve(t, w.serve)
 	return w
 }
 
 func (w *wireServer) config() Config {
-	addr := w.ln.Addr().(*net.TCPAddr)
-	return Config{Host: "127.0.0.1", Port: addr.Port, TLS: "none", Timeout: 5 * time.Second, RetryFor: time.Hour}
+	return Config{Host: "127.0.0.1", Port: w.addr.Port, TLS: "none", Timeout: 5 * time.Second, RetryFor: time.Hour}
 }
 
 func (w *wireServer) serve(c net.Conn) {
