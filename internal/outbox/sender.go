@@ -152,7 +152,7 @@ func (s *Sender) deliver(ctx context.Context, r *Row) (next *Row) {
 	// mail, gets them as its own, not through a logger made for the row (slog formats those
 	// attributes when it makes one: 0.05 s of 3 s for a backlog's 2,000 mails).
 	attrs := []any{"case_id", r.CaseID, "row_id", r.ID, "template", r.Template, "attempt", attempt}
-	log := func() *slog.Logger { return s.log.With(attrs...) }
+	rowLog := func() *slog.Logger { return s.log.With(attrs...) }
 	// The send is not cut off by the shutdown itself (each SMTP command has its own timeout),
 	// only by a grace period of one Timeout after it began.
 	sctx, cancelSend := context.WithCancel(context.WithoutCancel(ctx))
@@ -174,7 +174,7 @@ func (s *Sender) deliver(ctx context.Context, r *Row) (next *Row) {
 	if err != nil && ctx.Err() != nil {
 		// A send that failed during a shutdown (most likely cut off by it) has an uncertain
 		// outcome: record nothing, and let the lease decide when it is tried again.
-		log().Info("send interrupted by shutdown; the row is tried again after its lease", "lease", s.lease)
+		rowLog().Info("send interrupted by shutdown; the row is tried again after its lease", "lease", s.lease)
 		return nil
 	}
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
@@ -193,22 +193,22 @@ func (s *Sender) deliver(ctx context.Context, r *Row) (next *Row) {
 			return err
 		})
 	case !Classify(err):
-		l := log()
+		l := rowLog()
 		l.Warn("mail refused permanently", "reason", logReason(err))
 		l.Debug("mail refused permanently", "err", err)
 		recErr = record(rctx, func(c context.Context) error { return s.q.Failed(c, r.ID, now, err.Error()) })
 	case !now.Before(r.Date.Add(s.cfg.RetryFor)) && !s.urgent(r):
-		log().Error("mail not delivered in time; giving up", "reason", logReason(err), "retry_for", s.cfg.RetryFor)
+		rowLog().Error("mail not delivered in time; giving up", "reason", logReason(err), "retry_for", s.cfg.RetryFor)
 		reason := fmt.Sprintf("not delivered within %s after %d attempts: %v", s.cfg.RetryFor, attempt, err)
 		recErr = record(rctx, func(c context.Context) error { return s.q.Failed(c, r.ID, now, reason) })
 	default:
 		next := now.Add(BackoffFrom(s.cfg.RetryFirst, attempt, s.rnd))
-		s.logTemporary(log(), err, next)
+		s.logTemporary(rowLog(), err, next)
 		recErr = record(rctx, func(c context.Context) error { return s.q.Retry(c, r.ID, next, err.Error()) })
 	}
 	if recErr != nil {
 		// The lease still holds the row back, so it is neither lost nor resent in a loop.
-		log().Error("record outcome of outgoing mail", "err", recErr)
+		rowLog().Error("record outcome of outgoing mail", "err", recErr)
 	}
 	return next
 }

@@ -236,7 +236,9 @@ func dialWith(ctx context.Context, cfg Config, auth smtp.Auth) (*conn, error) {
 // sent, so a row reaches all its recipients or none and a retry never duplicates mail to the
 // ones that accepted. A server that offers PIPELINING (RFC 2920: Postfix, Exchange Online
 // and Gmail do) gets the commands before their replies are in (pipelined): a mail takes two
-// round trips to the server instead of four.
+// round trips to the server instead of four. After an error the session is out of step
+// (replies to pipelined commands may be unread, a message unfinished): the caller drops the
+// connection, and the server the transaction with it.
 func (c *conn) transact(from string, rcpts []string, msg *mail.Msg, timeout time.Duration) error {
 	if err := c.client.UpdateDeadline(timeout); err != nil {
 		return fmt.Errorf("set deadline: %w", err)

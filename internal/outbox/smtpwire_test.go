@@ -19,7 +19,6 @@ import (
 // each line). A client that pipelines sends several commands in one batch; one that does not
 // sends one a batch. Its replies can be set per command.
 type wireServer struct {
-	t          *testing.T
 	addr       *net.TCPAddr
 	pipelining bool              // offer PIPELINING
 	replies    map[string]string // a command line → the reply to it instead of the usual one
@@ -32,7 +31,7 @@ type wireServer struct {
 
 func startWire(t *testing.T, pipelining bool, replies map[string]string) *wireServer {
 	t.Helper()
-	w := &wireServer{t: t, pipelining: pipelining, replies: replies}
+	w := &wireServer{pipelining: pipelining, replies: replies}
 	w.addr = mailtest.Serve(t, w.serve)
 	return w
 }
