@@ -52,6 +52,7 @@ func (s *Sender) sendFallback(ctx context.Context, r *Row, mainErr error) error 
 		err = c.transact(r.From.Email, recipients(r), msg, cfg.Timeout)
 		stop()
 		if err == nil {
+			s.accepted(r)
 			_ = c.client.Quit()
 		}
 		c.abort()

@@ -5,8 +5,10 @@
 // too old.
 //
 // Delivery is at least once with at most one duplicate: a row is claimed by pushing its next
-// attempt back before the send (as the mox queue does), so a crash never spins on one row and a
-// row is only resent when the process died between the server's acceptance and the record of it.
+// attempt back before the send (as the mox queue does), so a crash never spins on one row. A
+// row the server accepted is named in the Journal until its record is written, so it is only
+// resent when the process died within the SMTP exchange itself, after the server took the data
+// and before its 250 was read (or the journal was lost with the page cache).
 //
 // The package owns no SQL and no templates: the Queue interface is implemented by the store,
 // and rows arrive fully rendered. It never logs addresses, subjects or bodies at info level.

@@ -42,6 +42,28 @@ type Sender struct {
 	// alone uses it); it is closed when the queue is drained.
 	open     *conn
 	fallback *Fallback // a second route for alarms; nil: none
+	journal  Journal   // told of each acceptance before it is recorded; nil: none
+}
+
+// Journal keeps, outside the database, the mail a server has accepted whose record is not yet
+// written: the sender tells it the moment the server answers a mail's data with 250
+// (Accepted) and once the outcome is committed (Recorded). The record waits for the store's
+// one writer; a process that dies in that wait would, without a journal, send the mail again
+// after its lease. One sender delivers one mail at a time, so a journal holds at most one.
+// Its methods are called on the sender's goroutine and must not block.
+type Journal interface {
+	Accepted(r *Row, at time.Time)
+	Recorded()
+}
+
+// SetJournal gives the sender a journal; call it before Run.
+func (s *Sender) SetJournal(j Journal) { s.journal = j }
+
+// accepted tells the journal, if any, that the server took r.
+func (s *Sender) accepted(r *Row) {
+	if s.journal != nil {
+		s.journal.Accepted(r, s.clock.Now())
+	}
 }
 
 // New returns a Sender. A configuration problem is reported by Run (and by Check), not here.
@@ -207,8 +229,11 @@ func (s *Sender) deliver(ctx context.Context, r *Row) (next *Row) {
 		recErr = record(rctx, func(c context.Context) error { return s.q.Retry(c, r.ID, next, err.Error()) })
 	}
 	if recErr != nil {
-		// The lease still holds the row back, so it is neither lost nor resent in a loop.
+		// The lease still holds the row back, so it is neither lost nor resent in a loop; a
+		// mail the server took stays in the journal, for the next start.
 		rowLog().Error("record outcome of outgoing mail", "err", recErr)
+	} else if err == nil && s.journal != nil {
+		s.journal.Recorded()
 	}
 	return next
 }
@@ -282,6 +307,7 @@ func (s *Sender) transact(ctx context.Context, c *conn, r *Row, msg *mail.Msg) e
 		c.abort()
 		return err
 	}
+	s.accepted(r)
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
@@ -394,5 +395,61 @@ func TestBurstKeptSessionGone(t *testing.T) {
 				t.Errorf("%d sessions, want 3 (each kept one was gone)", n)
 			}
 		})
+	}
+}
+
+// journalLog is a Journal that notes each call with the state of the row in the queue at that
+// moment.
+type journalLog struct {
+	q      *memQueue
+	last   int64
+	events []string
+}
+
+func (j *journalLog) Accepted(r *Row, at time.Time) {
+	j.last = r.ID
+	j.events = append(j.events, fmt.Sprintf("accepted %d (%s) at %s", r.ID, j.q.get(r.ID).state, at.Format(time.TimeOnly)))
+}
+
+func (j *journalLog) Recorded() {
+	j.events = append(j.events, fmt.Sprintf("recorded %d (%s)", j.last, j.q.get(j.last).state))
+}
+
+// sentFails is a queue whose records of a sent mail fail.
+type sentFails struct{ *memQueue }
+
+func (q sentFails) Sent(context.Context, int64, time.Time) error {
+	return errors.New("database is locked")
+}
+func (q sentFails) SentClaim(context.Context, int64, time.Time, time.Time, time.Duration) (*Row, error) {
+	return nil, errors.New("database is locked")
+}
+
+// TestSenderJournal: the journal hears of a mail the moment the server accepted it, while the
+// row is still queued, and that it is recorded once it is; a mail the server refused is never
+// named. A record that fails leaves the mail named, for the next start.
+func TestSenderJournal(t *testing.T) {
+	sink := mailtest.StartSMTPSink(t)
+	sink.FailNextData(1, 554, "rejected for policy reasons")
+	q := newMemQueue(t0, testRow(1), testRow(2), testRow(3))
+	s, _ := newTestSender(t, sinkConfig(sink), q, t0)
+	j := &journalLog{q: q}
+	s.SetJournal(j)
+	s.drain(t.Context())
+	want := []string{"accepted 2 (queued) at 09:30:00", "recorded 2 (sent)", "accepted 3 (queued) at 09:30:00", "recorded 3 (sent)"}
+	if diff := cmp.Diff(want, j.events); diff != "" {
+		t.Errorf("journal (-want +got):\n%s", diff)
+	}
+	if got := q.get(1).state; got != "failed" {
+		t.Errorf("row 1 (refused) is %q, want failed", got)
+	}
+
+	q2 := newMemQueue(t0, testRow(4))
+	s2, _ := newTestSender(t, sinkConfig(sink), sentFails{q2}, t0)
+	j2 := &journalLog{q: q2}
+	s2.SetJournal(j2)
+	s2.drain(t.Context())
+	if diff := cmp.Diff([]string{"accepted 4 (queued) at 09:30:00"}, j2.events); diff != "" {
+		t.Errorf("journal after a failed record (-want +got):\n%s", diff)
 	}
 }
