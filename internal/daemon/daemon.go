@@ -178,6 +178,15 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if !d.diedBefore {
 		d.intake.SetPrepare(d.prepareAhead)
 	}
+	// The journal first: a mail it names was sent, and its lease must not be released.
+	journal, jerr := d.startAccepted(ctx)
+	if jerr != nil {
+		return jerr
+	}
+	if journal != nil {
+		d.sender.SetJournal(journal)
+		defer journal.close()
+	}
 	if n, err := d.st.ReleaseLeases(ctx, d.clock.Now(), 5); err != nil {
 		return err
 	} else if n > 0 {

@@ -4,7 +4,12 @@ package daemon
 
 import (
 	"bytes"
+	"os"
 	"runtime/debug"
+	"strings"
+	"syscall"
+
+	"github.com/groeimeesters/klachtd/internal/outbox"
 )
 
 // faultHook, in a test build only, fails on a mail whose header says how:
@@ -47,4 +52,18 @@ func recurse(n int) int {
 	pad[n%256] = byte(n)
 	//lint:ignore SA5007 the fault this build exists to inject
 	return recurse(n+1) + int(pad[0])
+}
+
+// acceptedFaultHook, in a test build only, kills the process with SIGKILL once the server
+// accepted a confirmation to an address with "sterf-na-verzending" in it, before the record.
+func acceptedFaultHook(r *outbox.Row) {
+	if r.Template != tmplConfirmation {
+		return
+	}
+	for _, a := range r.To {
+		if strings.Contains(a.Email, "sterf-na-verzending") {
+			syscall.Kill(os.Getpid(), syscall.SIGKILL)
+			select {} // the signal is on its way
+		}
+	}
 }

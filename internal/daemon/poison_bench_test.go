@@ -1,8 +1,11 @@
 package daemon
 
 import (
+	"os"
 	"testing"
+	"time"
 
+	"github.com/groeimeesters/klachtd/internal/outbox"
 	"github.com/groeimeesters/klachtd/internal/store"
 )
 
@@ -22,5 +25,24 @@ func BenchmarkHandlingMarker(b *testing.B) {
 		k.UID++
 		p.begin(k, d)
 		p.end(d)
+	}
+}
+
+// BenchmarkSentJournal is what the sent journal adds to each mail sent: one write of the row
+// once the server accepted it, one of a byte once its record is committed.
+func BenchmarkSentJournal(b *testing.B) {
+	f, err := os.OpenFile(b.TempDir()+"/accepted", os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	j := &acceptedJournal{f: f, d: &Daemon{}}
+	r := &outbox.Row{ID: 1, MessageID: "kl-2026-0007.bevestiging.1@intervisie-begeleiding.nl"}
+	at := time.Date(2026, 12, 2, 16, 0, 0, 0, time.UTC)
+	b.ReportAllocs()
+	for b.Loop() {
+		r.ID++
+		j.Accepted(r, at)
+		j.Recorded()
 	}
 }

@@ -227,3 +227,61 @@ func TestPoisonMailParsedAhead(t *testing.T) {
 		}
 	}
 }
+
+// TestDeathAfterTheServerAccepted: klachtd dies (SIGKILL) the moment the SMTP server has
+// accepted a confirmation, before its record is written. The next start finds the mail in the
+// sent journal and records it as sent instead of sending it again: the complainant has one
+// confirmation, the case is confirmed, staff get their notice, and the daemon keeps running.
+func TestDeathAfterTheServerAccepted(t *testing.T) {
+	bin, err := faultBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, options{})
+	e.bin = bin
+	p := e.startFresh()
+	c := newComplaint("sterf-na-verzending", 0)
+	e.dv.Append(t, "INBOX", c.raw())
+	select {
+	case <-p.done:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("klachtd still runs 30 s after the complaint arrived; the fault build dies once its confirmation is accepted")
+	}
+	if ws, _ := p.cmd.ProcessState.Sys().(syscall.WaitStatus); !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
+		t.Fatalf("klachtd exited with %v, want SIGKILL after the confirmation was accepted", p.err)
+	}
+	if n := countTo(e.sink.Messages())[c.Email]; n != 1 {
+		t.Fatalf("before the restart %s got %d mails, want the one confirmation", c.Email, n)
+	}
+	p = e.startDaemon() // as systemd would
+	if _, ok := waitSink(t, e.sink, 20*time.Second, func(m []mailtest.Received) bool {
+		return countTo(m)[staffAddress] > 0 || !p.running()
+	}); !ok {
+		t.Fatalf("staff were not told of the complaint within 20 s of the restart")
+	}
+	if !p.running() {
+		t.Fatalf("klachtd died again after the restart (%v): it sent the confirmation again; %s got %d mails",
+			p.err, c.Email, countTo(e.sink.Messages())[c.Email])
+	}
+	time.Sleep(settle)
+	if !p.running() {
+		t.Fatalf("klachtd exited after the restart: %v", p.err)
+	}
+	n := countTo(e.sink.Messages())
+	if n[c.Email] != 1 {
+		t.Errorf("%s got %d mails, want one confirmation: it was sent again after the restart", c.Email, n[c.Email])
+	}
+	if n[staffAddress] != 1 {
+		t.Errorf("staff got %d mails, want the one notice of the complaint", n[staffAddress])
+	}
+	if got := p.logCount("recorded as sent, not sent again"); got != 1 {
+		t.Errorf("the restarted daemon logged %d mails recorded from the journal, want 1", got)
+	}
+	cs := e.cases()
+	if len(cs) != 1 || cs[0].ConfirmedAt == nil {
+		t.Fatalf("cases %+v, want one, confirmed", cs)
+	}
+	if len(e.dv.List(t, "INBOX")) != 0 {
+		t.Errorf("the complaint is still in INBOX")
+	}
+}

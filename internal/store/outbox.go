@@ -234,6 +234,31 @@ func (s *Store) SentAndClaim(ctx context.Context, id int64, at time.Time, onSent
 	return next, err
 }
 
+// SentBefore records as sent at at a mail that a previous process saw accepted but did not
+// record (the sender's journal), with onSent as Sent has it. Only a row still queued, once
+// claimed, and with that Message-ID is marked: a journal left beside another database, or one
+// naming a mail recorded after all, changes nothing. It reports whether a row was marked.
+func (s *Store) SentBefore(ctx context.Context, id int64, messageID string, at time.Time, onSent func(tx *Tx, m *OutHead) error) (bool, error) {
+	marked := false
+	err := s.InTx(ctx, func(tx *Tx) error {
+		var n int
+		err := tx.tx.QueryRowContext(tx.ctx, `SELECT count(*) FROM outbox WHERE id = ? AND message_id = ?
+			AND status = 'queued' AND attempts > 0`, id, messageID).Scan(&n)
+		if err != nil {
+			return fmt.Errorf("look up mail %d: %w", id, err)
+		}
+		if n == 0 {
+			return nil
+		}
+		marked = true
+		return markSent(tx, id, at, onSent)
+	})
+	if err != nil {
+		return false, err
+	}
+	return marked, nil
+}
+
 func markSent(tx *Tx, id int64, at time.Time, onSent func(tx *Tx, m *OutHead) error) error {
 	return finish(tx, id, "sent", onSent, `UPDATE outbox SET status = 'sent', sent_at = ?, last_error = '' WHERE id = ?`, at.UnixMilli(), id)
 }
