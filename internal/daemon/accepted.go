@@ -1,12 +1,8 @@
 package daemon
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io"
-	"os"
-	"strconv"
 	"sync"
 	"time"
 
@@ -23,19 +19,15 @@ import (
 //
 // What is left is the SMTP exchange itself: a process that dies after the server took the
 // data and before the 250 reached it cannot know the mail went, and sends it again, with the
-// same Message-ID. So is a power cut, which loses the page cache, in the instant before the
-// commit.
+// same Message-ID. A power cut in the instant before the commit, which loses the page cache,
+// does the same.
 
-const (
-	acceptedMagic = "klachtd accepted v1\n"
-	acceptedState = len(acceptedMagic) // offset of the byte that says whether a row is named
-)
+const acceptedMagic = "klachtd accepted v1\n"
 
-// acceptedJournal is the daemon's outbox.Journal: the file and a buffer for its line.
+// acceptedJournal is the daemon's outbox.Journal, a markerFile.
 type acceptedJournal struct {
 	mu     sync.Mutex
-	f      *os.File
-	buf    []byte
+	m      *markerFile
 	warned bool
 	d      *Daemon
 }
@@ -55,21 +47,16 @@ func (d *Daemon) startAccepted(ctx context.Context) (*acceptedJournal, error) {
 	if base == "" || base == ":memory:" {
 		return nil, nil
 	}
-	f, err := os.OpenFile(base+"-accepted", os.O_RDWR|os.O_CREATE, 0o600)
+	m, rec, err := openMarkerFile(base+"-accepted", acceptedMagic, 2, "the sent journal")
 	if err != nil {
-		return nil, fmt.Errorf("open the sent journal: %w", err)
+		return nil, err
 	}
-	b, err := io.ReadAll(io.LimitReader(f, 4096))
-	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("read the sent journal: %w", err)
-	}
-	if r := parseAccepted(b); r != nil {
+	if r := acceptedOf(rec); r != nil {
 		var due time.Time
 		q := queueAdapter{d}
 		marked, err := d.st.SentBefore(ctx, r.id, r.messageID, r.at, q.onSent(r.at, &due))
 		if err != nil {
-			f.Close()
+			m.close()
 			return nil, fmt.Errorf("record the mail the previous process sent: %w", err)
 		}
 		if marked {
@@ -77,30 +64,21 @@ func (d *Daemon) startAccepted(ctx context.Context) (*acceptedJournal, error) {
 				"row_id", r.id)
 			d.timerAdded(due)
 		}
-		if _, err := f.WriteAt([]byte{'0'}, int64(acceptedState)); err != nil {
-			f.Close()
+	}
+	if rec != nil {
+		if err := m.clear(); err != nil {
+			m.close()
 			return nil, fmt.Errorf("clear the sent journal: %w", err)
 		}
 	}
-	return &acceptedJournal{f: f, d: d}, nil
+	return &acceptedJournal{m: m, d: d}, nil
 }
 
 // Accepted names r as accepted at at and not yet recorded.
 func (j *acceptedJournal) Accepted(r *outbox.Row, at time.Time) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	b := append(j.buf[:0], acceptedMagic...)
-	b = append(b, '1', ' ')
-	b = strconv.AppendInt(b, r.ID, 10)
-	b = append(b, ' ')
-	b = strconv.AppendInt(b, at.UnixMilli(), 10)
-	b = append(b, ' ')
-	b = strconv.AppendInt(b, int64(len(r.MessageID)), 10)
-	b = append(b, ' ')
-	b = append(b, r.MessageID...)
-	b = append(b, '\n')
-	j.buf = b
-	if _, err := j.f.WriteAt(b, 0); err != nil {
+	if err := j.m.set(r.MessageID, r.ID, at.UnixMilli()); err != nil {
 		j.writeFailed(err)
 	}
 	acceptedFaultHook(r)
@@ -110,7 +88,7 @@ func (j *acceptedJournal) Accepted(r *outbox.Row, at time.Time) {
 func (j *acceptedJournal) Recorded() {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if _, err := j.f.WriteAt([]byte{'0'}, int64(acceptedState)); err != nil {
+	if err := j.m.clear(); err != nil {
 		j.writeFailed(err)
 	}
 }
@@ -129,24 +107,18 @@ func (j *acceptedJournal) close() {
 	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	j.f.Close()
+	j.m.close()
 }
 
 // parseAccepted reads a journal: nil when it names no row (or is not one).
 func parseAccepted(b []byte) *acceptedRow {
-	rest, ok := bytes.CutPrefix(b, []byte(acceptedMagic))
-	if !ok || len(rest) < 2 || rest[0] != '1' || rest[1] != ' ' {
+	return acceptedOf(parseMarkerFile(b, acceptedMagic, 2))
+}
+
+// acceptedOf is the row a journal's record names: its id, the moment, its Message-ID.
+func acceptedOf(r *markerRecord) *acceptedRow {
+	if r == nil || r.nums[0] <= 0 || r.s == "" {
 		return nil
 	}
-	f := bytes.SplitN(rest[2:], []byte(" "), 4)
-	if len(f) != 4 {
-		return nil
-	}
-	id, err1 := strconv.ParseInt(string(f[0]), 10, 64)
-	at, err2 := strconv.ParseInt(string(f[1]), 10, 64)
-	n, err3 := strconv.Atoi(string(f[2]))
-	if err1 != nil || err2 != nil || err3 != nil || id <= 0 || n <= 0 || n >= len(f[3]) || f[3][n] != '\n' {
-		return nil
-	}
-	return &acceptedRow{id: id, at: time.UnixMilli(at), messageID: string(f[3][:n])}
+	return &acceptedRow{id: r.nums[0], at: time.UnixMilli(r.nums[1]), messageID: r.s}
 }

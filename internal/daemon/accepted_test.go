@@ -45,18 +45,18 @@ func TestSentJournalAfterADeath(t *testing.T) {
 				t.Fatalf("claim = %+v, %v; want the confirmation", row, err)
 			}
 			accepted := now.Add(1500 * time.Millisecond)
-			jf, err := os.OpenFile(cfg.Storage.Path+"-accepted", os.O_RDWR|os.O_CREATE, 0o600)
+			jm, _, err := openMarkerFile(cfg.Storage.Path+"-accepted", acceptedMagic, 2, "the sent journal")
 			if err != nil {
 				t.Fatal(err)
 			}
-			j := &acceptedJournal{f: jf, d: d}
+			j := &acceptedJournal{m: jm, d: d}
 			named := *row
 			named.MessageID = tc.messageID(row)
 			j.Accepted(&named, accepted)
 			if tc.recorded {
 				j.Recorded()
 			}
-			jf.Close()
+			jm.close()
 			// The process dies here; the next one starts.
 			next, err := d.startAccepted(ctx)
 			if err != nil {

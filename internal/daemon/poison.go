@@ -2,15 +2,14 @@ package daemon
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"runtime"
 	"runtime/debug"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -46,7 +45,6 @@ const (
 	maxFatal       = 2                   // deaths that quarantine it when at least one was reported
 	strikesKeepFor = 30 * 24 * time.Hour // a strike against a message never seen again is forgotten
 	handlingMagic  = "klachtd handling v1\n"
-	handlingState  = len(handlingMagic) // offset of the byte that says whether a message is being handled
 	maxCrashRead   = 64 << 10
 	causeKilled    = "killed"
 )
@@ -59,8 +57,7 @@ func poisoned(s store.Strike) bool {
 // poison is the daemon's strike keeping: the marker file and the strikes held.
 type poison struct {
 	mu      sync.Mutex
-	marker  *os.File
-	buf     []byte
+	marker  *markerFile
 	warned  bool
 	strikes map[store.MessageKey]store.Strike
 }
@@ -89,19 +86,19 @@ func (d *Daemon) startPoison(ctx context.Context) error {
 	if left != nil {
 		s, err := d.st.AddStrike(ctx, *left, cause, cause != causeKilled, now)
 		if err != nil {
-			marker.Close()
+			marker.close()
 			return err
 		}
 		d.log.Warn("klachtd stopped while handling a message: a strike against it", "mailbox", left.Mailbox,
 			"uidvalidity", left.UIDValidity, "uid", left.UID, "strikes", s.Count, "reported", s.Fatal, "cause", cause)
-		if err := clearMarker(marker); err != nil {
-			marker.Close()
+		if err := marker.clear(); err != nil {
+			marker.close()
 			return err
 		}
 	}
 	held, err := d.st.Strikes(ctx, now.Add(-strikesKeepFor))
 	if err != nil {
-		marker.Close()
+		marker.close()
 		return err
 	}
 	p := &poison{marker: marker, strikes: map[store.MessageKey]store.Strike{}}
@@ -136,7 +133,7 @@ func (d *Daemon) stopPoison() {
 	d.mu.Unlock()
 	if p != nil {
 		p.mu.Lock()
-		p.marker.Close()
+		p.marker.close()
 		p.mu.Unlock()
 	}
 }
@@ -173,18 +170,7 @@ func (p *poison) begin(k store.MessageKey, d *Daemon) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	b := append(p.buf[:0], handlingMagic...)
-	b = append(b, '1', ' ')
-	b = strconv.AppendUint(b, uint64(k.UIDValidity), 10)
-	b = append(b, ' ')
-	b = strconv.AppendUint(b, uint64(k.UID), 10)
-	b = append(b, ' ')
-	b = strconv.AppendInt(b, int64(len(k.Mailbox)), 10)
-	b = append(b, ' ')
-	b = append(b, k.Mailbox...)
-	b = append(b, '\n')
-	p.buf = b
-	if _, err := p.marker.WriteAt(b, 0); err != nil {
+	if err := p.marker.set(k.Mailbox, int64(k.UIDValidity), int64(k.UID)); err != nil {
 		p.writeFailed(d, err)
 	}
 }
@@ -195,7 +181,7 @@ func (p *poison) end(d *Daemon) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if err := clearMarker(p.marker); err != nil {
+	if err := p.marker.clear(); err != nil {
 		p.writeFailed(d, err)
 	}
 }
@@ -207,43 +193,31 @@ func (p *poison) writeFailed(d *Daemon, err error) {
 	}
 }
 
-// openMarker opens (creating, 0600) the marker file and returns the message it names as being
-// handled, if any.
-func openMarker(path string) (*os.File, *store.MessageKey, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+// openMarker opens the in-flight marker (markerFile) and returns the message it names as
+// being handled, if any.
+func openMarker(path string) (*markerFile, *store.MessageKey, error) {
+	m, r, err := openMarkerFile(path, handlingMagic, 2, "the in-flight marker")
 	if err != nil {
-		return nil, nil, fmt.Errorf("open the in-flight marker: %w", err)
+		return nil, nil, err
 	}
-	b, err := io.ReadAll(io.LimitReader(f, 4096))
-	if err != nil {
-		f.Close()
-		return nil, nil, fmt.Errorf("read the in-flight marker: %w", err)
-	}
-	return f, parseMarker(b), nil
+	return m, messageKeyOf(r), nil
 }
 
 // parseMarker reads a marker: nil when it names no message being handled (or is not one).
 func parseMarker(b []byte) *store.MessageKey {
-	rest, ok := bytes.CutPrefix(b, []byte(handlingMagic))
-	if !ok || len(rest) < 2 || rest[0] != '1' {
-		return nil
-	}
-	f := strings.SplitN(string(rest[2:]), " ", 4)
-	if len(f) != 4 {
-		return nil
-	}
-	v, err1 := strconv.ParseUint(f[0], 10, 32)
-	u, err2 := strconv.ParseUint(f[1], 10, 32)
-	n, err3 := strconv.Atoi(f[2])
-	if err1 != nil || err2 != nil || err3 != nil || n < 0 || n >= len(f[3]) || f[3][n] != '\n' {
-		return nil
-	}
-	return &store.MessageKey{Mailbox: f[3][:n], UIDValidity: uint32(v), UID: uint32(u)}
+	return messageKeyOf(parseMarkerFile(b, handlingMagic, 2))
 }
 
-func clearMarker(f *os.File) error {
-	_, err := f.WriteAt([]byte{'0'}, int64(handlingState))
-	return err
+// messageKeyOf is the message a marker's record names: UIDVALIDITY, UID and the mailbox.
+func messageKeyOf(r *markerRecord) *store.MessageKey {
+	if r == nil {
+		return nil
+	}
+	v, u := r.nums[0], r.nums[1]
+	if v < 0 || v > math.MaxUint32 || u < 0 || u > math.MaxUint32 {
+		return nil
+	}
+	return &store.MessageKey{Mailbox: r.s, UIDValidity: uint32(v), UID: uint32(u)}
 }
 
 // lastWords reads what a previous process wrote as it died (its crash output), empties the

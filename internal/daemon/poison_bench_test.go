@@ -1,7 +1,6 @@
 package daemon
 
 import (
-	"os"
 	"testing"
 	"time"
 
@@ -16,7 +15,7 @@ func BenchmarkHandlingMarker(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer f.Close()
+	defer f.close()
 	p := &poison{marker: f}
 	d := &Daemon{}
 	k := store.MessageKey{Mailbox: "INBOX", UIDValidity: 1796125022, UID: 1}
@@ -31,12 +30,12 @@ func BenchmarkHandlingMarker(b *testing.B) {
 // BenchmarkSentJournal is what the sent journal adds to each mail sent: one write of the row
 // once the server accepted it, one of a byte once its record is committed.
 func BenchmarkSentJournal(b *testing.B) {
-	f, err := os.OpenFile(b.TempDir()+"/accepted", os.O_RDWR|os.O_CREATE, 0o600)
+	m, _, err := openMarkerFile(b.TempDir()+"/accepted", acceptedMagic, 2, "the sent journal")
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer f.Close()
-	j := &acceptedJournal{f: f, d: &Daemon{}}
+	defer m.close()
+	j := &acceptedJournal{m: m, d: &Daemon{}}
 	r := &outbox.Row{ID: 1, MessageID: "kl-2026-0007.bevestiging.1@intervisie-begeleiding.nl"}
 	at := time.Date(2026, 12, 2, 16, 0, 0, 0, time.UTC)
 	b.ReportAllocs()

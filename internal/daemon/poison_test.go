@@ -34,7 +34,7 @@ func TestMarker(t *testing.T) {
 			t.Errorf("after handling %+v the marker still names %+v", k, got)
 		}
 	}
-	for _, b := range []string{"", "garbage", handlingMagic + "1 7 9 5 INBO", handlingMagic + "1 x 9 5 INBOX\n", handlingMagic + "1 7 9 -1 INBOX\n"} {
+	for _, b := range []string{"", "garbage", handlingMagic + "1 7 9 5 INBO", handlingMagic + "1 x 9 5 INBOX\n", handlingMagic + "1 7 9 -1 INBOX\n", handlingMagic + "1 4294967296 9 5 INBOX\n", handlingMagic + "1 -7 9 5 INBOX\n"} {
 		if got := parseMarker([]byte(b)); got != nil {
 			t.Errorf("parseMarker(%q) = %+v, want nothing", b, got)
 		}
@@ -236,7 +236,7 @@ func restartAfter(t *testing.T, d *Daemon, cfg *config.Config, uid uint32, lastW
 			t.Fatal(err)
 		}
 		(&poison{marker: f}).begin(store.MessageKey{Mailbox: "INBOX", UIDValidity: 1, UID: uid}, d)
-		f.Close()
+		f.close()
 	}
 	if err := os.WriteFile(cfg.Storage.Path+"-crash", []byte(lastWords), 0o600); err != nil {
 		t.Fatal(err)

@@ -48,18 +48,25 @@ func removeFaultBinary() {
 	}
 }
 
+// faultEnv is newEnv running the fault binary.
+func faultEnv(t *testing.T, opt options) *env {
+	t.Helper()
+	bin, err := faultBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, opt)
+	e.bin = bin
+	return e
+}
+
 // TestPoisonMail: a mail that really kills the daemon (a stack overflow: a runtime fatal
 // error, as a parser without a depth limit would die) kills it twice, as systemd restarts it;
 // at the third start it is quarantined without being read, with its reason, and staff are
 // told; a mail that makes the handler panic is quarantined at once; the complaint behind them
 // is registered and confirmed, and the daemon keeps running.
 func TestPoisonMail(t *testing.T) {
-	bin, err := faultBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := newEnv(t, options{})
-	e.bin = bin
+	e := faultEnv(t, options{})
 	p := e.startFresh()
 	poison := e.dv.Append(t, "INBOX", documentMail("gif@example.nl", "formulier.pdf", "application/pdf", []byte("%PDF-1.4"),
 		"X-Klachtd-Fault: stack-overflow\r\n"))
@@ -125,12 +132,7 @@ func TestPoisonMail(t *testing.T) {
 // no other mail is quarantined, and every other complaint is confirmed once (a death in the
 // SMTP exchange of a confirmation may send that same mail once more).
 func TestPoisonMailParsedAhead(t *testing.T) {
-	bin, err := faultBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := newEnv(t, options{backfill: time.Now().AddDate(0, 0, -1).Format(time.DateOnly)})
-	e.bin = bin
+	e := faultEnv(t, options{backfill: time.Now().AddDate(0, 0, -1).Format(time.DateOnly)})
 	var others []complaint
 	uids := map[uint32]string{}
 	var poison uint32
@@ -233,12 +235,7 @@ func TestPoisonMailParsedAhead(t *testing.T) {
 // sent journal and records it as sent instead of sending it again: the complainant has one
 // confirmation, the case is confirmed, staff get their notice, and the daemon keeps running.
 func TestDeathAfterTheServerAccepted(t *testing.T) {
-	bin, err := faultBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := newEnv(t, options{})
-	e.bin = bin
+	e := faultEnv(t, options{})
 	p := e.startFresh()
 	c := newComplaint("sterf-na-verzending", 0)
 	e.dv.Append(t, "INBOX", c.raw())
