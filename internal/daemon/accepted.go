@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/groeimeesters/klachtd/internal/outbox"
+	"github.com/groeimeesters/klachtd/internal/store"
 )
 
 // A mail the SMTP server has accepted is recorded as sent in the database; until that commit
@@ -52,16 +53,23 @@ func (d *Daemon) startAccepted(ctx context.Context) (*acceptedJournal, error) {
 		return nil, err
 	}
 	if r := acceptedOf(rec); r != nil {
-		var due time.Time
-		q := queueAdapter{d}
-		marked, err := d.st.SentBefore(ctx, r.id, r.messageID, r.at, q.onSent(r.at, &due))
+		var (
+			due      time.Time
+			template string
+		)
+		onSent := queueAdapter{d}.onSent(r.at, &due)
+		marked, err := d.st.SentBefore(ctx, r.id, r.messageID, r.at, func(tx *store.Tx, h *store.OutHead) error {
+			template = h.Template
+			return onSent(tx, h)
+		})
 		if err != nil {
 			m.close()
 			return nil, fmt.Errorf("record the mail the previous process sent: %w", err)
 		}
 		if marked {
 			d.log.Info("mail the server accepted before the previous process stopped is recorded as sent, not sent again",
-				"row_id", r.id)
+				"row_id", r.id, "template", template)
+			d.metrics.Sent(template) // the dead process did not count it
 			d.timerAdded(due)
 		}
 	}

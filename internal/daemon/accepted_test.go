@@ -86,6 +86,9 @@ func TestSentJournalAfterADeath(t *testing.T) {
 			if !c.ConfirmedAt.Equal(want) {
 				t.Errorf("case confirmed at %v, want %v", c.ConfirmedAt, want)
 			}
+			if got, want := sentCounted(t, d, tmplConfirmation), map[bool]float64{true: 0, false: 1}[tc.resent]; got != want {
+				t.Errorf("klachtd_mail_sent_total{template=%q} = %v after the start, want %v", tmplConfirmation, got, want)
+			}
 			if !tc.resent && !hasEvent(timeline(t, st, row.CaseID), string(complaint.EventConfirmed)) {
 				t.Errorf("no confirmation event on the case: %+v", timeline(t, st, row.CaseID))
 			}
@@ -131,4 +134,26 @@ func TestParseAccepted(t *testing.T) {
 			t.Errorf("parseAccepted(%q) = %+v, want %+v", tc.in, got, tc.want)
 		}
 	}
+}
+
+// sentCounted is d's count of mails sent with template, as the metrics give it.
+func sentCounted(t *testing.T, d *Daemon, template string) float64 {
+	t.Helper()
+	fams, err := d.metrics.Gatherer().Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fams {
+		if f.GetName() != "klachtd_mail_sent_total" {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "template" && l.GetValue() == template {
+					return m.GetCounter().GetValue()
+				}
+			}
+		}
+	}
+	return 0
 }
