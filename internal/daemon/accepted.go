@@ -3,7 +3,6 @@ package daemon
 import (
 	"context"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/groeimeesters/klachtd/internal/outbox"
@@ -23,14 +22,16 @@ import (
 // same Message-ID. A power cut in the instant before the commit, which loses the page cache,
 // does the same.
 
-const acceptedMagic = "klachtd accepted v1\n"
+const (
+	acceptedMagic = "klachtd accepted v1\n"
+	unjournaled   = "a mail accepted just before a stop may be sent twice" // of a journal not written
+)
 
-// acceptedJournal is the daemon's outbox.Journal, a markerFile.
+// acceptedJournal is the daemon's outbox.Journal, a markerFile. The sender calls it on its own
+// goroutine alone, and Run closes it after the sender has returned.
 type acceptedJournal struct {
-	mu     sync.Mutex
-	m      *markerFile
-	warned bool
-	d      *Daemon
+	m *markerFile
+	d *Daemon
 }
 
 // acceptedRow is what the journal says of a row the server accepted.
@@ -38,6 +39,23 @@ type acceptedRow struct {
 	id        int64
 	at        time.Time
 	messageID string
+}
+
+// openJournal opens the sent journal (markerFile) and returns the row it names, if any.
+func openJournal(path string) (*markerFile, *acceptedRow, error) {
+	m, rec, err := openMarkerFile(path, acceptedMagic, 2, "the sent journal")
+	if err != nil {
+		return nil, nil, err
+	}
+	return m, acceptedOf(rec), nil
+}
+
+// acceptedOf is the row a journal's record names: its id, the moment, its Message-ID.
+func acceptedOf(r *markerRecord) *acceptedRow {
+	if r == nil || r.nums[0] <= 0 || r.s == "" {
+		return nil
+	}
+	return &acceptedRow{id: r.nums[0], at: time.UnixMilli(r.nums[1]), messageID: r.s}
 }
 
 // startAccepted reads what the previous process left in the journal, records a mail it names
@@ -48,32 +66,15 @@ func (d *Daemon) startAccepted(ctx context.Context) (*acceptedJournal, error) {
 	if base == "" || base == ":memory:" {
 		return nil, nil
 	}
-	m, rec, err := openMarkerFile(base+"-accepted", acceptedMagic, 2, "the sent journal")
+	m, r, err := openJournal(base + "-accepted")
 	if err != nil {
 		return nil, err
 	}
-	if r := acceptedOf(rec); r != nil {
-		var (
-			due      time.Time
-			template string
-		)
-		onSent := queueAdapter{d}.onSent(r.at, &due)
-		marked, err := d.st.SentBefore(ctx, r.id, r.messageID, r.at, func(tx *store.Tx, h *store.OutHead) error {
-			template = h.Template
-			return onSent(tx, h)
-		})
-		if err != nil {
+	if r != nil {
+		if err := d.recordAccepted(ctx, r); err != nil {
 			m.close()
-			return nil, fmt.Errorf("record the mail the previous process sent: %w", err)
+			return nil, err
 		}
-		if marked {
-			d.log.Info("mail the server accepted before the previous process stopped is recorded as sent, not sent again",
-				"row_id", r.id, "template", template)
-			d.metrics.Sent(template) // the dead process did not count it
-			d.timerAdded(due)
-		}
-	}
-	if rec != nil {
 		if err := m.clear(); err != nil {
 			m.close()
 			return nil, fmt.Errorf("clear the sent journal: %w", err)
@@ -82,51 +83,48 @@ func (d *Daemon) startAccepted(ctx context.Context) (*acceptedJournal, error) {
 	return &acceptedJournal{m: m, d: d}, nil
 }
 
+// recordAccepted records as sent the mail a previous process saw accepted, with what that
+// means for its case (queueAdapter.onSent), if it is still queued.
+func (d *Daemon) recordAccepted(ctx context.Context, r *acceptedRow) error {
+	var (
+		due      time.Time
+		template string
+	)
+	onSent := queueAdapter{d}.onSent(r.at, &due)
+	marked, err := d.st.SentBefore(ctx, r.id, r.messageID, r.at, func(tx *store.Tx, h *store.OutHead) error {
+		template = h.Template
+		return onSent(tx, h)
+	})
+	if err != nil {
+		return fmt.Errorf("record the mail the previous process sent: %w", err)
+	}
+	if marked {
+		d.log.Info("mail the server accepted before the previous process stopped is recorded as sent, not sent again",
+			"row_id", r.id, "template", template)
+		d.metrics.Sent(template) // the dead process did not count it
+		d.timerAdded(due)
+	}
+	return nil
+}
+
 // Accepted names r as accepted at at and not yet recorded.
 func (j *acceptedJournal) Accepted(r *outbox.Row, at time.Time) {
-	j.mu.Lock()
-	defer j.mu.Unlock()
 	if err := j.m.set(r.MessageID, r.ID, at.UnixMilli()); err != nil {
-		j.writeFailed(err)
+		j.m.warnOnce(j.d.log, err, unjournaled)
 	}
 	acceptedFaultHook(r)
 }
 
 // Recorded clears the journal: the outcome is in the database.
 func (j *acceptedJournal) Recorded() {
-	j.mu.Lock()
-	defer j.mu.Unlock()
 	if err := j.m.clear(); err != nil {
-		j.writeFailed(err)
-	}
-}
-
-func (j *acceptedJournal) writeFailed(err error) {
-	if !j.warned {
-		j.warned = true
-		j.d.log.Warn("cannot write the sent journal; a mail accepted just before a stop may be sent twice", "err", err)
+		j.m.warnOnce(j.d.log, err, unjournaled)
 	}
 }
 
 // close closes the journal file; the sender no longer runs.
 func (j *acceptedJournal) close() {
-	if j == nil {
-		return
+	if j != nil {
+		j.m.close()
 	}
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	j.m.close()
-}
-
-// parseAccepted reads a journal: nil when it names no row (or is not one).
-func parseAccepted(b []byte) *acceptedRow {
-	return acceptedOf(parseMarkerFile(b, acceptedMagic, 2))
-}
-
-// acceptedOf is the row a journal's record names: its id, the moment, its Message-ID.
-func acceptedOf(r *markerRecord) *acceptedRow {
-	if r == nil || r.nums[0] <= 0 || r.s == "" {
-		return nil
-	}
-	return &acceptedRow{id: r.nums[0], at: time.UnixMilli(r.nums[1]), messageID: r.s}
 }

@@ -45,7 +45,7 @@ func TestSentJournalAfterADeath(t *testing.T) {
 				t.Fatalf("claim = %+v, %v; want the confirmation", row, err)
 			}
 			accepted := now.Add(1500 * time.Millisecond)
-			jm, _, err := openMarkerFile(cfg.Storage.Path+"-accepted", acceptedMagic, 2, "the sent journal")
+			jm, _, err := openJournal(cfg.Storage.Path + "-accepted")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -63,8 +63,10 @@ func TestSentJournalAfterADeath(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer next.close()
-			if fi, err := os.Stat(cfg.Storage.Path + "-accepted"); err != nil || fi.Mode().Perm() != 0o600 {
-				t.Errorf("the journal's mode = %v, %v; want 0600", fi.Mode().Perm(), err)
+			if fi, err := os.Stat(cfg.Storage.Path + "-accepted"); err != nil {
+				t.Error(err)
+			} else if fi.Mode().Perm() != 0o600 {
+				t.Errorf("the journal's mode = %v, want 0600", fi.Mode().Perm())
 			}
 			if n, err := st.ReleaseLeases(ctx, now.Add(2*time.Second), 5); err != nil {
 				t.Fatal(err)
@@ -134,6 +136,11 @@ func TestParseAccepted(t *testing.T) {
 			t.Errorf("parseAccepted(%q) = %+v, want %+v", tc.in, got, tc.want)
 		}
 	}
+}
+
+// parseAccepted reads a journal's content as startAccepted does: nil when it names no row.
+func parseAccepted(b []byte) *acceptedRow {
+	return acceptedOf(parseMarkerFile(b, acceptedMagic, 2))
 }
 
 // sentCounted is d's count of mails sent with template, as the metrics give it.

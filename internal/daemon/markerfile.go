@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strconv"
 )
@@ -16,10 +17,11 @@ import (
 // the thing's numbers and one string, the string length-prefixed so that a torn or stale tail
 // is never read as a name: "1 <n> … <len> <s>\n".
 type markerFile struct {
-	f     *os.File
-	magic string
-	nums  int // how many numbers a record holds
-	buf   []byte
+	f      *os.File
+	magic  string
+	what   string // "the in-flight marker", for errors and the log
+	buf    []byte
+	warned bool
 }
 
 // markerRecord is what a marker file names: its numbers and its string.
@@ -40,7 +42,7 @@ func openMarkerFile(path, magic string, nums int, what string) (*markerFile, *ma
 		f.Close()
 		return nil, nil, fmt.Errorf("read %s: %w", what, err)
 	}
-	return &markerFile{f: f, magic: magic, nums: nums}, parseMarkerFile(b, magic, nums), nil
+	return &markerFile{f: f, magic: magic, what: what}, parseMarkerFile(b, magic, nums), nil
 }
 
 // set names a thing: its numbers (as many as the file holds) and its string.
@@ -68,6 +70,15 @@ func (m *markerFile) clear() error {
 }
 
 func (m *markerFile) close() error { return m.f.Close() }
+
+// warnOnce logs, the first time only, that a write failed and what that costs: a write that
+// fails is otherwise ignored, for a marker only helps after a death.
+func (m *markerFile) warnOnce(log *slog.Logger, err error, cost string) {
+	if !m.warned {
+		m.warned = true
+		log.Warn("cannot write "+m.what+"; "+cost, "err", err)
+	}
+}
 
 // parseMarkerFile reads a marker file's content: nil when it names nothing (or is not one).
 func parseMarkerFile(b []byte, magic string, nums int) *markerRecord {

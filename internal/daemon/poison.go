@@ -45,6 +45,7 @@ const (
 	maxFatal       = 2                   // deaths that quarantine it when at least one was reported
 	strikesKeepFor = 30 * 24 * time.Hour // a strike against a message never seen again is forgotten
 	handlingMagic  = "klachtd handling v1\n"
+	unmarkedCost   = "a mail that kills klachtd will not be recognised" // of a marker not written
 	maxCrashRead   = 64 << 10
 	causeKilled    = "killed"
 )
@@ -58,7 +59,6 @@ func poisoned(s store.Strike) bool {
 type poison struct {
 	mu      sync.Mutex
 	marker  *markerFile
-	warned  bool
 	strikes map[store.MessageKey]store.Strike
 }
 
@@ -171,7 +171,7 @@ func (p *poison) begin(k store.MessageKey, d *Daemon) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if err := p.marker.set(k.Mailbox, int64(k.UIDValidity), int64(k.UID)); err != nil {
-		p.writeFailed(d, err)
+		p.marker.warnOnce(d.log, err, unmarkedCost)
 	}
 }
 
@@ -182,14 +182,7 @@ func (p *poison) end(d *Daemon) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if err := p.marker.clear(); err != nil {
-		p.writeFailed(d, err)
-	}
-}
-
-func (p *poison) writeFailed(d *Daemon, err error) {
-	if !p.warned {
-		p.warned = true
-		d.log.Warn("cannot write the in-flight marker; a mail that kills klachtd will not be recognised", "err", err)
+		p.marker.warnOnce(d.log, err, unmarkedCost)
 	}
 }
 
@@ -201,11 +194,6 @@ func openMarker(path string) (*markerFile, *store.MessageKey, error) {
 		return nil, nil, err
 	}
 	return m, messageKeyOf(r), nil
-}
-
-// parseMarker reads a marker: nil when it names no message being handled (or is not one).
-func parseMarker(b []byte) *store.MessageKey {
-	return messageKeyOf(parseMarkerFile(b, handlingMagic, 2))
 }
 
 // messageKeyOf is the message a marker's record names: UIDVALIDITY, UID and the mailbox.

@@ -30,7 +30,7 @@ func BenchmarkHandlingMarker(b *testing.B) {
 // BenchmarkSentJournal is what the sent journal adds to each mail sent: one write of the row
 // once the server accepted it, one of a byte once its record is committed.
 func BenchmarkSentJournal(b *testing.B) {
-	m, _, err := openMarkerFile(b.TempDir()+"/accepted", acceptedMagic, 2, "the sent journal")
+	m, _, err := openJournal(b.TempDir() + "/accepted")
 	if err != nil {
 		b.Fatal(err)
 	}

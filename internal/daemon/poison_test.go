@@ -14,6 +14,11 @@ import (
 	"github.com/groeimeesters/klachtd/internal/store"
 )
 
+// parseMarker reads a marker's content as openMarker does: nil when it names no message.
+func parseMarker(b []byte) *store.MessageKey {
+	return messageKeyOf(parseMarkerFile(b, handlingMagic, 2))
+}
+
 func TestMarker(t *testing.T) {
 	path := t.TempDir() + "/handling"
 	f, left, err := openMarker(path)

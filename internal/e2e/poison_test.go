@@ -215,7 +215,7 @@ func TestPoisonMailParsedAhead(t *testing.T) {
 		if len(mine) == 0 || len(ids) != 1 {
 			t.Errorf("%s got %d mails with %d Message-IDs, want one confirmation", c.Email, len(mine), len(ids))
 		}
-		copies += len(mine) - 1
+		copies += len(mine) - len(ids) // the same mail again
 	}
 	if copies > deaths {
 		t.Errorf("%d copies of confirmations after %d deaths; at most one a death", copies, deaths)
